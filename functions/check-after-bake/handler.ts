@@ -1,0 +1,46 @@
+import { now } from "../aws/clock.js";
+import { enterStandby, terminateInstances } from "../aws/group-actions.js";
+import { observeFleet } from "../aws/observe.js";
+import { batchInstances, decideRetire, enforceHealthDeadline, retireStatus, summarize, type Progress } from "../core/rollout.js";
+import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
+import { runGate } from "../wiring/run-gate.js";
+import { deployStep } from "../wiring/step.js";
+
+/**
+ * "Check after bake": once the bake time is over and the old instances have drained, gates the
+ * new instances again. Also retires what the capacity floor held back at "Retire old instances".
+ */
+export const handler = deployStep("check-after-bake", async (state): Promise<Progress> => {
+  const plan = requirePlan(state);
+  const progress = requireProgress(state);
+  const strategy = state.input.strategy;
+  const at = now();
+  const view = await observeFleet(state.input);
+  const where = `Batch ${progress.batch + 1} of ${plan.batchCount}, after bake`;
+  const leftovers = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
+  if (strategy.retire === "terminate") await terminateInstances(leftovers, true);
+  else await enterStandby(view.group.name, leftovers);
+  const verdict = await runGate(state.input, view, batchInstances(view, progress), at, where);
+  enforceHealthDeadline(plan, strategy, progress, verdict, at);
+  const retire = retireStatus(plan, strategy, view, progress, at);
+  const bakeLeft = Math.ceil(((progress.bakeUntil ?? at) - at) / 1000);
+  const waitReason = bakeLeft > 0 ? `baking, ${bakeLeft} s left` : (retire.waitReason ?? (verdict.outcome === "wait" ? verdict.reason : undefined));
+  if (waitReason !== undefined) {
+    return {
+      ...progress,
+      ready: false,
+      waitSeconds: Math.max(1, bakeLeft > 0 ? bakeLeft : strategy.pollSeconds),
+      evidence: verdict.evidence,
+      summary: summarize(plan, view, progress.batch, waitReason),
+    };
+  }
+  const done = progress.batch + 1 >= plan.batchCount;
+  return {
+    ...progress,
+    ready: true,
+    done,
+    waitSeconds: 0,
+    evidence: verdict.evidence,
+    summary: summarize(plan, view, progress.batch, done ? "last batch baked and gated" : "batch baked and gated"),
+  };
+});

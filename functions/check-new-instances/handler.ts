@@ -1,0 +1,32 @@
+import { now } from "../aws/clock.js";
+import { observeFleet } from "../aws/observe.js";
+import { batchInstances, enforceHealthDeadline, launchStatus, summarize, type Progress } from "../core/rollout.js";
+import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
+import { runGate } from "../wiring/run-gate.js";
+import { deployStep } from "../wiring/step.js";
+
+/** "Check new instances": waits for the batch to be in service, then gates it. */
+export const handler = deployStep("check-new-instances", async (state): Promise<Progress> => {
+  const plan = requirePlan(state);
+  const progress = requireProgress(state);
+  const strategy = state.input.strategy;
+  const at = now();
+  const view = await observeFleet(state.input);
+  const where = `Batch ${progress.batch + 1} of ${plan.batchCount}`;
+  const launch = launchStatus(plan, strategy, view, progress, at);
+  const poll = { ...progress, waitSeconds: strategy.pollSeconds };
+  if (!launch.inService) return { ...poll, summary: summarize(plan, view, progress.batch, launch.waitReason ?? "launching") };
+  const verdict = await runGate(state.input, view, batchInstances(view, progress), at, where);
+  if (verdict.outcome === "wait") {
+    enforceHealthDeadline(plan, strategy, progress, verdict, at);
+    return { ...poll, evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, verdict.reason) };
+  }
+  return {
+    ...progress,
+    ready: true,
+    waitSeconds: 0,
+    learnedReadySeconds: (at - progress.batchStartedAt) / 1000,
+    evidence: verdict.evidence,
+    summary: summarize(plan, view, progress.batch, "new instances healthy, gate passed"),
+  };
+});

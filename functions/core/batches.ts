@@ -1,0 +1,35 @@
+import type { BatchStep } from "./input.js";
+
+/**
+ * Turns a batch list into batch sizes for `total` instances to replace.
+ *
+ * Each step is a cumulative target: a count (`1`) or a share of `total` (`"25%"`, rounded up).
+ * `[1, "25%", "100%"]` on 40 instances gives a canary of 1, then up to 10, then the rest.
+ * After the last step the last increment repeats, so `["1%"]` on 5,000 gives 100 batches of 50.
+ * Steps that would not move forward are dropped; the result always sums to `total`.
+ */
+export function planBatchSizes(steps: readonly BatchStep[], total: number): number[] {
+  if (total <= 0) return [];
+  const sizes: number[] = [];
+  let done = 0;
+  let lastIncrement = 0;
+  for (const step of steps) {
+    const target = Math.min(total, cumulativeTarget(step, total));
+    if (target <= done) continue;
+    sizes.push(target - done);
+    lastIncrement = target - done;
+    done = target;
+  }
+  const repeat = Math.max(1, lastIncrement);
+  while (done < total) {
+    const size = Math.min(repeat, total - done);
+    sizes.push(size);
+    done += size;
+  }
+  return sizes;
+}
+
+function cumulativeTarget(step: BatchStep, total: number): number {
+  if (typeof step === "number") return step;
+  return Math.ceil((Number.parseFloat(step) / 100) * total);
+}

@@ -1,0 +1,89 @@
+/**
+ * Every error a gantry step can throw, by name. Step Functions `Retry` and `Catch` match on
+ * these names (the Lambda runtime reports `error.name` as the error type), so the deploy
+ * definition may only list names exported here; a test checks both directions.
+ */
+
+export abstract class GantryError extends Error {
+  /** True when a retry of the same step may succeed (throttling, eventual consistency). */
+  readonly transient: boolean = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The execution input does not match the schema; nothing was changed. */
+export class InvalidDeployInputError extends GantryError {}
+
+/** The Auto Scaling group named in the input does not exist in this account and region. */
+export class GroupNotFoundError extends GantryError {}
+
+/** A target group named in the input does not exist. */
+export class TargetGroupNotFoundError extends GantryError {}
+
+/** A target group named in the input is not attached to the Auto Scaling group. */
+export class TargetGroupNotAttachedError extends GantryError {}
+
+/** Too few instances are healthy to start a deploy without dropping below the capacity floor. */
+export class UnhealthyFleetError extends GantryError {}
+
+/** The group's MaxSize leaves no room to surge the largest batch. */
+export class MaxSizeTooSmallError extends GantryError {}
+
+/** The group shows another rollout in progress (instances in Standby, or a different release mid-flight). */
+export class RolloutInProgressError extends GantryError {}
+
+/** New instances did not reach InService before `launchTimeoutSeconds`. */
+export class LaunchTimeoutError extends GantryError {}
+
+/** A new instance was reported unhealthy by a target group. */
+export class HealthGateFailedError extends GantryError {}
+
+/** New instances did not become healthy before `healthTimeoutSeconds`. */
+export class HealthGateTimeoutError extends GantryError {}
+
+/** The app's own `/health` or `/version` check failed on a new instance. */
+export class HttpGateFailedError extends GantryError {}
+
+/** A CloudWatch alarm named in the gates is in ALARM. */
+export class AlarmGateFailedError extends GantryError {}
+
+/** Old instances did not finish draining into Standby (or terminating) in time. */
+export class RetireTimeoutError extends GantryError {}
+
+/** The rollback could not bring the group back to its starting state in time. */
+export class RollbackTimeoutError extends GantryError {}
+
+/** AWS throttled a call or reported a conflicting update; the step is safe to retry. */
+export class AwsThrottledError extends GantryError {
+  override readonly transient = true;
+}
+
+/** A transient AWS-side failure (5xx, timeout, eventual consistency); the step is safe to retry. */
+export class AwsTransientError extends GantryError {
+  override readonly transient = true;
+}
+
+/** All error names above, in one list for the definition checks. */
+export const ERROR_NAMES = [
+  InvalidDeployInputError,
+  GroupNotFoundError,
+  TargetGroupNotFoundError,
+  TargetGroupNotAttachedError,
+  UnhealthyFleetError,
+  MaxSizeTooSmallError,
+  RolloutInProgressError,
+  LaunchTimeoutError,
+  HealthGateFailedError,
+  HealthGateTimeoutError,
+  HttpGateFailedError,
+  AlarmGateFailedError,
+  RetireTimeoutError,
+  RollbackTimeoutError,
+  AwsThrottledError,
+  AwsTransientError,
+].map((errorClass) => errorClass.name);
+
+/** Error names that end a deploy execution through a Fail state rather than a thrown error. */
+export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete"] as const;

@@ -1,0 +1,119 @@
+/**
+ * The observed state of one Auto Scaling group, as `aws/` reads it, and the views every
+ * rollout decision is derived from. Nothing here is remembered between steps: each step
+ * observes the group afresh, which is what makes a retried or redriven step safe.
+ */
+
+export interface ObservedInstance {
+  id: string;
+  availabilityZone: string;
+  /** Auto Scaling lifecycle state: Pending, InService, EnteringStandby, Standby, Terminating, ... */
+  lifecycleState: string;
+  /** The `gantry:release` tag the instance was launched with, if any. */
+  release?: string;
+  launchedAt?: number;
+  privateIp?: string;
+}
+
+export interface ObservedGroup {
+  name: string;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  availabilityZones: string[];
+  targetGroupArns: string[];
+  suspendedProcesses: string[];
+  /** Group tags by key. */
+  tags: Record<string, string>;
+  launchTemplate?: { id: string; name?: string; version: string };
+  instances: ObservedInstance[];
+}
+
+/** One row of DescribeTargetHealth. */
+export interface TargetHealth {
+  targetGroupArn: string;
+  instanceId: string;
+  state: string;
+  reason?: string;
+}
+
+export const RELEASE_TAG = "gantry:release";
+
+/** Counts toward desired capacity: AWS launches or terminates to keep these equal to it. */
+export function isCounted(instance: ObservedInstance): boolean {
+  return instance.lifecycleState.startsWith("Pending") || instance.lifecycleState === "InService";
+}
+
+export function isStandby(instance: ObservedInstance): boolean {
+  return instance.lifecycleState === "Standby" || instance.lifecycleState === "EnteringStandby";
+}
+
+export function isLeaving(instance: ObservedInstance): boolean {
+  const state = instance.lifecycleState;
+  return state.startsWith("Terminating") || state.startsWith("Detach") || state === "Terminated";
+}
+
+/** Per instance, the health states reported by every target group it is registered in. */
+export function healthByInstance(targets: readonly TargetHealth[]): Map<string, TargetHealth[]> {
+  const byInstance = new Map<string, TargetHealth[]>();
+  for (const target of targets) {
+    const list = byInstance.get(target.instanceId);
+    if (list) list.push(target);
+    else byInstance.set(target.instanceId, [target]);
+  }
+  return byInstance;
+}
+
+/** Healthy means registered somewhere and `healthy` in every target group that reports it. */
+export function isServing(rows: readonly TargetHealth[] | undefined): boolean {
+  return rows !== undefined && rows.length > 0 && rows.every((row) => row.state === "healthy");
+}
+
+/** A view of the group split by release and lifecycle, for one target release. */
+export interface FleetView {
+  group: ObservedGroup;
+  health: Map<string, TargetHealth[]>;
+  /** Counted instances on the target release. */
+  fresh: ObservedInstance[];
+  /** Counted instances on any other release. */
+  old: ObservedInstance[];
+  /** Old instances in Standby or entering it. */
+  retired: ObservedInstance[];
+  /** New-release instances in Standby or entering it (only during a rollback). */
+  freshStandby: ObservedInstance[];
+  leaving: ObservedInstance[];
+  /** Launches the group owes: desired capacity not yet backed by a counted instance. */
+  inFlight: number;
+  /** Instances receiving traffic now. */
+  serving: number;
+}
+
+export function viewFleet(group: ObservedGroup, targets: readonly TargetHealth[], release: string): FleetView {
+  const health = healthByInstance(targets);
+  const counted = group.instances.filter(isCounted);
+  const standby = group.instances.filter(isStandby);
+  return {
+    group,
+    health,
+    fresh: counted.filter((instance) => instance.release === release),
+    old: counted.filter((instance) => instance.release !== release),
+    retired: standby.filter((instance) => instance.release !== release),
+    freshStandby: standby.filter((instance) => instance.release === release),
+    leaving: group.instances.filter(isLeaving),
+    inFlight: Math.max(0, group.desiredCapacity - counted.length),
+    serving: counted.filter((instance) => isServing(health.get(instance.id))).length,
+  };
+}
+
+/** "12 instances: 6 on v2 (6 healthy), 6 on v1 in Standby" — for causes and progress lines. */
+export function describeFleet(view: FleetView, release: string): string {
+  const healthyFresh = view.fresh.filter((instance) => isServing(view.health.get(instance.id))).length;
+  const parts = [`desired ${view.group.desiredCapacity}`, `${view.fresh.length} on ${release} (${healthyFresh} healthy)`];
+  const oldReleases = [...new Set(view.old.map((instance) => instance.release ?? "untagged"))].join("/");
+  if (view.old.length > 0) parts.push(`${view.old.length} on ${oldReleases || "previous release"} in service`);
+  if (view.retired.length > 0) parts.push(`${view.retired.length} old in Standby`);
+  if (view.freshStandby.length > 0) parts.push(`${view.freshStandby.length} on ${release} in Standby`);
+  if (view.leaving.length > 0) parts.push(`${view.leaving.length} terminating`);
+  parts.push(`${view.serving} serving`);
+  return parts.join(", ");
+}

@@ -1,0 +1,155 @@
+import { HealthGateTimeoutError, LaunchTimeoutError, MaxSizeTooSmallError, RetireTimeoutError } from "./errors.js";
+import { describeFleet, isServing, type FleetView, type ObservedInstance } from "./fleet.js";
+import type { GateEvidence, GateVerdict } from "./gate.js";
+import type { Strategy } from "./input.js";
+import type { RolloutPlan } from "./plan.js";
+import { chooseRetirees } from "./retirees.js";
+
+/** Where a rollout stands; each step returns a new one (`$.progress` in the execution). */
+export interface Progress {
+  /** Zero-based index of the batch being worked on. */
+  batch: number;
+  phase: "launch" | "bake" | "finish";
+  /** The current phase's condition holds: go on to the next state. */
+  ready: boolean;
+  /** Every batch is in and gated. */
+  done: boolean;
+  /** How long the next Wait state waits. */
+  waitSeconds: number;
+  batchStartedAt: number;
+  /** When the batch's old instances were taken out of service; bake and drain count from here. */
+  retiredAt?: number;
+  bakeUntil?: number;
+  /** Seconds the previous batch took from launch to healthy: the first wait of the next batch. */
+  learnedReadySeconds?: number;
+  summary: string;
+  evidence?: GateEvidence;
+}
+
+/** The first progress of a rollout, before batch 1 launches. */
+export function startProgress(plan: RolloutPlan): Progress {
+  return { batch: -1, phase: "launch", ready: true, done: false, waitSeconds: 0, batchStartedAt: plan.startedAt, summary: "" };
+}
+
+/** Counted new instances the group must have once batch `batch` is launched. */
+export function freshWanted(plan: RolloutPlan, batch: number): number {
+  const launched = plan.batchSizes.slice(0, batch + 1).reduce((sum, size) => sum + size, 0);
+  return plan.alreadyOnRelease + launched;
+}
+
+/** Old instances still in service once batch `batch` has retired its share. */
+export function oldWanted(plan: RolloutPlan, batch: number): number {
+  return plan.toReplace - (freshWanted(plan, batch) - plan.alreadyOnRelease);
+}
+
+/**
+ * Launch batch `batch`: the desired capacity that makes the group hold enough new instances.
+ * Launches the group already owes count as new, because the release tag is set before any
+ * launch; so a retry after a successful SetDesiredCapacity asks for nothing more.
+ */
+export function decideLaunch(plan: RolloutPlan, view: FleetView, batch: number): number | undefined {
+  const missing = freshWanted(plan, batch) - (view.fresh.length + view.inFlight);
+  if (missing <= 0) return undefined;
+  const desired = view.group.desiredCapacity + missing;
+  if (desired > view.group.maxSize) {
+    throw new MaxSizeTooSmallError(
+      `Batch ${batch + 1} needs desired capacity ${desired} but group "${view.group.name}" has MaxSize ${view.group.maxSize} (it was changed or scaled out during the deploy); raise MaxSize to ${desired}.`,
+    );
+  }
+  return desired;
+}
+
+/** New instances of the current batch: launched since it started (the gate's HTTP probes go here). */
+export function batchInstances(view: FleetView, progress: Progress): ObservedInstance[] {
+  return view.fresh.filter((instance) => (instance.launchedAt ?? Number.POSITIVE_INFINITY) >= progress.batchStartedAt);
+}
+
+/**
+ * After launching: are all new instances in service? Throws once the launch or health deadline
+ * passes; the gate verdict decides the rest.
+ */
+export function launchStatus(
+  plan: RolloutPlan,
+  strategy: Strategy,
+  view: FleetView,
+  progress: Progress,
+  now: number,
+): { inService: boolean; waitReason?: string } {
+  const wanted = freshWanted(plan, progress.batch);
+  const inService = view.fresh.filter((instance) => instance.lifecycleState === "InService").length;
+  const elapsed = (now - progress.batchStartedAt) / 1000;
+  if (inService < wanted) {
+    if (elapsed > strategy.launchTimeoutSeconds) {
+      throw new LaunchTimeoutError(
+        `Batch ${progress.batch + 1} of ${plan.batchCount}: only ${inService} of ${wanted} new instances reached InService within launchTimeoutSeconds ${strategy.launchTimeoutSeconds}.`,
+      );
+    }
+    return { inService: false, waitReason: `${inService} of ${wanted} new instances in service` };
+  }
+  return { inService: true };
+}
+
+/** Throws when a gate has waited for healthy targets longer than the strategy allows. */
+export function enforceHealthDeadline(
+  plan: RolloutPlan,
+  strategy: Strategy,
+  progress: Progress,
+  verdict: GateVerdict,
+  now: number,
+): void {
+  if (verdict.outcome !== "wait") return;
+  const elapsed = (now - progress.batchStartedAt) / 1000;
+  const limit = strategy.launchTimeoutSeconds + strategy.healthTimeoutSeconds;
+  if (elapsed > limit) {
+    throw new HealthGateTimeoutError(
+      `Batch ${progress.batch + 1} of ${plan.batchCount}: ${verdict.reason} after ${Math.round(elapsed)} s (launchTimeoutSeconds + healthTimeoutSeconds = ${limit}).`,
+    );
+  }
+}
+
+/**
+ * Which old instances to take out of service now for batch `batch`, never letting serving
+ * instances drop below the floor; what the floor holds back is retired on a later check.
+ */
+export function decideRetire(plan: RolloutPlan, view: FleetView, batch: number): ObservedInstance[] {
+  const excess = view.old.length - oldWanted(plan, batch);
+  if (excess <= 0) return [];
+  const serving = (instance: ObservedInstance) => isServing(view.health.get(instance.id));
+  const chosen = chooseRetirees(view.old, excess, serving);
+  let spare = view.serving - plan.floor;
+  return chosen.filter((instance) => {
+    if (!serving(instance)) return true;
+    if (spare <= 0) return false;
+    spare--;
+    return true;
+  });
+}
+
+/** The retired instances of this batch have left service: drained into Standby, or gone. */
+export function retireStatus(
+  plan: RolloutPlan,
+  strategy: Strategy,
+  view: FleetView,
+  progress: Progress,
+  now: number,
+): { settled: boolean; waitReason?: string } {
+  const draining = view.group.instances.filter(
+    (instance) => instance.release !== plan.release && (instance.lifecycleState === "EnteringStandby" || instance.lifecycleState.startsWith("Terminating")),
+  ).length;
+  const pending = view.old.length - oldWanted(plan, progress.batch);
+  if (draining === 0 && pending <= 0) return { settled: true };
+  const elapsed = (now - (progress.retiredAt ?? now)) / 1000;
+  const limit = plan.drainSeconds + strategy.healthTimeoutSeconds;
+  if (elapsed > limit) {
+    throw new RetireTimeoutError(
+      `Batch ${progress.batch + 1} of ${plan.batchCount}: ${draining} old instance(s) still draining and ${Math.max(0, pending)} not yet retired after ${Math.round(elapsed)} s (deregistration delay ${plan.drainSeconds} s + healthTimeoutSeconds ${strategy.healthTimeoutSeconds}).`,
+    );
+  }
+  return { settled: false, waitReason: `${draining} old instance(s) draining, ${Math.max(0, pending)} waiting for the capacity floor` };
+}
+
+/** A one-line fleet summary for progress output. */
+export function summarize(plan: RolloutPlan, view: FleetView, batch: number, note: string): string {
+  const position = batch < 0 ? "before batch 1" : `batch ${batch + 1} of ${plan.batchCount}`;
+  return `${position}: ${note}; ${describeFleet(view, plan.release)}`;
+}

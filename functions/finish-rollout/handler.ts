@@ -1,0 +1,38 @@
+import { now } from "../aws/clock.js";
+import { resumeProcesses, terminateInstances } from "../aws/group-actions.js";
+import { observeFleet } from "../aws/observe.js";
+import { TERMINATIONS_PER_PASS } from "../core/rollback.js";
+import { summarize, type Progress } from "../core/rollout.js";
+import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
+import { deployStep } from "../wiring/step.js";
+
+/**
+ * "Finish rollout": terminates the old instances parked in Standby (a few hundred per run, the
+ * state loops until none are left), then resumes the processes gantry suspended.
+ */
+export const handler = deployStep("finish-rollout", async (state) => {
+  const plan = requirePlan(state);
+  const progress = requireProgress(state);
+  const view = await observeFleet(state.input);
+  const parked = view.retired.filter((instance) => instance.lifecycleState === "Standby");
+  const batch = parked.slice(0, TERMINATIONS_PER_PASS).map((instance) => instance.id);
+  await terminateInstances(batch, false);
+  const remaining = view.retired.length - batch.length;
+  const finished: Progress = { ...progress, phase: "finish", done: remaining === 0, waitSeconds: remaining === 0 ? 0 : 1 };
+  if (remaining > 0) {
+    return { ...finished, summary: summarize(plan, view, progress.batch, `terminating retired instances, ${remaining} left`) };
+  }
+  await resumeProcesses(view.group.name, plan.suspend);
+  const durationSeconds = Math.round((now() - plan.startedAt) / 1000);
+  return {
+    ...finished,
+    result: {
+      release: plan.release,
+      previousRelease: plan.previousRelease,
+      replaced: plan.toReplace,
+      batches: plan.batchCount,
+      durationSeconds,
+    },
+    summary: `deployed ${plan.release}: ${plan.toReplace} instance(s) replaced in ${plan.batchCount} batch(es) in ${durationSeconds} s; resumed ${plan.suspend.join(", ") || "nothing"}`,
+  };
+});

@@ -1,0 +1,28 @@
+import { now } from "../aws/clock.js";
+import { setDesiredCapacity } from "../aws/group-actions.js";
+import { observeFleet } from "../aws/observe.js";
+import { decideLaunch, freshWanted, summarize, type Progress } from "../core/rollout.js";
+import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
+import { deployStep } from "../wiring/step.js";
+
+/** "Launch batch": raises desired capacity so the group launches the next batch on the new release. */
+export const handler = deployStep("launch-batch", async (state): Promise<Progress> => {
+  const plan = requirePlan(state);
+  const previous = requireProgress(state);
+  const batch = previous.batch + 1;
+  const view = await observeFleet(state.input);
+  const desired = decideLaunch(plan, view, batch);
+  if (desired !== undefined) await setDesiredCapacity(view.group.name, desired);
+  const startedAt = now();
+  const firstWait = previous.learnedReadySeconds ?? state.input.strategy.pollSeconds;
+  return {
+    batch,
+    phase: "launch",
+    ready: false,
+    done: false,
+    waitSeconds: Math.max(1, Math.ceil(firstWait)),
+    batchStartedAt: startedAt,
+    ...(previous.learnedReadySeconds !== undefined ? { learnedReadySeconds: previous.learnedReadySeconds } : {}),
+    summary: summarize(plan, view, batch, `launching ${plan.batchSizes[batch]} (desired ${desired ?? view.group.desiredCapacity}, ${freshWanted(plan, batch)} new wanted)`),
+  };
+});

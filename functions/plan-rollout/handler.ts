@@ -1,0 +1,34 @@
+import { readAlarms } from "../aws/alarms.js";
+import { now } from "../aws/clock.js";
+import { readGroup } from "../aws/group.js";
+import { readTargetGroupTimings, readTargetHealth } from "../aws/targets.js";
+import { GantryError, InvalidDeployInputError } from "../core/errors.js";
+import { viewFleet } from "../core/fleet.js";
+import { planRollout } from "../core/plan.js";
+import { summarize } from "../core/rollout.js";
+import { deployStep } from "../wiring/step.js";
+
+/**
+ * "Plan rollout": checks every precondition and returns the plan, or the reason the deploy
+ * cannot start (as data, so the execution fails with a plain cause and nothing changed).
+ * Transient AWS errors are thrown for the state's Retry.
+ */
+export const handler = deployStep("plan-rollout", async ({ input }) => {
+  try {
+    const [group, timings, targets] = await Promise.all([
+      readGroup(input.group.autoScalingGroupName),
+      readTargetGroupTimings(input.group.targetGroupArns),
+      readTargetHealth(input.group.targetGroupArns),
+    ]);
+    const missing = (await readAlarms(input.gates.alarms)).filter((alarm) => alarm.state === "NOT_FOUND");
+    if (missing.length > 0) {
+      throw new InvalidDeployInputError(`gates.alarms: ${missing.map((alarm) => `"${alarm.name}"`).join(", ")} not found in CloudWatch; create the alarm or remove it from the gates.`);
+    }
+    const plan = planRollout(input, group, targets, timings, now());
+    const view = viewFleet(group, targets, input.release.id);
+    return { ...plan, summary: summarize(plan, view, -1, `${plan.toReplace} to replace in ${plan.batchCount} batch(es) [${plan.batchSizes.join(", ")}]`) };
+  } catch (error) {
+    if (error instanceof GantryError && !error.transient) return { rejected: { error: error.name, cause: error.message } };
+    throw error;
+  }
+});

@@ -1,0 +1,31 @@
+import { now } from "../aws/clock.js";
+import { enterStandby, terminateInstances } from "../aws/group-actions.js";
+import { observeFleet } from "../aws/observe.js";
+import { decideRetire, summarize, type Progress } from "../core/rollout.js";
+import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
+import { deployStep } from "../wiring/step.js";
+
+/**
+ * "Retire old instances": takes as many old instances out of service as the batch brought in.
+ * Standby keeps them running for a fast rollback; `retire: "terminate"` drains and ends them.
+ */
+export const handler = deployStep("retire-old-instances", async (state): Promise<Progress> => {
+  const plan = requirePlan(state);
+  const progress = requireProgress(state);
+  const strategy = state.input.strategy;
+  const view = await observeFleet(state.input);
+  const retirees = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
+  if (strategy.retire === "terminate") await terminateInstances(retirees, true);
+  else await enterStandby(view.group.name, retirees);
+  const at = now();
+  const retiredAt = progress.retiredAt ?? at;
+  return {
+    ...progress,
+    phase: "bake",
+    ready: false,
+    retiredAt,
+    bakeUntil: retiredAt + strategy.bakeSeconds * 1000,
+    waitSeconds: Math.max(1, strategy.bakeSeconds, plan.drainSeconds),
+    summary: summarize(plan, view, progress.batch, `retiring ${retirees.length} old instance(s) (${strategy.retire})`),
+  };
+});

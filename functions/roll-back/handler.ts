@@ -1,0 +1,55 @@
+import { now } from "../aws/clock.js";
+import {
+  exitStandby,
+  restoreRelease,
+  resumeProcesses,
+  setDesiredCapacity,
+  setMaxSize,
+  terminateInstances,
+  useLaunchTemplateVersion,
+} from "../aws/group-actions.js";
+import { observeFleet } from "../aws/observe.js";
+import { RELEASE_TAG } from "../core/fleet.js";
+import { decideRollback, rolledBackCause, type RollbackProgress } from "../core/rollback.js";
+import { summarize } from "../core/rollout.js";
+import { requirePlan } from "../wiring/deploy-state.js";
+import { deployStep } from "../wiring/step.js";
+
+/**
+ * "Roll back": one pass toward the group as it was before the deploy. The state loops through
+ * a Wait until the pass reports done; each pass re-reads the group, so repeats are safe.
+ */
+export const handler = deployStep("roll-back", async (state): Promise<RollbackProgress> => {
+  const plan = requirePlan(state);
+  const { input } = state;
+  const at = now();
+  const startedAt = state.rollback?.startedAt ?? at;
+  const group = input.group.autoScalingGroupName;
+  let view = await observeFleet(input);
+  if ((view.group.tags[RELEASE_TAG] ?? null) !== plan.previousRelease) await restoreRelease(group, plan.previousRelease);
+  const template = plan.launchTemplate;
+  if (template && view.group.launchTemplate?.version !== template.version) await useLaunchTemplateVersion(group, template.id, template.version);
+
+  const pass = decideRollback(plan, input.strategy, view, startedAt, at);
+  const { actions } = pass;
+  if (actions.raiseMaxTo !== undefined) await setMaxSize(group, actions.raiseMaxTo);
+  await exitStandby(group, actions.exitStandby);
+  if (actions.setDesired !== undefined) await setDesiredCapacity(group, actions.setDesired);
+  await terminateInstances(actions.terminate, true);
+  if (actions.restoreMaxTo !== undefined) await setMaxSize(group, actions.restoreMaxTo);
+  await resumeProcesses(group, actions.resume);
+
+  const failedBatch = state.progress?.batch ?? -1;
+  if (pass.stage === "done") {
+    view = await observeFleet(input);
+    const cause = rolledBackCause(plan, input.app, input.env, failedBatch, state.failure, view);
+    return { startedAt, stage: "done", done: true, waitSeconds: 0, summary: summarize(plan, view, failedBatch, "rolled back"), cause };
+  }
+  return {
+    startedAt,
+    stage: pass.stage,
+    done: false,
+    waitSeconds: input.strategy.pollSeconds,
+    summary: summarize(plan, view, failedBatch, `rolling back: ${pass.waitReason ?? pass.stage}`),
+  };
+});

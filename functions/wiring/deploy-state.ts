@@ -1,0 +1,58 @@
+import type { DeployInput } from "../core/input.js";
+import { parseDeployInput } from "../core/input.js";
+import type { RolloutPlan } from "../core/plan.js";
+import type { CaughtFailure, RollbackProgress } from "../core/rollback.js";
+import type { Progress } from "../core/rollout.js";
+
+/** A precondition that failed: the deploy ends before anything changed. */
+export interface Rejection {
+  error: string;
+  cause: string;
+}
+
+/** What a cleanup after failure found and did (`$.cleanup`). */
+export interface Cleanup {
+  cause: string;
+}
+
+/**
+ * The execution state every deploy step receives: the input as started, plus what earlier
+ * steps wrote under their ResultPath. Small on purpose: no instance lists.
+ */
+export interface DeployState {
+  input: DeployInput;
+  plan?: RolloutPlan & { rejected?: Rejection };
+  progress?: Progress;
+  failure?: CaughtFailure;
+  rollback?: RollbackProgress;
+  /** Caught when the rollback itself failed. */
+  rollbackFailure?: CaughtFailure;
+  /** Caught when finishing a rollout that had already succeeded failed. */
+  finishFailure?: CaughtFailure;
+}
+
+/** Splits a step's event into the validated input and the fields steps wrote. */
+export function readDeployState(event: unknown): DeployState {
+  const input = parseDeployInput(event);
+  const record = (event ?? {}) as Record<string, unknown>;
+  return {
+    input,
+    ...(record.plan ? { plan: record.plan as DeployState["plan"] } : {}),
+    ...(record.progress ? { progress: record.progress as Progress } : {}),
+    ...(record.failure ? { failure: record.failure as CaughtFailure } : {}),
+    ...(record.rollback ? { rollback: record.rollback as RollbackProgress } : {}),
+    ...(record.rollbackFailure ? { rollbackFailure: record.rollbackFailure as CaughtFailure } : {}),
+    ...(record.finishFailure ? { finishFailure: record.finishFailure as CaughtFailure } : {}),
+  };
+}
+
+/** The plan, or a clear failure when a step runs out of order. */
+export function requirePlan(state: DeployState): RolloutPlan {
+  if (!state.plan || state.plan.rejected) throw new TypeError("This step needs $.plan from the \"Plan rollout\" state.");
+  return state.plan;
+}
+
+export function requireProgress(state: DeployState): Progress {
+  if (!state.progress) throw new TypeError("This step needs $.progress from an earlier rollout state.");
+  return state.progress;
+}

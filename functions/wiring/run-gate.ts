@@ -1,0 +1,32 @@
+import { readAlarms } from "../aws/alarms.js";
+import { probeInstances } from "../aws/http-probe.js";
+import { AlarmGateFailedError, HealthGateFailedError, HttpGateFailedError } from "../core/errors.js";
+import type { FleetView, ObservedInstance } from "../core/fleet.js";
+import { checkAppAndAlarms, checkTargets, type GateVerdict } from "../core/gate.js";
+import type { DeployInput } from "../core/input.js";
+
+const FAILURES = { targets: HealthGateFailedError, http: HttpGateFailedError, alarms: AlarmGateFailedError } as const;
+
+/**
+ * Runs the gate on the new instances: target health of all of them, then (once every target
+ * is healthy) the app's HTTP checks on this batch's instances; alarms every time, so an alarm
+ * stops the rollout even while instances boot. Throws the matching gate error on failure.
+ */
+export async function runGate(
+  input: DeployInput,
+  view: FleetView,
+  batchInstances: readonly ObservedInstance[],
+  now: number,
+  where: string,
+): Promise<Exclude<GateVerdict, { outcome: "fail" }>> {
+  const targets = checkTargets(view, view.fresh, now);
+  const alarms = input.gates.alarms.length > 0 ? await readAlarms(input.gates.alarms) : undefined;
+  const http = targets.outcome === "pass" && input.gates.http ? await probeInstances(batchInstances, input.gates.http) : undefined;
+  const verdict = checkAppAndAlarms(targets, input.release.id, http, alarms);
+  if (verdict.outcome === "fail") {
+    const error = new FAILURES[verdict.kind](`${where}: ${verdict.reason}.`);
+    Object.assign(error, { evidence: verdict.evidence });
+    throw error;
+  }
+  return verdict;
+}

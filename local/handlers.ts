@@ -1,0 +1,40 @@
+import { handler as checkAfterBake } from "../functions/check-after-bake/handler.js";
+import { handler as checkNewInstances } from "../functions/check-new-instances/handler.js";
+import { handler as cleanUpAfterFailure } from "../functions/clean-up-after-failure/handler.js";
+import { handler as finishRollout } from "../functions/finish-rollout/handler.js";
+import { handler as launchBatch } from "../functions/launch-batch/handler.js";
+import { handler as planRollout } from "../functions/plan-rollout/handler.js";
+import { handler as prepareGroup } from "../functions/prepare-group/handler.js";
+import { handler as retireOldInstances } from "../functions/retire-old-instances/handler.js";
+import { handler as rollBack } from "../functions/roll-back/handler.js";
+
+export type LambdaHandler = (event: unknown, context: never) => Promise<unknown>;
+
+/**
+ * The Lambda behind each `${...}` placeholder of the deploy definition, as the infrastructure
+ * substitutes them; local mode calls these in-process instead.
+ */
+export const deployHandlers: Record<string, LambdaHandler> = {
+  PlanRolloutFunctionArn: planRollout as LambdaHandler,
+  PrepareGroupFunctionArn: prepareGroup as LambdaHandler,
+  LaunchBatchFunctionArn: launchBatch as LambdaHandler,
+  CheckNewInstancesFunctionArn: checkNewInstances as LambdaHandler,
+  RetireOldInstancesFunctionArn: retireOldInstances as LambdaHandler,
+  CheckAfterBakeFunctionArn: checkAfterBake as LambdaHandler,
+  FinishRolloutFunctionArn: finishRollout as LambdaHandler,
+  RollBackFunctionArn: rollBack as LambdaHandler,
+  CleanUpAfterFailureFunctionArn: cleanUpAfterFailure as LambdaHandler,
+};
+
+/** The function directory of each placeholder, for the build and the infrastructure. */
+export const deployFunctionDirs: Record<string, string> = {
+  PlanRolloutFunctionArn: "plan-rollout",
+  PrepareGroupFunctionArn: "prepare-group",
+  LaunchBatchFunctionArn: "launch-batch",
+  CheckNewInstancesFunctionArn: "check-new-instances",
+  RetireOldInstancesFunctionArn: "retire-old-instances",
+  CheckAfterBakeFunctionArn: "check-after-bake",
+  FinishRolloutFunctionArn: "finish-rollout",
+  RollBackFunctionArn: "roll-back",
+  CleanUpAfterFailureFunctionArn: "clean-up-after-failure",
+};

@@ -1,0 +1,190 @@
+import "./polyfill.js";
+import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+import { useClock } from "../functions/aws/clock.js";
+import type { Clock } from "./clock.js";
+import { deployHandlers, type LambdaHandler } from "./handlers.js";
+import { countEvent, newTally } from "./history.js";
+
+/** One state the execution went through, on the local clock. */
+export interface StepRecord {
+  state: string;
+  type: string;
+  enteredAt: number;
+  exitedAt?: number;
+  output?: unknown;
+  error?: string;
+}
+
+export interface ExecutionRecord {
+  name: string;
+  status: "RUNNING" | "SUCCEEDED" | "FAILED";
+  startedAt: number;
+  stoppedAt?: number;
+  input: unknown;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** Events AWS would write to this execution's history (see history.ts). */
+  historyEvents: number;
+  transitions: number;
+  /** Largest state input or output, in bytes of JSON. */
+  maxPayloadBytes: number;
+  steps: StepRecord[];
+}
+
+export type RunnerEvent =
+  | { kind: "entered" | "exited"; step: StepRecord }
+  | { kind: "retried"; state: string; error: string; attempt: number }
+  | { kind: "caught"; state: string; error: string };
+
+export interface RunOptions {
+  definition: StateMachineDefinition;
+  input: unknown;
+  name: string;
+  clock: Clock;
+  handlers?: Record<string, LambdaHandler>;
+  onEvent?: (event: RunnerEvent) => void;
+  /** Called after each slice of simulated waiting (at most `tickMs` long): lets tests watch the fleet while time passes. */
+  onTick?: () => void;
+  tickMs?: number;
+}
+
+/**
+ * Runs a state machine definition in-process with aws-local-stepfunctions, each Task calling
+ * the handler of its `${...}` placeholder. Wait states and retry intervals take no real time
+ * of their own: the runner turns them into `clock.sleep`, so a virtual clock skips them and a
+ * real clock waits them out.
+ */
+export async function runExecution(options: RunOptions): Promise<ExecutionRecord> {
+  const { definition, clock } = options;
+  const handlers = options.handlers ?? deployHandlers;
+  useClock(() => clock.now());
+  const record: ExecutionRecord = {
+    name: options.name,
+    status: "RUNNING",
+    startedAt: clock.now(),
+    input: options.input,
+    historyEvents: 0,
+    transitions: 0,
+    maxPayloadBytes: 0,
+    steps: [],
+  };
+  const tally = newTally();
+  let owedWaitMs = 0;
+  const payWait = async () => {
+    // Let the event reader see every event dispatched so far (it runs on microtasks).
+    await new Promise((resolve) => setImmediate(resolve));
+    while (owedWaitMs > 0) {
+      const slice = options.tickMs ? Math.min(owedWaitMs, options.tickMs) : owedWaitMs;
+      owedWaitMs -= slice;
+      await clock.sleep(slice);
+      options.onTick?.();
+    }
+  };
+
+  const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const waitOverrides: Record<string, number> = {};
+  const retryOverrides: Record<string, number> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type === "Wait") waitOverrides[name] = 0;
+    if (state.Type !== "Task") continue;
+    retryOverrides[name] = 0;
+    const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource)?.[1];
+    const handler = placeholder ? handlers[placeholder] : undefined;
+    if (!handler) throw new Error(`No local handler for Task "${name}" (resource ${state.Resource}).`);
+    taskHandlers[name] = async (input) => {
+      await payWait();
+      try {
+        return await handler(input, {} as never);
+      } catch (error) {
+        throw asLambdaError(error);
+      }
+    };
+  }
+
+  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const execution = machine.run(options.input as never, {
+    overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
+  });
+  const open = new Map<string, StepRecord>();
+  const reader = (async () => {
+    for await (const event of execution.eventLogs) {
+      countEvent(tally, event.type, "state" in event ? event.state.type : undefined);
+      if (!("state" in event)) continue;
+      const { name, type, input, output } = event.state;
+      record.maxPayloadBytes = Math.max(record.maxPayloadBytes, jsonBytes(input), output === undefined ? 0 : jsonBytes(output));
+      if (event.type === "StateEntered") {
+        const step: StepRecord = { state: name, type, enteredAt: clock.now() };
+        record.steps.push(step);
+        open.set(name, step);
+        if (type === "Wait") owedWaitMs += waitSeconds(definition, name, input) * 1000;
+        options.onEvent?.({ kind: "entered", step });
+      } else if (event.type === "StateExited") {
+        const step = open.get(name);
+        if (step) {
+          step.exitedAt = clock.now();
+          step.output = output;
+          options.onEvent?.({ kind: "exited", step });
+        }
+      } else if (event.type === "StateRetried") {
+        owedWaitMs += retryDelaySeconds(event.retry.retrier, event.retry.attempt) * 1000;
+        options.onEvent?.({ kind: "retried", state: name, error: "", attempt: event.retry.attempt });
+      } else if (event.type === "StateFailed") {
+        const step = open.get(name);
+        if (step) step.error = event.Error;
+      } else if (event.type === "StateCaught") {
+        options.onEvent?.({ kind: "caught", state: name, error: open.get(name)?.error ?? "" });
+      }
+    }
+  })();
+
+  try {
+    record.output = await execution.result;
+    record.status = "SUCCEEDED";
+  } catch (error) {
+    record.status = "FAILED";
+    const failure = error as { name?: string; message?: string; cause?: unknown };
+    const inner = (failure.cause ?? failure) as { name?: string; message?: string; Error?: string; Cause?: string };
+    record.error = inner.name ?? failure.name;
+    record.cause = inner.message ?? failure.message;
+  }
+  await reader;
+  record.stoppedAt = clock.now();
+  record.historyEvents = tally.historyEvents;
+  record.transitions = tally.transitions;
+  return record;
+}
+
+/** Lambda reports a thrown error as `{ errorType, errorMessage }` in the Cause; so does local mode. */
+function asLambdaError(error: unknown): Error {
+  const source = error instanceof Error ? error : new Error(String(error));
+  const wrapped = new Error(JSON.stringify({ errorType: source.name, errorMessage: source.message }));
+  wrapped.name = source.name;
+  return wrapped;
+}
+
+function waitSeconds(definition: StateMachineDefinition, name: string, input: unknown): number {
+  const state = definition.States[name] as { Seconds?: number; SecondsPath?: string };
+  if (state.Seconds !== undefined) return state.Seconds;
+  if (!state.SecondsPath) return 0;
+  const value = readPath(input, state.SecondsPath);
+  return typeof value === "number" ? value : 0;
+}
+
+function retryDelaySeconds(retrier: { IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number }, attempt: number): number {
+  const delay = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** Math.max(0, attempt - 1);
+  return Math.min(delay, retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY);
+}
+
+/** Resolves a simple reference path such as `$.progress.waitSeconds`. */
+function readPath(root: unknown, path: string): unknown {
+  return path
+    .replace(/^\$\.?/, "")
+    .split(".")
+    .filter(Boolean)
+    .reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined), root);
+}
+
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? "");
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup.ts"],
+    env: { GANTRY_QUIET: "1", AWS_REGION: "eu-west-1" },
+    testTimeout: 60_000,
+    pool: "forks",
+  },
+});
