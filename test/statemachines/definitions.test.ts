@@ -1,0 +1,73 @@
+import aslValidator from "asl-validator";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AwsThrottledError, AwsTransientError, ERROR_NAMES, FAIL_STATE_ERRORS } from "../../functions/core/errors.js";
+import { deployHandlers } from "../../local/handlers.js";
+
+const dir = join(import.meta.dirname, "../../statemachines");
+const files = readdirSync(dir).filter((file) => file.endsWith(".asl.json"));
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Error?: string;
+  Retry?: { ErrorEquals: string[] }[];
+  Catch?: { ErrorEquals: string[] }[];
+}
+
+function load(file: string): { States: Record<string, State> } {
+  return JSON.parse(readFileSync(join(dir, file), "utf8")) as { States: Record<string, State> };
+}
+
+const isPlatformError = (name: string) => name.startsWith("States.") || name.startsWith("Lambda.");
+
+describe.each(files)("state machine %s", (file) => {
+  const definition = load(file);
+  const states = Object.entries(definition.States);
+  const tasks = states.filter(([, state]) => state.Type === "Task");
+
+  it("is valid Amazon States Language", () => {
+    const result = aslValidator(definition);
+    expect(result.errorsText(), result.errorsText()).toBe("");
+    expect(result.isValid).toBe(true);
+  });
+
+  it("uses only ${...} placeholders as Task resources, each with a local handler", () => {
+    for (const [name, state] of tasks) {
+      const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? "")?.[1];
+      expect(placeholder, `Task "${name}" resource ${state.Resource}`).toBeDefined();
+      expect(Object.keys(deployHandlers), `Task "${name}"`).toContain(placeholder);
+    }
+  });
+
+  it("names in Retry and Catch only errors that exist in core/errors.ts or the platform", () => {
+    const named = tasks.flatMap(([, state]) => [...(state.Retry ?? []), ...(state.Catch ?? [])].flatMap((rule) => rule.ErrorEquals));
+    const unknown = named.filter((name) => !isPlatformError(name) && !ERROR_NAMES.includes(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it("retries every transient error on every Task and catches everything else", () => {
+    for (const [name, state] of tasks) {
+      const retried = (state.Retry ?? []).flatMap((rule) => rule.ErrorEquals);
+      expect(retried, `Task "${name}"`).toEqual(expect.arrayContaining([AwsThrottledError.name, AwsTransientError.name, "Lambda.ServiceException"]));
+      const caught = (state.Catch ?? []).flatMap((rule) => rule.ErrorEquals);
+      expect(caught, `Task "${name}" must Catch States.ALL so no failure skips the cleanup`).toContain("States.ALL");
+    }
+  });
+
+  it("ends with Fail error names listed in core/errors.ts", () => {
+    const fails = states.flatMap(([, state]) => (state.Type === "Fail" && state.Error ? [state.Error] : []));
+    for (const error of fails) expect(FAIL_STATE_ERRORS).toContain(error);
+  });
+});
+
+describe("deploy definition", () => {
+  it("uses every deploy handler and every Fail error name", () => {
+    const definition = load("deploy.asl.json");
+    const resources = Object.values(definition.States).map((state) => state.Resource);
+    for (const placeholder of Object.keys(deployHandlers)) expect(resources).toContain(`\${${placeholder}}`);
+    const fails = Object.values(definition.States).flatMap((state) => (state.Type === "Fail" && state.Error ? [state.Error] : []));
+    for (const error of FAIL_STATE_ERRORS) expect(fails).toContain(error);
+  });
+});
