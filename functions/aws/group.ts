@@ -1,5 +1,5 @@
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from "@aws-sdk/client-auto-scaling";
-import { paginateDescribeInstances } from "@aws-sdk/client-ec2";
+import { DescribeInstancesCommand, paginateDescribeInstances, type Instance } from "@aws-sdk/client-ec2";
 import { GroupNotFoundError } from "../core/errors.js";
 import { RELEASE_TAG, type ObservedGroup, type ObservedInstance } from "../core/fleet.js";
 import { autoScaling, ec2 } from "./clients.js";
@@ -25,7 +25,33 @@ export async function readGroup(name: string): Promise<ObservedGroup> {
     );
   }
   const details = await readInstanceDetails(name);
+  const unlisted = (group.Instances ?? []).flatMap((instance) => (instance.InstanceId && !details.has(instance.InstanceId) ? [instance.InstanceId] : []));
+  if (unlisted.length > 0) await readUnlisted(unlisted, details);
   return toObservedGroup(group, details);
+}
+
+/**
+ * A tag filter can lag a launch by a few seconds; asking for the ids directly usually finds
+ * them. Ids EC2 still does not know stay out of `details` and read as release unknown.
+ */
+async function readUnlisted(ids: readonly string[], details: Map<string, InstanceDetails>): Promise<void> {
+  try {
+    const answer = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [...ids] }));
+    for (const reservation of answer.Reservations ?? []) {
+      for (const instance of reservation.Instances ?? []) if (instance.InstanceId) details.set(instance.InstanceId, detailsOf(instance));
+    }
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "InvalidInstanceID.NotFound")) throw error;
+  }
+}
+
+function detailsOf(instance: Instance): InstanceDetails {
+  const release = instance.Tags?.find((tag) => tag.Key === RELEASE_TAG)?.Value;
+  return {
+    ...(release !== undefined ? { release } : {}),
+    ...(instance.LaunchTime ? { launchedAt: instance.LaunchTime.getTime() } : {}),
+    ...(instance.PrivateIpAddress ? { privateIp: instance.PrivateIpAddress } : {}),
+  };
 }
 
 async function readInstanceDetails(groupName: string): Promise<Map<string, InstanceDetails>> {
@@ -42,13 +68,7 @@ async function readInstanceDetails(groupName: string): Promise<Map<string, Insta
   for await (const page of pages) {
     for (const reservation of page.Reservations ?? []) {
       for (const instance of reservation.Instances ?? []) {
-        if (!instance.InstanceId) continue;
-        const release = instance.Tags?.find((tag) => tag.Key === RELEASE_TAG)?.Value;
-        details.set(instance.InstanceId, {
-          ...(release !== undefined ? { release } : {}),
-          ...(instance.LaunchTime ? { launchedAt: instance.LaunchTime.getTime() } : {}),
-          ...(instance.PrivateIpAddress ? { privateIp: instance.PrivateIpAddress } : {}),
-        });
+        if (instance.InstanceId) details.set(instance.InstanceId, detailsOf(instance));
       }
     }
   }
@@ -60,7 +80,7 @@ function toObservedGroup(group: AutoScalingGroup, details: Map<string, InstanceD
     id: instance.InstanceId ?? "",
     availabilityZone: instance.AvailabilityZone ?? "",
     lifecycleState: instance.LifecycleState ?? "",
-    ...details.get(instance.InstanceId ?? ""),
+    ...(details.get(instance.InstanceId ?? "") ?? { releaseUnknown: true }),
   }));
   const tags: Record<string, string> = {};
   for (const tag of group.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";

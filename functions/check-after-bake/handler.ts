@@ -20,7 +20,7 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
   const leftovers = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
   if (strategy.retire === "terminate") await terminateInstances(leftovers, true);
   else await enterStandby(view.group.name, leftovers);
-  const verdict = await runGate(state.input, view, batchInstances(view, progress), at, where);
+  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at, where);
   enforceHealthDeadline(plan, strategy, progress, verdict, at);
   const retire = retireStatus(plan, strategy, view, progress, at);
   const bakeLeft = Math.ceil(((progress.bakeUntil ?? at) - at) / 1000);

@@ -16,7 +16,7 @@ export const handler = deployStep("check-new-instances", async (state): Promise<
   const launch = launchStatus(plan, strategy, view, progress, at);
   const poll = { ...progress, waitSeconds: strategy.pollSeconds };
   if (!launch.inService) return { ...poll, summary: summarize(plan, view, progress.batch, launch.waitReason ?? "launching") };
-  const verdict = await runGate(state.input, view, batchInstances(view, progress), at, where);
+  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at, where);
   if (verdict.outcome === "wait") {
     enforceHealthDeadline(plan, strategy, progress, verdict, at);
     return { ...poll, evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, verdict.reason) };

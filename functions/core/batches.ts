@@ -29,7 +29,15 @@ export function planBatchSizes(steps: readonly BatchStep[], total: number): numb
   return sizes;
 }
 
+/**
+ * `percent`% of `total`, rounded up. Multiplies before dividing and forgives float noise, so
+ * 7% of 100 is 7, not the 8 that `Math.ceil(0.07 * 100)` gives.
+ */
+export function shareOf(percent: number, total: number): number {
+  return Math.ceil((percent * total) / 100 - 1e-9);
+}
+
 function cumulativeTarget(step: BatchStep, total: number): number {
   if (typeof step === "number") return step;
-  return Math.ceil((Number.parseFloat(step) / 100) * total);
+  return shareOf(Number.parseFloat(step), total);
 }

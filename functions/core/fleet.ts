@@ -11,6 +11,8 @@ export interface ObservedInstance {
   lifecycleState: string;
   /** The `gantry:release` tag the instance was launched with, if any. */
   release?: string;
+  /** EC2 does not list the instance yet (eventual consistency): its release is not known. */
+  releaseUnknown?: boolean;
   launchedAt?: number;
   privateIp?: string;
 }
@@ -90,7 +92,10 @@ export interface FleetView {
 
 export function viewFleet(group: ObservedGroup, targets: readonly TargetHealth[], release: string): FleetView {
   const health = healthByInstance(targets);
-  const counted = group.instances.filter(isCounted);
+  // An instance whose tags EC2 cannot show yet is neither old nor new: it counts as a launch
+  // still owed, so it is never retired by mistake nor launched a second time.
+  const counted = group.instances.filter((instance) => isCounted(instance) && !instance.releaseUnknown);
+  const unknown = group.instances.filter((instance) => isCounted(instance) && instance.releaseUnknown).length;
   const standby = group.instances.filter(isStandby);
   return {
     group,
@@ -100,7 +105,7 @@ export function viewFleet(group: ObservedGroup, targets: readonly TargetHealth[]
     retired: standby.filter((instance) => instance.release !== release),
     freshStandby: standby.filter((instance) => instance.release === release),
     leaving: group.instances.filter(isLeaving),
-    inFlight: Math.max(0, group.desiredCapacity - counted.length),
+    inFlight: Math.max(unknown, group.desiredCapacity - counted.length),
     serving: counted.filter((instance) => isServing(health.get(instance.id))).length,
   };
 }

@@ -1,4 +1,4 @@
-import { planBatchSizes } from "./batches.js";
+import { planBatchSizes, shareOf } from "./batches.js";
 import {
   InvalidDeployInputError,
   MaxSizeTooSmallError,
@@ -79,7 +79,7 @@ export function planRollout(
       `Group "${group.name}" has ${inStandby.length} instance(s) in Standby (${inStandby.slice(0, 5).map((i) => i.id).join(", ")}): another rollout is running or was left unfinished; exit or terminate them first.`,
     );
   }
-  const floor = Math.ceil((strategy.minHealthyPercent / 100) * group.desiredCapacity);
+  const floor = shareOf(strategy.minHealthyPercent, group.desiredCapacity);
   if (view.serving < floor) {
     throw new UnhealthyFleetError(
       `Only ${view.serving} of ${group.desiredCapacity} instances in "${group.name}" are healthy in every target group, below the floor of ${floor} (minHealthyPercent ${strategy.minHealthyPercent}); fix the unhealthy instances or lower minHealthyPercent.`,

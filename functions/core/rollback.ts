@@ -99,7 +99,10 @@ export interface CaughtFailure {
   Cause?: string;
 }
 
-/** "HealthGateFailedError: instance i-… is unhealthy …", from whatever a Catch recorded. */
+/**
+ * "HealthGateFailedError: instance i-… is unhealthy …", from whatever a Catch recorded; without a
+ * closing full stop, so callers can end the sentence themselves.
+ */
 export function describeFailure(failure: CaughtFailure | undefined): string {
   if (!failure) return "an unknown failure";
   const name = failure.Error ?? "Error";
@@ -110,6 +113,7 @@ export function describeFailure(failure: CaughtFailure | undefined): string {
   } catch {
     // a Cause that is not JSON is already plain text
   }
+  message = message.trim().replace(/\.+$/, "");
   return message ? `${name}: ${message}` : name;
 }
 

@@ -59,9 +59,15 @@ export function decideLaunch(plan: RolloutPlan, view: FleetView, batch: number):
   return desired;
 }
 
-/** New instances of the current batch: launched since it started (the gate's HTTP probes go here). */
-export function batchInstances(view: FleetView, progress: Progress): ObservedInstance[] {
-  return view.fresh.filter((instance) => (instance.launchedAt ?? Number.POSITIVE_INFINITY) >= progress.batchStartedAt);
+/**
+ * New instances of the current batch, where the gate's HTTP probes go: the newest as many as the
+ * batch launched, plus any launched since it started (a retried launch step starts its clock
+ * after the first attempt's launches, and the group may add instances of its own).
+ */
+export function batchInstances(plan: RolloutPlan, view: FleetView, progress: Progress): ObservedInstance[] {
+  const newestFirst = [...view.fresh].sort((a, b) => (b.launchedAt ?? 0) - (a.launchedAt ?? 0));
+  const size = plan.batchSizes[progress.batch] ?? 0;
+  return newestFirst.filter((instance, index) => index < size || (instance.launchedAt ?? 0) >= progress.batchStartedAt);
 }
 
 /**

@@ -10,10 +10,10 @@ export const handler = deployStep("launch-batch", async (state): Promise<Progres
   const plan = requirePlan(state);
   const previous = requireProgress(state);
   const batch = previous.batch + 1;
+  const startedAt = now();
   const view = await observeFleet(state.input);
   const desired = decideLaunch(plan, view, batch);
   if (desired !== undefined) await setDesiredCapacity(view.group.name, desired);
-  const startedAt = now();
   const firstWait = previous.learnedReadySeconds ?? state.input.strategy.pollSeconds;
   return {
     batch,

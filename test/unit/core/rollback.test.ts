@@ -1,0 +1,261 @@
+import { describe, expect, it } from "vitest";
+import { RollbackTimeoutError } from "../../../functions/core/errors.js";
+import type { ObservedGroup, ObservedInstance, TargetHealth } from "../../../functions/core/fleet.js";
+import { TERMINATIONS_PER_PASS, decideRollback, describeFailure, rolledBackCause, type CaughtFailure } from "../../../functions/core/rollback.js";
+import { HOUR, SECOND, T0, group, health, ids, newInstances, oldInstances, rolloutPlan, strategy, view } from "../fixtures.js";
+
+// Ten old instances on v1 replaced in batches of 2, 4, 4 from T0; baseline desired 10, MaxSize 20.
+const plan = rolloutPlan();
+const settings = strategy({ launchTimeoutSeconds: 600, healthTimeoutSeconds: 600 });
+// launchTimeoutSeconds + healthTimeoutSeconds + the plan's drain of 300 s.
+const LIMIT_SECONDS = 1_500;
+const ROLLBACK_STARTED = T0 + 20 * 60 * SECOND;
+const SOON = ROLLBACK_STARTED + 30 * SECOND;
+
+function pass(members: ObservedInstance[], overrides: Partial<ObservedGroup> = {}, targets: TargetHealth[] = health(members), now = SOON) {
+  return decideRollback(plan, settings, view(group(members, { maxSize: 20, ...overrides }), targets), ROLLBACK_STARTED, now);
+}
+
+/** Batch 2 of 3 failed in standby mode: 6 new in service, 8 old serving, batch 1's 2 old in Standby. */
+function failedInBatch2(): ObservedInstance[] {
+  return [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(6)];
+}
+
+describe("decideRollback", () => {
+  describe("restore stage", () => {
+    it("brings the old instances in Standby back to service", () => {
+      const members = failedInBatch2();
+
+      const result = pass(members);
+
+      expect(result.stage).toBe("restore");
+      expect(result.actions).toEqual({ exitStandby: ["i-old009", "i-old010"], terminate: [], resume: [] });
+    });
+
+    it("raises MaxSize first when the exits would pass it", () => {
+      const members = failedInBatch2();
+
+      const result = pass(members, { maxSize: 15 });
+
+      expect(result.actions.raiseMaxTo).toBe(16);
+      expect(result.actions.exitStandby).toHaveLength(2);
+    });
+
+    it("exits only instances already in Standby and waits for those still entering it", () => {
+      const members = [...oldInstances(8), ...oldInstances(1, { state: "Standby", from: 9 }), ...oldInstances(1, { state: "EnteringStandby", from: 10 }), ...newInstances(6)];
+
+      const result = pass(members);
+
+      expect(result.stage).toBe("restore");
+      expect(result.actions.exitStandby).toEqual(["i-old009"]);
+    });
+
+    it("relaunches old instances that were terminated in terminate mode", () => {
+      const members = [...oldInstances(8), ...newInstances(6)];
+
+      const result = pass(members);
+
+      expect(result.stage).toBe("restore");
+      expect(result.actions.setDesired).toBe(16);
+      expect(result.actions.exitStandby).toEqual([]);
+    });
+
+    it("raises MaxSize for the relaunch when it would pass MaxSize", () => {
+      const members = [...oldInstances(8), ...newInstances(6)];
+
+      const result = pass(members, { maxSize: 14 });
+
+      expect(result.actions).toMatchObject({ raiseMaxTo: 16, setDesired: 16 });
+    });
+
+    it("asks for no second relaunch on a retry once the group owes the launches", () => {
+      const members = [...oldInstances(8), ...newInstances(6)];
+
+      const result = pass(members, { desiredCapacity: 16 });
+
+      expect(result.stage).toBe("restore");
+      expect(result.actions.setDesired).toBeUndefined();
+    });
+
+    it("waits until the load balancers have judged every old instance", () => {
+      const old = oldInstances(10);
+      const members = [...old, ...newInstances(6)];
+      const targets = [...health(old.slice(0, 8)), ...health(old.slice(8), "initial"), ...health(newInstances(6))];
+
+      const result = pass(members, {}, targets);
+
+      expect(result.stage).toBe("restore");
+      expect(result.actions.terminate).toEqual([]);
+      expect(result.waitReason).toBe("old instances: 10 of 10 in service (2 not yet judged healthy), 0 still in Standby");
+    });
+
+    it("fails with RollbackTimeoutError when the old instances are not back in time", () => {
+      const members = failedInBatch2();
+
+      const attempt = () => pass(members, {}, health(members), ROLLBACK_STARTED + (LIMIT_SECONDS + 1) * SECOND);
+
+      expect(attempt).toThrow(RollbackTimeoutError);
+      expect(attempt).toThrow(`Rollback of v2 stuck bringing the old instances back after ${LIMIT_SECONDS + 1} s (limit ${LIMIT_SECONDS} s).`);
+    });
+  });
+
+  describe("remove-new stage", () => {
+    it("terminates every instance the deploy launched once the old ones are judged", () => {
+      const members = [...oldInstances(10), ...newInstances(6)];
+
+      const result = pass(members);
+
+      expect(result.stage).toBe("remove-new");
+      expect(result.actions.terminate).toEqual(ids(newInstances(6)));
+      expect(result.actions.exitStandby).toEqual([]);
+    });
+
+    it("treats an old instance judged unhealthy as judged, and goes on", () => {
+      const old = oldInstances(10);
+      const members = [...old, ...newInstances(6)];
+      const targets = [...health(old.slice(0, 9)), ...health(old.slice(9), "unhealthy"), ...health(newInstances(6))];
+
+      const result = pass(members, {}, targets);
+
+      expect(result.stage).toBe("remove-new");
+    });
+
+    it("keeps instances that were on the release before the deploy started", () => {
+      const before = newInstances(2, { launchedAt: T0 - HOUR, prefix: "pre" });
+      const during = newInstances(4);
+      const members = [...oldInstances(10), ...before, ...during];
+
+      const result = decideRollback(rolloutPlan({ alreadyOnRelease: 2 }), settings, view(group(members, { maxSize: 20 }), health(members)), ROLLBACK_STARTED, SOON);
+
+      expect(result.actions.terminate).toEqual(ids(during));
+    });
+
+    it(`terminates at most ${TERMINATIONS_PER_PASS} instances per pass`, () => {
+      const members = [...oldInstances(10), ...newInstances(300)];
+
+      const result = pass(members, { maxSize: 400 });
+
+      expect(result.actions.terminate).toHaveLength(TERMINATIONS_PER_PASS);
+      expect(result.waitReason).toBe("300 instance(s) launched by the deploy to remove, 0 terminating");
+    });
+
+    it("also removes surplus old instances launched during the deploy, not the original ones", () => {
+      const lateOld = oldInstances(2, { launchedAt: T0 + 15 * 60 * SECOND, from: 11 });
+      const members = [...oldInstances(10), ...lateOld];
+
+      const result = pass(members);
+
+      expect(result.stage).toBe("remove-new");
+      expect(result.actions.terminate).toEqual(["i-old011", "i-old012"]);
+    });
+
+    it("keeps old instances relaunched during the rollback when they only make up the count", () => {
+      const members = [...oldInstances(8), ...oldInstances(2, { launchedAt: T0 + 25 * 60 * SECOND, from: 9 })];
+
+      const result = pass(members);
+
+      expect(result.stage).toBe("done");
+      expect(result.actions.terminate).toEqual([]);
+    });
+
+    it("waits while removed instances are still terminating", () => {
+      const members = [...oldInstances(10), ...newInstances(3, { state: "Terminating" })];
+
+      const result = pass(members);
+
+      expect(result.stage).toBe("remove-new");
+      expect(result.actions.terminate).toEqual([]);
+      expect(result.waitReason).toBe("0 instance(s) launched by the deploy to remove, 3 terminating");
+    });
+
+    it("fails with RollbackTimeoutError when removal takes too long", () => {
+      const members = [...oldInstances(10), ...newInstances(3, { state: "Terminating" })];
+
+      const attempt = () => pass(members, {}, health(members), ROLLBACK_STARTED + (LIMIT_SECONDS + 60) * SECOND);
+
+      expect(attempt).toThrow(/stuck removing the new instances/);
+    });
+  });
+
+  describe("done stage", () => {
+    it("restores MaxSize and resumes the processes the plan suspended", () => {
+      const members = oldInstances(10);
+
+      const result = pass(members, { maxSize: 26 });
+
+      expect(result.stage).toBe("done");
+      expect(result.actions).toEqual({ exitStandby: [], terminate: [], restoreMaxTo: 20, resume: ["AZRebalance"] });
+    });
+
+    it("leaves MaxSize alone when it is as it was", () => {
+      const members = oldInstances(10);
+
+      const result = pass(members);
+
+      expect(result.actions.restoreMaxTo).toBeUndefined();
+      expect(result.actions.resume).toEqual(["AZRebalance"]);
+    });
+
+    it("finishes even after the deadline", () => {
+      const members = oldInstances(10);
+
+      const result = pass(members, {}, health(members), ROLLBACK_STARTED + 10 * LIMIT_SECONDS * SECOND);
+
+      expect(result.stage).toBe("done");
+    });
+  });
+});
+
+/** What a Catch records for a Lambda error: the Cause is the runtime's JSON. */
+function lambdaFailure(name: string, message: string): CaughtFailure {
+  return { Error: name, Cause: JSON.stringify({ errorType: name, errorMessage: message, trace: [`${name}: ${message}`, "    at runGate (file:///var/task/index.mjs:1:1)"] }) };
+}
+
+describe("describeFailure", () => {
+  it("reads the message out of a Lambda error's JSON cause", () => {
+    const failure = lambdaFailure("HealthGateFailedError", "Batch 2 of 3: instance i-new003 is unhealthy in target group web (Target.ResponseCodeMismatch)");
+
+    expect(describeFailure(failure)).toBe("HealthGateFailedError: Batch 2 of 3: instance i-new003 is unhealthy in target group web (Target.ResponseCodeMismatch)");
+  });
+
+  it("keeps a plain-text cause as it is", () => {
+    expect(describeFailure({ Error: "States.Timeout", Cause: "Task timed out after 900.00 seconds" })).toBe("States.Timeout: Task timed out after 900.00 seconds");
+  });
+
+  it("keeps a JSON cause without an errorMessage as it is", () => {
+    expect(describeFailure({ Error: "States.DataLimitExceeded", Cause: '{"detail":"too big"}' })).toBe('States.DataLimitExceeded: {"detail":"too big"}');
+  });
+
+  it("names the error alone when there is no cause", () => {
+    expect(describeFailure({ Error: "States.TaskFailed" })).toBe("States.TaskFailed");
+  });
+
+  it("says the failure is unknown when nothing was caught", () => {
+    expect(describeFailure(undefined)).toBe("an unknown failure");
+  });
+});
+
+describe("rolledBackCause", () => {
+  const failure = lambdaFailure("HealthGateFailedError", "Batch 2 of 3: instance i-new003 is unhealthy in target group web (Target.ResponseCodeMismatch)");
+  const restored = () => view(group(oldInstances(10)), health(oldInstances(10)));
+
+  it("says which batch failed, why, what it rolled back to and the fleet now", () => {
+    const cause = rolledBackCause(plan, "hello", "prod", 1, failure, restored());
+
+    expect(cause).toContain("Deploy of v2 to hello/prod failed in batch 2 of 3 and was rolled back to v1.");
+    expect(cause).toContain("HealthGateFailedError: Batch 2 of 3: instance i-new003 is unhealthy in target group web (Target.ResponseCodeMismatch)");
+    expect(cause).toContain("Fleet now: desired 10, 0 on v2 (0 healthy), 10 on v1 in service, 10 serving.");
+  });
+
+  it("reads as sentences without doubled full stops when the error message ends in one", () => {
+    const cause = rolledBackCause(plan, "hello", "prod", 1, failure, restored());
+
+    expect(cause).not.toContain("..");
+  });
+
+  it("says before batch 1 and the previous release when there was no batch and no tag", () => {
+    const cause = rolledBackCause(rolloutPlan({ previousRelease: null }), "hello", "prod", -1, { Error: "States.Timeout" }, restored());
+
+    expect(cause).toContain("failed before batch 1 and was rolled back to the previous release. States.Timeout.");
+  });
+});

@@ -1,0 +1,255 @@
+import { describe, expect, it } from "vitest";
+import { HealthGateTimeoutError, LaunchTimeoutError, MaxSizeTooSmallError, RetireTimeoutError } from "../../../functions/core/errors.js";
+import type { GateVerdict } from "../../../functions/core/gate.js";
+import {
+  decideLaunch,
+  decideRetire,
+  enforceHealthDeadline,
+  freshWanted,
+  launchStatus,
+  oldWanted,
+  retireStatus,
+  type Progress,
+} from "../../../functions/core/rollout.js";
+import { SECOND, T0, group, health, ids, newInstances, oldInstances, rolloutPlan, strategy, view } from "../fixtures.js";
+
+// Ten old instances replaced in batches of 2, 4, 4; floor 10; MaxSize 20.
+const plan = rolloutPlan();
+const settings = strategy({ launchTimeoutSeconds: 600, healthTimeoutSeconds: 600 });
+const BATCH_STARTED = T0 + 60 * SECOND;
+
+function progress(overrides: Partial<Progress> = {}): Progress {
+  return { batch: 0, phase: "launch", ready: false, done: false, waitSeconds: 15, batchStartedAt: BATCH_STARTED, summary: "", ...overrides };
+}
+
+function waiting(reason: string): GateVerdict {
+  return { outcome: "wait", reason, evidence: { checkedAt: new Date(T0).toISOString(), targets: { instances: 2, healthy: 1, notHealthy: [] } } };
+}
+
+describe("freshWanted and oldWanted", () => {
+  it("add up the batches so far", () => {
+    expect(freshWanted(plan, 0)).toBe(2);
+    expect(freshWanted(plan, 2)).toBe(10);
+    expect(oldWanted(plan, 1)).toBe(4);
+    expect(freshWanted(rolloutPlan({ alreadyOnRelease: 3 }), 0)).toBe(5);
+  });
+});
+
+describe("decideLaunch", () => {
+  it("raises desired capacity by the first batch", () => {
+    const old = oldInstances(10);
+    const fleet = view(group(old, { maxSize: 20 }), health(old));
+
+    const desired = decideLaunch(plan, fleet, 0);
+
+    expect(desired).toBe(12);
+  });
+
+  it("asks for nothing on a retry after SetDesiredCapacity succeeded, before the group launched", () => {
+    const old = oldInstances(10);
+    const fleet = view(group(old, { desiredCapacity: 12, maxSize: 20 }), health(old));
+
+    const desired = decideLaunch(plan, fleet, 0);
+
+    expect(desired).toBeUndefined();
+  });
+
+  it("asks for nothing once the batch's instances are pending", () => {
+    const members = [...oldInstances(10), ...newInstances(2, { state: "Pending" })];
+    const fleet = view(group(members, { maxSize: 20 }), health(oldInstances(10)));
+
+    const desired = decideLaunch(plan, fleet, 0);
+
+    expect(desired).toBeUndefined();
+  });
+
+  it("launches only what is still missing when part of the batch is there", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(2), ...newInstances(1, { state: "Pending", from: 3 })];
+    const fleet = view(group(members, { maxSize: 20 }), health(members));
+
+    const desired = decideLaunch(plan, fleet, 1);
+
+    expect(desired).toBe(14);
+  });
+
+  it("fails with MaxSizeTooSmallError when the batch would pass MaxSize", () => {
+    const old = oldInstances(10);
+    const fleet = view(group(old, { maxSize: 11 }), health(old));
+
+    const attempt = () => decideLaunch(plan, fleet, 0);
+
+    expect(attempt).toThrow(MaxSizeTooSmallError);
+    expect(attempt).toThrow(/Batch 1 needs desired capacity 12 but group "hello-prod-web" has MaxSize 11/);
+  });
+});
+
+describe("decideRetire", () => {
+  it("retires as many old instances as the batch brought in", () => {
+    const members = [...oldInstances(10), ...newInstances(2)];
+    const fleet = view(group(members, { maxSize: 20 }), health(members));
+
+    const retirees = decideRetire(plan, fleet, 0);
+
+    expect(retirees).toHaveLength(2);
+    expect(retirees.every((instance) => instance.release === "v1")).toBe(true);
+  });
+
+  it("holds the floor: retires no serving instance while the new ones are not healthy", () => {
+    const old = oldInstances(10);
+    const fresh = newInstances(2);
+    const fleet = view(group([...old, ...fresh]), [...health(old), ...health(fresh, "initial")]);
+
+    const retirees = decideRetire(plan, fleet, 0);
+
+    expect(retirees).toEqual([]);
+  });
+
+  it("retires only as many serving instances as serve above the floor", () => {
+    const old = oldInstances(10);
+    const fresh = newInstances(2);
+    const fleet = view(group([...old, ...fresh]), [...health(old), ...health(fresh.slice(0, 1)), ...health(fresh.slice(1), "initial")]);
+
+    const retirees = decideRetire(plan, fleet, 0);
+
+    expect(retirees).toHaveLength(1);
+  });
+
+  it("retires an old instance that is not serving without touching the floor", () => {
+    const old = oldInstances(10);
+    const fresh = newInstances(2);
+    const targets = [...health(old.slice(0, 9)), ...health(old.slice(9), "unhealthy"), ...health(fresh, "initial")];
+    const fleet = view(group([...old, ...fresh]), targets);
+
+    const retirees = decideRetire(rolloutPlan({ floor: 9 }), fleet, 0);
+
+    expect(ids(retirees)).toEqual(["i-old010"]);
+  });
+
+  it("picks from the zones with the most old instances", () => {
+    const old = [
+      ...oldInstances(4, { zones: ["eu-west-1a"] }),
+      ...oldInstances(4, { zones: ["eu-west-1b"], from: 5 }),
+      ...oldInstances(2, { zones: ["eu-west-1c"], from: 9 }),
+    ];
+    const fresh = newInstances(2);
+    const fleet = view(group([...old, ...fresh]), health([...old, ...fresh]));
+
+    const retirees = decideRetire(plan, fleet, 0);
+
+    expect(retirees.map((instance) => instance.availabilityZone).sort()).toEqual(["eu-west-1a", "eu-west-1b"]);
+  });
+
+  it("retires nothing more on a retry once the batch's share is in Standby", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(2)];
+    const fleet = view(group(members), health(members));
+
+    const retirees = decideRetire(plan, fleet, 0);
+
+    expect(retirees).toEqual([]);
+  });
+});
+
+describe("launchStatus", () => {
+  it("reports the batch in service when every new instance is InService", () => {
+    const members = [...oldInstances(10), ...newInstances(2)];
+    const fleet = view(group(members), health(members));
+
+    const status = launchStatus(plan, settings, fleet, progress(), BATCH_STARTED + 90 * SECOND);
+
+    expect(status).toEqual({ inService: true });
+  });
+
+  it("waits, saying how many are in service, while instances are pending", () => {
+    const members = [...oldInstances(10), ...newInstances(1), ...newInstances(1, { state: "Pending", from: 2 })];
+    const fleet = view(group(members), health(members));
+
+    const status = launchStatus(plan, settings, fleet, progress(), BATCH_STARTED + 600 * SECOND);
+
+    expect(status).toEqual({ inService: false, waitReason: "1 of 2 new instances in service" });
+  });
+
+  it("fails with LaunchTimeoutError once launchTimeoutSeconds have passed", () => {
+    const members = [...oldInstances(10), ...newInstances(1), ...newInstances(1, { state: "Pending", from: 2 })];
+    const fleet = view(group(members), health(members));
+
+    const attempt = () => launchStatus(plan, settings, fleet, progress(), BATCH_STARTED + 601 * SECOND);
+
+    expect(attempt).toThrow(LaunchTimeoutError);
+    expect(attempt).toThrow("Batch 1 of 3: only 1 of 2 new instances reached InService within launchTimeoutSeconds 600.");
+  });
+});
+
+describe("enforceHealthDeadline", () => {
+  it("lets a waiting gate wait within launchTimeoutSeconds + healthTimeoutSeconds", () => {
+    const attempt = () => enforceHealthDeadline(plan, settings, progress(), waiting("1 of 2 new instances healthy"), BATCH_STARTED + 1_200 * SECOND);
+
+    expect(attempt).not.toThrow();
+  });
+
+  it("fails with HealthGateTimeoutError when a gate is still waiting after the deadline", () => {
+    const attempt = () => enforceHealthDeadline(plan, settings, progress({ batch: 1 }), waiting("1 of 2 new instances healthy"), BATCH_STARTED + 1_201 * SECOND);
+
+    expect(attempt).toThrow(HealthGateTimeoutError);
+    expect(attempt).toThrow("Batch 2 of 3: 1 of 2 new instances healthy after 1201 s (launchTimeoutSeconds + healthTimeoutSeconds = 1200).");
+  });
+
+  it("never fails a gate that passed, however late", () => {
+    const passed: GateVerdict = { outcome: "pass", evidence: waiting("").evidence };
+
+    const attempt = () => enforceHealthDeadline(plan, settings, progress(), passed, BATCH_STARTED + 86_400 * SECOND);
+
+    expect(attempt).not.toThrow();
+  });
+});
+
+describe("retireStatus", () => {
+  const RETIRED = BATCH_STARTED + 120 * SECOND;
+
+  it("is settled once the batch's old instances are in Standby", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(2)];
+    const fleet = view(group(members), health(members));
+
+    const status = retireStatus(plan, settings, fleet, progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 30 * SECOND);
+
+    expect(status).toEqual({ settled: true });
+  });
+
+  it("waits while old instances are still entering Standby", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "EnteringStandby", from: 9 }), ...newInstances(2)];
+    const fleet = view(group(members), health(members));
+
+    const status = retireStatus(plan, settings, fleet, progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 900 * SECOND);
+
+    expect(status).toEqual({ settled: false, waitReason: "2 old instance(s) draining, 0 waiting for the capacity floor" });
+  });
+
+  it("waits while old instances are terminating", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "Terminating:Wait", from: 9 }), ...newInstances(2)];
+    const fleet = view(group(members), health(members));
+
+    const status = retireStatus(plan, settings, fleet, progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 60 * SECOND);
+
+    expect(status.settled).toBe(false);
+  });
+
+  it("waits while the floor holds old instances back", () => {
+    const members = [...oldInstances(9), ...oldInstances(1, { state: "Standby", from: 10 }), ...newInstances(2)];
+    const fleet = view(group(members), health(members));
+
+    const status = retireStatus(plan, settings, fleet, progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 60 * SECOND);
+
+    expect(status).toEqual({ settled: false, waitReason: "0 old instance(s) draining, 1 waiting for the capacity floor" });
+  });
+
+  it("fails with RetireTimeoutError after the deregistration delay plus healthTimeoutSeconds", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "EnteringStandby", from: 9 }), ...newInstances(2)];
+    const fleet = view(group(members), health(members));
+
+    const attempt = () => retireStatus(plan, settings, fleet, progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 901 * SECOND);
+
+    expect(attempt).toThrow(RetireTimeoutError);
+    expect(attempt).toThrow(
+      "Batch 1 of 3: 2 old instance(s) still draining and 0 not yet retired after 901 s (deregistration delay 300 s + healthTimeoutSeconds 600).",
+    );
+  });
+});
