@@ -102,7 +102,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
     };
   }
 
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(definition);
   const execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
   });

@@ -39,6 +39,7 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
     ...progress,
     ready: true,
     done,
+    settledDesired: view.group.desiredCapacity - leftovers.length,
     waitSeconds: 0,
     evidence: verdict.evidence,
     summary: summarize(plan, view, progress.batch, done ? "last batch baked and gated" : "batch baked and gated"),

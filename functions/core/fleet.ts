@@ -113,7 +113,8 @@ export function viewFleet(group: ObservedGroup, targets: readonly TargetHealth[]
 /** "12 instances: 6 on v2 (6 healthy), 6 on v1 in Standby" — for causes and progress lines. */
 export function describeFleet(view: FleetView, release: string): string {
   const healthyFresh = view.fresh.filter((instance) => isServing(view.health.get(instance.id))).length;
-  const parts = [`desired ${view.group.desiredCapacity}`, `${view.fresh.length} on ${release} (${healthyFresh} healthy)`];
+  const parts = [`desired ${view.group.desiredCapacity}`];
+  if (view.fresh.length > 0) parts.push(`${view.fresh.length} on ${release} (${healthyFresh} healthy)`);
   const oldReleases = [...new Set(view.old.map((instance) => instance.release ?? "untagged"))].join("/");
   if (view.old.length > 0) parts.push(`${view.old.length} on ${oldReleases || "previous release"} in service`);
   if (view.retired.length > 0) parts.push(`${view.retired.length} old in Standby`);

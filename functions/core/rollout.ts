@@ -22,6 +22,11 @@ export interface Progress {
   bakeUntil?: number;
   /** Seconds the previous batch took from launch to healthy: the first wait of the next batch. */
   learnedReadySeconds?: number;
+  /**
+   * Desired capacity once the previous batch settled: the group's own size, including any
+   * scaling it did by itself meanwhile. Each batch surges from here.
+   */
+  settledDesired?: number;
   summary: string;
   evidence?: GateEvidence;
 }
@@ -43,14 +48,14 @@ export function oldWanted(plan: RolloutPlan, batch: number): number {
 }
 
 /**
- * Launch batch `batch`: the desired capacity that makes the group hold enough new instances.
- * Launches the group already owes count as new, because the release tag is set before any
- * launch; so a retry after a successful SetDesiredCapacity asks for nothing more.
+ * Launch batch `batch`: the desired capacity that surges the group by the batch size above the
+ * size it settled at after the previous batch. An absolute target, so a retry after a
+ * successful SetDesiredCapacity asks for nothing more; and since the settled size includes the
+ * group's own scaling, instances it launched by itself are kept, on the new release.
  */
-export function decideLaunch(plan: RolloutPlan, view: FleetView, batch: number): number | undefined {
-  const missing = freshWanted(plan, batch) - (view.fresh.length + view.inFlight);
-  if (missing <= 0) return undefined;
-  const desired = view.group.desiredCapacity + missing;
+export function decideLaunch(plan: RolloutPlan, view: FleetView, batch: number, settledDesired: number): number | undefined {
+  const desired = settledDesired + (plan.batchSizes[batch] ?? 0);
+  if (view.group.desiredCapacity >= desired) return undefined;
   if (desired > view.group.maxSize) {
     throw new MaxSizeTooSmallError(
       `Batch ${batch + 1} needs desired capacity ${desired} but group "${view.group.name}" has MaxSize ${view.group.maxSize} (it was changed or scaled out during the deploy); raise MaxSize to ${desired}.`,
@@ -84,13 +89,13 @@ export function launchStatus(
   const wanted = freshWanted(plan, progress.batch);
   const inService = view.fresh.filter((instance) => instance.lifecycleState === "InService").length;
   const elapsed = (now - progress.batchStartedAt) / 1000;
-  if (inService < wanted) {
+  if (inService < wanted || inService < view.fresh.length || view.inFlight > 0) {
     if (elapsed > strategy.launchTimeoutSeconds) {
       throw new LaunchTimeoutError(
         `Batch ${progress.batch + 1} of ${plan.batchCount}: only ${inService} of ${wanted} new instances reached InService within launchTimeoutSeconds ${strategy.launchTimeoutSeconds}.`,
       );
     }
-    return { inService: false, waitReason: `${inService} of ${wanted} new instances in service` };
+    return { inService: false, waitReason: `${inService} of ${Math.max(wanted, view.fresh.length + view.inFlight)} new instances in service` };
   }
   return { inService: true };
 }

@@ -12,7 +12,7 @@ export const handler = deployStep("launch-batch", async (state): Promise<Progres
   const batch = previous.batch + 1;
   const startedAt = now();
   const view = await observeFleet(state.input);
-  const desired = decideLaunch(plan, view, batch);
+  const desired = decideLaunch(plan, view, batch, previous.settledDesired ?? plan.baseline.desiredCapacity);
   if (desired !== undefined) await setDesiredCapacity(view.group.name, desired);
   const firstWait = previous.learnedReadySeconds ?? state.input.strategy.pollSeconds;
   return {
@@ -23,6 +23,7 @@ export const handler = deployStep("launch-batch", async (state): Promise<Progres
     waitSeconds: Math.max(1, Math.ceil(firstWait)),
     batchStartedAt: startedAt,
     ...(previous.learnedReadySeconds !== undefined ? { learnedReadySeconds: previous.learnedReadySeconds } : {}),
+    ...(previous.settledDesired !== undefined ? { settledDesired: previous.settledDesired } : {}),
     summary: summarize(plan, view, batch, `launching ${plan.batchSizes[batch]} (desired ${desired ?? view.group.desiredCapacity}, ${freshWanted(plan, batch)} new wanted)`),
   };
 });

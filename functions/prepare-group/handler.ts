@@ -1,4 +1,5 @@
 import { markRelease, suspendProcesses, useLaunchTemplateVersion } from "../aws/group-actions.js";
+import { readGroup } from "../aws/group.js";
 import { ensureImageVersion } from "../aws/launch-template.js";
 import { startProgress } from "../core/rollout.js";
 import { requirePlan } from "../wiring/deploy-state.js";
@@ -19,5 +20,6 @@ export const handler = deployStep("prepare-group", async (state) => {
     const version = await ensureImageVersion(plan.launchTemplate.id, plan.launchTemplate.version, imageId, plan.release);
     await useLaunchTemplateVersion(group, plan.launchTemplate.id, version);
   }
-  return { ...startProgress(plan), summary: `release ${plan.release} marked on ${group}; suspended ${plan.suspend.join(", ") || "nothing"}` };
+  const settledDesired = (await readGroup(group)).desiredCapacity;
+  return { ...startProgress(plan), settledDesired, summary: `release ${plan.release} marked on ${group}; suspended ${plan.suspend.join(", ") || "nothing"}` };
 });

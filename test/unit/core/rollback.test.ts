@@ -244,7 +244,7 @@ describe("rolledBackCause", () => {
 
     expect(cause).toContain("Deploy of v2 to hello/prod failed in batch 2 of 3 and was rolled back to v1.");
     expect(cause).toContain("HealthGateFailedError: Batch 2 of 3: instance i-new003 is unhealthy in target group web (Target.ResponseCodeMismatch)");
-    expect(cause).toContain("Fleet now: desired 10, 0 on v2 (0 healthy), 10 on v1 in service, 10 serving.");
+    expect(cause).toContain("Fleet now: desired 10, 10 on v1 in service, 10 serving.");
   });
 
   it("reads as sentences without doubled full stops when the error message ends in one", () => {

@@ -36,11 +36,11 @@ describe("freshWanted and oldWanted", () => {
 });
 
 describe("decideLaunch", () => {
-  it("raises desired capacity by the first batch", () => {
+  it("surges the batch size above the size the group settled at", () => {
     const old = oldInstances(10);
     const fleet = view(group(old, { maxSize: 20 }), health(old));
 
-    const desired = decideLaunch(plan, fleet, 0);
+    const desired = decideLaunch(plan, fleet, 0, 10);
 
     expect(desired).toBe(12);
   });
@@ -49,34 +49,34 @@ describe("decideLaunch", () => {
     const old = oldInstances(10);
     const fleet = view(group(old, { desiredCapacity: 12, maxSize: 20 }), health(old));
 
-    const desired = decideLaunch(plan, fleet, 0);
+    const desired = decideLaunch(plan, fleet, 0, 10);
 
     expect(desired).toBeUndefined();
   });
 
   it("asks for nothing once the batch's instances are pending", () => {
     const members = [...oldInstances(10), ...newInstances(2, { state: "Pending" })];
-    const fleet = view(group(members, { maxSize: 20 }), health(oldInstances(10)));
+    const fleet = view(group(members, { desiredCapacity: 12, maxSize: 20 }), health(oldInstances(10)));
 
-    const desired = decideLaunch(plan, fleet, 0);
+    const desired = decideLaunch(plan, fleet, 0, 10);
 
     expect(desired).toBeUndefined();
   });
 
-  it("launches only what is still missing when part of the batch is there", () => {
-    const members = [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(2), ...newInstances(1, { state: "Pending", from: 3 })];
-    const fleet = view(group(members, { maxSize: 20 }), health(members));
+  it("keeps a scale-out the group made by itself between batches", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(4)];
+    const fleet = view(group(members, { desiredCapacity: 12, maxSize: 20 }), health(members));
 
-    const desired = decideLaunch(plan, fleet, 1);
+    const desired = decideLaunch(plan, fleet, 1, 12);
 
-    expect(desired).toBe(14);
+    expect(desired).toBe(16);
   });
 
   it("fails with MaxSizeTooSmallError when the batch would pass MaxSize", () => {
     const old = oldInstances(10);
     const fleet = view(group(old, { maxSize: 11 }), health(old));
 
-    const attempt = () => decideLaunch(plan, fleet, 0);
+    const attempt = () => decideLaunch(plan, fleet, 0, 10);
 
     expect(attempt).toThrow(MaxSizeTooSmallError);
     expect(attempt).toThrow(/Batch 1 needs desired capacity 12 but group "hello-prod-web" has MaxSize 11/);

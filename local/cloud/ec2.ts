@@ -1,0 +1,160 @@
+import type {
+  CreateLaunchTemplateVersionCommandInput,
+  CreateLaunchTemplateVersionCommandOutput,
+  DescribeInstancesCommandInput,
+  DescribeInstancesCommandOutput,
+  DescribeLaunchTemplateVersionsCommandInput,
+  DescribeLaunchTemplateVersionsCommandOutput,
+  Filter,
+  Instance,
+  InstanceStateName,
+  LaunchTemplateVersion,
+} from "@aws-sdk/client-ec2";
+import { CloudFault, LocalCloudUnsupportedError } from "./errors.js";
+import type { Fleet } from "./fleet.js";
+import type { LaunchTemplateRecord, LaunchTemplateVersionRecord, VirtualInstance } from "./model.js";
+import { byKey, onlyParameters, page, type Operations, type Result } from "./operations.js";
+
+const STATE_CODES: Record<string, number> = { pending: 0, running: 16, terminated: 48 };
+
+/** EC2 state as the model sees it: pending until first InService, terminated once it left. */
+export function ec2State(instance: VirtualInstance): InstanceStateName {
+  if (instance.lifecycle === undefined) return "terminated";
+  return instance.bootedAt === undefined ? "pending" : "running";
+}
+
+/** The EC2 operations gantry calls. */
+export function ec2Operations(fleet: Fleet): Operations {
+  return {
+    DescribeInstances(input: DescribeInstancesCommandInput): Result<DescribeInstancesCommandOutput> {
+      onlyParameters("ec2", "DescribeInstances", input, ["InstanceIds", "Filters", "MaxResults", "NextToken"]);
+      const ids = input.InstanceIds ?? [];
+      if (ids.length > 0 && input.MaxResults !== undefined) {
+        throw new CloudFault(
+          "InvalidParameterCombination",
+          "The parameter instancesSet cannot be used with the parameter maxResults",
+        );
+      }
+      const limit = input.MaxResults ?? Number.MAX_SAFE_INTEGER;
+      if (input.MaxResults !== undefined && (limit < 5 || limit > 1000)) {
+        throw new CloudFault(
+          "InvalidParameterValue",
+          `Value ( ${limit} ) for parameter maxResults is invalid. Expect a value between 5 and 1000.`,
+        );
+      }
+      const missing = ids.filter((id) => !fleet.instances.has(id));
+      if (missing.length > 0) {
+        const quoted = missing.map((id) => `'${id}'`).join(", ");
+        const message =
+          missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`;
+        throw new CloudFault("InvalidInstanceID.NotFound", message);
+      }
+      const matches = (input.Filters ?? []).map(filterPredicate);
+      const candidates = ids.length > 0 ? ids.map((id) => fleet.instances.get(id)!) : [...fleet.instances.values()];
+      const selected = candidates
+        .filter((instance) => matches.every((match) => match(instance)))
+        .sort(byKey((i) => i.instanceId));
+      const result = page(selected, (i) => i.instanceId, limit, input.NextToken, "InvalidParameterValue");
+      return {
+        Reservations: result.items.map((instance) => ({
+          ReservationId: instance.reservationId,
+          OwnerId: fleet.ids.accountId,
+          Instances: [describeInstance(instance)],
+        })),
+        NextToken: result.nextToken,
+      };
+    },
+
+    CreateLaunchTemplateVersion(
+      input: CreateLaunchTemplateVersionCommandInput,
+    ): Result<CreateLaunchTemplateVersionCommandOutput> {
+      onlyParameters("ec2", "CreateLaunchTemplateVersion", input, [
+        "LaunchTemplateId",
+        "LaunchTemplateName",
+        "SourceVersion",
+        "VersionDescription",
+        "LaunchTemplateData",
+      ]);
+      onlyParameters("ec2", "CreateLaunchTemplateVersion", input.LaunchTemplateData ?? {}, ["ImageId"]);
+      const template = fleet.launchTemplates.find(input);
+      const version = fleet.launchTemplates.addVersion(
+        template,
+        input.SourceVersion,
+        input.LaunchTemplateData?.ImageId,
+        input.VersionDescription,
+        fleet.clock.now(),
+      );
+      return { LaunchTemplateVersion: describeVersion(template, version) };
+    },
+
+    DescribeLaunchTemplateVersions(
+      input: DescribeLaunchTemplateVersionsCommandInput,
+    ): Result<DescribeLaunchTemplateVersionsCommandOutput> {
+      onlyParameters("ec2", "DescribeLaunchTemplateVersions", input, [
+        "LaunchTemplateId",
+        "LaunchTemplateName",
+        "Versions",
+      ]);
+      const template = fleet.launchTemplates.find(input);
+      const versions =
+        input.Versions === undefined || input.Versions.length === 0
+          ? [...template.versions.values()]
+          : input.Versions.map((v) => fleet.launchTemplates.version(template, v));
+      return { LaunchTemplateVersions: versions.map((v) => describeVersion(template, v)) };
+    },
+  };
+}
+
+/**
+ * The filters gantry uses: tag:<key>, instance-state-name and instance-id. Values in one filter
+ * are alternatives, filters all apply, and `*` / `?` are wildcards, as in EC2.
+ */
+function filterPredicate(filter: Filter): (instance: VirtualInstance) => boolean {
+  const patterns = (filter.Values ?? []).map(wildcard);
+  const any = (value: string | undefined) => value !== undefined && patterns.some((p) => p.test(value));
+  const name = filter.Name ?? "";
+  if (name.startsWith("tag:")) return (instance) => any(instance.tags.get(name.slice(4)));
+  if (name === "instance-state-name") return (instance) => any(ec2State(instance));
+  if (name === "instance-id") return (instance) => any(instance.instanceId);
+  throw new LocalCloudUnsupportedError("ec2", "DescribeInstances", `Filters[${name}]`);
+}
+
+function wildcard(value: string): RegExp {
+  const escaped = value.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}
+
+function describeInstance(instance: VirtualInstance): Instance {
+  const state = ec2State(instance);
+  return {
+    InstanceId: instance.instanceId,
+    ImageId: instance.imageId,
+    InstanceType: "t3.micro",
+    State: { Code: STATE_CODES[state], Name: state },
+    Tags: [...instance.tags].map(([Key, Value]) => ({ Key, Value })),
+    PrivateIpAddress: state === "terminated" ? undefined : instance.privateIpAddress,
+    LaunchTime: new Date(instance.launchTime),
+    Placement: { AvailabilityZone: instance.availabilityZone },
+    StateTransitionReason: instance.terminatedAt === undefined ? "" : `User initiated (${gmt(instance.terminatedAt)})`,
+    ...(instance.stateReason
+      ? { StateReason: { Code: instance.stateReason.code, Message: instance.stateReason.message } }
+      : {}),
+  };
+}
+
+/** EC2's "2026-01-05 09:00:00 GMT" style. */
+function gmt(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19).replace("T", " ")} GMT`;
+}
+
+function describeVersion(template: LaunchTemplateRecord, version: LaunchTemplateVersionRecord): LaunchTemplateVersion {
+  return {
+    LaunchTemplateId: template.id,
+    LaunchTemplateName: template.name,
+    VersionNumber: version.number,
+    VersionDescription: version.description,
+    CreateTime: new Date(version.createdAt),
+    DefaultVersion: version.number === template.defaultVersion,
+    LaunchTemplateData: { ImageId: version.imageId },
+  };
+}

@@ -1,0 +1,191 @@
+import type { StateValue } from "@aws-sdk/client-cloudwatch";
+import { VirtualClock, type Clock } from "../clock.js";
+import { autoScalingOperations } from "./autoscaling.js";
+import { CallLog, FaultPlan, operationName, type CallCounts } from "./calls.js";
+import { Alarms } from "./cloudwatch.js";
+import { HealthScript, VirtualInstanceDriver, type InstanceDriver, type ProbeResponse } from "./driver.js";
+import { ec2Operations } from "./ec2.js";
+import { elbv2Operations } from "./elbv2.js";
+import {
+  awsError,
+  CloudFault,
+  InstanceUnreachableError,
+  LocalCloudUnsupportedError,
+  type Service,
+} from "./errors.js";
+import { Fleet } from "./fleet.js";
+import { Ids } from "./ids.js";
+import type { ActivityRecord } from "./model.js";
+import { servingCount, snapshotGroup, type GroupSnapshot } from "./observe.js";
+import type { Operations } from "./operations.js";
+import { createGroup, createTargetGroup, type GroupOptions, type TargetGroupOptions } from "./setup.js";
+
+export { attachLocalCloud, activeCloud, setActiveCloud, LOCAL_CLOUD_MIDDLEWARE } from "./attach.js";
+export type { LocalCloudClient } from "./attach.js";
+export { LocalCloudUnsupportedError, LocalCloudSetupError, InstanceUnreachableError } from "./errors.js";
+export { HealthScript, VirtualInstanceDriver, RELEASE_TAG } from "./driver.js";
+export type { InstanceDriver, ProbeResponse } from "./driver.js";
+export type { CallCounts } from "./calls.js";
+export type { GroupOptions, TargetGroupOptions } from "./setup.js";
+export type { GroupSnapshot, InstanceSnapshot } from "./observe.js";
+export type { ActivityRecord, VirtualInstance } from "./model.js";
+export { TARGETS_PER_TARGET_GROUP } from "./targets.js";
+
+export interface LocalCloudOptions {
+  /** Default: a VirtualClock at Monday 5 January 2026, 09:00 UTC. */
+  clock?: Clock;
+  region?: string;
+  accountId?: string;
+  /** Builds the instance driver from the cloud's health script; default: virtual instances. */
+  driver?: (health: HealthScript) => InstanceDriver;
+}
+
+/** SDK client class name → service, as the middleware sees it in `context.clientName`. */
+const CLIENTS: Record<string, Service> = {
+  AutoScalingClient: "autoscaling",
+  EC2Client: "ec2",
+  ElasticLoadBalancingV2Client: "elbv2",
+  CloudWatchClient: "cloudwatch",
+};
+
+/**
+ * An in-process stand-in for the EC2, Auto Scaling, ELBv2 and CloudWatch calls gantry makes,
+ * deterministic and driven by its Clock. SDK clients reach it through `attachLocalCloud`;
+ * scenarios and tests use the plain methods below to set it up, script it and look inside.
+ */
+export class LocalCloud {
+  readonly clock: Clock;
+  /** Scripted health of releases and instances, read by the virtual driver. */
+  readonly health: HealthScript;
+  private readonly fleet: Fleet;
+  private readonly alarms = new Alarms();
+  private readonly callLog = new CallLog();
+  private readonly faults = new FaultPlan();
+  private readonly services: Record<Service, Operations>;
+
+  constructor(options: LocalCloudOptions = {}) {
+    this.clock = options.clock ?? new VirtualClock();
+    this.health = new HealthScript();
+    const driver = options.driver ? options.driver(this.health) : new VirtualInstanceDriver(this.health);
+    const ids = new Ids(options.region ?? "eu-west-1", options.accountId ?? "123456789012");
+    this.fleet = new Fleet(this.clock, ids, driver);
+    this.services = {
+      autoscaling: autoScalingOperations(this.fleet),
+      ec2: ec2Operations(this.fleet),
+      elbv2: elbv2Operations(this.fleet),
+      cloudwatch: this.alarms.operations(ids),
+    };
+  }
+
+  /**
+   * Answers one SDK command as AWS would, as of `clock.now()`: the output with `$metadata`, or
+   * the SDK-shaped error. Throws LocalCloudUnsupportedError for anything it does not model.
+   */
+  handle(clientName: string, commandName: string, input: object): object {
+    const service = CLIENTS[clientName];
+    const operation = operationName(commandName);
+    const run = service === undefined ? undefined : this.services[service][operation];
+    if (service === undefined || run === undefined) throw new LocalCloudUnsupportedError(service ?? clientName, operation);
+    this.callLog.count(operation);
+    const requestId = this.fleet.ids.uuid();
+    const fault = this.faults.take(operation);
+    if (fault) throw awsError(service, fault.code, fault.message, requestId);
+    try {
+      this.fleet.settle();
+      // Each operation declares its own input type; the SDK has already shaped `input` to it.
+      const output = (run as (input: object) => object)(input);
+      this.fleet.settle();
+      return { ...output, $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 } };
+    } catch (error) {
+      if (error instanceof CloudFault) throw awsError(service, error.code, error.message, requestId);
+      throw error;
+    }
+  }
+
+  /** Creates a launch template whose version 1 boots `imageId`; returns its id. */
+  createLaunchTemplate(options: { name: string; imageId: string }): string {
+    return this.fleet.launchTemplates.create(options.name, options.imageId, this.clock.now()).id;
+  }
+
+  /** Creates a target group; returns its ARN. */
+  createTargetGroup(options: TargetGroupOptions): string {
+    return createTargetGroup(this.fleet, options);
+  }
+
+  /** Creates a group already running at desired capacity, InService and healthy; returns its ARN. */
+  createGroup(options: GroupOptions): string {
+    this.fleet.settle();
+    return createGroup(this.fleet, options);
+  }
+
+  /** Instances of `releaseId` pass (or fail) health checks from now on. */
+  setReleaseHealth(releaseId: string, health: "healthy" | "unhealthy"): void {
+    this.health.setRelease(releaseId, health === "healthy", this.clock.now());
+  }
+
+  /** One instance passes (or fails) health checks from `fromEpochMs` (default now; never earlier). */
+  setInstanceHealth(instanceId: string, healthy: boolean, fromEpochMs?: number): void {
+    this.health.setInstance(instanceId, healthy, Math.max(fromEpochMs ?? 0, this.clock.now()));
+  }
+
+  /** HTTP GET on the instance's app; rejects with InstanceUnreachableError unless it is running. */
+  httpProbe(instanceId: string, path: string): Promise<ProbeResponse> {
+    this.fleet.settle();
+    const instance = this.fleet.instances.get(instanceId);
+    if (!instance || instance.lifecycle === undefined || instance.bootedAt === undefined) {
+      return Promise.reject(new InstanceUnreachableError(instanceId));
+    }
+    return this.fleet.driver.probe(instance, path, this.clock.now());
+  }
+
+  /** The next `times` calls of `command` ("DescribeInstances" or "DescribeInstancesCommand") fail with AWS error `errorName`. */
+  failNext(command: string, errorName: string, times = 1): void {
+    this.faults.add(operationName(command), errorName, times);
+  }
+
+  /** The group's next `count` launches fail: Pending for the boot time, then terminated. */
+  failLaunches(groupName: string, count: number): void {
+    this.fleet.settle();
+    this.fleet.group(groupName).failNextLaunches += count;
+  }
+
+  /** Changes desired capacity as a scaling policy would: within [min, max], not an API call. */
+  scaleBySelf(groupName: string, newDesired: number): void {
+    this.fleet.settle();
+    const group = this.fleet.group(groupName);
+    group.desiredCapacity = Math.min(group.maxSize, Math.max(group.minSize, newDesired));
+    this.fleet.settle();
+  }
+
+  /** Sets a CloudWatch alarm's state (creating the alarm if needed). */
+  setAlarm(name: string, state: StateValue, reason = `Set by the local cloud to ${state}`): void {
+    this.alarms.set(name, state, reason, this.clock.now());
+  }
+
+  /** API calls answered so far, in total and per operation. */
+  get calls(): CallCounts {
+    return this.callLog.snapshot();
+  }
+
+  resetCalls(): void {
+    this.callLog.reset();
+  }
+
+  /** Instances receiving traffic: registered, healthy and not draining in some target group. */
+  servingCount(groupName: string): number {
+    this.fleet.settle();
+    return servingCount(this.fleet, groupName);
+  }
+
+  /** The group as of now: capacity, instances with lifecycle, release, zone and target states. */
+  snapshot(groupName: string): GroupSnapshot {
+    this.fleet.settle();
+    return snapshotGroup(this.fleet, groupName);
+  }
+
+  /** The group's scaling activities so far (launches, terminations, failed launches). */
+  activities(groupName: string): readonly ActivityRecord[] {
+    this.fleet.settle();
+    return [...this.fleet.group(groupName).activities];
+  }
+}

@@ -1,0 +1,108 @@
+import { readFileSync } from "node:fs";
+import type { StateMachineDefinition } from "aws-local-stepfunctions";
+import { allClients } from "../functions/aws/clients.js";
+import { useHttpTransport } from "../functions/aws/http-probe.js";
+import type { DeployInputRaw } from "../functions/core/input.js";
+import { VirtualClock, type Clock } from "./clock.js";
+import { LocalCloud, attachLocalCloud, setActiveCloud } from "./cloud/index.js";
+import { runExecution, type ExecutionRecord, type RunOptions } from "./runner.js";
+
+/** The deploy definition, read from the same file the infrastructure deploys. */
+export function loadDeployDefinition(): StateMachineDefinition {
+  const path = new URL("../statemachines/deploy.asl.json", import.meta.url);
+  return JSON.parse(readFileSync(path, "utf8")) as StateMachineDefinition;
+}
+
+export interface FleetOptions {
+  instances: number;
+  /** Headroom above desired for the surge (default: enough for a quarter of the fleet, at least 2). */
+  maxSize?: number;
+  minSize?: number;
+  release?: string;
+  app?: string;
+  env?: string;
+  zones?: number;
+  targetGroups?: number;
+  membership?: "all" | "spread";
+  bootSeconds?: number;
+  healthCheckIntervalSeconds?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  deregistrationDelaySeconds?: number;
+  clock?: Clock;
+}
+
+/** A local Auto Scaling group behind target groups, with gantry's AWS clients pointed at it. */
+export interface LocalFleet {
+  cloud: LocalCloud;
+  clock: Clock;
+  groupName: string;
+  targetGroupArns: string[];
+  launchTemplateId: string;
+  /** A deploy input for this fleet; `overrides` replace top-level fields. */
+  deployInput(release: string, overrides?: Partial<DeployInputRaw>): DeployInputRaw;
+}
+
+/**
+ * Builds a fleet in a fresh local cloud and makes it the one gantry's clients talk to: every
+ * SDK call from `functions/aws` is answered by this cloud from now on.
+ */
+export function createLocalFleet(options: FleetOptions): LocalFleet {
+  const clock = options.clock ?? new VirtualClock();
+  const cloud = new LocalCloud({ clock });
+  const app = options.app ?? "hello";
+  const env = options.env ?? "prod";
+  const release = options.release ?? "v1";
+  const zones = ["a", "b", "c", "d", "e", "f"].slice(0, options.zones ?? 3).map((letter) => `eu-west-1${letter}`);
+  const launchTemplateId = cloud.createLaunchTemplate({ name: `${app}-${env}`, imageId: "ami-0123456789abcdef0" });
+  const targetGroupArns = Array.from({ length: options.targetGroups ?? 1 }, (_, index) =>
+    cloud.createTargetGroup({
+      name: `${app}-${env}-${index + 1}`,
+      healthCheckIntervalSeconds: options.healthCheckIntervalSeconds ?? 10,
+      healthyThreshold: options.healthyThreshold ?? 2,
+      unhealthyThreshold: options.unhealthyThreshold ?? 2,
+      deregistrationDelaySeconds: options.deregistrationDelaySeconds ?? 30,
+    }),
+  );
+  const groupName = `${app}-${env}`;
+  cloud.createGroup({
+    name: groupName,
+    minSize: options.minSize ?? 1,
+    maxSize: options.maxSize ?? options.instances + Math.max(2, Math.ceil(options.instances / 4)),
+    desiredCapacity: options.instances,
+    availabilityZones: zones,
+    targetGroupArns,
+    launchTemplateId,
+    tags: [{ key: "gantry:release", value: release, propagateAtLaunch: true }],
+    bootSeconds: options.bootSeconds ?? 60,
+    targetGroupMembership: options.membership ?? "all",
+  });
+  for (const client of allClients) attachLocalCloud(client);
+  setActiveCloud(cloud);
+  useHttpTransport(async (instance, _port, path) => cloud.httpProbe(instance.id, path));
+  return {
+    cloud,
+    clock,
+    groupName,
+    targetGroupArns,
+    launchTemplateId,
+    deployInput: (id, overrides = {}) => ({
+      app,
+      env,
+      release: { id },
+      group: { autoScalingGroupName: groupName, targetGroupArns },
+      trigger: { source: "local" },
+      ...overrides,
+    }),
+  };
+}
+
+/** Runs the deploy definition against the active local cloud. */
+export function runLocalDeploy(
+  fleet: LocalFleet,
+  input: DeployInputRaw,
+  options: Omit<RunOptions, "definition" | "input" | "clock" | "name"> & { name?: string } = {},
+): Promise<ExecutionRecord> {
+  const name = options.name ?? `${input.app}-${input.env}-${input.release.id}-${fleet.clock.now().toString(36)}`;
+  return runExecution({ ...options, name, definition: loadDeployDefinition(), input, clock: fleet.clock });
+}

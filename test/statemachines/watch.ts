@@ -1,0 +1,58 @@
+import type { LocalFleet } from "../../local/scenario.js";
+import type { RunnerEvent } from "../../local/runner.js";
+
+/**
+ * Watches a local deploy as it runs: the serving count on every state change and every few
+ * seconds of simulated time, and every instance ever launched (to prove nothing launched twice).
+ */
+export function watchFleet(fleet: LocalFleet) {
+  const servingSeen: number[] = [];
+  const launched = new Set<string>();
+  const look = () => {
+    const snapshot = fleet.cloud.snapshot(fleet.groupName);
+    servingSeen.push(snapshot.serving);
+    for (const instance of snapshot.instances) launched.add(instance.instanceId);
+  };
+  return {
+    onEvent: (_event: RunnerEvent) => look(),
+    onTick: look,
+    tickMs: 5_000,
+    /** The fewest instances that were serving at any moment observed. */
+    minServing: () => Math.min(...servingSeen),
+    observations: () => servingSeen.length,
+    launched,
+  };
+}
+
+/**
+ * Breaks the app on the instances launched by batch `batch` (1-based) only, as a release that
+ * fails on some hosts would: their health checks fail from launch on.
+ */
+export function breakBatch(fleet: LocalFleet, batch: number): (event: RunnerEvent) => void {
+  let launches = 0;
+  const before = new Set<string>();
+  return (event) => {
+    const instances = fleet.cloud.snapshot(fleet.groupName).instances;
+    if (event.kind !== "exited" || event.step.state !== "Launch batch") {
+      if (launches < batch) for (const instance of instances) before.add(instance.instanceId);
+      return;
+    }
+    if (++launches !== batch) return;
+    for (const instance of instances) {
+      if (!before.has(instance.instanceId)) fleet.cloud.setInstanceHealth(instance.instanceId, false);
+    }
+  };
+}
+
+/** Release, lifecycle and count of a fleet's instances, for whole-fleet assertions. */
+export function fleetState(fleet: LocalFleet) {
+  const snapshot = fleet.cloud.snapshot(fleet.groupName);
+  return {
+    desired: snapshot.desiredCapacity,
+    maxSize: snapshot.maxSize,
+    suspended: snapshot.suspendedProcesses,
+    releases: snapshot.instances.map((instance) => `${instance.release}:${instance.lifecycle}`).sort(),
+    ids: snapshot.instances.map((instance) => instance.instanceId).sort(),
+    serving: snapshot.serving,
+  };
+}
