@@ -29,6 +29,8 @@ export interface FleetOptions {
   healthyThreshold?: number;
   unhealthyThreshold?: number;
   deregistrationDelaySeconds?: number;
+  /** Targets-per-target-group quota (AWS default 1,000; adjustable). */
+  maxTargets?: number;
   clock?: Clock;
 }
 
@@ -62,6 +64,7 @@ export function createLocalFleet(options: FleetOptions): LocalFleet {
       healthyThreshold: options.healthyThreshold ?? 2,
       unhealthyThreshold: options.unhealthyThreshold ?? 2,
       deregistrationDelaySeconds: options.deregistrationDelaySeconds ?? 30,
+      ...(options.maxTargets !== undefined ? { maxTargets: options.maxTargets } : {}),
     }),
   );
   const groupName = `${app}-${env}`;

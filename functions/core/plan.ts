@@ -34,6 +34,12 @@ export interface RolloutPlan {
   suspend: string[];
   drainSeconds: number;
   healthyAfterSeconds: number;
+  /**
+   * Old instances a rollback brings back at once: the largest batch (the rollout proved the
+   * target groups and MaxSize hold that many extra), or more where the target groups have room
+   * under the default quota of 1,000 targets.
+   */
+  rollbackWave: number;
   startedAt: number;
   /** Dry runs only: which instances each batch would retire. */
   preview?: BatchPreview[];
@@ -47,6 +53,15 @@ export interface BatchPreview {
 }
 
 const PREVIEW_ID_LIMIT = 100;
+
+/** ELB's default "targets per target group" quota (adjustable; gantry assumes the default). */
+export const TARGETS_PER_GROUP_QUOTA = 1000;
+
+function busiestTargetGroup(targets: readonly TargetHealth[]): number {
+  const counts = new Map<string, number>();
+  for (const target of targets) counts.set(target.targetGroupArn, (counts.get(target.targetGroupArn) ?? 0) + 1);
+  return Math.max(0, ...counts.values());
+}
 
 /**
  * Checks every precondition and plans the rollout; throws before anything is touched when the
@@ -106,6 +121,7 @@ export function planRollout(
     suspend: strategy.suspendProcesses.filter((process) => !group.suspendedProcesses.includes(process)),
     drainSeconds: Math.max(0, ...timings.map((timing) => timing.deregistrationDelaySeconds)),
     healthyAfterSeconds: Math.max(0, ...timings.map((t) => t.healthCheckIntervalSeconds * t.healthyThresholdCount)),
+    rollbackWave: Math.max(1, largest, TARGETS_PER_GROUP_QUOTA - busiestTargetGroup(targets) - largest),
     startedAt: now,
   };
   if (input.dryRun) plan.preview = previewBatches(view.old, batchSizes, (id) => isServing(view.health.get(id)));

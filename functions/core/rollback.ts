@@ -1,15 +1,19 @@
 import { RollbackTimeoutError } from "./errors.js";
-import { describeFleet, type FleetView, type ObservedInstance } from "./fleet.js";
+import { describeFleet, isServing, type FleetView, type ObservedInstance } from "./fleet.js";
 import type { Strategy } from "./input.js";
 import type { RolloutPlan } from "./plan.js";
 
 /** Where a rollback stands (`$.rollback` in the execution). */
 export interface RollbackProgress {
   startedAt: number;
-  stage: "restore" | "remove-new" | "finalize" | "done";
+  stage: "restore" | "remove-new" | "done";
   done: boolean;
   waitSeconds: number;
   summary: string;
+  /** What the last pass saw; when it changes the rollback is moving. */
+  signature?: string;
+  /** Since when nothing has moved; the deadline counts from here. */
+  stalledSince?: number;
   /** Once done: the plain-words cause the execution fails with. */
   cause?: string;
 }
@@ -24,60 +28,85 @@ export interface RollbackActions {
   resume: string[];
 }
 
+export interface RollbackPass {
+  stage: RollbackProgress["stage"];
+  actions: RollbackActions;
+  /** How long what this pass started takes to show: health checks after exits, draining after terminations. */
+  settleSeconds?: number;
+  /** Counts that change whenever the rollback makes progress. */
+  signature: string;
+  waitReason?: string;
+}
+
 /** Terminations per pass: keeps one Lambda run well inside its timeout and the API rate. */
 export const TERMINATIONS_PER_PASS = 250;
 
 const SETTLED_TARGET_STATES = new Set(["healthy", "unhealthy"]);
 
+/** An instance leaving Standby is Pending for a few seconds before it registers again. */
+const EXIT_STANDBY_SECONDS = 5;
+
 /**
- * One pass of the rollback, derived from the group as it is now: bring every old instance back
- * (exit Standby, relaunch what was terminated), wait until the load balancers have judged them,
- * then remove every instance launched during the deploy, then restore MaxSize and resume
- * processes. Each pass asks only for what is still missing, so passes can repeat safely.
+ * One pass of the rollback, derived from the group as it is now. New instances that serve
+ * nothing go at once; old instances come back from Standby (or are relaunched) in waves no
+ * larger than `plan.rollbackWave`, the room the rollout itself proved the target groups have;
+ * serving new instances go as soon as old ones serve in their place, so serving capacity stays
+ * at its starting level. Once only old instances remain: MaxSize restored, processes resumed.
+ * Each pass asks only for what is still missing, so passes can repeat safely.
  */
-export function decideRollback(
-  plan: RolloutPlan,
-  strategy: Strategy,
-  view: FleetView,
-  startedAt: number,
-  now: number,
-): { stage: RollbackProgress["stage"]; actions: RollbackActions; waitReason?: string } {
+export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass {
   const actions: RollbackActions = { exitStandby: [], terminate: [], resume: [] };
   const group = view.group;
-  const exitable = view.retired.filter((instance) => instance.lifecycleState === "Standby");
-  const entering = view.retired.length - exitable.length;
-  const desiredAfterExit = group.desiredCapacity + exitable.length;
-  const missingOld = plan.toReplace - view.old.length - view.retired.length - view.inFlight;
-  const targetDesired = desiredAfterExit + Math.max(0, missingOld);
-  actions.exitStandby = exitable.map((instance) => instance.id);
-  if (missingOld > 0) actions.setDesired = targetDesired;
-  if (targetDesired > group.maxSize) actions.raiseMaxTo = targetDesired;
-
+  const serving = (instance: ObservedInstance) => isServing(view.health.get(instance.id));
   const launchedDuringDeploy = (instance: ObservedInstance) => (instance.launchedAt ?? 0) >= plan.startedAt;
+  // Launches still owed when the tag was restored come up on the old release: surplus to remove too.
+  const surplusOld = view.old.filter(launchedDuringDeploy).slice(0, Math.max(0, view.old.length - plan.toReplace));
+  const removable = [...view.fresh.filter(launchedDuringDeploy), ...surplusOld];
+
+  let spare = view.serving - plan.baseline.desiredCapacity;
+  const remove = removable.filter((instance) => {
+    if (!serving(instance)) return true;
+    if (spare <= 0) return false;
+    spare--;
+    return true;
+  });
+  actions.terminate = remove.slice(0, TERMINATIONS_PER_PASS).map((instance) => instance.id);
+
   const unsettledOld = view.old.filter((instance) => instance.lifecycleState !== "InService" || !healthSettled(view, instance));
-  const restored = exitable.length === 0 && entering === 0 && missingOld <= 0 && view.old.length >= plan.toReplace && unsettledOld.length === 0;
-  if (!restored) {
-    enforceDeadline(plan, strategy, startedAt, now, "bringing the old instances back");
+  // Instances terminated now keep their target group slots while they drain, like those already leaving.
+  const inTransit = unsettledOld.length + view.leaving.length + view.inFlight + actions.terminate.length;
+  let budget = Math.max(0, plan.rollbackWave - inTransit);
+  const exitable = view.retired.filter((instance) => instance.lifecycleState === "Standby");
+  actions.exitStandby = exitable.slice(0, budget).map((instance) => instance.id);
+  budget -= actions.exitStandby.length;
+  const missingOld = plan.toReplace - view.old.length - view.retired.length - view.inFlight;
+  const relaunch = Math.min(Math.max(0, missingOld), budget);
+  const desiredAfterExit = group.desiredCapacity + actions.exitStandby.length + relaunch;
+  if (relaunch > 0) actions.setDesired = desiredAfterExit;
+  if (desiredAfterExit > group.maxSize) actions.raiseMaxTo = desiredAfterExit;
+
+  const signature = [view.old.length - unsettledOld.length, view.retired.length, removable.length, view.leaving.length].join("/");
+  const settle = [
+    actions.exitStandby.length + relaunch > 0 ? plan.healthyAfterSeconds + EXIT_STANDBY_SECONDS : 0,
+    actions.terminate.length > 0 ? plan.drainSeconds : 0,
+  ];
+  const settleSeconds = Math.max(...settle) || undefined;
+  const restoring = view.retired.length > 0 || missingOld > 0 || unsettledOld.length > 0 || view.old.length < plan.toReplace;
+  if (restoring) {
     return {
       stage: "restore",
       actions,
-      waitReason: `old instances: ${view.old.length} of ${plan.toReplace} in service (${unsettledOld.length} not yet judged healthy), ${view.retired.length} still in Standby`,
+      signature,
+      ...(settleSeconds ? { settleSeconds } : {}),
+      waitReason: `old instances: ${view.old.length - unsettledOld.length} of ${plan.toReplace} back in service, ${view.retired.length} still in Standby; ${removable.length} new to remove`,
     };
   }
-
-  // Launches still owed when the tag was restored come up on the old release: surplus to remove too.
-  const surplusOld = view.old.filter(launchedDuringDeploy).slice(0, Math.max(0, view.old.length - plan.toReplace));
-  const remove = [...view.fresh.filter(launchedDuringDeploy), ...surplusOld];
-  actions.terminate = remove.slice(0, TERMINATIONS_PER_PASS).map((instance) => instance.id);
-  const leaving = view.leaving.length;
-  if (remove.length > 0 || leaving > 0) {
-    enforceDeadline(plan, strategy, startedAt, now, "removing the new instances");
-    return { stage: "remove-new", actions, waitReason: `${remove.length} instance(s) launched by the deploy to remove, ${leaving} terminating` };
+  if (removable.length > 0 || view.leaving.length > 0) {
+    return { stage: "remove-new", actions, signature, ...(settleSeconds ? { settleSeconds } : {}), waitReason: `${removable.length} instance(s) launched by the deploy to remove, ${view.leaving.length} terminating` };
   }
-
   if (group.maxSize !== plan.baseline.maxSize) actions.restoreMaxTo = plan.baseline.maxSize;
   actions.resume = plan.suspend;
-  return { stage: "done", actions };
+  return { stage: "done", actions, signature };
 }
 
 function healthSettled(view: FleetView, instance: ObservedInstance): boolean {
@@ -85,11 +114,15 @@ function healthSettled(view: FleetView, instance: ObservedInstance): boolean {
   return rows !== undefined && rows.length > 0 && rows.every((row) => SETTLED_TARGET_STATES.has(row.state));
 }
 
-function enforceDeadline(plan: RolloutPlan, strategy: Strategy, startedAt: number, now: number, doing: string): void {
+/**
+ * Throws when the rollback has made no progress for longer than a whole batch may take:
+ * launch, health checks and draining. A slow but moving rollback of a large fleet goes on.
+ */
+export function enforceRollbackDeadline(plan: RolloutPlan, strategy: Strategy, stalledSince: number, now: number, waitReason: string): void {
   const limit = strategy.launchTimeoutSeconds + strategy.healthTimeoutSeconds + plan.drainSeconds;
-  const elapsed = (now - startedAt) / 1000;
-  if (elapsed > limit) {
-    throw new RollbackTimeoutError(`Rollback of ${plan.release} stuck ${doing} after ${Math.round(elapsed)} s (limit ${limit} s).`);
+  const stalled = (now - stalledSince) / 1000;
+  if (stalled > limit) {
+    throw new RollbackTimeoutError(`Rollback of ${plan.release} made no progress for ${Math.round(stalled)} s (limit ${limit} s): ${waitReason}.`);
   }
 }
 

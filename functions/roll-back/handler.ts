@@ -10,7 +10,7 @@ import {
 } from "../aws/group-actions.js";
 import { observeFleet } from "../aws/observe.js";
 import { RELEASE_TAG } from "../core/fleet.js";
-import { decideRollback, rolledBackCause, type RollbackProgress } from "../core/rollback.js";
+import { decideRollback, enforceRollbackDeadline, rolledBackCause, type RollbackProgress } from "../core/rollback.js";
 import { summarize } from "../core/rollout.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
@@ -30,7 +30,10 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
   const template = plan.launchTemplate;
   if (template && view.group.launchTemplate?.version !== template.version) await useLaunchTemplateVersion(group, template.id, template.version);
 
-  const pass = decideRollback(plan, input.strategy, view, startedAt, at);
+  const pass = decideRollback(plan, view);
+  const moved = pass.signature !== state.rollback?.signature;
+  const stalledSince = moved ? at : (state.rollback?.stalledSince ?? at);
+  if (pass.stage !== "done") enforceRollbackDeadline(plan, input.strategy, stalledSince, at, pass.waitReason ?? pass.stage);
   const { actions } = pass;
   if (actions.raiseMaxTo !== undefined) await setMaxSize(group, actions.raiseMaxTo);
   await exitStandby(group, actions.exitStandby);
@@ -49,7 +52,9 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
     startedAt,
     stage: pass.stage,
     done: false,
-    waitSeconds: input.strategy.pollSeconds,
+    signature: pass.signature,
+    stalledSince,
+    waitSeconds: Math.max(input.strategy.pollSeconds, Math.ceil(pass.settleSeconds ?? 0)),
     summary: summarize(plan, view, failedBatch, `rolling back: ${pass.waitReason ?? pass.stage}`),
   };
 });

@@ -55,6 +55,8 @@ export interface TargetGroupRecord {
   healthyThreshold: number;
   unhealthyThreshold: number;
   deregistrationDelaySeconds: number;
+  /** Quota of registered targets (AWS default 1,000, adjustable). */
+  maxTargets: number;
   loadBalancerArns: string[];
   targets: Map<string, TargetRecord>;
 }

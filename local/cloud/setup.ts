@@ -18,6 +18,11 @@ export interface TargetGroupOptions {
   deregistrationDelaySeconds?: number;
   /** The load balancer the group is attached to (created by name; default "gantry-alb"). */
   loadBalancerName?: string;
+  /**
+   * The account's "targets per target group" quota: 1,000 by default, adjustable through
+   * Service Quotas as on AWS.
+   */
+  maxTargets?: number;
 }
 
 /** An Auto Scaling group as a scenario declares it. */
@@ -56,6 +61,7 @@ export function createTargetGroup(fleet: Fleet, options: TargetGroupOptions): st
     healthyThreshold: within("healthyThreshold", options.healthyThreshold ?? 2, 2, 10),
     unhealthyThreshold: within("unhealthyThreshold", options.unhealthyThreshold ?? 2, 2, 10),
     deregistrationDelaySeconds: within("deregistrationDelaySeconds", options.deregistrationDelaySeconds ?? 30, 0, 3600),
+    maxTargets: options.maxTargets ?? TARGETS_PER_TARGET_GROUP,
     loadBalancerArns: [fleet.ids.loadBalancerArn(options.loadBalancerName ?? "gantry-alb")],
     targets: new Map(),
   };
@@ -117,7 +123,10 @@ export function createGroup(fleet: Fleet, options: GroupOptions): string {
 
 /** A warm fleet must fit the 1,000-targets-per-target-group quota before any instance exists. */
 function assertQuotaRoom(fleet: Fleet, options: GroupOptions, arns: string[]): void {
-  const rooms = arns.map((arn) => TARGETS_PER_TARGET_GROUP - fleet.targetGroups.get(arn)!.targets.size);
+  const rooms = arns.map((arn) => {
+    const tg = fleet.targetGroups.get(arn)!;
+    return tg.maxTargets - tg.targets.size;
+  });
   if (rooms.length === 0) return;
   const fits =
     options.targetGroupMembership === "spread"
@@ -125,7 +134,7 @@ function assertQuotaRoom(fleet: Fleet, options: GroupOptions, arns: string[]): v
       : Math.min(...rooms) >= options.desiredCapacity;
   if (!fits) {
     throw new LocalCloudSetupError(
-      `Group ${options.name} with ${options.desiredCapacity} instances exceeds the quota of ${TARGETS_PER_TARGET_GROUP} targets per target group; ` +
+      `Group ${options.name} with ${options.desiredCapacity} instances exceeds the quota of ${Math.min(...arns.map((arn) => fleet.targetGroups.get(arn)!.maxTargets))} targets per target group; ` +
         `attach more target groups with targetGroupMembership "spread".`,
     );
   }

@@ -26,10 +26,10 @@ export function registerTarget(
 
 /** Throws the ELB error for a registration that would exceed the targets-per-group quota. */
 export function assertRoomFor(tg: TargetGroupRecord): void {
-  if (tg.targets.size >= TARGETS_PER_TARGET_GROUP) {
+  if (tg.targets.size >= tg.maxTargets) {
     throw new CloudFault(
       "TooManyTargetsException",
-      `You've reached the limit on the number of targets registered to target group ${tg.name} (${TARGETS_PER_TARGET_GROUP}).`,
+      `You've reached the limit on the number of targets registered to target group ${tg.name} (${tg.maxTargets}).`,
     );
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readGroup } from "../../functions/aws/group.js";
 import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
-import { breakBatch, fleetState, watchFleet } from "./watch.js";
+import { breakBatch, fleetState, watchFleet } from "../../local/watch.js";
 
 const strategy = { batches: ["25%"], bakeSeconds: 60, pollSeconds: 15 };
 const v1Fleet = (count: number) => Array.from({ length: count }, () => "v1:InService");

@@ -120,6 +120,7 @@ export function rolloutPlan(overrides: Partial<RolloutPlan> = {}): RolloutPlan {
     suspend: ["AZRebalance"],
     drainSeconds: 300,
     healthyAfterSeconds: 30,
+    rollbackWave: 986,
     startedAt: T0,
     ...overrides,
   };

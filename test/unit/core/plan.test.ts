@@ -111,6 +111,23 @@ describe("planRollout", () => {
     expect(result.healthyAfterSeconds).toBe(150);
   });
 
+  it("brings old instances back in a rollback all at once where the target groups have room", () => {
+    const { observed, targets } = healthyFleet();
+
+    const result = plan(deployInput(), observed, targets);
+
+    expect(result.rollbackWave).toBe(1000 - 12 - 3);
+  });
+
+  it("limits the rollback wave to the largest batch when a target group is near its quota", () => {
+    const members = oldInstances(998);
+    const observed = group(members, { maxSize: 1100 });
+
+    const result = plan(deployInput({ strategy: { batches: ["1%"] } }), observed, health(members));
+
+    expect(result.rollbackWave).toBe(10);
+  });
+
   it("records no previous release or launch template when the group has none", () => {
     const { observed, targets } = healthyFleet(12, { tags: {}, launchTemplate: undefined });
 

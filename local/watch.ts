@@ -1,25 +1,27 @@
-import type { LocalFleet } from "../../local/scenario.js";
-import type { RunnerEvent } from "../../local/runner.js";
+import type { LocalFleet } from "./scenario.js";
+import type { RunnerEvent } from "./runner.js";
 
 /**
  * Watches a local deploy as it runs: the serving count on every state change and every few
  * seconds of simulated time, and every instance ever launched (to prove nothing launched twice).
  */
-export function watchFleet(fleet: LocalFleet) {
-  const servingSeen: number[] = [];
+export function watchFleet(fleet: LocalFleet, tickMs = 5_000) {
+  let minServing = Number.POSITIVE_INFINITY;
+  let observations = 0;
   const launched = new Set<string>();
   const look = () => {
     const snapshot = fleet.cloud.snapshot(fleet.groupName);
-    servingSeen.push(snapshot.serving);
+    minServing = Math.min(minServing, snapshot.serving);
+    observations++;
     for (const instance of snapshot.instances) launched.add(instance.instanceId);
   };
   return {
     onEvent: (_event: RunnerEvent) => look(),
     onTick: look,
-    tickMs: 5_000,
+    tickMs,
     /** The fewest instances that were serving at any moment observed. */
-    minServing: () => Math.min(...servingSeen),
-    observations: () => servingSeen.length,
+    minServing: () => minServing,
+    observations: () => observations,
     launched,
   };
 }

@@ -1,0 +1,79 @@
+import type { DeployInputRaw } from "../functions/core/input.js";
+import { createLocalFleet, runLocalDeploy, type FleetOptions } from "../local/scenario.js";
+import { breakBatch, watchFleet } from "../local/watch.js";
+
+/** Step Functions standard workflows: $0.025 per 1,000 state transitions. */
+const USD_PER_TRANSITION = 0.025 / 1000;
+
+export interface DeployScenario {
+  scenario: string;
+  fleet: FleetOptions;
+  strategy: NonNullable<DeployInputRaw["strategy"]>;
+  /** 1-based batch whose new instances fail their health checks; none when the release is good. */
+  failBatch?: number | "last";
+}
+
+/** AWS-like timings: boot ~60 s, health checks every 10 s with a threshold of 2, deregistration 30 s. */
+const awsLike = { bootSeconds: 60, healthCheckIntervalSeconds: 10, healthyThreshold: 2, deregistrationDelaySeconds: 30 };
+const onePercent = { batches: ["1%"], bakeSeconds: 60, pollSeconds: 15 };
+/**
+ * 5,000 instances, 1,000 per target group at rest. A surge needs room above that, which on AWS
+ * means raising the adjustable "targets per target group" quota; 1,010 fits a batch of 50.
+ */
+const bigFleet: FleetOptions = { instances: 5000, targetGroups: 5, membership: "spread", maxTargets: 1010, maxSize: 5050, ...awsLike };
+
+export const deployScenarios: DeployScenario[] = [
+  { scenario: "deploy-12-instances", fleet: { instances: 12, ...awsLike }, strategy: { batches: ["25%"], bakeSeconds: 60, pollSeconds: 15 } },
+  { scenario: "deploy-5000-instances-1pct", fleet: bigFleet, strategy: onePercent },
+  { scenario: "rollback-5000-instances-last-batch", fleet: bigFleet, strategy: onePercent, failBatch: "last" },
+];
+
+/** Runs one scenario on the local cloud's virtual clock and reports what AWS would see. */
+export async function runDeployScenario(scenario: DeployScenario): Promise<Record<string, unknown>> {
+  const fleet = createLocalFleet(scenario.fleet);
+  const watch = watchFleet(fleet, 10_000);
+  const input = fleet.deployInput("v2", { strategy: scenario.strategy });
+  const batches = Math.ceil(100 / Number.parseFloat(String(scenario.strategy.batches?.[0] ?? "25%")));
+  const failAt = scenario.failBatch === "last" ? batches : scenario.failBatch;
+  const breakOne = failAt ? breakBatch(fleet, failAt) : undefined;
+  fleet.cloud.resetCalls();
+  const started = performance.now();
+  const record = await runLocalDeploy(fleet, input, {
+    ...watch,
+    onEvent: (event) => {
+      watch.onEvent(event);
+      breakOne?.(event);
+    },
+  });
+  const wallMs = Math.round(performance.now() - started);
+  const plan = record.steps.find((step) => step.state === "Plan rollout")?.output as { plan?: { batchCount?: number; floor?: number } } | undefined;
+  const floor = plan?.plan?.floor ?? scenario.fleet.instances;
+  const snapshot = fleet.cloud.snapshot(fleet.groupName);
+  return {
+    scenario: scenario.scenario,
+    instances: scenario.fleet.instances,
+    targetGroups: scenario.fleet.targetGroups ?? 1,
+    batches: plan?.plan?.batchCount ?? 0,
+    result: record.status === "SUCCEEDED" ? "deployed" : record.error,
+    historyEvents: record.historyEvents,
+    transitions: record.transitions,
+    maxPayloadBytes: record.maxPayloadBytes,
+    apiCalls: fleet.cloud.calls.byCommand,
+    apiCallsTotal: fleet.cloud.calls.total,
+    simulatedSeconds: Math.round((record.stoppedAt ?? record.startedAt) - record.startedAt) / 1000,
+    minServing: watch.minServing(),
+    floor,
+    floorHeld: watch.minServing() >= floor,
+    finalReleases: countBy(snapshot.instances.map((instance) => instance.release ?? "none")),
+    /** Scaling activities AWS would report as failed (a launch or registration refused). */
+    failedActivities: fleet.cloud.activities(fleet.groupName).filter((activity) => activity.status === "Failed").length,
+    stepFunctionsUsd: Number((record.transitions * USD_PER_TRANSITION).toFixed(4)),
+    wallMs,
+  };
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
