@@ -44,6 +44,9 @@ export interface RunOptions {
   clock: Clock;
   handlers?: Record<string, LambdaHandler>;
   onEvent?: (event: RunnerEvent) => void;
+  /** Called as the record changes (at most every `recordEveryMs` of real time), to persist it. */
+  onRecord?: (record: ExecutionRecord) => void;
+  recordEveryMs?: number;
   /** Called after each slice of simulated waiting (at most `tickMs` long): lets tests watch the fleet while time passes. */
   onTick?: () => void;
   tickMs?: number;
@@ -107,6 +110,14 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
     overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
   });
   const open = new Map<string, StepRecord>();
+  let recordedAt = 0;
+  const persist = () => {
+    if (!options.onRecord || Date.now() - recordedAt < (options.recordEveryMs ?? 250)) return;
+    recordedAt = Date.now();
+    record.historyEvents = tally.historyEvents;
+    record.transitions = tally.transitions;
+    options.onRecord(record);
+  };
   const reader = (async () => {
     for await (const event of execution.eventLogs) {
       countEvent(tally, event.type, "state" in event ? event.state.type : undefined);
@@ -119,6 +130,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
         open.set(name, step);
         if (type === "Wait") owedWaitMs += waitSeconds(definition, name, input) * 1000;
         options.onEvent?.({ kind: "entered", step });
+        persist();
       } else if (event.type === "StateExited") {
         const step = open.get(name);
         if (step) {
@@ -152,6 +164,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
   record.stoppedAt = clock.now();
   record.historyEvents = tally.historyEvents;
   record.transitions = tally.transitions;
+  options.onRecord?.(record);
   return record;
 }
 

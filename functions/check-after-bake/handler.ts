@@ -3,7 +3,7 @@ import { enterStandby, terminateInstances } from "../aws/group-actions.js";
 import { observeFleet } from "../aws/observe.js";
 import { batchInstances, decideRetire, enforceHealthDeadline, retireStatus, summarize, type Progress } from "../core/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
-import { runGate } from "../wiring/run-gate.js";
+import { gateFailure, runGate } from "../wiring/run-gate.js";
 import { deployStep } from "../wiring/step.js";
 
 /**
@@ -20,7 +20,10 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
   const leftovers = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
   if (strategy.retire === "terminate") await terminateInstances(leftovers, true);
   else await enterStandby(view.group.name, leftovers);
-  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at, where);
+  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
+  if (verdict.outcome === "fail") {
+    return { ...progress, ready: false, failed: gateFailure(verdict, where), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, `gate failed: ${verdict.reason}`) };
+  }
   enforceHealthDeadline(plan, strategy, progress, verdict, at);
   const retire = retireStatus(plan, strategy, view, progress, at);
   const bakeLeft = Math.ceil(((progress.bakeUntil ?? at) - at) / 1000);

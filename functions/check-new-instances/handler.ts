@@ -2,7 +2,7 @@ import { now } from "../aws/clock.js";
 import { observeFleet } from "../aws/observe.js";
 import { batchInstances, enforceHealthDeadline, launchStatus, summarize, type Progress } from "../core/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
-import { runGate } from "../wiring/run-gate.js";
+import { gateFailure, runGate } from "../wiring/run-gate.js";
 import { deployStep } from "../wiring/step.js";
 
 /** "Check new instances": waits for the batch to be in service, then gates it. */
@@ -16,7 +16,10 @@ export const handler = deployStep("check-new-instances", async (state): Promise<
   const launch = launchStatus(plan, strategy, view, progress, at);
   const poll = { ...progress, waitSeconds: strategy.pollSeconds };
   if (!launch.inService) return { ...poll, summary: summarize(plan, view, progress.batch, launch.waitReason ?? "launching") };
-  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at, where);
+  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
+  if (verdict.outcome === "fail") {
+    return { ...poll, failed: gateFailure(verdict, where), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, `gate failed: ${verdict.reason}`) };
+  }
   if (verdict.outcome === "wait") {
     enforceHealthDeadline(plan, strategy, progress, verdict, at);
     return { ...poll, evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, verdict.reason) };

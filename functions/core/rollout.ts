@@ -3,6 +3,7 @@ import { describeFleet, isServing, type FleetView, type ObservedInstance } from 
 import type { GateEvidence, GateVerdict } from "./gate.js";
 import type { Strategy } from "./input.js";
 import type { RolloutPlan } from "./plan.js";
+import type { CaughtFailure } from "./rollback.js";
 import { chooseRetirees } from "./retirees.js";
 
 /** Where a rollout stands; each step returns a new one (`$.progress` in the execution). */
@@ -29,6 +30,8 @@ export interface Progress {
   settledDesired?: number;
   summary: string;
   evidence?: GateEvidence;
+  /** A gate failed: the rollout goes to its rollback, with this as the reason. */
+  failed?: CaughtFailure;
 }
 
 /** The first progress of a rollout, before batch 1 launches. */

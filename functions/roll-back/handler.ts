@@ -45,7 +45,7 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
   const failedBatch = state.progress?.batch ?? -1;
   if (pass.stage === "done") {
     view = await observeFleet(input);
-    const cause = rolledBackCause(plan, input.app, input.env, failedBatch, state.failure, view);
+    const cause = rolledBackCause(plan, input.app, input.env, failedBatch, state.failure ?? state.progress?.failed, view);
     return { startedAt, stage: "done", done: true, waitSeconds: 0, summary: summarize(plan, view, failedBatch, "rolled back"), cause };
   }
   return {

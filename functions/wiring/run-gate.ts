@@ -4,29 +4,26 @@ import { AlarmGateFailedError, HealthGateFailedError, HttpGateFailedError } from
 import type { FleetView, ObservedInstance } from "../core/fleet.js";
 import { checkAppAndAlarms, checkTargets, type GateVerdict } from "../core/gate.js";
 import type { DeployInput } from "../core/input.js";
+import type { CaughtFailure } from "../core/rollback.js";
 
 const FAILURES = { targets: HealthGateFailedError, http: HttpGateFailedError, alarms: AlarmGateFailedError } as const;
 
 /**
  * Runs the gate on the new instances: target health of all of them, then (once every target
  * is healthy) the app's HTTP checks on this batch's instances; alarms every time, so an alarm
- * stops the rollout even while instances boot. Throws the matching gate error on failure.
+ * stops the rollout even while instances boot.
  */
-export async function runGate(
-  input: DeployInput,
-  view: FleetView,
-  batchInstances: readonly ObservedInstance[],
-  now: number,
-  where: string,
-): Promise<Exclude<GateVerdict, { outcome: "fail" }>> {
+export async function runGate(input: DeployInput, view: FleetView, batchInstances: readonly ObservedInstance[], now: number): Promise<GateVerdict> {
   const targets = checkTargets(view, view.fresh, now);
   const alarms = input.gates.alarms.length > 0 ? await readAlarms(input.gates.alarms) : undefined;
   const http = targets.outcome === "pass" && input.gates.http ? await probeInstances(batchInstances, input.gates.http) : undefined;
-  const verdict = checkAppAndAlarms(targets, input.release.id, http, alarms);
-  if (verdict.outcome === "fail") {
-    const error = new FAILURES[verdict.kind](`${where}: ${verdict.reason}.`);
-    Object.assign(error, { evidence: verdict.evidence });
-    throw error;
-  }
-  return verdict;
+  return checkAppAndAlarms(targets, input.release.id, http, alarms);
+}
+
+/**
+ * A failed gate as the state records it: the same `{ Error, Cause }` a Catch records, so the
+ * rollback reads both alike, while the step output keeps the evidence that failed it.
+ */
+export function gateFailure(verdict: Extract<GateVerdict, { outcome: "fail" }>, where: string): CaughtFailure {
+  return { Error: FAILURES[verdict.kind].name, Cause: `${where}: ${verdict.reason}` };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readGroup } from "../../functions/aws/group.js";
+import { useHttpTransport } from "../../functions/aws/http-probe.js";
 import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { breakBatch, fleetState, watchFleet } from "../../local/watch.js";
@@ -237,7 +238,7 @@ describe("deploy state machine, run locally", () => {
     expect(fleetState(fleet).releases).toEqual(v1Fleet(4));
   });
 
-  it("fails the gate when the app reports another version", async () => {
+  it("checks the app's /health and /version on the new instances and keeps the evidence", async () => {
     const fleet = createLocalFleet({ instances: 4 });
 
     const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy, gates: { http: { port: 8080, versionPath: "/version" }, alarms: [] } }));
@@ -247,4 +248,19 @@ describe("deploy state machine, run locally", () => {
     expect(evidence.progress.evidence.http.checked).toBeGreaterThan(0);
     expect(evidence.progress.evidence.http.passed).toBe(evidence.progress.evidence.http.checked);
   });
+
+  it("rolls back when the app reports another version, keeping the failed gate's evidence", async () => {
+    const fleet = createLocalFleet({ instances: 4 });
+    useHttpTransport(async (_instance, _port, path) => (path === "/version" ? { status: 200, body: '{"release":"v1"}' } : { status: 200, body: "ok" }));
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy, gates: { http: { port: 8080, versionPath: "/version" }, alarms: [] } }));
+
+    expect(record.error).toBe("DeployRolledBack");
+    expect(record.cause).toMatch(/HttpGateFailedError: Batch 1 of 4: instance i-\w+: version endpoint reports "v1", expected "v2"/);
+    const failedCheck = record.steps.find((step) => step.state === "Check new instances" && (step.output as { progress: { failed?: unknown } }).progress.failed);
+    const evidence = (failedCheck?.output as { progress: { evidence: { http: { checked: number; passed: number; failures: unknown[] } } } }).progress.evidence;
+    expect(evidence.http).toMatchObject({ checked: 1, passed: 0 });
+    expect(fleetState(fleet).releases).toEqual(v1Fleet(4));
+  });
 });
+

@@ -1,0 +1,98 @@
+import type { Command } from "commander";
+import { executionName } from "../../functions/core/naming.js";
+import { parseDeployInput } from "../../functions/core/input.js";
+import { summarizeExecution } from "../../local/execution-view.js";
+import { applyExampleReleaseHealth } from "../../local/example-releases.js";
+import { ExecutionStore } from "../../local/records.js";
+import { VirtualClock } from "../../local/clock.js";
+import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
+import { progressPrinter } from "../progress.js";
+import { UsageError, line, paint, printJson, statusColour } from "../output.js";
+
+interface DeployOptions {
+  local?: boolean;
+  app: string;
+  env: string;
+  instances: string;
+  from: string;
+  batches: string;
+  bakeSeconds: string;
+  minHealthyPercent: string;
+  retire: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export function registerDeploy(program: Command): void {
+  program
+    .command("deploy")
+    .description("roll a release across an Auto Scaling group (with --local: a simulated group on this machine)")
+    .argument("<release>", "release id to deploy, e.g. v2 (examples/hello-app/releases has v1, v2, v3)")
+    .option("--local", "run against the local cloud instead of AWS")
+    .option("--app <name>", "app name", "hello")
+    .option("--env <name>", "environment name", "prod")
+    .option("--instances <n>", "local group size", "4")
+    .option("--from <release>", "release the local group runs before the deploy", "v1")
+    .option("--batches <list>", 'comma-separated batch steps, counts or percentages, e.g. "1,25%,100%"', "25%")
+    .option("--bake-seconds <n>", "seconds to watch each batch after the old instances leave", "60")
+    .option("--min-healthy-percent <n>", "capacity floor, percent of desired capacity", "100")
+    .option("--retire <how>", 'old instances go to "standby" (fast rollback) or are drained and "terminate"d', "standby")
+    .option("--dry-run", "show the plan; change nothing")
+    .option("--json", "print the execution summary as JSON on the last line")
+    .action(async (release: string, options: DeployOptions) => {
+      if (!options.local) {
+        throw new UsageError("gantry deploy needs --local for now: deploying through AWS comes with the infrastructure (issue 5). Run: gantry deploy " + release + " --local");
+      }
+      process.exitCode = await deployLocally(release, options);
+    });
+}
+
+async function deployLocally(release: string, options: DeployOptions): Promise<number> {
+  const instances = positiveInt("--instances", options.instances);
+  const fleet = createLocalFleet({ instances, release: options.from, app: options.app, env: options.env, clock: new VirtualClock(Date.now()) });
+  applyExampleReleaseHealth(fleet.cloud);
+  const raw = fleet.deployInput(release, {
+    strategy: {
+      batches: options.batches.split(",").map((step) => (/^\d+$/.test(step.trim()) ? Number(step) : step.trim())),
+      bakeSeconds: nonNegativeInt("--bake-seconds", options.bakeSeconds),
+      minHealthyPercent: nonNegativeInt("--min-healthy-percent", options.minHealthyPercent),
+      retire: options.retire as "standby",
+    },
+    dryRun: Boolean(options.dryRun),
+  });
+  try {
+    parseDeployInput(raw);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const store = new ExecutionStore();
+  const name = executionName(options.app, options.env, release, Date.now().toString(36));
+  const printer = progressPrinter({ quiet: Boolean(options.json) });
+  const record = await runLocalDeploy(fleet, raw, {
+    name,
+    onEvent: (event) => printer(event),
+    onRecord: (current) => store.save(current),
+  });
+  store.save(record);
+  const summary = summarizeExecution(record, fleet.clock.now());
+  if (options.json) printJson(summary);
+  else {
+    line();
+    line(`${paint("bold", name)}  ${statusColour(record.status)}  ${summary.durationSeconds} s simulated, ${record.historyEvents} history events`);
+    if (record.cause) line(record.cause);
+    line(paint("dim", `recorded in ${store.dir}; see it again with: gantry history --local ${name}`));
+  }
+  return record.status === "SUCCEEDED" ? 0 : 1;
+}
+
+function positiveInt(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a whole number of at least 1.`);
+  return value;
+}
+
+function nonNegativeInt(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a whole number of at least 0.`);
+  return value;
+}

@@ -1,0 +1,27 @@
+import "../local/quiet-sdk.js";
+import "../local/polyfill.js";
+import { Command, CommanderError } from "commander";
+import { registerInspect } from "./commands/inspect.js";
+import { registerDeploy } from "./commands/local-deploy.js";
+import { UsageError, paint } from "./output.js";
+
+process.env.GANTRY_QUIET ??= "1";
+
+const program = new Command("gantry")
+  .description("push-to-deploy for EC2 Auto Scaling groups, orchestrated by AWS Step Functions")
+  .showHelpAfterError()
+  .exitOverride();
+
+registerDeploy(program);
+registerInspect(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof UsageError) {
+    process.stderr.write(`${paint("red", "error:")} ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}

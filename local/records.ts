@@ -1,0 +1,49 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ExecutionRecord } from "./runner.js";
+
+/**
+ * Local executions, one JSON file each under `.gantry/executions/`, written as the execution
+ * runs so `gantry status` in another terminal sees it move. Writes go through a temporary file
+ * and a rename, so a reader never sees half a record.
+ */
+export class ExecutionStore {
+  readonly dir: string;
+
+  constructor(root = process.env.GANTRY_HOME ?? ".gantry") {
+    this.dir = join(root, "executions");
+  }
+
+  save(record: ExecutionRecord): void {
+    mkdirSync(this.dir, { recursive: true });
+    const path = join(this.dir, `${record.name}.json`);
+    writeFileSync(`${path}.tmp`, JSON.stringify(record));
+    renameSync(`${path}.tmp`, path);
+  }
+
+  /** Every recorded execution, newest first. */
+  list(): ExecutionRecord[] {
+    let files: string[];
+    try {
+      files = readdirSync(this.dir).filter((file) => file.endsWith(".json"));
+    } catch {
+      return [];
+    }
+    return files.map((file) => this.read(join(this.dir, file))).sort((a, b) => b.startedAt - a.startedAt);
+  }
+
+  /** One execution by name, or by a unique prefix of its name. */
+  find(name: string): ExecutionRecord | undefined {
+    const all = this.list();
+    return all.find((record) => record.name === name) ?? uniquePrefix(all, name);
+  }
+
+  private read(path: string): ExecutionRecord {
+    return JSON.parse(readFileSync(path, "utf8")) as ExecutionRecord;
+  }
+}
+
+function uniquePrefix(records: ExecutionRecord[], prefix: string): ExecutionRecord | undefined {
+  const matches = records.filter((record) => record.name.startsWith(prefix));
+  return matches.length === 1 ? matches[0] : undefined;
+}
