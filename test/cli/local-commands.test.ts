@@ -1,0 +1,66 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, "../../bin/gantry.mjs");
+const home = mkdtempSync(join(tmpdir(), "gantry-cli-"));
+
+async function gantry(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, GANTRY_HOME: home, NO_COLOR: "1" } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+describe("gantry CLI, local commands", () => {
+  it("deploys locally, prints the summary as JSON on the last line and exits 0", async () => {
+    const result = await gantry("deploy", "v2", "--local", "--instances", "3", "--json");
+
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as { status: string; release: string; currentState: string; batch: { of: number } };
+    expect(summary).toMatchObject({ status: "SUCCEEDED", release: "v2", currentState: "Deployed", batch: { of: 3 } });
+  });
+
+  it("exits 1 with the rollback cause when the release fails its health gate", async () => {
+    const result = await gantry("deploy", "v3", "--local", "--from", "v2", "--instances", "2");
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("→ Roll back");
+    expect(result.stdout).toMatch(/FAILED/);
+    expect(result.stdout).toMatch(/rolled back to v2/);
+  });
+
+  it("lists the recorded executions, newest first, and shows one's history with its gate evidence", async () => {
+    const status = await gantry("status", "--local", "--json");
+    const executions = JSON.parse(status.stdout.trim()) as { name: string; status: string }[];
+    expect(executions.map((execution) => execution.status)).toEqual(["FAILED", "SUCCEEDED"]);
+
+    const history = await gantry("history", "--local", executions[0]?.name ?? "", "--json");
+    const detail = JSON.parse(history.stdout.trim()) as { steps: { state: string }[]; evidence: { targets: { notHealthy: { state: string }[] } } };
+    expect(detail.steps.map((step) => step.state)).toContain("Deploy rolled back");
+    expect(detail.evidence.targets.notHealthy[0]?.state).toBe("unhealthy");
+  });
+
+  it("rejects a bad batch step with the path and value and exits 2", async () => {
+    const result = await gantry("deploy", "v2", "--local", "--batches", "120%");
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('strategy.batches[0]: "120%" is invalid (must be at most 100%)');
+  });
+
+  it("says how to find executions when the name matches none", async () => {
+    const result = await gantry("history", "--local", "no-such-execution");
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('No execution named or starting with "no-such-execution"');
+  });
+});
