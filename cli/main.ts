@@ -1,6 +1,7 @@
 import "../local/quiet-sdk.js";
 import "../local/polyfill.js";
 import { Command, CommanderError } from "commander";
+import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerDeploy } from "./commands/local-deploy.js";
 import { UsageError, paint } from "./output.js";
@@ -12,6 +13,7 @@ const program = new Command("gantry")
   .showHelpAfterError()
   .exitOverride();
 
+registerDemo(program);
 registerDeploy(program);
 registerInspect(program);
 

@@ -4,7 +4,7 @@ import { allClients } from "../functions/aws/clients.js";
 import { useHttpTransport } from "../functions/aws/http-probe.js";
 import type { DeployInputRaw } from "../functions/core/input.js";
 import { VirtualClock, type Clock } from "./clock.js";
-import { LocalCloud, attachLocalCloud, setActiveCloud } from "./cloud/index.js";
+import { LocalCloud, attachLocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
 import { runExecution, type ExecutionRecord, type RunOptions } from "./runner.js";
 
 /** The deploy definition, read from the same file the infrastructure deploys. */
@@ -32,6 +32,8 @@ export interface FleetOptions {
   /** Targets-per-target-group quota (AWS default 1,000; adjustable). */
   maxTargets?: number;
   clock?: Clock;
+  /** What runs inside instances (default: virtual instances with scripted health). */
+  driver?: LocalCloudOptions["driver"];
 }
 
 /** A local Auto Scaling group behind target groups, with gantry's AWS clients pointed at it. */
@@ -51,7 +53,7 @@ export interface LocalFleet {
  */
 export function createLocalFleet(options: FleetOptions): LocalFleet {
   const clock = options.clock ?? new VirtualClock();
-  const cloud = new LocalCloud({ clock });
+  const cloud = new LocalCloud({ clock, ...(options.driver ? { driver: options.driver } : {}) });
   const app = options.app ?? "hello";
   const env = options.env ?? "prod";
   const release = options.release ?? "v1";

@@ -1,0 +1,163 @@
+import { ScaledClock } from "./clock.js";
+import { startBalancer } from "./balancer/index.js";
+import { startLoad, type LoadReport } from "./load/index.js";
+import { createProcessDriver } from "./process/index.js";
+import { ExecutionStore } from "./records.js";
+import type { RunnerEvent } from "./runner.js";
+import { createLocalFleet, runLocalDeploy } from "./scenario.js";
+import { executionName } from "../functions/core/naming.js";
+
+/**
+ * The demo's timings, in the local cloud's seconds: AWS's shape (boot, health checks at an
+ * interval with a threshold, deregistration delay, bake) at a tenth of its size, then run ten
+ * times faster than real time by the clock.
+ */
+export const DEMO_TIMINGS = {
+  clockFactor: 10,
+  bootSeconds: 20,
+  healthCheckIntervalSeconds: 5,
+  healthyThreshold: 2,
+  deregistrationDelaySeconds: 10,
+  bakeSeconds: 10,
+  pollSeconds: 5,
+};
+
+export interface DemoDeploy {
+  release: string;
+  status: "succeeded" | "rolled back" | "failed";
+  execution: string;
+  durationMs: number;
+  batches: number;
+  cause?: string;
+}
+
+export interface DemoSummary {
+  deploys: DemoDeploy[];
+  requests: { total: number; failed: number; byStatus: Record<string, number>; errors: string[] };
+  /** The release every instance reports on /version, or "mixed". */
+  finalRelease: string;
+  instances: { id: string; release: string }[];
+  durationMs: number;
+  ok: boolean;
+}
+
+export interface DemoOptions {
+  instances?: number;
+  /** Requests per second through the load balancer while the demo runs. */
+  rate?: number;
+  onEvent?: (release: string, event: RunnerEvent) => void;
+  onNote?: (text: string) => void;
+}
+
+/**
+ * gantry's main job on one machine: a fleet of real app processes on v1 behind a local load
+ * balancer under steady traffic; a deploy of v2, which succeeds, then of v3, whose health check
+ * fails and which rolls itself back. `shutdown()` stops every process and port, whatever
+ * happened; `run()` calls it on the way out.
+ */
+export class Demo {
+  private readonly closers: (() => Promise<unknown>)[] = [];
+  private shutDown?: Promise<void>;
+
+  constructor(private readonly options: DemoOptions = {}) {}
+
+  async run(): Promise<DemoSummary> {
+    try {
+      return await this.play();
+    } finally {
+      await this.shutdown();
+    }
+  }
+
+  /** Stops load, balancer and every instance process; safe to call more than once. */
+  shutdown(): Promise<void> {
+    this.shutDown ??= (async () => {
+      for (const close of this.closers.reverse()) await close().catch(() => undefined);
+    })();
+    return this.shutDown;
+  }
+
+  private async play(): Promise<DemoSummary> {
+    const started = performance.now();
+    const note = this.options.onNote ?? (() => undefined);
+    const timings = DEMO_TIMINGS;
+    const clock = new ScaledClock(timings.clockFactor);
+    const driver = createProcessDriver({ clock });
+    this.closers.push(() => driver.stopAll());
+    const fleet = createLocalFleet({ ...timings, instances: this.options.instances ?? 4, release: "v1", clock, driver: () => driver });
+    const ids = fleet.cloud.snapshot(fleet.groupName).instances.map((instance) => instance.instanceId);
+    note(`starting ${ids.length} instances of examples/hello-app on v1 (real processes)`);
+    await driver.waitUntilServing(ids, 15_000);
+    // The processes answer; wait until the load balancer's own checks count every one serving.
+    await until(() => fleet.cloud.servingCount(fleet.groupName) === ids.length, 15_000, "the starting fleet to pass its health checks");
+    const balancer = await startBalancer({ cloud: fleet.cloud, targetGroupArn: fleet.targetGroupArns[0] as string, driver });
+    this.closers.push(() => balancer.close());
+    const load = startLoad({ url: `${balancer.url}/`, ratePerSecond: this.options.rate ?? 40, concurrency: 16 });
+    this.closers.push(() => load.stop());
+    note(`load balancer on ${balancer.url}, ${this.options.rate ?? 40} requests/s of steady traffic`);
+
+    const store = new ExecutionStore();
+    const deploys: DemoDeploy[] = [];
+    for (const release of ["v2", "v3"]) {
+      const deployStarted = performance.now();
+      const input = fleet.deployInput(release, {
+        strategy: { batches: ["50%"], bakeSeconds: timings.bakeSeconds, pollSeconds: timings.pollSeconds, launchTimeoutSeconds: 120, healthTimeoutSeconds: 120 },
+        gates: { http: { port: 8080, healthPath: "/health", versionPath: "/version" }, alarms: [] },
+      });
+      const name = executionName("hello", "prod", release, Date.now().toString(36));
+      const record = await runLocalDeploy(fleet, input, {
+        name,
+        onEvent: (event) => this.options.onEvent?.(release, event),
+        onRecord: (current) => store.save(current),
+      });
+      const plan = record.steps.find((step) => step.state === "Plan rollout")?.output as { plan?: { batchCount?: number } } | undefined;
+      deploys.push({
+        release,
+        status: record.status === "SUCCEEDED" ? "succeeded" : record.error === "DeployRolledBack" ? "rolled back" : "failed",
+        execution: name,
+        durationMs: Math.round(performance.now() - deployStarted),
+        batches: plan?.plan?.batchCount ?? 0,
+        ...(record.cause ? { cause: record.cause } : {}),
+      });
+    }
+
+    const report: LoadReport = await load.stop();
+    const instances = await Promise.all(
+      fleet.cloud
+        .snapshot(fleet.groupName)
+        .instances.filter((instance) => instance.lifecycle === "InService")
+        .map(async (instance) => ({ id: instance.instanceId, release: await servedRelease(fleet.cloud, instance.instanceId) })),
+    );
+    const releases = new Set(instances.map((instance) => instance.release));
+    const finalRelease = releases.size === 1 ? [...releases][0] ?? "none" : "mixed";
+    const ok =
+      deploys[0]?.status === "succeeded" && deploys[1]?.status === "rolled back" && report.failed === 0 && report.total > 0 && finalRelease === "v2";
+    return {
+      deploys,
+      requests: { total: report.total, failed: report.failed, byStatus: report.byStatus, errors: report.errors },
+      finalRelease,
+      instances,
+      durationMs: Math.round(performance.now() - started),
+      ok,
+    };
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** What the instance's own app says it runs (GET /version), not what its tag says. */
+async function servedRelease(cloud: { httpProbe(id: string, path: string): Promise<{ status: number; body: string }> }, id: string): Promise<string> {
+  try {
+    const answer = await cloud.httpProbe(id, "/version");
+    const parsed = JSON.parse(answer.body) as { release?: string };
+    return parsed.release ?? "unknown";
+  } catch {
+    return "unreachable";
+  }
+}
