@@ -63,3 +63,41 @@ export class SystemClock implements Clock {
     return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
   }
 }
+
+/**
+ * Real time sped up `factor` times: AWS-sized waits (60 s boots, 10 s health checks, 30 s
+ * deregistration) pass in seconds while real processes serve real requests. Elapsed time is
+ * read from the monotonic `performance.now()`, so a wall-clock adjustment never moves it back,
+ * which the local cloud relies on.
+ */
+export class ScaledClock implements Clock {
+  private readonly realStart = performance.now();
+  private readonly start: number;
+
+  constructor(
+    readonly factor: number,
+    startEpochMs: number = Date.now(),
+  ) {
+    if (!Number.isFinite(factor) || factor <= 0) throw new RangeError(`ScaledClock needs a factor > 0, got ${factor}`);
+    this.start = startEpochMs;
+  }
+
+  now(): number {
+    return this.start + Math.floor((performance.now() - this.realStart) * this.factor);
+  }
+
+  /** Waits `ms` of this clock's time: `ms / factor` real milliseconds. */
+  async sleep(ms: number): Promise<void> {
+    const until = this.now() + Math.max(0, ms);
+    // Node may fire a timer a fraction of a millisecond early; scaled up, that would let a
+    // caller wake before its deadline, so wait out any remainder.
+    for (let left = ms; left > 0; left = until - this.now()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, this.realMs(left))));
+    }
+  }
+
+  /** Real milliseconds that `ms` of this clock's time take. */
+  realMs(ms: number): number {
+    return Math.max(0, ms) / this.factor;
+  }
+}

@@ -16,7 +16,7 @@ import {
 import { Fleet } from "./fleet.js";
 import { Ids } from "./ids.js";
 import type { ActivityRecord } from "./model.js";
-import { servingCount, snapshotGroup, type GroupSnapshot } from "./observe.js";
+import { routableTargets, servingCount, snapshotGroup, type GroupSnapshot } from "./observe.js";
 import type { Operations } from "./operations.js";
 import { createGroup, createTargetGroup, type GroupOptions, type TargetGroupOptions } from "./setup.js";
 
@@ -175,6 +175,12 @@ export class LocalCloud {
   servingCount(groupName: string): number {
     this.fleet.settle();
     return servingCount(this.fleet, groupName);
+  }
+
+  /** Targets of the target group that may get new requests now: healthy and not draining. */
+  routableTargets(targetGroupArn: string): string[] {
+    this.fleet.settle();
+    return routableTargets(this.fleet, targetGroupArn);
   }
 
   /** The group as of now: capacity, instances with lifecycle, release, zone and target states. */

@@ -2,6 +2,8 @@ import { ec2State } from "./ec2.js";
 import { RELEASE_TAG } from "./driver.js";
 import type { Fleet } from "./fleet.js";
 import type { Lifecycle } from "./model.js";
+import { isServing } from "./targets.js";
+import { LocalCloudSetupError } from "./errors.js";
 
 /** One instance as a test sees it. */
 export interface InstanceSnapshot {
@@ -71,4 +73,20 @@ export function servingCount(fleet: Fleet, groupName: string): number {
   let serving = 0;
   for (const id of group.instanceIds) if (fleet.isServing(fleet.instances.get(id)!, now)) serving++;
   return serving;
+}
+
+/**
+ * Ids of the target group's targets a load balancer may send new requests to as of now:
+ * registered, healthy and not draining, in registration order.
+ */
+export function routableTargets(fleet: Fleet, targetGroupArn: string): string[] {
+  const tg = fleet.targetGroups.get(targetGroupArn);
+  if (!tg) throw new LocalCloudSetupError(`No target group ${targetGroupArn} in this local cloud.`);
+  const now = fleet.clock.now();
+  const routable: string[] = [];
+  for (const [id, target] of tg.targets) {
+    fleet.evaluate(tg, id, now);
+    if (isServing(target)) routable.push(id);
+  }
+  return routable;
 }

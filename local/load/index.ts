@@ -1,0 +1,2 @@
+export { startLoad } from "./generator.js";
+export type { Load, LoadOptions, LoadReport } from "./generator.js";

@@ -1,0 +1,169 @@
+import { fileURLToPath } from "node:url";
+import type { Clock } from "../clock.js";
+import { InstanceUnreachableError, RELEASE_TAG, type InstanceDriver, type ProbeResponse, type VirtualInstance } from "../cloud/index.js";
+import { AppProcess } from "./app-process.js";
+import { HealthTimeline } from "./health-timeline.js";
+import { httpGet, type Address } from "./http-get.js";
+
+/** The example app shipped with gantry. */
+export const DEFAULT_APP_DIR = fileURLToPath(new URL("../../examples/hello-app/", import.meta.url));
+
+export interface ProcessDriverOptions {
+  /** The local cloud's clock: health results are stamped with its time. */
+  clock: Clock;
+  /** Directory with `server.mjs` and `releases/<id>/release.json` (default: examples/hello-app). */
+  appDir?: string;
+  /** Extra environment for every app process, e.g. `{ RESPONSE_DELAY_MS: "20" }`. */
+  env?: Record<string, string>;
+  /** Real milliseconds between health checks of each process (default 150). */
+  checkIntervalMs?: number;
+  /** Real milliseconds a health check or probe may take (default 1,000). */
+  checkTimeoutMs?: number;
+  /** Real milliseconds between SIGTERM and SIGKILL (default 12,000: the app's own bound is 10 s). */
+  stopGraceMs?: number;
+}
+
+interface Managed {
+  process: AppProcess;
+  health: HealthTimeline;
+  checking: boolean;
+  lastCheck: string;
+}
+
+/**
+ * Instances as real OS processes running a release of the example app. The cloud still owns
+ * lifecycle and target state; this driver starts an app on launch, stops it on termination,
+ * and checks each app's `/health` over HTTP on a real-time interval, so the target health the
+ * cloud derives (thresholds, intervals on its clock) rests on what the process really answers.
+ */
+export class ProcessDriver implements InstanceDriver {
+  private readonly managed = new Map<string, Managed>();
+  private readonly stopping = new Set<Promise<void>>();
+  private readonly timer: NodeJS.Timeout;
+  private stopped = false;
+  private readonly appDir: string;
+  private readonly checkTimeoutMs: number;
+  private readonly stopGraceMs: number;
+
+  constructor(private readonly options: ProcessDriverOptions) {
+    this.appDir = options.appDir ?? DEFAULT_APP_DIR;
+    this.checkTimeoutMs = options.checkTimeoutMs ?? 1000;
+    this.stopGraceMs = options.stopGraceMs ?? 12_000;
+    this.timer = setInterval(() => this.checkAll(), options.checkIntervalMs ?? 150);
+  }
+
+  /** Starts the app on the instance's release (its `gantry:release` tag). Warm instances too. */
+  onLaunch(instance: Readonly<VirtualInstance>): void {
+    // After stopAll nothing may start again; the instance simply never becomes healthy.
+    if (this.stopped) return;
+    const app = new AppProcess({
+      appDir: this.appDir,
+      release: instance.tags.get(RELEASE_TAG) ?? "(no gantry:release tag)",
+      instanceId: instance.instanceId,
+      ...(this.options.env ? { env: this.options.env } : {}),
+    });
+    const entry: Managed = { process: app, health: new HealthTimeline(), checking: false, lastCheck: "not listening yet" };
+    this.managed.set(instance.instanceId, entry);
+    void app.exited.then(() => entry.health.end(this.options.clock.now() + 1));
+  }
+
+  /** Stops the app (SIGTERM: it finishes in-flight requests) once EC2 terminates the instance. */
+  onTerminate(instance: Readonly<VirtualInstance>): void {
+    const entry = this.managed.get(instance.instanceId);
+    if (!entry) return;
+    entry.health.end(this.options.clock.now() + 1);
+    this.track(entry.process.stop(this.stopGraceMs));
+  }
+
+  isHealthy(instance: Readonly<VirtualInstance>, at: number): boolean {
+    return this.managed.get(instance.instanceId)?.health.healthyAt(at) ?? false;
+  }
+
+  nextHealthChange(instance: Readonly<VirtualInstance>, after: number): number | undefined {
+    return this.managed.get(instance.instanceId)?.health.nextChange(after);
+  }
+
+  /** A real GET on the app; InstanceUnreachableError when it is not listening or refuses. */
+  async probe(instance: Readonly<VirtualInstance>, path: string): Promise<ProbeResponse> {
+    const address = this.addressOf(instance.instanceId);
+    if (!address) throw new InstanceUnreachableError(instance.instanceId);
+    try {
+      return await httpGet(address, path, this.checkTimeoutMs);
+    } catch (error) {
+      throw Object.assign(new InstanceUnreachableError(instance.instanceId), { cause: error });
+    }
+  }
+
+  /** Where the instance's app listens, while it is running and listening. */
+  addressOf(instanceId: string): Address | undefined {
+    const port = this.managed.get(instanceId)?.process.port;
+    return port === undefined ? undefined : { host: "127.0.0.1", port };
+  }
+
+  /** The OS process id of the instance's app (also after it exited), for inspection. */
+  pidOf(instanceId: string): number | undefined {
+    return this.managed.get(instanceId)?.process.pid;
+  }
+
+  /** Ids of instances whose app is still running. */
+  runningInstances(): string[] {
+    return [...this.managed].filter(([, entry]) => entry.process.running).map(([id]) => id);
+  }
+
+  /**
+   * Resolves once every instance's app listens and passes its latest health check; rejects
+   * when one exits, or after `timeoutMs` real milliseconds, naming what each one lacks.
+   */
+  async waitUntilServing(instanceIds: readonly string[], timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const waiting = instanceIds.filter((id) => !this.serving(id));
+      if (waiting.length === 0) return;
+      const gone = waiting.map((id) => [id, this.managed.get(id)] as const).find(([, entry]) => !entry?.process.running);
+      if (gone) throw new Error(`Instance ${gone[0]} will not serve: ${gone[1] ? `its app exited (${gone[1].process.describeExit()})` : "no app was started for it"}.`);
+      if (performance.now() >= deadline) {
+        const why = waiting.map((id) => `${id}: ${this.managed.get(id)?.lastCheck}`).join("; ");
+        throw new Error(`Not serving after ${timeoutMs} ms: ${why}.`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Stops health checks and every app it started (SIGTERM, then SIGKILL); safe to call twice. */
+  async stopAll(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const entry of this.managed.values()) this.track(entry.process.stop(this.stopGraceMs));
+    await Promise.all([...this.stopping]);
+  }
+
+  private serving(instanceId: string): boolean {
+    const entry = this.managed.get(instanceId);
+    return !!entry && entry.process.running && entry.health.healthyAt(Infinity);
+  }
+
+  private track(stop: Promise<void>): void {
+    this.stopping.add(stop);
+    void stop.finally(() => this.stopping.delete(stop));
+  }
+
+  private checkAll(): void {
+    for (const entry of this.managed.values()) {
+      const port = entry.process.port;
+      // One check at a time per app: a slow answer must not pile up probes behind it.
+      if (!entry.process.running || port === undefined || entry.checking) continue;
+      entry.checking = true;
+      httpGet({ host: "127.0.0.1", port }, "/health", this.checkTimeoutMs).then(
+        (response) => this.settleCheck(entry, response.status === 200, `health check answered ${response.status}`),
+        (error: Error) => this.settleCheck(entry, false, `health check failed: ${error.message}`),
+      );
+    }
+  }
+
+  private settleCheck(entry: Managed, healthy: boolean, detail: string): void {
+    entry.checking = false;
+    entry.lastCheck = detail;
+    // +1: the cloud may have evaluated health at this very millisecond; the result is news after it.
+    entry.health.record(this.options.clock.now() + 1, healthy);
+  }
+}
