@@ -47,6 +47,8 @@ export interface DemoOptions {
   rate?: number;
   onEvent?: (release: string, event: RunnerEvent) => void;
   onNote?: (text: string) => void;
+  /** Put in every app process's environment as GANTRY_RUN_ID, so a check can find strays. */
+  runId?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export interface DemoOptions {
 export class Demo {
   private readonly closers: (() => Promise<unknown>)[] = [];
   private shutDown?: Promise<void>;
+  private readonly started = { pids: () => [] as number[], ports: [] as number[] };
 
   constructor(private readonly options: DemoOptions = {}) {}
 
@@ -67,6 +70,11 @@ export class Demo {
     } finally {
       await this.shutdown();
     }
+  }
+
+  /** Every process and port the demo opened so far (for checking that shutdown closed them). */
+  resources(): { pids: number[]; ports: number[] } {
+    return { pids: this.started.pids(), ports: [...this.started.ports] };
   }
 
   /** Stops load, balancer and every instance process; safe to call more than once. */
@@ -82,16 +90,22 @@ export class Demo {
     const note = this.options.onNote ?? (() => undefined);
     const timings = DEMO_TIMINGS;
     const clock = new ScaledClock(timings.clockFactor);
-    const driver = createProcessDriver({ clock });
+    const driver = createProcessDriver({ clock, ...(this.options.runId ? { env: { GANTRY_RUN_ID: this.options.runId } } : {}) });
     this.closers.push(() => driver.stopAll());
+    this.started.pids = () => driver.startedPids();
     const fleet = createLocalFleet({ ...timings, instances: this.options.instances ?? 4, release: "v1", clock, driver: () => driver });
     const ids = fleet.cloud.snapshot(fleet.groupName).instances.map((instance) => instance.instanceId);
     note(`starting ${ids.length} instances of examples/hello-app on v1 (real processes)`);
+    note(
+      `timings in cloud seconds: boot ${timings.bootSeconds} s, health checks every ${timings.healthCheckIntervalSeconds} s (threshold ${timings.healthyThreshold}), ` +
+        `deregistration delay ${timings.deregistrationDelaySeconds} s, bake ${timings.bakeSeconds} s; the local cloud's clock runs ${timings.clockFactor}× faster than real time`,
+    );
     await driver.waitUntilServing(ids, 15_000);
     // The processes answer; wait until the load balancer's own checks count every one serving.
     await until(() => fleet.cloud.servingCount(fleet.groupName) === ids.length, 15_000, "the starting fleet to pass its health checks");
     const balancer = await startBalancer({ cloud: fleet.cloud, targetGroupArn: fleet.targetGroupArns[0] as string, driver });
     this.closers.push(() => balancer.close());
+    this.started.ports.push(balancer.port);
     const load = startLoad({ url: `${balancer.url}/`, ratePerSecond: this.options.rate ?? 40, concurrency: 16 });
     this.closers.push(() => load.stop());
     note(`load balancer on ${balancer.url}, ${this.options.rate ?? 40} requests/s of steady traffic`);

@@ -105,6 +105,11 @@ export class ProcessDriver implements InstanceDriver {
     return this.managed.get(instanceId)?.process.pid;
   }
 
+  /** Every app process this driver started, running or not. */
+  startedPids(): number[] {
+    return [...this.managed.values()].flatMap((entry) => (entry.process.pid === undefined ? [] : [entry.process.pid]));
+  }
+
   /** Ids of instances whose app is still running. */
   runningInstances(): string[] {
     return [...this.managed].filter(([, entry]) => entry.process.running).map(([id]) => id);
