@@ -117,7 +117,9 @@ export function describeFleet(view: FleetView, release: string): string {
   if (view.fresh.length > 0) parts.push(`${view.fresh.length} on ${release} (${healthyFresh} healthy)`);
   const oldReleases = [...new Set(view.old.map((instance) => instance.release ?? "untagged"))].join("/");
   if (view.old.length > 0) parts.push(`${view.old.length} on ${oldReleases || "previous release"} in service`);
-  if (view.retired.length > 0) parts.push(`${view.retired.length} old in Standby`);
+  const draining = view.retired.filter((instance) => instance.lifecycleState === "EnteringStandby").length;
+  if (draining > 0) parts.push(`${draining} old draining`);
+  if (view.retired.length > draining) parts.push(`${view.retired.length - draining} old in Standby`);
   if (view.freshStandby.length > 0) parts.push(`${view.freshStandby.length} on ${release} in Standby`);
   if (view.leaving.length > 0) parts.push(`${view.leaving.length} terminating`);
   parts.push(`${view.serving} serving`);

@@ -18,12 +18,15 @@ export interface RollbackProgress {
   cause?: string;
 }
 
-/** What one rollback pass asks `aws/` to do, in this order. */
+/**
+ * What one rollback pass asks `aws/` to do, in this order: terminations first (they free target
+ * group slots and never cost serving capacity), then exits and relaunches.
+ */
 export interface RollbackActions {
+  terminate: string[];
   raiseMaxTo?: number;
   exitStandby: string[];
   setDesired?: number;
-  terminate: string[];
   restoreMaxTo?: number;
   resume: string[];
 }
@@ -55,7 +58,7 @@ const EXIT_STANDBY_SECONDS = 5;
  * Each pass asks only for what is still missing, so passes can repeat safely.
  */
 export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass {
-  const actions: RollbackActions = { exitStandby: [], terminate: [], resume: [] };
+  const actions: RollbackActions = { terminate: [], exitStandby: [], resume: [] };
   const group = view.group;
   const serving = (instance: ObservedInstance) => isServing(view.health.get(instance.id));
   const launchedDuringDeploy = (instance: ObservedInstance) => (instance.launchedAt ?? 0) >= plan.startedAt;
@@ -81,9 +84,10 @@ export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass
   budget -= actions.exitStandby.length;
   const missingOld = plan.toReplace - view.old.length - view.retired.length - view.inFlight;
   const relaunch = Math.min(Math.max(0, missingOld), budget);
-  const desiredAfterExit = group.desiredCapacity + actions.exitStandby.length + relaunch;
-  if (relaunch > 0) actions.setDesired = desiredAfterExit;
-  if (desiredAfterExit > group.maxSize) actions.raiseMaxTo = desiredAfterExit;
+  // Terminations decrement desired capacity before the exits and the relaunch add to it.
+  const desiredAfter = group.desiredCapacity - actions.terminate.length + actions.exitStandby.length + relaunch;
+  if (relaunch > 0) actions.setDesired = desiredAfter;
+  if (desiredAfter > group.maxSize) actions.raiseMaxTo = desiredAfter;
 
   const signature = [view.old.length - unsettledOld.length, view.retired.length, removable.length, view.leaving.length].join("/");
   const settle = [

@@ -35,10 +35,10 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
   const stalledSince = moved ? at : (state.rollback?.stalledSince ?? at);
   if (pass.stage !== "done") enforceRollbackDeadline(plan, input.strategy, stalledSince, at, pass.waitReason ?? pass.stage);
   const { actions } = pass;
+  await terminateInstances(actions.terminate, true);
   if (actions.raiseMaxTo !== undefined) await setMaxSize(group, actions.raiseMaxTo);
   await exitStandby(group, actions.exitStandby);
   if (actions.setDesired !== undefined) await setDesiredCapacity(group, actions.setDesired);
-  await terminateInstances(actions.terminate, true);
   if (actions.restoreMaxTo !== undefined) await setMaxSize(group, actions.restoreMaxTo);
   await resumeProcesses(group, actions.resume);
 

@@ -262,5 +262,40 @@ describe("deploy state machine, run locally", () => {
     expect(evidence.http).toMatchObject({ checked: 1, passed: 0 });
     expect(fleetState(fleet).releases).toEqual(v1Fleet(4));
   });
+
+  it("resumes the suspended processes and says what a person must do when the rollback itself fails", async () => {
+    const fleet = createLocalFleet({ instances: 12 });
+    const breakThird = breakBatch(fleet, 3);
+    // ExitStandby refused for good: the rollback cannot bring the old instances back.
+    fleet.cloud.failNext("ExitStandby", "ValidationError", 100);
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy }), { onEvent: breakThird });
+
+    expect(record.status).toBe("FAILED");
+    expect(record.error).toBe("RollbackFailed");
+    expect(record.cause).toMatch(/^Rollback of v2 on hello-prod failed: ValidationError: .* It was rolling back after HealthGateFailedError: Batch 3 of 4/);
+    expect(record.cause).toMatch(/Scaling processes resumed \(AZRebalance\)/);
+    expect(record.cause).toMatch(/To finish by hand: return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name hello-prod --instance-ids i-/);
+    expect(record.cause).not.toMatch(/MaxSize/);
+    const end = fleetState(fleet);
+    expect(end.suspended).toEqual([]);
+    expect(end.maxSize).toBe(15);
+    // The batch's broken instances were being removed before the rollback stopped.
+    expect(end.releases.filter((release) => release === "v2:InService")).toHaveLength(6);
+    expect(end.releases.filter((release) => release === "v2:Terminating")).toHaveLength(3);
+  });
+
+  it("fails before touching anything when a target group does not exist", async () => {
+    const fleet = createLocalFleet({ instances: 4 });
+    const input = fleet.deployInput("v2");
+    const missing = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/gone/0000000000000009";
+    fleet.cloud.resetCalls();
+
+    const record = await runLocalDeploy(fleet, { ...input, group: { ...input.group, targetGroupArns: [missing] } });
+
+    expect(record.error).toBe("TargetGroupNotFoundError");
+    expect(record.cause).toContain(missing);
+    expect(Object.keys(fleet.cloud.calls.byCommand).filter((command) => !command.startsWith("Describe"))).toEqual([]);
+  });
 });
 

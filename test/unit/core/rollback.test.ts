@@ -29,8 +29,8 @@ describe("decideRollback", () => {
 
       expect(result.stage).toBe("restore");
       expect(result.actions).toEqual({
-        exitStandby: ["i-old009", "i-old010"],
         terminate: ["i-new001", "i-new002", "i-new003", "i-new004"],
+        exitStandby: ["i-old009", "i-old010"],
         resume: [],
       });
     });
@@ -46,12 +46,22 @@ describe("decideRollback", () => {
     });
 
     it("raises MaxSize first when the exits would pass it", () => {
-      const members = failedInBatch2();
+      const members = [...oldInstances(4), ...oldInstances(6, { state: "Standby", from: 5 }), ...newInstances(6)];
 
       const result = pass(members, { maxSize: 15 });
 
+      expect(result.actions.terminate).toEqual([]);
       expect(result.actions.raiseMaxTo).toBe(16);
-      expect(result.actions.exitStandby).toHaveLength(2);
+      expect(result.actions.exitStandby).toHaveLength(6);
+    });
+
+    it("counts the terminations it makes before the exits against MaxSize", () => {
+      const members = failedInBatch2();
+
+      const result = pass(members, { maxSize: 14 });
+
+      expect(result.actions.terminate).toHaveLength(4);
+      expect(result.actions.raiseMaxTo).toBeUndefined();
     });
 
     it("exits only instances already in Standby and waits for those still entering it", () => {
@@ -83,16 +93,18 @@ describe("decideRollback", () => {
       const result = pass(members);
 
       expect(result.stage).toBe("restore");
-      expect(result.actions.setDesired).toBe(16);
+      // 14 desired, 4 surplus new terminated (decrementing), 2 old relaunched.
+      expect(result.actions.terminate).toHaveLength(4);
+      expect(result.actions.setDesired).toBe(12);
       expect(result.actions.exitStandby).toEqual([]);
     });
 
     it("raises MaxSize for the relaunch when it would pass MaxSize", () => {
-      const members = [...oldInstances(8), ...newInstances(6)];
+      const members = [...oldInstances(8), ...newInstances(2)];
 
-      const result = pass(members, { maxSize: 14 });
+      const result = pass(members, { maxSize: 11 });
 
-      expect(result.actions).toMatchObject({ raiseMaxTo: 16, setDesired: 16 });
+      expect(result.actions).toMatchObject({ raiseMaxTo: 12, setDesired: 12 });
     });
 
     it("asks for no second relaunch on a retry once the group owes the launches", () => {
@@ -204,7 +216,7 @@ describe("decideRollback", () => {
       const result = pass(members, { maxSize: 26 });
 
       expect(result.stage).toBe("done");
-      expect(result.actions).toEqual({ exitStandby: [], terminate: [], restoreMaxTo: 20, resume: ["AZRebalance"] });
+      expect(result.actions).toEqual({ terminate: [], exitStandby: [], restoreMaxTo: 20, resume: ["AZRebalance"] });
     });
 
     it("leaves MaxSize alone when it is as it was", () => {
