@@ -93,3 +93,12 @@ export async function terminateInstances(instanceIds: readonly string[], decreme
     ),
   );
 }
+
+/**
+ * Takes old instances out of service the way the strategy says: into Standby (still running, for
+ * a fast rollback) or drained and terminated. Either way desired capacity drops by as many.
+ */
+export async function retireInstances(group: string, instanceIds: readonly string[], how: "standby" | "terminate"): Promise<void> {
+  if (how === "terminate") await terminateInstances(instanceIds, true);
+  else await enterStandby(group, instanceIds);
+}

@@ -1,5 +1,5 @@
 import { now } from "../aws/clock.js";
-import { enterStandby, terminateInstances } from "../aws/group-actions.js";
+import { retireInstances } from "../aws/group-actions.js";
 import { observeFleet } from "../aws/observe.js";
 import { batchInstances, decideRetire, enforceHealthDeadline, retireStatus, summarize, type Progress } from "../core/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
@@ -18,8 +18,7 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
   const view = await observeFleet(state.input);
   const where = `Batch ${progress.batch + 1} of ${plan.batchCount}, after bake`;
   const leftovers = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
-  if (strategy.retire === "terminate") await terminateInstances(leftovers, true);
-  else await enterStandby(view.group.name, leftovers);
+  await retireInstances(view.group.name, leftovers, strategy.retire);
   const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
   if (verdict.outcome === "fail") {
     return { ...progress, ready: false, failed: gateFailure(verdict, where), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, `gate failed: ${verdict.reason}`) };

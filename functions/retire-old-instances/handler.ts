@@ -1,5 +1,5 @@
 import { now } from "../aws/clock.js";
-import { enterStandby, terminateInstances } from "../aws/group-actions.js";
+import { retireInstances } from "../aws/group-actions.js";
 import { observeFleet } from "../aws/observe.js";
 import { decideRetire, summarize, type Progress } from "../core/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
@@ -15,8 +15,7 @@ export const handler = deployStep("retire-old-instances", async (state): Promise
   const strategy = state.input.strategy;
   const view = await observeFleet(state.input);
   const retirees = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
-  if (strategy.retire === "terminate") await terminateInstances(retirees, true);
-  else await enterStandby(view.group.name, retirees);
+  await retireInstances(view.group.name, retirees, strategy.retire);
   const at = now();
   const retiredAt = progress.retiredAt ?? at;
   return {
