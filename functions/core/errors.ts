@@ -16,6 +16,9 @@ export abstract class GantryError extends Error {
 /** The execution input does not match the schema; nothing was changed. */
 export class InvalidDeployInputError extends GantryError {}
 
+/** The gantry configuration file is missing, cannot load, or has wrong values; nothing ran. */
+export class InvalidConfigError extends GantryError {}
+
 /** The Auto Scaling group named in the input does not exist in this account and region. */
 export class GroupNotFoundError extends GantryError {}
 
@@ -68,6 +71,7 @@ export class AwsTransientError extends GantryError {
 /** All error names above, in one list for the definition checks. */
 export const ERROR_NAMES = [
   InvalidDeployInputError,
+  InvalidConfigError,
   GroupNotFoundError,
   TargetGroupNotFoundError,
   TargetGroupNotAttachedError,
