@@ -1,16 +1,22 @@
 import * as z from "zod";
 import { InvalidDeployInputError } from "./errors.js";
+import { describeIssues } from "./validation.js";
 
-const batchStep = z.union([
-  z.number().int().positive(),
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?%$/, 'a percentage such as "25%"')
-    .refine((text) => Number.parseFloat(text) > 0, "must be above 0%")
-    .refine((text) => Number.parseFloat(text) <= 100, "must be at most 100%"),
-]);
+/** A batch step: a count of instances, or a share of them such as "25%". */
+const batchStep = z.union([z.number(), z.string()], { error: 'is not a count or a percentage such as "25%"' }).superRefine((step, context) => {
+  const problem = batchStepProblem(step);
+  if (problem) context.addIssue({ code: "custom", message: problem });
+});
 
-const httpGate = z.object({
+function batchStepProblem(step: number | string): string | undefined {
+  if (typeof step === "number") return Number.isInteger(step) && step > 0 ? undefined : "is not a whole number above 0";
+  if (!/^\d+(\.\d+)?%$/.test(step)) return 'is not a count or a percentage such as "25%"';
+  const percent = Number.parseFloat(step);
+  if (percent > 100) return "is above 100%";
+  return percent > 0 ? undefined : "is not above 0%";
+}
+
+export const httpGateSchema = z.object({
   port: z.number().int().min(1).max(65535),
   healthPath: z.string().startsWith("/").default("/health"),
   versionPath: z.string().startsWith("/").optional(),
@@ -43,7 +49,7 @@ export const deployInputSchema = z.object({
   strategy: strategySchema.default(strategySchema.parse({})),
   gates: z
     .object({
-      http: httpGate.optional(),
+      http: httpGateSchema.optional(),
       alarms: z.array(z.string().min(1)).default([]),
     })
     .default({ alarms: [] }),
@@ -57,31 +63,9 @@ export type DeployInputRaw = z.input<typeof deployInputSchema>;
 export type Strategy = DeployInput["strategy"];
 export type BatchStep = Strategy["batches"][number];
 
-/** Renders a zod issue path the way a person writes it: `strategy.batches[2]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => {
-    if (typeof key === "number") return `${text}[${key}]`;
-    return text ? `${text}.${String(key)}` : String(key);
-  }, "");
-}
-
 /** Parses an execution input, failing with the path and value of every wrong field. */
 export function parseDeployInput(raw: unknown): DeployInput {
   const result = deployInputSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const value = valueAt(raw, issue.path);
-    const shown = value === undefined ? "missing" : JSON.stringify(value);
-    return `${formatPath(issue.path) || "(input)"}: ${shown} is invalid (${issue.message})`;
-  });
-  throw new InvalidDeployInputError(`Deploy input rejected: ${problems.join("; ")}`);
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node = root;
-  for (const key of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key];
-  }
-  return node;
+  throw new InvalidDeployInputError(`Deploy input rejected: ${describeIssues(raw, result.error.issues).join("; ")}`);
 }

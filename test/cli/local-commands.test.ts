@@ -54,7 +54,7 @@ describe("gantry CLI, local commands", () => {
     const result = await gantry("deploy", "v2", "--local", "--batches", "120%");
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('strategy.batches[0]: "120%" is invalid (must be at most 100%)');
+    expect(result.stderr).toContain('strategy.batches[0]: "120%" is above 100%');
   });
 
   it("says how to find executions when the name matches none", async () => {

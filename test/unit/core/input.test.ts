@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidDeployInputError } from "../../../functions/core/errors.js";
-import { formatPath, parseDeployInput } from "../../../functions/core/input.js";
+import { parseDeployInput } from "../../../functions/core/input.js";
+import { formatPath } from "../../../functions/core/validation.js";
 import { TG_WEB } from "../fixtures.js";
 
 const minimal = {
@@ -73,7 +74,7 @@ describe("parseDeployInput", () => {
     expect(error).toBeInstanceOf(InvalidDeployInputError);
     expect(error.name).toBe("InvalidDeployInputError");
     expect(error.message).toContain('strategy.batches[2]: "120%"');
-    expect(error.message).toContain("at most 100%");
+    expect(error.message).toContain(`strategy.batches[2]: "120%" is above 100%`);
   });
 
   it("rejects a batch count of zero", () => {

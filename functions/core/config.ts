@@ -1,0 +1,89 @@
+import * as z from "zod";
+import { InvalidConfigError } from "./errors.js";
+import { httpGateSchema, strategySchema, type DeployInputRaw } from "./input.js";
+import { describeIssues } from "./validation.js";
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "is not lowercase letters, digits and dashes (at most 40)");
+
+const environmentSchema = z.object({
+  /** Pushes to this branch deploy to this environment. */
+  branch: z
+    .string()
+    .min(1, "is empty")
+    .refine((branch) => !branch.startsWith("refs/"), 'is a full ref: give the branch name alone, e.g. "main"'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region such as "eu-west-1"'),
+  group: z.object({
+    autoScalingGroupName: z.string().min(1, "is empty").max(255, "is longer than 255 characters"),
+    targetGroupArns: z.array(z.string().startsWith("arn:", "is not an ARN")).min(1, "is empty: name at least one target group"),
+  }),
+  strategy: strategySchema.default(strategySchema.parse({})),
+  gates: z
+    .object({ http: httpGateSchema.optional(), alarms: z.array(z.string().min(1, "is empty")).default([]) })
+    .default({ alarms: [] }),
+});
+
+const appSchema = z
+  .object({
+    repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'is not a GitHub repository such as "octo-org/hello"'),
+    environments: z.record(slug, environmentSchema).refine((environments) => Object.keys(environments).length > 0, "is empty: configure at least one environment"),
+  })
+  .superRefine((app, context) => {
+    const seen = new Map<string, string>();
+    for (const [env, environment] of Object.entries(app.environments)) {
+      const other = seen.get(environment.branch);
+      if (other) {
+        context.addIssue({ code: "custom", path: ["environments", env, "branch"], message: `is already the branch of environment "${other}": one branch deploys one environment` });
+      }
+      seen.set(environment.branch, env);
+    }
+  });
+
+export const gantryConfigSchema = z.object({ apps: z.record(slug, appSchema) });
+
+export type GantryConfig = z.infer<typeof gantryConfigSchema>;
+export type GantryConfigInput = z.input<typeof gantryConfigSchema>;
+export type EnvironmentConfig = GantryConfig["apps"][string]["environments"][string];
+
+/** Types a `gantry.config.ts` as it is written; `parseConfig` validates it when gantry loads it. */
+export function defineConfig(config: GantryConfigInput): GantryConfigInput {
+  return config;
+}
+
+/** Validates a configuration, failing with every wrong path and value, one per line. */
+export function parseConfig(raw: unknown, source = "gantry.config.ts"): GantryConfig {
+  const result = gantryConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = describeIssues(raw, result.error.issues);
+  throw new InvalidConfigError(`${source} is invalid:\n  ${problems.join("\n  ")}`);
+}
+
+/** The app and environment a push to `repository` on `branch` deploys, if any. */
+export function environmentForPush(
+  config: GantryConfig,
+  repository: string,
+  branch: string,
+): { app: string; env: string; environment: EnvironmentConfig } | undefined {
+  for (const [app, settings] of Object.entries(config.apps)) {
+    if (settings.repository.toLowerCase() !== repository.toLowerCase()) continue;
+    for (const [env, environment] of Object.entries(settings.environments)) {
+      if (environment.branch === branch) return { app, env, environment };
+    }
+  }
+  return undefined;
+}
+
+/** The deploy execution input for one app/env: the push carries the release, config the rest. */
+export function deployInputFor(
+  config: GantryConfig,
+  app: string,
+  env: string,
+  release: DeployInputRaw["release"],
+  trigger: NonNullable<DeployInputRaw["trigger"]>,
+): DeployInputRaw {
+  const environment = config.apps[app]?.environments[env];
+  if (!environment) {
+    const known = Object.entries(config.apps).flatMap(([name, settings]) => Object.keys(settings.environments).map((e) => `${name}/${e}`));
+    throw new InvalidConfigError(`No environment ${app}/${env} in the configuration (configured: ${known.join(", ") || "none"}).`);
+  }
+  return { app, env, release, group: environment.group, strategy: environment.strategy, gates: environment.gates, trigger };
+}
