@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerDeploy } from "./commands/local-deploy.js";
+import { closeLocalDynamo } from "../local/dynamo-session.js";
 import { UsageError, paint } from "./output.js";
 
 process.env.GANTRY_QUIET ??= "1";
@@ -19,7 +20,9 @@ registerInspect(program);
 
 try {
   await program.parseAsync(process.argv);
+  await closeLocalDynamo();
 } catch (error) {
+  await closeLocalDynamo();
   if (error instanceof CommanderError) process.exit(error.exitCode);
   if (error instanceof UsageError) {
     process.stderr.write(`${paint("red", "error:")} ${error.message}\n`);

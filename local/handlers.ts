@@ -1,4 +1,6 @@
 import { handler as checkAfterBake } from "../functions/check-after-bake/handler.js";
+import { handler as finishDeploy } from "../functions/finish-deploy/handler.js";
+import { handler as takeDeployLock } from "../functions/take-deploy-lock/handler.js";
 import { handler as checkNewInstances } from "../functions/check-new-instances/handler.js";
 import { handler as cleanUpAfterFailure } from "../functions/clean-up-after-failure/handler.js";
 import { handler as finishRollout } from "../functions/finish-rollout/handler.js";
@@ -15,6 +17,8 @@ export type LambdaHandler = (event: unknown, context: never) => Promise<unknown>
  * substitutes them; local mode calls these in-process instead.
  */
 export const deployHandlers: Record<string, LambdaHandler> = {
+  TakeDeployLockFunctionArn: takeDeployLock as LambdaHandler,
+  FinishDeployFunctionArn: finishDeploy as LambdaHandler,
   PlanRolloutFunctionArn: planRollout as LambdaHandler,
   PrepareGroupFunctionArn: prepareGroup as LambdaHandler,
   LaunchBatchFunctionArn: launchBatch as LambdaHandler,
@@ -28,6 +32,8 @@ export const deployHandlers: Record<string, LambdaHandler> = {
 
 /** The function directory of each placeholder, for the build and the infrastructure. */
 export const deployFunctionDirs: Record<string, string> = {
+  TakeDeployLockFunctionArn: "take-deploy-lock",
+  FinishDeployFunctionArn: "finish-deploy",
   PlanRolloutFunctionArn: "plan-rollout",
   PrepareGroupFunctionArn: "prepare-group",
   LaunchBatchFunctionArn: "launch-batch",

@@ -107,6 +107,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
 
   const machine = new StateMachine(definition);
   const execution = machine.run(options.input as never, {
+    context: { Execution: { Name: options.name, StartTime: new Date(record.startedAt).toISOString() } },
     overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
   });
   const open = new Map<string, StepRecord>();

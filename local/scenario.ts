@@ -5,6 +5,8 @@ import { useHttpTransport } from "../functions/aws/http-probe.js";
 import type { DeployInputRaw } from "../functions/core/input.js";
 import { VirtualClock, type Clock } from "./clock.js";
 import { LocalCloud, attachLocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
+import { executionName } from "../functions/core/naming.js";
+import { ensureLocalDynamo } from "./dynamo-session.js";
 import { runExecution, type ExecutionRecord, type RunOptions } from "./runner.js";
 
 /** The deploy definition, read from the same file the infrastructure deploys. */
@@ -103,11 +105,14 @@ export function createLocalFleet(options: FleetOptions): LocalFleet {
 }
 
 /** Runs the deploy definition against the active local cloud. */
-export function runLocalDeploy(
+export async function runLocalDeploy(
   fleet: LocalFleet,
   input: DeployInputRaw,
   options: Omit<RunOptions, "definition" | "input" | "clock" | "name"> & { name?: string } = {},
 ): Promise<ExecutionRecord> {
-  const name = options.name ?? `${input.app}-${input.env}-${input.release.id}-${fleet.clock.now().toString(36)}`;
+  await ensureLocalDynamo();
+  const name = options.name ?? executionName(input.app, input.env, input.release.id, (++runs).toString(36) + fleet.clock.now().toString(36));
   return runExecution({ ...options, name, definition: loadDeployDefinition(), input, clock: fleet.clock });
 }
+
+let runs = 0;

@@ -1,7 +1,10 @@
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { SSMClient } from "@aws-sdk/client-ssm";
 
 /**
  * The only place gantry creates AWS clients. Module scope, so a warm Lambda reuses them and so
@@ -14,5 +17,22 @@ export const autoScaling = new AutoScalingClient(config);
 export const ec2 = new EC2Client(config);
 export const elb = new ElasticLoadBalancingV2Client(config);
 export const cloudWatch = new CloudWatchClient(config);
+/**
+ * Not in `allClients`: the local cloud does not answer DynamoDB. Local mode runs dynalite, a
+ * real DynamoDB implementation, and reaches it the way LocalStack users do, through the SDK's
+ * own `AWS_ENDPOINT_URL_DYNAMODB` (see local/dynamo).
+ */
+export const dynamoDb = new DynamoDBClient(config);
 
 export const allClients = [autoScaling, ec2, elb, cloudWatch] as const;
+
+/**
+ * The webhook's clients, also outside `allClients` (local mode starts deploys through its own
+ * starter and reads the secret from the environment). GitHub waits 10 s and never retries, so
+ * these give up early enough to answer in time even on a cold start that reads the secret
+ * first (two calls, each at most two 2 s attempts): a 503 that says "redeliver" beats a timeout.
+ */
+const webhookPath = { ...config, maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } };
+
+export const stepFunctions = new SFNClient(webhookPath);
+export const ssm = new SSMClient(webhookPath);

@@ -68,6 +68,29 @@ export class AwsTransientError extends GantryError {
   override readonly transient = true;
 }
 
+/** No release with that label or number is recorded for the app and environment. */
+export class ReleaseNotFoundError extends GantryError {}
+
+/** A release already ended with another status; the first final status stands. */
+export class ReleaseAlreadyFinishedError extends GantryError {}
+
+/**
+ * A conditional write to the gantry table lost to other writers more often than a call allows.
+ * Every loss means someone else made progress, so a retry of the step is safe.
+ */
+export class ContendedWriteError extends GantryError {
+  override readonly transient = true;
+}
+
+/** A setting the webhook needs is missing (where its secret is, which state machine to start). */
+export class WebhookNotConfiguredError extends GantryError {}
+
+/** The webhook secret could not be read from SSM Parameter Store (missing, empty, or not readable). */
+export class WebhookSecretUnavailableError extends GantryError {}
+
+/** Step Functions refused to start the deploy execution for a reason other than throttling or an outage. */
+export class DeployStartRejectedError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 export const ERROR_NAMES = [
   InvalidDeployInputError,
@@ -87,6 +110,12 @@ export const ERROR_NAMES = [
   RollbackTimeoutError,
   AwsThrottledError,
   AwsTransientError,
+  ReleaseNotFoundError,
+  ReleaseAlreadyFinishedError,
+  ContendedWriteError,
+  WebhookNotConfiguredError,
+  WebhookSecretUnavailableError,
+  DeployStartRejectedError,
 ].map((errorClass) => errorClass.name);
 
 /** Error names that end a deploy execution through a Fail state rather than a thrown error. */

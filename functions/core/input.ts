@@ -53,7 +53,15 @@ export const deployInputSchema = z.object({
       alarms: z.array(z.string().min(1)).default([]),
     })
     .default({ alarms: [] }),
-  trigger: z.object({ source: z.string(), deliveryId: z.string().optional(), actor: z.string().optional() }).optional(),
+  trigger: z
+    .object({
+      source: z.string(),
+      deliveryId: z.string().optional(),
+      actor: z.string().optional(),
+      /** When the webhook received the push (epoch ms): orders pushes that race for the lock. */
+      receivedAt: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
   mode: z.enum(["deploy", "cycle"]).default("deploy"),
   dryRun: z.boolean().default(false),
 });

@@ -19,8 +19,36 @@ export interface Cleanup {
  * The execution state every deploy step receives: the input as started, plus what earlier
  * steps wrote under their ResultPath. Small on purpose: no instance lists.
  */
+/** Who this execution is (`$.execution`, set from the context object at the start). */
+export interface ExecutionIdentity {
+  name: string;
+  startedAt: string;
+}
+
+/** The app/env lock as the execution holds it (`$.lock`). */
+export interface LockHold {
+  outcome: "acquired" | "wait" | "superseded";
+  holder: string;
+  leaseSeconds: number;
+  waitSeconds: number;
+  /** The release number this deploy got once it held the lock: "v42". */
+  label?: string;
+  heldBy?: string;
+  by?: string;
+}
+
+/** How the execution ended, for the lock release, the release history and the Fail state. */
+export interface Outcome {
+  status: "deployed" | "rolled back" | "failed";
+  error?: string;
+  cause?: string;
+}
+
 export interface DeployState {
   input: DeployInput;
+  execution?: ExecutionIdentity;
+  lock?: LockHold;
+  outcome?: Outcome;
   plan?: RolloutPlan & { rejected?: Rejection };
   progress?: Progress;
   failure?: CaughtFailure;
@@ -37,6 +65,9 @@ export function readDeployState(event: unknown): DeployState {
   const record = (event ?? {}) as Record<string, unknown>;
   return {
     input,
+    ...(record.execution ? { execution: record.execution as ExecutionIdentity } : {}),
+    ...(record.lock ? { lock: record.lock as LockHold } : {}),
+    ...(record.outcome ? { outcome: record.outcome as Outcome } : {}),
     ...(record.plan ? { plan: record.plan as DeployState["plan"] } : {}),
     ...(record.progress ? { progress: record.progress as Progress } : {}),
     ...(record.failure ? { failure: record.failure as CaughtFailure } : {}),

@@ -1,4 +1,6 @@
 import middy from "@middy/core";
+import { now } from "../aws/clock.js";
+import { renewLock } from "../aws/deploy-lock.js";
 import { classifyAwsError } from "../aws/errors.js";
 import { readDeployState, type DeployState } from "./deploy-state.js";
 
@@ -9,6 +11,7 @@ import { readDeployState, type DeployState } from "./deploy-state.js";
 export function deployStep<R>(step: string, run: (state: DeployState) => Promise<R>) {
   return middy(async (event: unknown) => {
     const state = readDeployState(event);
+    await keepLock(state);
     const result = await run(state);
     log(step, state, result);
     return result;
@@ -18,6 +21,17 @@ export function deployStep<R>(step: string, run: (state: DeployState) => Promise
       log(step, undefined, { error: request.error?.name, message: request.error?.message });
     },
   });
+}
+
+/**
+ * Every step of a deploy that holds its app/env lock renews the lease, so the lock outlives any
+ * deploy that is alive and frees itself soon after one that died.
+ */
+async function keepLock(state: DeployState): Promise<void> {
+  const lock = state.lock;
+  if (lock?.outcome !== "acquired" || state.outcome) return;
+  const held = await renewLock({ app: state.input.app, env: state.input.env, holder: lock.holder, now: now(), leaseSeconds: lock.leaseSeconds });
+  if (!held) console.warn(JSON.stringify({ warning: "deploy lock lost", app: state.input.app, env: state.input.env, holder: lock.holder }));
 }
 
 function log(step: string, state: DeployState | undefined, result: unknown): void {

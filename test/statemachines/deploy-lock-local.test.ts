@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { readLock } from "../../functions/aws/deploy-lock.js";
+import { listReleases } from "../../functions/aws/release-history.js";
+import { closeLocalDynamo } from "../../local/dynamo-session.js";
+import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
+import { fleetState } from "../../local/watch.js";
+
+const strategy = { batches: ["50%"], bakeSeconds: 30, pollSeconds: 10 };
+
+afterAll(() => closeLocalDynamo());
+
+describe("deploy state machine with its app/env lock and release history", () => {
+  it("numbers each deploy, records how it ended and frees the lock", async () => {
+    const fleet = createLocalFleet({ instances: 4, app: "lockone" });
+    fleet.cloud.setReleaseHealth("bad", "unhealthy");
+
+    const good = await runLocalDeploy(fleet, fleet.deployInput("good", { strategy }));
+    const bad = await runLocalDeploy(fleet, fleet.deployInput("bad", { strategy }));
+
+    expect([good.status, bad.error]).toEqual(["SUCCEEDED", "DeployRolledBack"]);
+    const { releases } = await listReleases("lockone", "prod");
+    expect(releases.map((release) => [release.label, release.releaseId, release.status])).toEqual([
+      ["v2", "bad", "rolled back"],
+      ["v1", "good", "deployed"],
+    ]);
+    expect(releases[0]?.cause).toMatch(/failed in batch 1 of 2 and was rolled back to good/);
+    expect((await readLock("lockone", "prod"))?.holder).toBeUndefined();
+  });
+
+  it("runs one deploy at a time; of the pushes queued meanwhile only the newest goes ahead", async () => {
+    const fleet = createLocalFleet({ instances: 4, app: "locktwo" });
+    const push = (release: string, receivedAt: number) =>
+      runLocalDeploy(fleet, fleet.deployInput(release, { strategy, trigger: { source: "github", receivedAt } }));
+
+    const [first, middle, newest] = await Promise.all([push("r1", 1), push("r2", 2), push("r3", 3)]);
+
+    expect(first.status).toBe("SUCCEEDED");
+    expect(middle.steps.at(-1)?.state).toBe("Superseded");
+    expect(newest.steps.map((step) => step.state)).toContain("Wait for the deploy lock");
+    expect(newest.steps.at(-1)?.state).toBe("Deployed");
+    expect(fleetState(fleet).releases).toEqual(Array(4).fill("r3:InService"));
+    const { releases } = await listReleases("locktwo", "prod");
+    expect(releases.map((release) => [release.label, release.releaseId, release.status])).toEqual([
+      ["v2", "r3", "deployed"],
+      ["v1", "r1", "deployed"],
+    ]);
+  });
+
+  it("takes no lock and records no release for a dry run", async () => {
+    const fleet = createLocalFleet({ instances: 2, app: "lockthree" });
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy, dryRun: true }));
+
+    expect(record.steps.map((step) => step.state)).not.toContain("Take the deploy lock");
+    expect((await listReleases("lockthree", "prod")).releases).toEqual([]);
+  });
+});
