@@ -4,6 +4,8 @@ import { Command, CommanderError } from "commander";
 import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerDeploy } from "./commands/local-deploy.js";
+import { registerReleases } from "./commands/releases.js";
+import { GantryError } from "../functions/core/errors.js";
 import { closeLocalDynamo } from "../local/dynamo-session.js";
 import { UsageError, paint } from "./output.js";
 
@@ -17,6 +19,7 @@ const program = new Command("gantry")
 registerDemo(program);
 registerDeploy(program);
 registerInspect(program);
+registerReleases(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -24,7 +27,8 @@ try {
 } catch (error) {
   await closeLocalDynamo();
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || error instanceof GantryError) {
+    // Both say in words what is wrong and what to do: no stack trace.
     process.stderr.write(`${paint("red", "error:")} ${error.message}\n`);
     process.exit(2);
   }

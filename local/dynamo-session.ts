@@ -1,19 +1,45 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { PutCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
+import { documents, gantryTableName } from "../functions/aws/dynamo-client.js";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/index.js";
 
 /**
  * One local DynamoDB per process, started on first use: every local execution takes its
- * app/env lock and records its release there, through the same adapters as on AWS.
+ * app/env lock and records its release there, through the same adapters as on AWS. CLI commands
+ * keep the table in a file between runs (`persistTo`), so `gantry releases --local` sees what
+ * earlier commands deployed; tests keep it in memory.
  */
 let session: Promise<LocalDynamo> | undefined;
+let persistPath: string | undefined;
 
-export function ensureLocalDynamo(): Promise<LocalDynamo> {
-  session ??= startLocalDynamo();
+export function ensureLocalDynamo(options: { persistTo?: string } = {}): Promise<LocalDynamo> {
+  if (options.persistTo) persistPath = options.persistTo;
+  session ??= startLocalDynamo().then(async (dynamo) => {
+    if (persistPath && existsSync(persistPath)) await load(persistPath);
+    return dynamo;
+  });
   return session;
 }
 
-/** Stops the local DynamoDB, if one runs; a CLI command calls this before it exits. */
+/** Saves the table where it persists, then stops the local DynamoDB; a CLI command calls this before it exits. */
 export async function closeLocalDynamo(): Promise<void> {
   const running = session;
   session = undefined;
-  if (running) await (await running).close();
+  if (!running) return;
+  const dynamo = await running;
+  if (persistPath) await save(persistPath);
+  await dynamo.close();
+}
+
+async function load(path: string): Promise<void> {
+  const items = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>[];
+  for (const item of items) await documents.send(new PutCommand({ TableName: gantryTableName(), Item: item }));
+}
+
+async function save(path: string): Promise<void> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateScan({ client: documents }, { TableName: gantryTableName() })) items.push(...(page.Items ?? []));
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(items));
 }

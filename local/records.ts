@@ -7,10 +7,15 @@ import type { ExecutionRecord } from "./runner.js";
  * runs so `gantry status` in another terminal sees it move. Writes go through a temporary file
  * and a rename, so a reader never sees half a record.
  */
+/** Where local mode keeps its state: `$GANTRY_HOME`, or `.gantry` in the working directory. */
+export function gantryHome(): string {
+  return process.env.GANTRY_HOME ?? ".gantry";
+}
+
 export class ExecutionStore {
   readonly dir: string;
 
-  constructor(root = process.env.GANTRY_HOME ?? ".gantry") {
+  constructor(root = gantryHome()) {
     this.dir = join(root, "executions");
   }
 

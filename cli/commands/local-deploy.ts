@@ -3,13 +3,15 @@ import { executionName } from "../../functions/core/naming.js";
 import { parseDeployInput } from "../../functions/core/input.js";
 import { summarizeExecution } from "../../local/execution-view.js";
 import { applyExampleReleaseHealth } from "../../local/example-releases.js";
-import { ExecutionStore } from "../../local/records.js";
+import { join } from "node:path";
+import { ensureLocalDynamo } from "../../local/dynamo-session.js";
+import { ExecutionStore, gantryHome } from "../../local/records.js";
 import { VirtualClock } from "../../local/clock.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { progressPrinter } from "../progress.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
 
-interface DeployOptions {
+export interface DeployOptions {
   local?: boolean;
   app: string;
   env: string;
@@ -47,7 +49,9 @@ export function registerDeploy(program: Command): void {
     });
 }
 
-async function deployLocally(release: string, options: DeployOptions): Promise<number> {
+/** Deploys `release` to a simulated group on this machine, recording the execution and the release. */
+export async function deployLocally(release: string, options: DeployOptions, trigger: { source: string; actor?: string } = { source: "cli", actor: userName() }): Promise<number> {
+  await ensureLocalDynamo({ persistTo: join(gantryHome(), "dynamo.json") });
   const instances = positiveInt("--instances", options.instances);
   const fleet = createLocalFleet({ instances, release: options.from, app: options.app, env: options.env, clock: new VirtualClock(Date.now()) });
   applyExampleReleaseHealth(fleet.cloud);
@@ -59,6 +63,7 @@ async function deployLocally(release: string, options: DeployOptions): Promise<n
       retire: options.retire as "standby",
     },
     dryRun: Boolean(options.dryRun),
+    trigger,
   });
   try {
     parseDeployInput(raw);
@@ -83,6 +88,10 @@ async function deployLocally(release: string, options: DeployOptions): Promise<n
     line(paint("dim", `recorded in ${store.dir}; see it again with: gantry history --local ${name}`));
   }
   return record.status === "SUCCEEDED" ? 0 : 1;
+}
+
+function userName(): string {
+  return process.env.USER ?? process.env.USERNAME ?? "someone";
 }
 
 function positiveInt(flag: string, text: string): number {

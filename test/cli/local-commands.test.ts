@@ -64,3 +64,32 @@ describe("gantry CLI, local commands", () => {
     expect(result.stderr).toContain('No execution named or starting with "no-such-execution"');
   });
 });
+
+describe("gantry CLI, release history", () => {
+  it("lists the local releases newest first, with how each ended", async () => {
+    const result = await gantry("releases", "hello", "prod", "--local", "--json");
+
+    const releases = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "[]") as { label: string; releaseId: string; status: string }[];
+    expect(releases.map((release) => [release.label, release.releaseId, release.status])).toEqual([
+      ["v2", "v3", "rolled back"],
+      ["v1", "v2", "deployed"],
+    ]);
+  });
+
+  it("rolls back to a named release through the state machine and records it", async () => {
+    const rollback = await gantry("rollback", "hello", "prod", "--to", "v1", "--local", "--json");
+    const after = await gantry("releases", "hello", "prod", "--local", "--json");
+
+    expect(rollback.code).toBe(0);
+    const newest = (JSON.parse(after.stdout.trim().split("\n").at(-1) ?? "[]") as { label: string; releaseId: string; trigger: { source: string } }[])[0];
+    expect(newest).toMatchObject({ label: "v3", releaseId: "v2", trigger: { source: "rollback" } });
+  });
+
+  it("names the missing release and how to list them, without a stack trace", async () => {
+    const result = await gantry("rollback", "hello", "prod", "--to", "v9", "--local");
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Release v9 of hello/prod was not found; run "gantry releases hello prod" to list the releases.');
+    expect(result.stderr).not.toContain("    at ");
+  });
+});
