@@ -11,6 +11,7 @@ const THROTTLING = new Set([
   "ResourceContentionFault",
   "ScalingActivityInProgress",
   "ScalingActivityInProgressFault",
+  "ProvisionedThroughputExceededException",
 ]);
 
 const TRANSIENT = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException", "ServiceUnavailable", "InternalFailure", "ECONNRESET", "ETIMEDOUT"]);

@@ -62,3 +62,11 @@ describe("classifyAwsError", () => {
     expect(classifyAwsError("text")).toBe("text");
   });
 });
+
+describe("classifyAwsError, DynamoDB", () => {
+  it("treats DynamoDB's ProvisionedThroughputExceededException as throttling", () => {
+    const error = Object.assign(new Error("Rate of requests exceeds the allowed throughput"), { name: "ProvisionedThroughputExceededException", $fault: "client" });
+
+    expect(classifyAwsError(error)).toBeInstanceOf(AwsThrottledError);
+  });
+});
