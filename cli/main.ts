@@ -5,6 +5,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerDeploy } from "./commands/local-deploy.js";
 import { registerReleases } from "./commands/releases.js";
+import { registerWebhook } from "./commands/webhook.js";
 import { GantryError } from "../functions/core/errors.js";
 import { closeLocalDynamo } from "../local/dynamo-session.js";
 import { UsageError, paint } from "./output.js";
@@ -20,6 +21,7 @@ registerDemo(program);
 registerDeploy(program);
 registerInspect(program);
 registerReleases(program);
+registerWebhook(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -36,6 +36,8 @@ export interface FleetOptions {
   clock?: Clock;
   /** What runs inside instances (default: virtual instances with scripted health). */
   driver?: LocalCloudOptions["driver"];
+  /** Add the group to this local cloud instead of a new one (several apps/envs side by side). */
+  cloud?: LocalCloud;
 }
 
 /** A local Auto Scaling group behind target groups, with gantry's AWS clients pointed at it. */
@@ -54,8 +56,8 @@ export interface LocalFleet {
  * SDK call from `functions/aws` is answered by this cloud from now on.
  */
 export function createLocalFleet(options: FleetOptions): LocalFleet {
-  const clock = options.clock ?? new VirtualClock();
-  const cloud = new LocalCloud({ clock, ...(options.driver ? { driver: options.driver } : {}) });
+  const clock = options.cloud?.clock ?? options.clock ?? new VirtualClock();
+  const cloud = options.cloud ?? new LocalCloud({ clock, ...(options.driver ? { driver: options.driver } : {}) });
   const app = options.app ?? "hello";
   const env = options.env ?? "prod";
   const release = options.release ?? "v1";

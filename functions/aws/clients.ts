@@ -13,16 +13,16 @@ import { SSMClient } from "@aws-sdk/client-ssm";
  */
 const config = { maxAttempts: 5, region: process.env.AWS_REGION ?? "us-east-1" };
 
-export const autoScaling = new AutoScalingClient(config);
-export const ec2 = new EC2Client(config);
-export const elb = new ElasticLoadBalancingV2Client(config);
-export const cloudWatch = new CloudWatchClient(config);
+export const autoScaling = /* @__PURE__ */ new AutoScalingClient(config);
+export const ec2 = /* @__PURE__ */ new EC2Client(config);
+export const elb = /* @__PURE__ */ new ElasticLoadBalancingV2Client(config);
+export const cloudWatch = /* @__PURE__ */ new CloudWatchClient(config);
 /**
  * Not in `allClients`: the local cloud does not answer DynamoDB. Local mode runs dynalite, a
  * real DynamoDB implementation, and reaches it the way LocalStack users do, through the SDK's
  * own `AWS_ENDPOINT_URL_DYNAMODB` (see local/dynamo).
  */
-export const dynamoDb = new DynamoDBClient(config);
+export const dynamoDb = /* @__PURE__ */ new DynamoDBClient(config);
 
 export const allClients = [autoScaling, ec2, elb, cloudWatch] as const;
 
@@ -34,5 +34,6 @@ export const allClients = [autoScaling, ec2, elb, cloudWatch] as const;
  */
 const webhookPath = { ...config, maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } };
 
-export const stepFunctions = new SFNClient(webhookPath);
-export const ssm = new SSMClient(webhookPath);
+// Marked pure so the step Lambdas, which never use them, do not bundle them.
+export const stepFunctions = /* @__PURE__ */ new SFNClient(webhookPath);
+export const ssm = /* @__PURE__ */ new SSMClient(webhookPath);
