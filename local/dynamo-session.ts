@@ -22,6 +22,14 @@ export function ensureLocalDynamo(options: { persistTo?: string } = {}): Promise
   return session;
 }
 
+/** Saves the table where it persists (if it does), so other commands see it while this process runs on. */
+export async function saveLocalDynamo(): Promise<void> {
+  if (session && persistPath) {
+    await session;
+    await save(persistPath);
+  }
+}
+
 /** Saves the table where it persists, then stops the local DynamoDB; a CLI command calls this before it exits. */
 export async function closeLocalDynamo(): Promise<void> {
   const running = session;

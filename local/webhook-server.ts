@@ -9,6 +9,7 @@ import { handler } from "../functions/webhook/handler.js";
 import { useWebhookConfig } from "../functions/webhook/config.js";
 import { VirtualClock } from "./clock.js";
 import type { LocalCloud } from "./cloud/index.js";
+import { saveLocalDynamo } from "./dynamo-session.js";
 import { applyExampleReleaseHealth } from "./example-releases.js";
 import { ExecutionStore } from "./records.js";
 import type { ExecutionRecord, RunnerEvent } from "./runner.js";
@@ -75,7 +76,8 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       name,
       onEvent: (event) => options.onDeployEvent?.(name, event),
       onRecord: (record) => store.save(record),
-    }).then((record) => {
+    }).then(async (record) => {
+      await saveLocalDynamo();
       options.onDeployDone?.(record);
       return record;
     });
