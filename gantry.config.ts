@@ -3,6 +3,8 @@ import { defineConfig } from "./functions/core/config.js";
 /**
  * The example configuration: the hello app deploys `main` to prod and `staging` to staging.
  * The same file drives the Lambdas (bundled into them), the CLI and the infrastructure.
+ * The office-hours schedule runs a jumpbox and a dev fleet on an Israeli work week (Sunday to
+ * Thursday, 08:00–18:00 Jerusalem time), off on the first and last days of Passover 2026.
  */
 export default defineConfig({
   apps: {
@@ -29,6 +31,20 @@ export default defineConfig({
           strategy: { batches: ["50%"], bakeSeconds: 30 },
         },
       },
+    },
+  },
+  schedules: {
+    "office-hours": {
+      timezone: "Asia/Jerusalem",
+      workWeek: "SUN-THU",
+      on: "08:00",
+      off: "18:00",
+      holidays: ["2026-04-02", "2026-04-08"],
+      targets: [
+        // A t2.medium jumpbox at the on-demand price of $0.0464/h; the dev group runs four of them.
+        { tag: "gantry:schedule=office-hours", hourlyPrice: 0.0464, dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", recordName: "jumpbox.dev.example.com" } },
+        { autoScalingGroup: "hello-dev", hourlyPrice: 0.1856 },
+      ],
     },
   },
 });

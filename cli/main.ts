@@ -5,6 +5,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerDeploy } from "./commands/local-deploy.js";
 import { registerReleases } from "./commands/releases.js";
+import { registerSchedule } from "./commands/schedule.js";
 import { registerWebhook } from "./commands/webhook.js";
 import { GantryError } from "../functions/core/errors.js";
 import { closeLocalDynamo } from "../local/dynamo-session.js";
@@ -21,6 +22,7 @@ registerDemo(program);
 registerDeploy(program);
 registerInspect(program);
 registerReleases(program);
+registerSchedule(program);
 registerWebhook(program);
 
 try {

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { InvalidConfigError } from "./errors.js";
 import { httpGateSchema, strategySchema, type DeployInputRaw } from "./input.js";
+import { scheduleSchema } from "./schedule-config.js";
 import { describeIssues } from "./validation.js";
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "is not lowercase letters, digits and dashes (at most 40)");
@@ -38,7 +39,11 @@ const appSchema = z
     }
   });
 
-export const gantryConfigSchema = z.object({ apps: z.record(slug, appSchema) });
+export const gantryConfigSchema = z.object({
+  apps: z.record(slug, appSchema),
+  /** Work-hours schedules that start and stop instances and groups (see schedule-config.ts). */
+  schedules: z.record(slug, scheduleSchema).optional(),
+});
 
 export type GantryConfig = z.infer<typeof gantryConfigSchema>;
 export type GantryConfigInput = z.input<typeof gantryConfigSchema>;

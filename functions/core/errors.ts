@@ -91,6 +91,9 @@ export class WebhookSecretUnavailableError extends GantryError {}
 /** Step Functions refused to start the deploy execution for a reason other than throttling or an outage. */
 export class DeployStartRejectedError extends GantryError {}
 
+/** A schedule was asked about a time window that is not one (end before start, or not a date). */
+export class InvalidScheduleWindowError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 export const ERROR_NAMES = [
   InvalidDeployInputError,
@@ -116,6 +119,7 @@ export const ERROR_NAMES = [
   WebhookNotConfiguredError,
   WebhookSecretUnavailableError,
   DeployStartRejectedError,
+  InvalidScheduleWindowError,
 ].map((errorClass) => errorClass.name);
 
 /** Error names that end a deploy execution through a Fail state rather than a thrown error. */
