@@ -1,23 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { gantryIn } from "./run-gantry.js";
 
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, "../../bin/gantry.mjs");
 const home = mkdtempSync(join(tmpdir(), "gantry-cli-"));
 
-async function gantry(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, GANTRY_HOME: home, NO_COLOR: "1" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const gantry = gantryIn(home);
 
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 

@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { gantryIn } from "./run-gantry.js";
 import example from "../../gantry.config.js";
 
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, "../../bin/gantry.mjs");
 const home = mkdtempSync(join(tmpdir(), "gantry-schedule-"));
 
 function configFile(name: string, config: unknown): string {
@@ -18,15 +15,7 @@ function configFile(name: string, config: unknown): string {
 
 const office = configFile("office.mjs", { apps: example.apps, schedules: example.schedules });
 
-async function gantry(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, GANTRY_HOME: home, NO_COLOR: "1" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const gantry = gantryIn(home);
 
 const lastLine = (stdout: string): unknown => JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
 

@@ -1,33 +1,14 @@
-import { SFNClient, SFNServiceException, StartExecutionCommand, StateMachineDoesNotExist } from "@aws-sdk/client-sfn";
-import { AccessDeniedException, GetParameterCommand, InternalServerError, SSMClient } from "@aws-sdk/client-ssm";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { forgetWebhookSecret } from "../../../functions/aws/webhook-secret.js";
-import { useWebhookConfig } from "../../../functions/webhook/config.js";
-import { SECRET, SECRET_PARAMETER, STATE_MACHINE_ARN, call, delivery, ping, pushOfTag, pushToBranch, testConfig } from "./github.js";
+import { SFNServiceException, StartExecutionCommand, StateMachineDoesNotExist } from "@aws-sdk/client-sfn";
+import { AccessDeniedException, GetParameterCommand, InternalServerError } from "@aws-sdk/client-ssm";
+import { describe, expect, it, vi } from "vitest";
+import { SECRET, SECRET_PARAMETER, call, delivery, ping, pushOfTag, pushToBranch } from "./github.js";
+import { webhookEnvironment } from "./environment.js";
 
-const sfn = mockClient(SFNClient);
-const ssm = mockClient(SSMClient);
+const { sfn, ssm } = webhookEnvironment();
 
 function ssmDown(): InternalServerError {
   return new InternalServerError({ message: "An internal error occurred", $metadata: { httpStatusCode: 500 } });
 }
-
-beforeEach(() => {
-  vi.stubEnv("GANTRY_WEBHOOK_SECRET_PARAMETER", SECRET_PARAMETER);
-  vi.stubEnv("GANTRY_DEPLOY_STATE_MACHINE_ARN", STATE_MACHINE_ARN);
-  ssm.on(GetParameterCommand).resolves({ Parameter: { Name: SECRET_PARAMETER, Type: "SecureString", Value: SECRET } });
-  sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:aws:states:eu-west-1:123456789012:execution:gantry-deploy:x", startDate: new Date() });
-  useWebhookConfig(testConfig);
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-  forgetWebhookSecret();
-  sfn.reset();
-  ssm.reset();
-});
 
 describe("webhook handler, the secret", () => {
   it("reads the secret from SSM once, decrypted, across several deliveries", async () => {

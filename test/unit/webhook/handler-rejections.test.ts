@@ -1,30 +1,12 @@
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { sign } from "@octokit/webhooks-methods";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { forgetWebhookSecret } from "../../../functions/aws/webhook-secret.js";
+import { describe, expect, it } from "vitest";
 import { MAX_WEBHOOK_BODY_BYTES } from "../../../functions/core/webhook-request.js";
-import { useWebhookConfig } from "../../../functions/webhook/config.js";
-import { SECRET, SECRET_PARAMETER, STATE_MACHINE_ARN, call, delivery, functionUrlEvent, pushToBranch, testConfig } from "./github.js";
+import { SECRET, call, delivery, functionUrlEvent, pushToBranch } from "./github.js";
+import { webhookEnvironment } from "./environment.js";
 
-const sfn = mockClient(SFNClient);
-const ssm = mockClient(SSMClient);
-
-beforeEach(() => {
-  vi.stubEnv("GANTRY_WEBHOOK_SECRET_PARAMETER", SECRET_PARAMETER);
-  vi.stubEnv("GANTRY_DEPLOY_STATE_MACHINE_ARN", STATE_MACHINE_ARN);
-  ssm.on(GetParameterCommand).resolves({ Parameter: { Name: SECRET_PARAMETER, Type: "SecureString", Value: SECRET } });
-  sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:aws:states:eu-west-1:123456789012:execution:gantry-deploy:x", startDate: new Date() });
-  useWebhookConfig(testConfig);
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
-  forgetWebhookSecret();
-  sfn.reset();
-  ssm.reset();
-});
+const { sfn, ssm } = webhookEnvironment();
 
 describe("webhook handler, unsigned or wrongly signed requests", () => {
   it("rejects a request without X-Hub-Signature-256 with 401, without reading the secret", async () => {

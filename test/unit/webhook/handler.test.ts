@@ -1,14 +1,10 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand, type StartExecutionCommandInput } from "@aws-sdk/client-sfn";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { forgetWebhookSecret } from "../../../functions/aws/webhook-secret.js";
+import { ExecutionAlreadyExists, StartExecutionCommand, type StartExecutionCommandInput } from "@aws-sdk/client-sfn";
+import { describe, expect, it } from "vitest";
 import { parseDeployInput } from "../../../functions/core/input.js";
-import { useWebhookConfig } from "../../../functions/webhook/config.js";
-import { DELIVERY, RECEIVED_AT, SECRET, SECRET_PARAMETER, STATE_MACHINE_ARN, TG, branchDeletion, call, delivery, issueOpened, ping, pushOfTag, pushToBranch, testConfig } from "./github.js";
+import { DELIVERY, RECEIVED_AT, STATE_MACHINE_ARN, TG, branchDeletion, call, delivery, issueOpened, ping, pushOfTag, pushToBranch, testConfig } from "./github.js";
+import { webhookEnvironment } from "./environment.js";
 
-const sfn = mockClient(SFNClient);
-const ssm = mockClient(SSMClient);
+const { sfn } = webhookEnvironment({ answerStartExecution: false });
 
 /** Step Functions as it behaves: a name starts one execution; taking it again fails. */
 function stepFunctionsKeepingNames(): Set<string> {
@@ -26,20 +22,6 @@ function startedInput(index = 0): unknown {
   const command = sfn.commandCalls(StartExecutionCommand)[index];
   return JSON.parse(command?.args[0].input.input ?? "null");
 }
-
-beforeEach(() => {
-  vi.stubEnv("GANTRY_WEBHOOK_SECRET_PARAMETER", SECRET_PARAMETER);
-  vi.stubEnv("GANTRY_DEPLOY_STATE_MACHINE_ARN", STATE_MACHINE_ARN);
-  ssm.on(GetParameterCommand).resolves({ Parameter: { Name: SECRET_PARAMETER, Type: "SecureString", Value: SECRET, Version: 1 } });
-  useWebhookConfig(testConfig);
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
-  forgetWebhookSecret();
-  sfn.reset();
-  ssm.reset();
-});
 
 describe("webhook handler, push to a configured branch", () => {
   it("starts one deploy of the head commit and answers 202 with where to watch it", async () => {
