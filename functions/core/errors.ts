@@ -95,7 +95,7 @@ export class DeployStartRejectedError extends GantryError {}
 export class InvalidScheduleWindowError extends GantryError {}
 
 /** All error names above, in one list for the definition checks. */
-export const ERROR_NAMES = [
+const ERROR_CLASSES = [
   InvalidDeployInputError,
   InvalidConfigError,
   GroupNotFoundError,
@@ -120,7 +120,12 @@ export const ERROR_NAMES = [
   WebhookSecretUnavailableError,
   DeployStartRejectedError,
   InvalidScheduleWindowError,
-].map((errorClass) => errorClass.name);
+];
+
+export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
+
+/** The errors a retry of the same step may cure: every Task of a definition must retry these. */
+export const TRANSIENT_ERROR_NAMES = ERROR_CLASSES.filter((errorClass) => new errorClass("probe").transient).map((errorClass) => errorClass.name);
 
 /** Error names that end a deploy execution through a Fail state rather than a thrown error. */
 export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete"] as const;

@@ -4,21 +4,26 @@ import { finishRelease } from "../aws/release-history.js";
 import { deployStep } from "../wiring/step.js";
 
 /**
- * "Release the deploy lock": every way a locked deploy ends passes here. It records how the
- * release ended (deployed, rolled back, failed) and frees the app/env for the next push. Both
- * are idempotent, so a retry is harmless; if this step fails for good, the lease runs out.
+ * "Release the deploy lock": every way an execution ends passes here. It records how a numbered
+ * release ended (deployed, rolled back, failed) and frees the app/env for the next push. The
+ * lock is freed by execution name, not only when `$.lock` says it was taken: a lock step that
+ * acquired the lock and then failed for good left no `$.lock`, and the lock must not wait out
+ * its lease. Both writes are conditional and idempotent, so a retry is harmless.
  */
 export const handler = deployStep("finish-deploy", async (state) => {
-  const { input, lock, outcome } = state;
-  if (!lock || lock.outcome !== "acquired" || !outcome) return { released: false, summary: "no lock held" };
-  await finishRelease({
-    app: input.app,
-    env: input.env,
-    execution: lock.holder,
-    status: outcome.status,
-    finishedAt: new Date(now()).toISOString(),
-    ...(outcome.cause ? { cause: outcome.cause } : {}),
-  });
-  await releaseLock({ app: input.app, env: input.env, holder: lock.holder });
-  return { released: true, summary: `${lock.label ?? "release"} ${outcome.status}; ${input.app}/${input.env} unlocked` };
+  const { input, lock, outcome, execution } = state;
+  if (lock?.outcome === "acquired" && outcome) {
+    await finishRelease({
+      app: input.app,
+      env: input.env,
+      execution: lock.holder,
+      status: outcome.status,
+      finishedAt: new Date(now()).toISOString(),
+      ...(outcome.cause ? { cause: outcome.cause } : {}),
+    });
+  }
+  const holder = lock?.holder ?? execution?.name;
+  const released = holder ? await releaseLock({ app: input.app, env: input.env, holder }) : false;
+  const what = lock?.label ? `${lock.label} ${outcome?.status ?? "ended"}` : `execution ${outcome?.status ?? "ended"}`;
+  return { released, summary: `${what}; ${input.app}/${input.env} ${released ? "unlocked" : "was not locked by this execution"}` };
 });

@@ -2,7 +2,7 @@ import aslValidator from "asl-validator";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AwsThrottledError, AwsTransientError, ERROR_NAMES, FAIL_STATE_ERRORS } from "../../functions/core/errors.js";
+import { ERROR_NAMES, FAIL_STATE_ERRORS, TRANSIENT_ERROR_NAMES } from "../../functions/core/errors.js";
 import { deployHandlers } from "../../local/handlers.js";
 
 const dir = join(import.meta.dirname, "../../statemachines");
@@ -50,7 +50,8 @@ describe.each(files)("state machine %s", (file) => {
   it("retries every transient error on every Task and catches everything else", () => {
     for (const [name, state] of tasks) {
       const retried = (state.Retry ?? []).flatMap((rule) => rule.ErrorEquals);
-      expect(retried, `Task "${name}"`).toEqual(expect.arrayContaining([AwsThrottledError.name, AwsTransientError.name, "Lambda.ServiceException"]));
+      expect(TRANSIENT_ERROR_NAMES).toEqual(expect.arrayContaining(["AwsThrottledError", "AwsTransientError", "ContendedWriteError"]));
+      expect(retried, `Task "${name}"`).toEqual(expect.arrayContaining([...TRANSIENT_ERROR_NAMES, "Lambda.ServiceException"]));
       const caught = (state.Catch ?? []).flatMap((rule) => rule.ErrorEquals);
       expect(caught, `Task "${name}" must Catch States.ALL so no failure skips the cleanup`).toContain("States.ALL");
     }

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readLock } from "../../functions/aws/deploy-lock.js";
 import { listReleases } from "../../functions/aws/release-history.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
+import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { fleetState } from "../../local/watch.js";
 
@@ -54,4 +55,23 @@ describe("deploy state machine with its app/env lock and release history", () =>
     expect(record.steps.map((step) => step.state)).not.toContain("Take the deploy lock");
     expect((await listReleases("lockthree", "prod")).releases).toEqual([]);
   });
+
+  it("frees the lock when the lock step fails for good after taking it, so the next push goes at once", async () => {
+    const fleet = createLocalFleet({ instances: 2, app: "lockfour" });
+    const takeLock = deployHandlers.TakeDeployLockFunctionArn as LambdaHandler;
+    const takesThenFails: LambdaHandler = async (event, context) => {
+      await takeLock(event, context);
+      throw Object.assign(new Error("release table is gone"), { name: "ResourceNotFoundException" });
+    };
+
+    const broken = await runLocalDeploy(fleet, fleet.deployInput("r1", { strategy }), { handlers: { ...deployHandlers, TakeDeployLockFunctionArn: takesThenFails } });
+    const lockAfter = await readLock("lockfour", "prod");
+    const next = await runLocalDeploy(fleet, fleet.deployInput("r2", { strategy }));
+
+    expect(broken.error).toBe("DeployNotStarted");
+    expect(lockAfter?.holder).toBeUndefined();
+    expect(next.steps.map((step) => step.state)).not.toContain("Wait for the deploy lock");
+    expect(next.status).toBe("SUCCEEDED");
+  });
 });
+
