@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { deployInputFor, environmentForPush, parseConfig, type GantryConfigInput } from "../../../functions/core/config.js";
-import { InvalidConfigError } from "../../../functions/core/errors.js";
 import { parseDeployInput } from "../../../functions/core/input.js";
 import example from "../../../gantry.config.js";
+import { rejection } from "./config-rejection.js";
 
 const TG = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/1";
 
@@ -18,16 +18,6 @@ function config(prod: Record<string, unknown> = {}, app: Record<string, unknown>
       },
     },
   } as GantryConfigInput;
-}
-
-function rejection(raw: unknown): string {
-  try {
-    parseConfig(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected the configuration to be rejected");
 }
 
 describe("parseConfig", () => {

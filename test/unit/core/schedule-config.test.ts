@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../functions/core/config.js";
-import { InvalidConfigError } from "../../../functions/core/errors.js";
 import example from "../../../gantry.config.js";
+import { rejection } from "./config-rejection.js";
 
 function withSchedule(overrides: Record<string, unknown>): unknown {
   const schedule = { timezone: "Asia/Jerusalem", workWeek: "SUN-THU", on: "08:00", off: "18:00", targets: [{ tag: "gantry:schedule=office-hours" }], ...overrides };
   return { apps: example.apps, schedules: { "office-hours": schedule } };
-}
-
-function rejection(raw: unknown): string {
-  try {
-    parseConfig(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidConfigError);
-    return (error as Error).message;
-  }
-  throw new Error("expected the configuration to be rejected");
 }
 
 describe("parseConfig, schedules", () => {
