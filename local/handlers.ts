@@ -14,7 +14,7 @@ export type LambdaHandler = (event: unknown, context: never) => Promise<unknown>
 
 /**
  * The Lambda behind each `${...}` placeholder of the deploy definition, as the infrastructure
- * substitutes them; local mode calls these in-process instead.
+ * substitutes them (functions/catalog.ts); local mode calls these in-process instead.
  */
 export const deployHandlers: Record<string, LambdaHandler> = {
   TakeDeployLockFunctionArn: takeDeployLock as LambdaHandler,
@@ -30,17 +30,7 @@ export const deployHandlers: Record<string, LambdaHandler> = {
   CleanUpAfterFailureFunctionArn: cleanUpAfterFailure as LambdaHandler,
 };
 
-/** The function directory of each placeholder, for the build and the infrastructure. */
-export const deployFunctionDirs: Record<string, string> = {
-  TakeDeployLockFunctionArn: "take-deploy-lock",
-  FinishDeployFunctionArn: "finish-deploy",
-  PlanRolloutFunctionArn: "plan-rollout",
-  PrepareGroupFunctionArn: "prepare-group",
-  LaunchBatchFunctionArn: "launch-batch",
-  CheckNewInstancesFunctionArn: "check-new-instances",
-  RetireOldInstancesFunctionArn: "retire-old-instances",
-  CheckAfterBakeFunctionArn: "check-after-bake",
-  FinishRolloutFunctionArn: "finish-rollout",
-  RollBackFunctionArn: "roll-back",
-  CleanUpAfterFailureFunctionArn: "clean-up-after-failure",
+/** The local handlers of every state machine, by definition name (statemachines/<name>.asl.json). */
+export const machineHandlers: Record<string, Record<string, LambdaHandler>> = {
+  deploy: deployHandlers,
 };

@@ -1,11 +1,13 @@
 import aslValidator from "asl-validator";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ERROR_NAMES, FAIL_STATE_ERRORS, TRANSIENT_ERROR_NAMES } from "../../functions/core/errors.js";
-import { deployHandlers } from "../../local/handlers.js";
+import { deployHandlers, machineHandlers } from "../../local/handlers.js";
+import { FUNCTIONS, machines, placeholdersOf } from "../../functions/catalog.js";
 
-const dir = join(import.meta.dirname, "../../statemachines");
+const root = join(import.meta.dirname, "../..");
+const dir = join(root, "statemachines");
 const files = readdirSync(dir).filter((file) => file.endsWith(".asl.json"));
 
 interface State {
@@ -33,12 +35,18 @@ describe.each(files)("state machine %s", (file) => {
     expect(result.isValid).toBe(true);
   });
 
-  it("uses only ${...} placeholders as Task resources, each with a local handler", () => {
+  it("uses only ${...} placeholders as Task resources, each in the catalog and with a local handler", () => {
+    const machine = file.replace(/\.asl\.json$/, "");
+    const catalog = placeholdersOf(machine);
     for (const [name, state] of tasks) {
       const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? "")?.[1];
       expect(placeholder, `Task "${name}" resource ${state.Resource}`).toBeDefined();
-      expect(Object.keys(deployHandlers), `Task "${name}"`).toContain(placeholder);
+      expect(Object.keys(catalog), `Task "${name}"`).toContain(placeholder);
+      expect(Object.keys(machineHandlers[machine] ?? {}), `Task "${name}"`).toContain(placeholder);
     }
+    // Both directions: nothing in the catalog that the definition does not use.
+    const used = tasks.map(([, state]) => state.Resource);
+    for (const placeholder of Object.keys(catalog)) expect(used).toContain(`\${${placeholder}}`);
   });
 
   it("names in Retry and Catch only errors that exist in core/errors.ts or the platform", () => {
@@ -70,5 +78,12 @@ describe("deploy definition", () => {
     for (const placeholder of Object.keys(deployHandlers)) expect(resources).toContain(`\${${placeholder}}`);
     const fails = Object.values(definition.States).flatMap((state) => (state.Type === "Fail" && state.Error ? [state.Error] : []));
     for (const error of FAIL_STATE_ERRORS) expect(fails).toContain(error);
+  });
+});
+
+describe("function catalog", () => {
+  it("names a handler.ts for every function and a definition file for every state machine", () => {
+    for (const entry of FUNCTIONS) expect(existsSync(join(root, "functions", entry.dir, "handler.ts")), entry.dir).toBe(true);
+    for (const machine of machines()) expect(files).toContain(`${machine}.asl.json`);
   });
 });

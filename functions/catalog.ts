@@ -1,0 +1,66 @@
+/**
+ * Every Lambda of gantry, in one table: its directory under functions/, the `${...}` placeholder
+ * it fills in which state machine definition, and the AWS access it needs. The infrastructure
+ * builds functions, roles and `definitionSubstitutions` from this table; local mode maps the
+ * same placeholders to the handlers in-process. Pure data: nothing here imports a handler.
+ */
+
+/**
+ * What a function may do in AWS, by name; infra/ turns each into scoped IAM statements.
+ * - `group-read`: Describe* of Auto Scaling, EC2 instances, ELBv2 target health, CloudWatch alarms.
+ * - `group-write`: change the configured Auto Scaling groups (desired, tags, standby, terminate,
+ *   suspend/resume, launch template versions).
+ * - `lock-table`: read and write gantry's DynamoDB table (deploy lock and release history).
+ * - `instance-power`: start and stop instances tagged for a schedule, read their status.
+ * - `group-size`: set min/desired/max and tags of the Auto Scaling groups a schedule names.
+ * - `dns-records`: change and read the Route 53 records a schedule names.
+ * - `start-deploy`: start executions of the deploy state machine.
+ * - `webhook-secret`: read the webhook's SSM SecureString.
+ * - `http-probe`: call the app's /health and /version on instances (runs in the VPC when one is configured).
+ */
+export type Capability =
+  | "group-read"
+  | "group-write"
+  | "lock-table"
+  | "instance-power"
+  | "group-size"
+  | "dns-records"
+  | "start-deploy"
+  | "webhook-secret"
+  | "http-probe";
+
+export interface FunctionEntry {
+  /** functions/<dir>/handler.ts */
+  dir: string;
+  /** The state machine (statemachines/<machine>.asl.json) whose Task states call it; none for the webhook. */
+  machine?: string;
+  /** The `${...}` placeholder in that definition. */
+  placeholder?: string;
+  needs: readonly Capability[];
+}
+
+export const FUNCTIONS: readonly FunctionEntry[] = [
+  { dir: "take-deploy-lock", machine: "deploy", placeholder: "TakeDeployLockFunctionArn", needs: ["lock-table"] },
+  { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table"] },
+  { dir: "prepare-group", machine: "deploy", placeholder: "PrepareGroupFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  { dir: "launch-batch", machine: "deploy", placeholder: "LaunchBatchFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  { dir: "check-new-instances", machine: "deploy", placeholder: "CheckNewInstancesFunctionArn", needs: ["group-read", "group-write", "lock-table", "http-probe"] },
+  { dir: "retire-old-instances", machine: "deploy", placeholder: "RetireOldInstancesFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  { dir: "check-after-bake", machine: "deploy", placeholder: "CheckAfterBakeFunctionArn", needs: ["group-read", "lock-table", "http-probe"] },
+  { dir: "finish-rollout", machine: "deploy", placeholder: "FinishRolloutFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  { dir: "roll-back", machine: "deploy", placeholder: "RollBackFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table"] },
+  { dir: "webhook", needs: ["start-deploy", "webhook-secret"] },
+];
+
+/** The placeholders of one state machine, each with the function directory that fills it. */
+export function placeholdersOf(machine: string): Record<string, string> {
+  const entries = FUNCTIONS.filter((entry) => entry.machine === machine && entry.placeholder);
+  return Object.fromEntries(entries.map((entry) => [entry.placeholder as string, entry.dir]));
+}
+
+/** The state machines the table names, e.g. ["deploy"]. */
+export function machines(): string[] {
+  return [...new Set(FUNCTIONS.flatMap((entry) => (entry.machine ? [entry.machine] : [])))];
+}
