@@ -10,6 +10,7 @@ import { registerWebhook } from "./commands/webhook.js";
 import { GantryError } from "../functions/core/errors.js";
 import { closeLocalDynamo } from "../local/dynamo-session.js";
 import { UsageError, paint } from "./output.js";
+import { explainAwsFailure } from "./aws/failures.js";
 
 process.env.GANTRY_QUIET ??= "1";
 
@@ -34,6 +35,11 @@ try {
   if (error instanceof UsageError || error instanceof GantryError) {
     // Both say in words what is wrong and what to do: no stack trace.
     process.stderr.write(`${paint("red", "error:")} ${error.message}\n`);
+    process.exit(2);
+  }
+  const awsFailure = explainAwsFailure(error);
+  if (awsFailure) {
+    process.stderr.write(`${paint("red", "error:")} ${awsFailure}\n`);
     process.exit(2);
   }
   throw error;

@@ -29,3 +29,8 @@ export function statusColour(status: string): string {
   if (status === "FAILED") return paint("red", status);
   return paint("yellow", status);
 }
+
+/** A line for people on stderr: progress and notes that must not mix with the JSON on stdout. */
+export function note(text = ""): void {
+  process.stderr.write(`${text}\n`);
+}

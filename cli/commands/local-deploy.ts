@@ -9,6 +9,8 @@ import { ExecutionStore, gantryHome } from "../../local/records.js";
 import { VirtualClock } from "../../local/clock.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { progressPrinter } from "../progress.js";
+import { deployOnAws, type AwsDeployOptions } from "../aws/deploy.js";
+import { withAwsFlags } from "../aws/target.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
 
 export interface DeployOptions {
@@ -26,27 +28,36 @@ export interface DeployOptions {
 }
 
 export function registerDeploy(program: Command): void {
-  program
+  const command = program
     .command("deploy")
-    .description("roll a release across an Auto Scaling group (with --local: a simulated group on this machine)")
+    .description("roll a release across an Auto Scaling group through the deployed stack (with --local: a simulated group on this machine)")
     .argument("<release>", "release id to deploy, e.g. v2 (examples/hello-app/releases has v1, v2, v3)")
     .option("--local", "run against the local cloud instead of AWS")
-    .option("--app <name>", "app name", "hello")
-    .option("--env <name>", "environment name", "prod")
+    .option("--app <name>", "app name (required on AWS)", "hello")
+    .option("--env <name>", "environment name (required on AWS)", "prod")
+    .option("--wait", "on AWS: follow the execution to its end; exit 1 if it failed or rolled back")
     .option("--instances <n>", "local group size", "4")
     .option("--from <release>", "release the local group runs before the deploy", "v1")
-    .option("--batches <list>", 'comma-separated batch steps, counts or percentages, e.g. "1,25%,100%"', "25%")
-    .option("--bake-seconds <n>", "seconds to watch each batch after the old instances leave", "60")
-    .option("--min-healthy-percent <n>", "capacity floor, percent of desired capacity", "100")
-    .option("--retire <how>", 'old instances go to "standby" (fast rollback) or are drained and "terminate"d', "standby")
+    .option("--batches <list>", 'local: comma-separated batch steps, counts or percentages, e.g. "1,25%,100%"', "25%")
+    .option("--bake-seconds <n>", "local: seconds to watch each batch after the old instances leave", "60")
+    .option("--min-healthy-percent <n>", "local: capacity floor, percent of desired capacity", "100")
+    .option("--retire <how>", 'local: old instances go to "standby" (fast rollback) or are drained and "terminate"d', "standby")
     .option("--dry-run", "show the plan; change nothing")
-    .option("--json", "print the execution summary as JSON on the last line")
-    .action(async (release: string, options: DeployOptions) => {
-      if (!options.local) {
-        throw new UsageError("gantry deploy needs --local for now: deploying through AWS comes with the infrastructure (issue 5). Run: gantry deploy " + release + " --local");
-      }
+    .option("--json", "print the execution summary as JSON on the last line");
+  withAwsFlags(command).action(async (release: string, options: DeployOptions & AwsDeployOptions) => {
+    if (options.local) {
       process.exitCode = await deployLocally(release, options);
-    });
+      return;
+    }
+    const given = (name: string) => command.getOptionValueSource(name) === "cli";
+    const localOnly = ["instances", "from", "batches", "bakeSeconds", "minHealthyPercent", "retire"].filter(given);
+    if (localOnly.length > 0) {
+      const flags = localOnly.map((name) => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`).join(", ");
+      throw new UsageError(`${flags} only apply with --local: on AWS the group, strategy and gates come from ${options.config}.`);
+    }
+    if (!given("app") || !given("env")) throw new UsageError(`gantry deploy on AWS needs --app <name> and --env <name>, e.g. gantry deploy ${release} --app hello --env prod (or --local for a simulated group).`);
+    process.exitCode = await deployOnAws(release, options);
+  });
 }
 
 /** Deploys `release` to a simulated group on this machine, recording the execution and the release. */

@@ -6,10 +6,8 @@ import { ensureLocalDynamo } from "../../local/dynamo-session.js";
 import { gantryHome } from "../../local/records.js";
 import { UsageError, line, paint, printJson } from "../output.js";
 import { deployLocally } from "./local-deploy.js";
-
-function needLocal(local: boolean | undefined, command: string): void {
-  if (!local) throw new UsageError(`gantry ${command} needs --local for now: the release history on AWS comes with the infrastructure (issue 5).`);
-}
+import { releasesOnAws, rollbackOnAws, type AwsRollbackOptions } from "../aws/releases.js";
+import { withAwsFlags, type AwsFlags } from "../aws/target.js";
 
 async function openHistory(): Promise<void> {
   await ensureLocalDynamo({ persistTo: join(gantryHome(), "dynamo.json") });
@@ -17,24 +15,30 @@ async function openHistory(): Promise<void> {
 
 /** `gantry releases` and `gantry rollback`: the numbered release history of an app/env. */
 export function registerReleases(program: Command): void {
-  program
+  const releasesCommand = program
     .command("releases")
     .description("list the releases of an app/env, newest first: v42, its commit, who triggered it, how it ended")
     .argument("<app>")
     .argument("<env>")
     .option("--local", "read the history kept locally under .gantry/")
     .option("--limit <n>", "how many to show", "20")
-    .option("--json", "print the releases as JSON on the last line")
-    .action(async (app: string, env: string, options: { local?: boolean; limit: string; json?: boolean }) => {
-      needLocal(options.local, "releases");
+    .option("--json", "print the releases as JSON on the last line");
+  withAwsFlags(releasesCommand).action(async (app: string, env: string, options: AwsFlags & { local?: boolean; limit: string; json?: boolean }) => {
+    const limit = Number(options.limit) || 20;
+    let releases: (ReleaseRecord & { consoleUrl?: string })[];
+    if (options.local) {
       await openHistory();
-      const { releases } = await listReleases(app, env, { limit: Number(options.limit) || 20 });
-      if (options.json) return printJson(releases);
-      if (releases.length === 0) return line(`No releases of ${app}/${env} yet. Deploy one with: gantry deploy <release> --local --app ${app} --env ${env}`);
-      for (const release of releases) printRelease(release);
-    });
+      releases = (await listReleases(app, env, { limit })).releases;
+    } else {
+      releases = await releasesOnAws(app, env, { ...options, limit });
+    }
+    if (options.json) return printJson(releases);
+    const local = options.local ? " --local" : "";
+    if (releases.length === 0) return line(`No releases of ${app}/${env} yet. Deploy one with: gantry deploy <release>${local} --app ${app} --env ${env}`);
+    for (const release of releases) printRelease(release);
+  });
 
-  program
+  const rollback = program
     .command("rollback")
     .description("deploy an earlier release of an app/env again, through the same state machine (default: the one before the current)")
     .argument("<app>")
@@ -42,26 +46,31 @@ export function registerReleases(program: Command): void {
     .option("--to <label>", "the release to go back to, e.g. v41")
     .option("--local", "run against a simulated group on this machine, using the local release history")
     .option("--instances <n>", "local group size", "4")
-    .option("--json", "print the execution summary as JSON on the last line")
-    .action(async (app: string, env: string, options: { to?: string; local?: boolean; instances: string; json?: boolean }) => {
-      needLocal(options.local, "rollback");
-      await openHistory();
-      const current = await lastDeployed(app, env);
-      if (!current) throw new UsageError(`${app}/${env} has no deployed release to roll back from; see gantry releases ${app} ${env} --local`);
-      const target = options.to ? await findRelease(app, env, options.to) : await lastDeployed(app, env, { before: current.number });
-      if (!target) throw new UsageError(`${app}/${env} has no deployed release before ${current.label}; name one with --to (see gantry releases ${app} ${env} --local).`);
-      if (!options.json) line(paint("bold", `rolling ${app}/${env} back from ${current.label} (${current.releaseId}) to ${target.label} (${target.releaseId})`));
-      process.exitCode = await deployLocally(
-        target.releaseId,
-        { local: true, app, env, instances: options.instances, from: current.releaseId, batches: "25%", bakeSeconds: "60", minHealthyPercent: "100", retire: "standby", ...(options.json ? { json: true } : {}) },
-        { source: "rollback", actor: `${process.env.USER ?? "someone"} (to ${target.label})` },
-      );
-    });
+    .option("--wait", "on AWS: follow the execution to its end; exit 1 if it failed or rolled back")
+    .option("--json", "print the execution summary as JSON on the last line");
+  withAwsFlags(rollback).action(async (app: string, env: string, options: AwsRollbackOptions & { local?: boolean; instances: string }) => {
+    if (!options.local) {
+      process.exitCode = await rollbackOnAws(app, env, options);
+      return;
+    }
+    await openHistory();
+    const current = await lastDeployed(app, env);
+    if (!current) throw new UsageError(`${app}/${env} has no deployed release to roll back from; see gantry releases ${app} ${env} --local`);
+    const target = options.to ? await findRelease(app, env, options.to) : await lastDeployed(app, env, { before: current.number });
+    if (!target) throw new UsageError(`${app}/${env} has no deployed release before ${current.label}; name one with --to (see gantry releases ${app} ${env} --local).`);
+    if (!options.json) line(paint("bold", `rolling ${app}/${env} back from ${current.label} (${current.releaseId}) to ${target.label} (${target.releaseId})`));
+    process.exitCode = await deployLocally(
+      target.releaseId,
+      { local: true, app, env, instances: options.instances, from: current.releaseId, batches: "25%", bakeSeconds: "60", minHealthyPercent: "100", retire: "standby", ...(options.json ? { json: true } : {}) },
+      { source: "rollback", actor: `${process.env.USER ?? "someone"} (to ${target.label})` },
+    );
+  });
 }
 
-function printRelease(release: ReleaseRecord): void {
+function printRelease(release: ReleaseRecord & { consoleUrl?: string }): void {
   const colour = release.status === "deployed" ? "green" : release.status === "deploying" ? "yellow" : "red";
   const who = [release.trigger.source, release.trigger.actor].filter(Boolean).join(" by ");
   line(`${paint("bold", release.label.padEnd(5))} ${release.releaseId.padEnd(14)} ${paint(colour, release.status.padEnd(12))} ${release.startedAt}  ${who}  ${paint("dim", release.execution)}`);
   if (release.cause && release.status !== "deployed") line(`      ${paint("dim", release.cause)}`);
+  if (release.consoleUrl) line(`      ${paint("dim", release.consoleUrl)}`);
 }

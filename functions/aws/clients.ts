@@ -1,4 +1,5 @@
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
@@ -37,3 +38,30 @@ const webhookPath = { ...config, maxAttempts: 2, requestHandler: { connectionTim
 // Marked pure so the step Lambdas, which never use them, do not bundle them.
 export const stepFunctions = /* @__PURE__ */ new SFNClient(webhookPath);
 export const ssm = /* @__PURE__ */ new SSMClient(webhookPath);
+
+/** Where the CLI talks to AWS: `--region` and `--profile`, each falling back to the SDK's own chain. */
+export interface CliAwsOptions {
+  region?: string;
+  profile?: string;
+}
+
+/**
+ * The CLI's clients, made per command because the region and profile come from its flags. The
+ * standard credential chain applies (environment, SSO, the shared files, instance roles), and
+ * so does `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT_URL_<SERVICE>`), read on each client's first
+ * request: that is how the CLI reaches LocalStack.
+ */
+export function cliClients(options: CliAwsOptions = {}) {
+  const settings = {
+    maxAttempts: 5,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  };
+  return {
+    cloudFormation: new CloudFormationClient(settings),
+    stepFunctions: new SFNClient(settings),
+    dynamoDb: new DynamoDBClient(settings),
+  };
+}
+
+export type CliClients = ReturnType<typeof cliClients>;

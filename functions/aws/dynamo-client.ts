@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoDb } from "./clients.js";
 
@@ -59,3 +60,8 @@ export function placeholdersIn<T>(expressions: string, placeholders: Record<stri
 
 /** How many conditional writes one call may lose before giving up with ContendedWriteError. */
 export const MAX_CONDITIONAL_ATTEMPTS = 50;
+
+/** The same document view over another DynamoDB client: the CLI's, made for its --region and --profile. */
+export function documentsOver(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}

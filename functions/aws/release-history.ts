@@ -1,7 +1,19 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ContendedWriteError, ReleaseAlreadyFinishedError, ReleaseNotFoundError } from "../core/errors.js";
 import { finishableFrom, parseReleaseLabel, startedRelease, type FinalStatus, type ReleaseRecord, type ReleaseStart } from "../core/releases.js";
-import { MAX_CONDITIONAL_ATTEMPTS, appEnvKey, documents, gantryTableName, isConditionFailed, placeholdersIn } from "./dynamo-client.js";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { MAX_CONDITIONAL_ATTEMPTS, appEnvKey, documents as sharedDocuments, gantryTableName, isConditionFailed, placeholdersIn } from "./dynamo-client.js";
+
+let documents: DynamoDBDocumentClient = sharedDocuments;
+
+/**
+ * Reads and writes the release history through another client: the CLI's, made for its
+ * --region and --profile (the table name still comes from GANTRY_TABLE). No argument puts the
+ * shared client back.
+ */
+export function useReleaseDocuments(client: DynamoDBDocumentClient = sharedDocuments): void {
+  documents = client;
+}
 
 /** Zero-padded so sort keys order the way numbers do; ten digits outlast any fleet. */
 const releaseSk = (number: number) => `release#${String(number).padStart(10, "0")}`;

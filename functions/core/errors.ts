@@ -94,6 +94,15 @@ export class DeployStartRejectedError extends GantryError {}
 /** A schedule was asked about a time window that is not one (end before start, or not a date). */
 export class InvalidScheduleWindowError extends GantryError {}
 
+/** The CLI found no gantry stack by that name in that account and region. */
+export class StackNotFoundError extends GantryError {}
+
+/** The gantry stack lacks an output the CLI needs (an older or unfinished stack). */
+export class StackOutputMissingError extends GantryError {}
+
+/** The CLI could not use AWS: no credentials, expired ones, access denied, no region, unreachable endpoint. */
+export class AwsAccessError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -120,6 +129,9 @@ const ERROR_CLASSES = [
   WebhookSecretUnavailableError,
   DeployStartRejectedError,
   InvalidScheduleWindowError,
+  StackNotFoundError,
+  StackOutputMissingError,
+  AwsAccessError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

@@ -1,0 +1,142 @@
+import pLimit from "p-limit";
+import type { SFNClient } from "@aws-sdk/client-sfn";
+import { describeExecution, historySince, listExecutions } from "../../functions/aws/step-functions.js";
+import type { GantryConfig } from "../../functions/core/config.js";
+import { consoleUrlFor, executionArnFor } from "../../functions/core/execution-links.js";
+import { executionsOf } from "../../functions/core/execution-filter.js";
+import { describeStep } from "../../local/execution-view.js";
+import { UsageError, line, paint, printJson, statusColour } from "../output.js";
+import { summaryOf, type AwsExecutionSummary } from "./follow.js";
+import { HistoryReader } from "./history-record.js";
+import { configFor, configuredRegion, connect, deployStateMachine, type AwsFlags, type AwsTarget } from "./target.js";
+
+export interface AwsInspectOptions extends AwsFlags {
+  app?: string;
+  env?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+/** The region an execution ARN names: arn:aws:states:<region>:<account>:execution:… */
+function regionOfArn(arn: string): string | undefined {
+  return arn.startsWith("arn:") ? arn.split(":")[3] || undefined : undefined;
+}
+
+function appEnvsOf(config: GantryConfig | undefined): { app: string; env: string }[] {
+  return Object.entries(config?.apps ?? {}).flatMap(([app, settings]) => Object.keys(settings.environments).map((env) => ({ app, env })));
+}
+
+function needAppEnv(options: AwsInspectOptions, command: string): { app: string; env: string } {
+  if (!options.app || !options.env) throw new UsageError(`gantry ${command} needs --app <name> and --env <name> (or an execution name or ARN) to know which executions to read.`);
+  return { app: options.app, env: options.env };
+}
+
+/** One execution with its whole history, summarised as the local view summarises a local run. */
+async function readExecution(stepFunctions: SFNClient, executionArn: string, now: number) {
+  const reader = new HistoryReader();
+  const description = await describeExecution(stepFunctions, executionArn);
+  reader.read(await historySince(stepFunctions, executionArn));
+  const record = reader.record(description);
+  return { summary: summaryOf(record, executionArn, now), steps: record.steps.map((step) => describeStep(step, record.startedAt)) };
+}
+
+/** The execution a command names (a name on the deploy machine, or an ARN), or the latest of an app/env. */
+async function pickExecution(target: AwsTarget, execution: string | undefined, options: AwsInspectOptions, config: GantryConfig | undefined): Promise<string> {
+  if (execution?.startsWith("arn:")) return execution;
+  const stateMachineArn = deployStateMachine(target);
+  if (execution) return executionArnFor(stateMachineArn, execution);
+  const { app, env } = needAppEnv(options, "status");
+  const [latest] = await listExecutions(target.clients.stepFunctions, stateMachineArn, { belongs: executionsOf(app, env, appEnvsOf(config)), limit: 1 });
+  if (!latest?.executionArn) throw new UsageError(`No executions of ${app}/${env} on ${stateMachineArn}; start one with: gantry deploy <release> --app ${app} --env ${env}`);
+  return latest.executionArn;
+}
+
+async function connectFor(execution: string | undefined, options: AwsInspectOptions): Promise<{ target: AwsTarget; config: GantryConfig | undefined }> {
+  const config = await configFor(options, false);
+  const fromArn = execution === undefined ? undefined : regionOfArn(execution);
+  const fallback = fromArn ?? configuredRegion(config, options.app, options.env);
+  return { target: await connect(options, fallback), config };
+}
+
+/** `gantry status [execution]` on AWS: one execution (default: the latest of --app/--env), where it is and how it went. */
+export async function statusOnAws(execution: string | undefined, options: AwsInspectOptions, now = Date.now()): Promise<AwsExecutionSummary> {
+  const { target, config } = await connectFor(execution, options);
+  const { summary } = await readExecution(target.clients.stepFunctions, await pickExecution(target, execution, options, config), now);
+  if (options.json) printJson(summary);
+  else printDetail(summary);
+  return summary;
+}
+
+/**
+ * `gantry history` on AWS: with an execution, its every state (as `history --local` shows a
+ * local one); without, the executions of --app/--env, newest first, each with its release
+ * (read from its input: one DescribeExecution each, a few at a time).
+ */
+export async function historyOnAws(execution: string | undefined, options: AwsInspectOptions, now = Date.now()): Promise<unknown> {
+  const { target, config } = await connectFor(execution, options);
+  const stepFunctions = target.clients.stepFunctions;
+  if (execution) {
+    const detail = await readExecution(stepFunctions, await pickExecution(target, execution, options, config), now);
+    if (options.json) printJson({ ...detail.summary, steps: detail.steps });
+    else printSteps(detail.summary, detail.steps);
+    return detail;
+  }
+  const { app, env } = needAppEnv(options, "history");
+  const limit = Number(options.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${JSON.stringify(options.limit)} is not a whole number of at least 1.`);
+  const stateMachineArn = deployStateMachine(target);
+  const listed = await listExecutions(stepFunctions, stateMachineArn, { belongs: executionsOf(app, env, appEnvsOf(config)), limit });
+  const describe = pLimit(4);
+  const executions = await Promise.all(
+    listed.map((item) =>
+      describe(async () => {
+        const description = await describeExecution(stepFunctions, item.executionArn ?? "");
+        const input = JSON.parse(description.input ?? "{}") as { release?: { id?: string }; trigger?: { source?: string; actor?: string } };
+        return {
+          name: item.name ?? "",
+          status: item.status ?? "",
+          release: input.release?.id ?? "?",
+          trigger: [input.trigger?.source, input.trigger?.actor].filter(Boolean).join(" by "),
+          startedAt: item.startDate?.toISOString() ?? "",
+          ...(item.stopDate ? { stoppedAt: item.stopDate.toISOString() } : {}),
+          ...(description.cause ? { cause: description.cause } : {}),
+          executionArn: item.executionArn ?? "",
+          consoleUrl: consoleUrlFor(item.executionArn ?? ""),
+        };
+      }),
+    ),
+  );
+  if (options.json) printJson(executions);
+  else if (executions.length === 0) line(`No executions of ${app}/${env} on ${stateMachineArn}; start one with: gantry deploy <release> --app ${app} --env ${env}`);
+  else {
+    for (const item of executions) {
+      line(`${paint("bold", item.name)}  ${statusColour(item.status)}  ${item.release}  ${item.startedAt} → ${item.stoppedAt ?? "running"}  ${item.trigger}`);
+      if (item.cause && item.status !== "SUCCEEDED") line(`  ${paint("dim", item.cause)}`);
+      line(`  ${paint("dim", item.consoleUrl)}`);
+    }
+  }
+  return executions;
+}
+
+function printDetail(summary: AwsExecutionSummary): void {
+  const batch = summary.batch ? `batch ${summary.batch.current}/${summary.batch.of}` : "";
+  line(`${paint("bold", summary.name)}  ${statusColour(summary.status)}  ${summary.release}  ${summary.currentState}  ${batch}  ${summary.durationSeconds} s`);
+  line(`  started ${summary.startedAt}${summary.stoppedAt ? `, stopped ${summary.stoppedAt}` : ", still running"}`);
+  if (summary.lastSummary) line(`  ${summary.lastSummary}`);
+  if (summary.cause) line(`  ${paint(summary.status === "SUCCEEDED" ? "dim" : "red", summary.cause)}`);
+  line(`  ${paint("dim", summary.consoleUrl)}`);
+}
+
+function printSteps(summary: AwsExecutionSummary, steps: ReturnType<typeof describeStep>[]): void {
+  printDetail(summary);
+  for (const step of steps) {
+    if (step.type === "Choice") continue;
+    const took = step.tookSeconds !== undefined ? ` (${step.tookSeconds} s)` : "";
+    line(`  ${paint("dim", `+${step.atSeconds} s`.padStart(10))}  ${step.state}${took}${step.error ? paint("red", ` ✗ ${step.error}`) : ""}`);
+    if (step.summary) line(`  ${" ".repeat(10)}    ${paint("dim", step.summary)}`);
+  }
+  if (summary.evidence) {
+    line(paint("bold", "last gate evidence:"));
+    line(JSON.stringify(summary.evidence, null, 2));
+  }
+}

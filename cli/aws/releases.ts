@@ -1,0 +1,52 @@
+import { findRelease, lastDeployed, listReleases } from "../../functions/aws/release-history.js";
+import type { GantryConfig } from "../../functions/core/config.js";
+import { consoleUrlFor, executionArnFor } from "../../functions/core/execution-links.js";
+import { executionName } from "../../functions/core/naming.js";
+import type { ReleaseRecord } from "../../functions/core/releases.js";
+import { UsageError, line, paint, printJson } from "../output.js";
+import { cliActor, cliDeployInput } from "./deploy.js";
+import { followExecution, type FollowOptions } from "./follow.js";
+import { startOnStack } from "./start.js";
+import { configFor, configuredRegion, connect, deployStateMachine, openStackReleaseHistory, type AwsFlags } from "./target.js";
+
+/** `gantry releases <app> <env>` on AWS: the numbered history in the stack's table, newest first. */
+export async function releasesOnAws(app: string, env: string, options: AwsFlags & { limit: number }): Promise<(ReleaseRecord & { consoleUrl: string })[]> {
+  const config = await configFor(options, false);
+  const target = await connect(options, configuredRegion(config, app, env));
+  openStackReleaseHistory(target);
+  const stateMachineArn = deployStateMachine(target);
+  const { releases } = await listReleases(app, env, { limit: options.limit });
+  return releases.map((release) => ({ ...release, consoleUrl: consoleUrlFor(executionArnFor(stateMachineArn, release.execution)) }));
+}
+
+export interface AwsRollbackOptions extends AwsFlags {
+  to?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `gantry rollback <app> <env>` on AWS: finds the release to go back to in the stack's table
+ * (--to, or the last deployed one before the current) and starts a deploy execution of it,
+ * triggered by "rollback", through the same state machine as any deploy.
+ */
+export async function rollbackOnAws(app: string, env: string, options: AwsRollbackOptions, follow: FollowOptions = {}): Promise<number> {
+  const config = (await configFor(options, true)) as GantryConfig;
+  const target = await connect(options, configuredRegion(config, app, env));
+  openStackReleaseHistory(target);
+  const current = await lastDeployed(app, env);
+  if (!current && !options.to) throw new UsageError(`${app}/${env} has no deployed release to roll back from; see gantry releases ${app} ${env}, or name one with --to.`);
+  const back = options.to ? await findRelease(app, env, options.to) : await lastDeployed(app, env, { before: current?.number });
+  if (!back) throw new UsageError(`${app}/${env} has no deployed release before ${current?.label}; name one with --to (see gantry releases ${app} ${env}).`);
+  const now = (follow.now ?? Date.now)();
+  const release = { id: back.releaseId, ...(back.ref ? { ref: back.ref } : {}), ...(back.imageId ? { imageId: back.imageId } : {}) };
+  const input = cliDeployInput(config, app, env, release, { source: "rollback", actor: `${cliActor()} (to ${back.label})`, receivedAt: now });
+  const say = options.json ? () => undefined : line;
+  say(paint("bold", `rolling ${app}/${env} back${current ? ` from ${current.label} (${current.releaseId})` : ""} to ${back.label} (${back.releaseId})`));
+  const started = await startOnStack(target, { name: executionName(app, env, back.releaseId, `rb${now.toString(36)}`), input }, { json: Boolean(options.json) });
+  if (!options.wait) {
+    if (options.json) printJson({ ...started, from: current?.label, to: back.label });
+    return 0;
+  }
+  return (await followExecution(target, started.executionArn, { ...follow, json: Boolean(options.json) })).exitCode;
+}

@@ -1,0 +1,71 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { cliClients, type CliClients } from "../../functions/aws/clients.js";
+import { documentsOver } from "../../functions/aws/dynamo-client.js";
+import { useReleaseDocuments } from "../../functions/aws/release-history.js";
+import { readGantryStack, stackOutput, type GantryStack } from "../../functions/aws/stack.js";
+import { loadConfigFile } from "../../functions/config/load.js";
+import type { GantryConfig } from "../../functions/core/config.js";
+import { DEFAULT_STACK_NAME } from "../../functions/core/stack-outputs.js";
+
+/** The flags every command that reaches the deployed stack takes. */
+export interface AwsFlags {
+  region?: string;
+  profile?: string;
+  stack: string;
+  config: string;
+}
+
+export const DEFAULT_CONFIG = "gantry.config.ts";
+
+/** Adds --region, --profile, --stack and --config to a command. */
+export function withAwsFlags(command: Command): Command {
+  return command
+    .option("--region <region>", "AWS region of the gantry stack (default: AWS_REGION, then the app/env's configured region, then your profile's)")
+    .option("--profile <name>", "AWS profile from your shared config (default: AWS_PROFILE, then the standard credential chain)")
+    .option("--stack <name>", "name of the gantry CloudFormation stack", DEFAULT_STACK_NAME)
+    .option("--config <path>", "the gantry configuration", DEFAULT_CONFIG);
+}
+
+/** The deployed stack and the clients that reach it. */
+export interface AwsTarget {
+  clients: CliClients;
+  stack: GantryStack;
+}
+
+/**
+ * The configuration when there is one: `deploy` and `rollback` need it (group, strategy, gates),
+ * the others use it for the region and to tell apart app/envs whose names share a prefix.
+ */
+export async function configFor(flags: AwsFlags, required: boolean): Promise<GantryConfig | undefined> {
+  if (!required && flags.config === DEFAULT_CONFIG && !existsSync(resolve(flags.config))) return undefined;
+  return loadConfigFile(flags.config);
+}
+
+/** The region an app/env is configured in, the fallback after --region and AWS_REGION. */
+export function configuredRegion(config: GantryConfig | undefined, app?: string, env?: string): string | undefined {
+  if (!config || !app || !env) return undefined;
+  return config.apps[app]?.environments[env]?.region;
+}
+
+/**
+ * Finds the stack: --region, then AWS_REGION, then `fallbackRegion`; when none is known the
+ * SDK's own chain decides (the profile's region). The profile is --profile, or the SDK's
+ * AWS_PROFILE and default chain.
+ */
+export async function connect(flags: AwsFlags, fallbackRegion?: string): Promise<AwsTarget> {
+  const region = flags.region ?? process.env.AWS_REGION ?? fallbackRegion;
+  const clients = cliClients({ ...(region ? { region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) });
+  return { clients, stack: await readGantryStack(clients.cloudFormation, flags.stack) };
+}
+
+export function deployStateMachine(target: AwsTarget): string {
+  return stackOutput(target.stack, "deployStateMachineArn");
+}
+
+/** Points the release history at the stack's table, through the CLI's DynamoDB client. */
+export function openStackReleaseHistory(target: AwsTarget): void {
+  process.env.GANTRY_TABLE = stackOutput(target.stack, "tableName");
+  useReleaseDocuments(documentsOver(target.clients.dynamoDb));
+}
