@@ -1,0 +1,91 @@
+import { StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { releasesOnAws, rollbackOnAws } from "../../cli/aws/releases.js";
+import { UsageError } from "../../cli/output.js";
+import { finishRelease, recordRelease, useReleaseDocuments } from "../../functions/aws/release-history.js";
+import { startLocalDynamo, type LocalDynamo } from "../../local/dynamo/index.js";
+import { DEPLOY_MACHINE, TABLE, captureOutput, cloudFormation, executionArn, sfn, stackWith } from "./aws-fixtures.js";
+
+const flags = { stack: "Gantry", config: "gantry.config.ts" };
+const NOW = Date.UTC(2026, 0, 6, 9, 0, 0);
+
+// The stack's table is a real DynamoDB (dynalite) under the stack's table name; CloudFormation and Step Functions are mocked.
+let dynamo: LocalDynamo;
+beforeAll(async () => {
+  process.env.GANTRY_TABLE = TABLE;
+  dynamo = await startLocalDynamo();
+  for (const [index, releaseId] of ["3f2c1ab", "8d9e0fa", "c0ffee1"].entries()) {
+    const execution = `hello-prod-${releaseId}-d${index}`;
+    await recordRelease({ app: "hello", env: "prod", releaseId, commit: `${releaseId}00000`, trigger: { source: "github", actor: "octocat" }, execution, startedAt: `2026-01-0${index + 1}T10:00:00.000Z` });
+    await finishRelease({ app: "hello", env: "prod", execution, status: index === 2 ? "rolled back" : "deployed", finishedAt: `2026-01-0${index + 1}T10:10:00.000Z` });
+  }
+});
+afterAll(async () => {
+  useReleaseDocuments();
+  await dynamo.close();
+  delete process.env.GANTRY_TABLE;
+});
+
+let output: ReturnType<typeof captureOutput>;
+beforeEach(() => {
+  // The CLI must read the table the stack names, whatever GANTRY_TABLE said before.
+  process.env.GANTRY_TABLE = "some-other-table";
+  output = captureOutput();
+  stackWith();
+  sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: executionArn(input.name) }));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  sfn.reset();
+  cloudFormation.reset();
+});
+
+describe("gantry releases on AWS", () => {
+  it("lists the stack table's releases newest first, each with its execution's console link", async () => {
+    const releases = await releasesOnAws("hello", "prod", { ...flags, limit: 20 });
+
+    expect(releases.map((release) => [release.label, release.releaseId, release.status])).toEqual([
+      ["v3", "c0ffee1", "rolled back"],
+      ["v2", "8d9e0fa", "deployed"],
+      ["v1", "3f2c1ab", "deployed"],
+    ]);
+    expect(releases[0]?.consoleUrl).toBe(`https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${executionArn("hello-prod-c0ffee1-d2")}`);
+  });
+});
+
+describe("gantry rollback on AWS", () => {
+  it("starts a deploy execution of the release before the current one, triggered by rollback", async () => {
+    vi.stubEnv("USER", "ada");
+
+    const code = await rollbackOnAws("hello", "prod", { ...flags, json: true }, { now: () => NOW });
+
+    expect(code).toBe(0);
+    const sent = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(sent).toMatchObject({ stateMachineArn: DEPLOY_MACHINE, name: `hello-prod-3f2c1ab-rb${NOW.toString(36)}` });
+    expect(JSON.parse(sent?.input ?? "")).toMatchObject({
+      app: "hello",
+      env: "prod",
+      release: { id: "3f2c1ab" },
+      group: { autoScalingGroupName: "hello-prod" },
+      trigger: { source: "rollback", actor: "ada (to v1)", receivedAt: NOW },
+    });
+    expect(output.lastJson()).toMatchObject({ from: "v2", to: "v1", alreadyStarted: false, executionArn: executionArn(`hello-prod-3f2c1ab-rb${NOW.toString(36)}`) });
+  });
+
+  it("goes to the release --to names", async () => {
+    await rollbackOnAws("hello", "prod", { ...flags, to: "V1" }, { now: () => NOW });
+
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? "")).toMatchObject({ release: { id: "3f2c1ab" } });
+    expect(output.stdout()).toContain("rolling hello/prod back from v2 (8d9e0fa) to v1 (3f2c1ab)");
+  });
+
+  it("rejects a rollback when the app/env has nothing deployed, starting nothing", async () => {
+    await expect(rollbackOnAws("hello", "staging", flags, { now: () => NOW })).rejects.toThrow(UsageError);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it("fails with ReleaseNotFoundError for a --to that names no release", async () => {
+    await expect(rollbackOnAws("hello", "prod", { ...flags, to: "v9" }, { now: () => NOW })).rejects.toThrow('Release v9 of hello/prod was not found');
+  });
+});
