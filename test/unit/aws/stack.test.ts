@@ -1,4 +1,4 @@
-import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand, type DescribeStacksCommandOutput } from "@aws-sdk/client-cloudformation";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { cliClients } from "../../../functions/aws/clients.js";
@@ -11,7 +11,7 @@ afterEach(() => cloudFormation.reset());
 const DEPLOY_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:GantryDeploy1A2B3C";
 
 /** A DescribeStacks answer as CloudFormation gives it, with gantry's outputs. */
-function stackAnswer(outputs: Record<string, string>, status = "CREATE_COMPLETE") {
+function stackAnswer(outputs: Record<string, string>, status: "CREATE_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" = "CREATE_COMPLETE"): Partial<DescribeStacksCommandOutput> {
   return {
     Stacks: [
       {
@@ -22,7 +22,7 @@ function stackAnswer(outputs: Record<string, string>, status = "CREATE_COMPLETE"
         Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue, Description: `the ${OutputKey}` })),
       },
     ],
-  } as const;
+  };
 }
 
 describe("readGantryStack", () => {
