@@ -50,7 +50,17 @@ describe("cliClients", () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", "test");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test");
 
-    const stack = await readGantryStack(cliClients({ region: "us-east-1" }).cloudFormation, "Gantry");
+    const { cloudFormation } = cliClients({ region: "us-east-1" });
+    // Should the endpoint ever resolve elsewhere, refuse before anything leaves the machine.
+    cloudFormation.middlewareStack.add(
+      (next) => async (args) => {
+        const hostname = (args.request as { hostname?: string }).hostname;
+        if (hostname !== "127.0.0.1") throw new Error(`request addressed to ${hostname}, not AWS_ENDPOINT_URL`);
+        return next(args);
+      },
+      { step: "finalizeRequest", name: "onlyTheTestServer" },
+    );
+    const stack = await readGantryStack(cloudFormation, "Gantry");
 
     expect(stack.outputs).toEqual({ tableName: "Gantry-Table" });
     expect(requests).toHaveLength(1);
