@@ -94,6 +94,12 @@ export class DeployStartRejectedError extends GantryError {}
 /** A schedule was asked about a time window that is not one (end before start, or not a date). */
 export class InvalidScheduleWindowError extends GantryError {}
 
+/** The power execution input does not match its schema (schedule, action, optional at); nothing was changed. */
+export class InvalidPowerInputError extends GantryError {}
+
+/** The power execution names a schedule the configuration does not have. */
+export class ScheduleNotFoundError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -120,6 +126,8 @@ const ERROR_CLASSES = [
   WebhookSecretUnavailableError,
   DeployStartRejectedError,
   InvalidScheduleWindowError,
+  InvalidPowerInputError,
+  ScheduleNotFoundError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
@@ -129,3 +137,9 @@ export const TRANSIENT_ERROR_NAMES = ERROR_CLASSES.filter((errorClass) => new er
 
 /** Error names that end a deploy execution through a Fail state rather than a thrown error. */
 export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete"] as const;
+
+/**
+ * Error names that end a power execution through a Fail state: some target failed (the cause
+ * lists every target's outcome), or a step failed beyond its retries.
+ */
+export const POWER_FAIL_STATE_ERRORS = ["PowerTargetsFailed", "PowerFailed"] as const;
