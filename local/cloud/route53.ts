@@ -71,6 +71,12 @@ export class HostedZones {
     this.zones.set(id, { id, name: apex, records });
   }
 
+  /** Sets a record directly, as someone editing the zone by hand would (not an API call). */
+  setRecord(zoneId: string, name: string, type: string, values: string[], ttl = 300): void {
+    const record: RecordSet = { name: fqdn(name), type, ttl, values: [...values] };
+    this.zone(zoneId).records.set(keyOf(name, type), record);
+  }
+
   /** The record set as of now, for tests and scenarios. */
   record(zoneId: string, name: string, type = "A"): { ttl: number; values: string[] } | undefined {
     const found = this.zone(zoneId).records.get(keyOf(name, type));
