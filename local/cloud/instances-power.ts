@@ -199,7 +199,10 @@ export function instancePowerOperations(fleet: Fleet): Operations {
         .filter((instance) => input.IncludeAllInstances === true || standaloneState(instance.standalone, at) === "running")
         .sort(byKey((instance) => instance.instanceId));
       const result = page(listed, (instance) => instance.instanceId, limit, input.NextToken, "InvalidParameterValue");
-      return { InstanceStatuses: result.items.map((instance) => describeStatus(instance, at)), NextToken: result.nextToken };
+      // The reachability check passes once its time is up and whatever runs inside answers (a
+      // process instance: its app passes health checks; a virtual one: unless scripted unhealthy).
+      const statuses = result.items.map((instance) => describeStatus(instance, at, fleet.driver.isHealthy(instance, at)));
+      return { InstanceStatuses: statuses, NextToken: result.nextToken };
     },
   };
 }
@@ -209,9 +212,9 @@ function hasPower(instance: VirtualInstance): instance is VirtualInstance & { st
 }
 
 /** Instance and system status: `initializing` after a start, `ok` once checks pass, `not-applicable` unless running. */
-function describeStatus(instance: VirtualInstance & { standalone: StandalonePower }, at: number): InstanceStatus {
+function describeStatus(instance: VirtualInstance & { standalone: StandalonePower }, at: number, answers: boolean): InstanceStatus {
   const state = standaloneState(instance.standalone, at);
-  const status: SummaryStatus = state !== "running" ? "not-applicable" : at >= instance.standalone.statusOkAt ? "ok" : "initializing";
+  const status: SummaryStatus = state !== "running" ? "not-applicable" : at >= instance.standalone.statusOkAt && answers ? "ok" : "initializing";
   const detail: StatusType = status === "ok" ? "passed" : "initializing";
   const summary: InstanceStatusSummary = status === "not-applicable" ? { Status: status } : { Status: status, Details: [{ Name: "reachability", Status: detail }] };
   return {
