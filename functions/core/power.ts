@@ -75,14 +75,15 @@ export function keepRunning(value: string | undefined, timezone: string, at: Dat
 function untilInstant(text: string, timezone: string): Date | undefined {
   if (z.iso.datetime({ offset: true }).safeParse(text).success) return new Date(text);
   const local = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::00)?$/.exec(text);
-  if (!local?.[1] || !local[2] || Number.isNaN(Date.parse(`${local[1]}T${local[2]}:00Z`))) return undefined;
-  const [date, time] = [local[1], local[2]];
+  const [date, time] = [local?.[1], local?.[2]];
+  // Date.parse rolls 30 February over into March; a round trip catches dates that do not exist.
+  const wall = date && time ? new Date(`${date}T${time}:00Z`) : undefined;
+  if (!date || !time || !wall || Number.isNaN(wall.getTime()) || !wall.toISOString().startsWith(`${date}T${time}`)) return undefined;
   const exact = instantsOf(timezone, date, time)[0];
   if (exact) return exact;
   // In a spring-forward gap: the wall clock jumps past it, so the first minute that exists after it.
-  const wall = Date.parse(`${date}T${time}:00Z`);
   for (let minutes = 1; minutes <= 180; minutes += 1) {
-    const later = new Date(wall + minutes * 60_000).toISOString();
+    const later = new Date(wall.getTime() + minutes * 60_000).toISOString();
     const found = instantsOf(timezone, later.slice(0, 10), later.slice(11, 16))[0];
     if (found) return found;
   }
