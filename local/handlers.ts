@@ -9,6 +9,9 @@ import { handler as planRollout } from "../functions/plan-rollout/handler.js";
 import { handler as prepareGroup } from "../functions/prepare-group/handler.js";
 import { handler as retireOldInstances } from "../functions/retire-old-instances/handler.js";
 import { handler as rollBack } from "../functions/roll-back/handler.js";
+import { handler as powerAct } from "../functions/power-act/handler.js";
+import { handler as powerCheck } from "../functions/power-check/handler.js";
+import { handler as powerPlan } from "../functions/power-plan/handler.js";
 
 export type LambdaHandler = (event: unknown, context: never) => Promise<unknown>;
 
@@ -30,7 +33,15 @@ export const deployHandlers: Record<string, LambdaHandler> = {
   CleanUpAfterFailureFunctionArn: cleanUpAfterFailure as LambdaHandler,
 };
 
+/** The Lambda behind each placeholder of the power definition (statemachines/power.asl.json). */
+export const powerHandlers: Record<string, LambdaHandler> = {
+  PlanPowerFunctionArn: powerPlan as LambdaHandler,
+  PowerTargetsFunctionArn: powerAct as LambdaHandler,
+  CheckPowerFunctionArn: powerCheck as LambdaHandler,
+};
+
 /** The local handlers of every state machine, by definition name (statemachines/<name>.asl.json). */
 export const machineHandlers: Record<string, Record<string, LambdaHandler>> = {
   deploy: deployHandlers,
+  power: powerHandlers,
 };

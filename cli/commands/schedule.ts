@@ -7,13 +7,14 @@ import { MONTH_DAYS, savings, weeklyHours } from "../../functions/core/schedule-
 import { instantsOf, localDates, offsetChange, formatOffset, nextDate } from "../../functions/core/schedule-time.js";
 import { transitions } from "../../functions/core/schedule.js";
 import { UsageError, line, paint, printJson } from "../output.js";
+import { registerScheduleRun } from "./schedule-run.js";
 
 interface CommonOptions {
   config: string;
   json?: boolean;
 }
 
-/** `gantry schedule plan|savings`: what the work-hours schedules will do, and what they save. */
+/** `gantry schedule plan|savings|run`: what the work-hours schedules will do, what they save, and a run of one. */
 export function registerSchedule(program: Command): void {
   const schedule = program.command("schedule").description("work-hours schedules: when targets start and stop, and what that saves");
 
@@ -62,6 +63,8 @@ export function registerSchedule(program: Command): void {
       }
       line(paint("dim", "Nominal weeks: holidays save more; a DST day adds or loses an hour."));
     });
+
+  registerScheduleRun(schedule);
 }
 
 async function schedulesOf(path: string): Promise<Record<string, Schedule>> {

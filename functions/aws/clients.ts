@@ -4,6 +4,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { Route53Client } from "@aws-sdk/client-route-53";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SSMClient } from "@aws-sdk/client-ssm";
 
@@ -18,6 +19,8 @@ export const autoScaling = /* @__PURE__ */ new AutoScalingClient(config);
 export const ec2 = /* @__PURE__ */ new EC2Client(config);
 export const elb = /* @__PURE__ */ new ElasticLoadBalancingV2Client(config);
 export const cloudWatch = /* @__PURE__ */ new CloudWatchClient(config);
+/** Route 53 is a global service whose API lives in us-east-1, whatever region the function runs in. */
+export const route53 = /* @__PURE__ */ new Route53Client({ ...config, region: "us-east-1" });
 /**
  * Not in `allClients`: the local cloud does not answer DynamoDB. Local mode runs dynalite, a
  * real DynamoDB implementation, and reaches it the way LocalStack users do, through the SDK's
@@ -25,7 +28,7 @@ export const cloudWatch = /* @__PURE__ */ new CloudWatchClient(config);
  */
 export const dynamoDb = /* @__PURE__ */ new DynamoDBClient(config);
 
-export const allClients = [autoScaling, ec2, elb, cloudWatch] as const;
+export const allClients = [autoScaling, ec2, elb, cloudWatch, route53] as const;
 
 /**
  * The webhook's clients, also outside `allClients` (local mode starts deploys through its own

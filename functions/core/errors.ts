@@ -100,8 +100,11 @@ export class StackNotFoundError extends GantryError {}
 /** The gantry stack lacks an output the CLI needs (an older or unfinished stack). */
 export class StackOutputMissingError extends GantryError {}
 
-/** The CLI could not use AWS: no credentials, expired ones, access denied, no region, unreachable endpoint. */
-export class AwsAccessError extends GantryError {}
+/** The power execution input does not match its schema (schedule, action, optional at); nothing was changed. */
+export class InvalidPowerInputError extends GantryError {}
+
+/** The power execution names a schedule the configuration does not have. */
+export class ScheduleNotFoundError extends GantryError {}
 
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
@@ -131,7 +134,8 @@ const ERROR_CLASSES = [
   InvalidScheduleWindowError,
   StackNotFoundError,
   StackOutputMissingError,
-  AwsAccessError,
+  InvalidPowerInputError,
+  ScheduleNotFoundError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
@@ -141,3 +145,9 @@ export const TRANSIENT_ERROR_NAMES = ERROR_CLASSES.filter((errorClass) => new er
 
 /** Error names that end a deploy execution through a Fail state rather than a thrown error. */
 export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete"] as const;
+
+/**
+ * Error names that end a power execution through a Fail state: some target failed (the cause
+ * lists every target's outcome), or a step failed beyond its retries.
+ */
+export const POWER_FAIL_STATE_ERRORS = ["PowerTargetsFailed", "PowerFailed"] as const;

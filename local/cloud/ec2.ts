@@ -13,12 +13,15 @@ import type {
 import { CloudFault, LocalCloudUnsupportedError } from "./errors.js";
 import type { Fleet } from "./fleet.js";
 import type { LaunchTemplateRecord, LaunchTemplateVersionRecord, VirtualInstance } from "./model.js";
+import { standaloneState, stateCode } from "./instances-power.js";
 import { byKey, onlyParameters, page, type Operations, type Result } from "./operations.js";
 
-const STATE_CODES: Record<string, number> = { pending: 0, running: 16, terminated: 48 };
-
-/** EC2 state as the model sees it: pending until first InService, terminated once it left. */
-export function ec2State(instance: VirtualInstance): InstanceStateName {
+/**
+ * EC2 state as the model sees it: a group's instance is pending until first InService and
+ * terminated once it left; a standalone instance follows its start/stop (instances-power.ts).
+ */
+export function ec2State(instance: VirtualInstance, now = 0): InstanceStateName {
+  if (instance.standalone) return standaloneState(instance.standalone, now);
   if (instance.lifecycle === undefined) return "terminated";
   return instance.bootedAt === undefined ? "pending" : "running";
 }
@@ -49,7 +52,8 @@ export function ec2Operations(fleet: Fleet): Operations {
           missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`;
         throw new CloudFault("InvalidInstanceID.NotFound", message);
       }
-      const matches = (input.Filters ?? []).map(filterPredicate);
+      const now = fleet.clock.now();
+      const matches = (input.Filters ?? []).map((filter) => filterPredicate(filter, now));
       const candidates = ids.length > 0 ? ids.map((id) => fleet.instances.get(id)!) : [...fleet.instances.values()];
       const selected = candidates
         .filter((instance) => matches.every((match) => match(instance)))
@@ -59,7 +63,7 @@ export function ec2Operations(fleet: Fleet): Operations {
         Reservations: result.items.map((instance) => ({
           ReservationId: instance.reservationId,
           OwnerId: fleet.ids.accountId,
-          Instances: [describeInstance(instance)],
+          Instances: [describeInstance(instance, now)],
         })),
         NextToken: result.nextToken,
       };
@@ -109,12 +113,12 @@ export function ec2Operations(fleet: Fleet): Operations {
  * The filters gantry uses: tag:<key>, instance-state-name and instance-id. Values in one filter
  * are alternatives, filters all apply, and `*` / `?` are wildcards, as in EC2.
  */
-function filterPredicate(filter: Filter): (instance: VirtualInstance) => boolean {
+function filterPredicate(filter: Filter, now: number): (instance: VirtualInstance) => boolean {
   const patterns = (filter.Values ?? []).map(wildcard);
   const any = (value: string | undefined) => value !== undefined && patterns.some((p) => p.test(value));
   const name = filter.Name ?? "";
   if (name.startsWith("tag:")) return (instance) => any(instance.tags.get(name.slice(4)));
-  if (name === "instance-state-name") return (instance) => any(ec2State(instance));
+  if (name === "instance-state-name") return (instance) => any(ec2State(instance, now));
   if (name === "instance-id") return (instance) => any(instance.instanceId);
   throw new LocalCloudUnsupportedError("ec2", "DescribeInstances", `Filters[${name}]`);
 }
@@ -124,21 +128,22 @@ function wildcard(value: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-function describeInstance(instance: VirtualInstance): Instance {
-  const state = ec2State(instance);
+function describeInstance(instance: VirtualInstance, now: number): Instance {
+  const state = ec2State(instance, now);
+  const power = instance.standalone;
+  const stateReason = power?.startFailure && state === "stopped" ? power.startFailure : instance.stateReason;
   return {
     InstanceId: instance.instanceId,
     ImageId: instance.imageId,
     InstanceType: "t3.micro",
-    State: { Code: STATE_CODES[state], Name: state },
+    State: { Code: stateCode(state), Name: state },
     Tags: [...instance.tags].map(([Key, Value]) => ({ Key, Value })),
     PrivateIpAddress: state === "terminated" ? undefined : instance.privateIpAddress,
+    ...(power?.publicIp && (state === "pending" || state === "running") ? { PublicIpAddress: power.publicIp } : {}),
     LaunchTime: new Date(instance.launchTime),
     Placement: { AvailabilityZone: instance.availabilityZone },
     StateTransitionReason: instance.terminatedAt === undefined ? "" : `User initiated (${gmt(instance.terminatedAt)})`,
-    ...(instance.stateReason
-      ? { StateReason: { Code: instance.stateReason.code, Message: instance.stateReason.message } }
-      : {}),
+    ...(stateReason && state !== "running" && state !== "pending" ? { StateReason: { Code: stateReason.code, Message: stateReason.message } } : {}),
   };
 }
 

@@ -2,9 +2,10 @@ import * as autoScaling from "@aws-sdk/client-auto-scaling";
 import * as cloudWatch from "@aws-sdk/client-cloudwatch";
 import * as ec2 from "@aws-sdk/client-ec2";
 import * as elbv2 from "@aws-sdk/client-elastic-load-balancing-v2";
+import * as route53 from "@aws-sdk/client-route-53";
 
-/** The four services the local cloud answers for, named after their SDK client. */
-export type Service = "autoscaling" | "ec2" | "elbv2" | "cloudwatch";
+/** The services the local cloud answers for, named after their SDK client. */
+export type Service = "autoscaling" | "ec2" | "elbv2" | "cloudwatch" | "route53";
 
 /**
  * A command, or a parameter of one, reached the local cloud that it does not model. Failing is
@@ -53,6 +54,7 @@ const sdk: Record<Service, { namespace: Record<string, unknown>; base: Exception
   ec2: { namespace: ec2, base: ec2.EC2ServiceException },
   elbv2: { namespace: elbv2, base: elbv2.ElasticLoadBalancingV2ServiceException },
   cloudwatch: { namespace: cloudWatch, base: cloudWatch.CloudWatchServiceException },
+  route53: { namespace: route53, base: route53.Route53ServiceException },
 };
 
 /**

@@ -35,6 +35,17 @@ export class Ids {
     return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
   }
 
+  /** A public address in 198.51.100.0/24 and 203.0.113.0/24 (documentation ranges): a new one at each start. */
+  publicIp(): string {
+    const n = this.next("publicIp") - 1;
+    return `${n < 254 ? "198.51.100" : "203.0.113"}.${(n % 254) + 1}`;
+  }
+
+  /** A Route 53 change id, `C` and 13 characters, as Route 53 writes them. */
+  changeId(): string {
+    return `C${hex(this.next("change"), 13).toUpperCase()}`;
+  }
+
   targetGroupArn(name: string): string {
     const suffix = hex(this.next("targetGroup"), 16);
     return `arn:aws:elasticloadbalancing:${this.region}:${this.accountId}:targetgroup/${name}/${suffix}`;

@@ -4,17 +4,20 @@ import { autoScalingOperations } from "./autoscaling.js";
 import { CallLog, FaultPlan, operationName, type CallCounts } from "./calls.js";
 import { Alarms } from "./cloudwatch.js";
 import { HealthScript, VirtualInstanceDriver, type InstanceDriver, type ProbeResponse } from "./driver.js";
-import { ec2Operations } from "./ec2.js";
+import { ec2Operations, ec2State } from "./ec2.js";
 import { elbv2Operations } from "./elbv2.js";
 import {
   awsError,
   CloudFault,
   InstanceUnreachableError,
+  LocalCloudSetupError,
   LocalCloudUnsupportedError,
   type Service,
 } from "./errors.js";
 import { Fleet } from "./fleet.js";
 import { Ids } from "./ids.js";
+import { createStandalone, instancePowerOperations, standaloneInstance, type StandaloneOptions } from "./instances-power.js";
+import { HostedZones } from "./route53.js";
 import type { ActivityRecord } from "./model.js";
 import { routableTargets, servingCount, snapshotGroup, type GroupSnapshot } from "./observe.js";
 import type { Operations } from "./operations.js";
@@ -30,6 +33,7 @@ export type { GroupOptions, TargetGroupOptions } from "./setup.js";
 export type { GroupSnapshot, InstanceSnapshot } from "./observe.js";
 export type { ActivityRecord, VirtualInstance } from "./model.js";
 export { TARGETS_PER_TARGET_GROUP } from "./targets.js";
+export type { StandaloneOptions } from "./instances-power.js";
 
 export interface LocalCloudOptions {
   /** Default: a VirtualClock at Monday 5 January 2026, 09:00 UTC. */
@@ -38,6 +42,8 @@ export interface LocalCloudOptions {
   accountId?: string;
   /** Builds the instance driver from the cloud's health script; default: virtual instances. */
   driver?: (health: HealthScript) => InstanceDriver;
+  /** How long a Route 53 change stays PENDING before INSYNC (default 30 s). */
+  dnsPropagationSeconds?: number;
 }
 
 /** SDK client class name → service, as the middleware sees it in `context.clientName`. */
@@ -46,6 +52,7 @@ const CLIENTS: Record<string, Service> = {
   EC2Client: "ec2",
   ElasticLoadBalancingV2Client: "elbv2",
   CloudWatchClient: "cloudwatch",
+  Route53Client: "route53",
 };
 
 /**
@@ -62,6 +69,8 @@ export class LocalCloud {
   private readonly callLog = new CallLog();
   private readonly faults = new FaultPlan();
   private readonly services: Record<Service, Operations>;
+  /** Route 53 hosted zones and their records. */
+  readonly dns: HostedZones;
 
   constructor(options: LocalCloudOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -69,9 +78,11 @@ export class LocalCloud {
     const driver = options.driver ? options.driver(this.health) : new VirtualInstanceDriver(this.health);
     const ids = new Ids(options.region ?? "eu-west-1", options.accountId ?? "123456789012");
     this.fleet = new Fleet(this.clock, ids, driver);
+    this.dns = new HostedZones(this.clock, ids, (options.dnsPropagationSeconds ?? 30) * 1000);
     this.services = {
       autoscaling: autoScalingOperations(this.fleet),
-      ec2: ec2Operations(this.fleet),
+      ec2: { ...ec2Operations(this.fleet), ...instancePowerOperations(this.fleet) },
+      route53: this.dns.operations(),
       elbv2: elbv2Operations(this.fleet),
       cloudwatch: this.alarms.operations(ids),
     };
@@ -118,6 +129,36 @@ export class LocalCloud {
     return createGroup(this.fleet, options);
   }
 
+  /** Creates an instance outside any Auto Scaling group, running or stopped; returns its id. */
+  createInstance(options: StandaloneOptions): string {
+    return createStandalone(this.fleet, options).instanceId;
+  }
+
+  /** Sets (or with `undefined`, removes) a tag on an instance, as CreateTags/DeleteTags would. */
+  tagInstance(instanceId: string, key: string, value: string | undefined): void {
+    const instance = this.fleet.instances.get(instanceId);
+    if (!instance) throw new LocalCloudSetupError(`No instance ${instanceId} in this local cloud.`);
+    if (value === undefined) instance.tags.delete(key);
+    else instance.tags.set(key, value);
+  }
+
+  /** The standalone instance's next start fails: pending for its start time, then stopped with this reason. */
+  failNextStart(instanceId: string, code = "Server.InternalError", message = "Server.InternalError: Internal error on launch"): void {
+    standaloneInstance(this.fleet, instanceId).standalone.failNextStart = { code, message };
+  }
+
+  /** A standalone instance's EC2 state and public address as of now. */
+  instancePower(instanceId: string): { state: string; publicIp?: string } {
+    const instance = standaloneInstance(this.fleet, instanceId);
+    const state = ec2State(instance, this.clock.now());
+    return { state, ...(instance.standalone.publicIp && (state === "running" || state === "pending") ? { publicIp: instance.standalone.publicIp } : {}) };
+  }
+
+  /** Creates a public hosted zone (SOA and NS at the apex) for Route 53 calls. */
+  createHostedZone(id: string, name: string): void {
+    this.dns.create(id, name);
+  }
+
   /** Instances of `releaseId` pass (or fail) health checks from now on. */
   setReleaseHealth(releaseId: string, health: "healthy" | "unhealthy"): void {
     this.health.setRelease(releaseId, health === "healthy", this.clock.now());
@@ -132,7 +173,8 @@ export class LocalCloud {
   httpProbe(instanceId: string, path: string): Promise<ProbeResponse> {
     this.fleet.settle();
     const instance = this.fleet.instances.get(instanceId);
-    if (!instance || instance.lifecycle === undefined || instance.bootedAt === undefined) {
+    const running = instance?.standalone ? ec2State(instance, this.clock.now()) === "running" : instance?.lifecycle !== undefined && instance.bootedAt !== undefined;
+    if (!instance || !running) {
       return Promise.reject(new InstanceUnreachableError(instanceId));
     }
     return this.fleet.driver.probe(instance, path, this.clock.now());

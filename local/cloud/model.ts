@@ -120,4 +120,27 @@ export interface VirtualInstance {
   registeredIn: Set<string>;
   terminatedAt?: number;
   stateReason?: { code: string; message: string };
+  /** Set for an instance outside any Auto Scaling group, started and stopped through EC2 (see instances-power.ts). */
+  standalone?: StandalonePower;
+}
+
+/**
+ * The power state of a standalone instance, as timestamps read "as of now": after StartInstances
+ * it is `pending` until `settlesAt`, then `running` (or back to `stopped` when the start fails);
+ * after StopInstances `stopping` until `settlesAt`, then `stopped`.
+ */
+export interface StandalonePower {
+  wanted: "running" | "stopped";
+  settlesAt: number;
+  /** Status checks read `initializing` until then, `ok` after (running instances only). */
+  statusOkAt: number;
+  /** The public IPv4 address of the current run; a new one at each start, none while stopped. */
+  publicIp?: string;
+  /** Set when this start fails: the instance goes back to stopped with this reason. */
+  startFailure?: { code: string; message: string };
+  /** Scripted by failNextStart: the next start fails with it. */
+  failNextStart?: { code: string; message: string };
+  startMs: number;
+  stopMs: number;
+  statusCheckMs: number;
 }

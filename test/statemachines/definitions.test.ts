@@ -2,8 +2,8 @@ import aslValidator from "asl-validator";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ERROR_NAMES, FAIL_STATE_ERRORS, TRANSIENT_ERROR_NAMES } from "../../functions/core/errors.js";
-import { deployHandlers, machineHandlers } from "../../local/handlers.js";
+import { ERROR_NAMES, FAIL_STATE_ERRORS, POWER_FAIL_STATE_ERRORS, TRANSIENT_ERROR_NAMES } from "../../functions/core/errors.js";
+import { deployHandlers, machineHandlers, powerHandlers } from "../../local/handlers.js";
 import { FUNCTIONS, machines, placeholdersOf } from "../../functions/catalog.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -67,7 +67,7 @@ describe.each(files)("state machine %s", (file) => {
 
   it("ends with Fail error names listed in core/errors.ts", () => {
     const fails = states.flatMap(([, state]) => (state.Type === "Fail" && state.Error ? [state.Error] : []));
-    for (const error of fails) expect(FAIL_STATE_ERRORS).toContain(error);
+    for (const error of fails) expect([...FAIL_STATE_ERRORS, ...POWER_FAIL_STATE_ERRORS]).toContain(error);
   });
 });
 
@@ -78,6 +78,17 @@ describe("deploy definition", () => {
     for (const placeholder of Object.keys(deployHandlers)) expect(resources).toContain(`\${${placeholder}}`);
     const fails = Object.values(definition.States).flatMap((state) => (state.Type === "Fail" && state.Error ? [state.Error] : []));
     for (const error of FAIL_STATE_ERRORS) expect(fails).toContain(error);
+  });
+});
+
+describe("power definition", () => {
+  it("uses every power handler and every power Fail error name, each Fail with a cause path", () => {
+    const definition = load("power.asl.json");
+    const states = Object.values(definition.States) as (State & { CausePath?: string })[];
+    for (const placeholder of Object.keys(powerHandlers)) expect(states.map((state) => state.Resource)).toContain(`\${${placeholder}}`);
+    const fails = states.filter((state) => state.Type === "Fail");
+    expect(fails.map((state) => state.Error).sort()).toEqual([...POWER_FAIL_STATE_ERRORS].sort());
+    for (const fail of fails) expect(fail.CausePath).toMatch(/^\$\./);
   });
 });
 

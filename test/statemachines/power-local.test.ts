@@ -1,0 +1,179 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { acquireLock } from "../../functions/aws/deploy-lock.js";
+import { readGroup } from "../../functions/aws/group.js";
+import { parseConfig } from "../../functions/core/config.js";
+import type { PowerProgress } from "../../functions/core/power-progress.js";
+import { closeLocalDynamo } from "../../local/dynamo-session.js";
+import { createPowerWorld, runLocalPower } from "../../local/power-scenario.js";
+
+afterAll(() => closeLocalDynamo());
+
+const ZONE = "Z0123456789ABCDEFGHIJ";
+const JUMPBOX = "gantry:schedule=office-hours";
+const BUILDBOX = "gantry:schedule=build-box";
+
+/** Sunday to Thursday, 08:00–18:00 in Jerusalem; 2026-04-02 is a holiday; `dev` deploys to hello-dev. */
+function config(group = "hello-dev") {
+  return parseConfig({
+    apps: {
+      hello: {
+        repository: "octo-org/hello",
+        environments: {
+          dev: { branch: "dev", region: "eu-west-1", group: { autoScalingGroupName: group, targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/hello-dev-1/1"] } },
+        },
+      },
+    },
+    schedules: {
+      "office-hours": {
+        timezone: "Asia/Jerusalem",
+        workWeek: "SUN-THU",
+        on: "08:00",
+        off: "18:00",
+        holidays: ["2026-04-02"],
+        targets: [
+          { tag: JUMPBOX, dns: { hostedZoneId: ZONE, recordName: "jumpbox.dev.example.com" } },
+          { tag: BUILDBOX },
+          { autoScalingGroup: group },
+        ],
+      },
+    },
+  });
+}
+
+const START = "2026-03-24T08:00:00+02:00";
+const STOP = "2026-03-24T18:00:00+02:00";
+
+function outcomes(output: unknown): Record<string, string> {
+  return Object.fromEntries((output as PowerProgress).targets.map((target) => [target.target, target.status]));
+}
+
+describe("power state machine, run locally", () => {
+  it("starts every target: instances running with checks ok, the DNS record on the new address, the group at its saved size", async () => {
+    const world = createPowerWorld({ config: config(), schedule: "office-hours", running: false });
+    const [jumpbox] = world.instances[JUMPBOX]!;
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "start", at: START });
+
+    expect(record.status).toBe("SUCCEEDED");
+    expect(outcomes(record.output)).toEqual({ [`instances tagged ${JUMPBOX}`]: "done", [`instances tagged ${BUILDBOX}`]: "done", "group hello-dev": "done" });
+    const power = world.cloud.instancePower(jumpbox!);
+    expect(power.state).toBe("running");
+    expect(world.cloud.dns.record(ZONE, "jumpbox.dev.example.com")).toEqual({ ttl: 60, values: [power.publicIp] });
+    expect(world.cloud.calls.byCommand.GetChange).toBeGreaterThanOrEqual(1);
+    const group = world.cloud.snapshot("hello-dev");
+    expect([group.minSize, group.desiredCapacity, group.maxSize]).toEqual([1, 2, 4]);
+    expect(group.instances.filter((instance) => instance.lifecycle === "InService")).toHaveLength(2);
+    expect((record.output as PowerProgress).summary).toContain("jumpbox.dev.example.com → ");
+    // Polled with Wait states: at least the 30 s start plus 120 s of status checks passed on the clock.
+    expect(record.steps.filter((step) => step.state === "Wait for the targets").length).toBeGreaterThanOrEqual(150 / 15);
+  });
+
+  it("keeps instance ids out of the execution history, however many instances a tag finds", async () => {
+    const world = createPowerWorld({ config: config(), schedule: "office-hours", running: false, instancesPerTag: 30 });
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "start", at: START });
+
+    expect(record.status).toBe("SUCCEEDED");
+    const history = JSON.stringify(record.steps.map((step) => step.output));
+    for (const id of world.instances[BUILDBOX]!) expect(history).not.toContain(id);
+    expect((record.output as PowerProgress).targets[1]?.counts).toMatchObject({ instances: 30, ready: 30 });
+  });
+
+  it("does nothing on a holiday start and says so", async () => {
+    const world = createPowerWorld({ config: config(), schedule: "office-hours", running: false });
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "start", at: "2026-04-02T08:00:00+03:00" });
+
+    expect(record.status).toBe("SUCCEEDED");
+    expect((record.output as PowerProgress).noop).toContain("2026-04-02 is a holiday");
+    expect(world.cloud.calls.byCommand.StartInstances).toBeUndefined();
+    expect(world.cloud.instancePower(world.instances[JUMPBOX]![0]!).state).toBe("stopped");
+  });
+
+  it("stops everything but an instance whose keep-running-until has not expired, and points DNS at what stays up", async () => {
+    const world = createPowerWorld({ config: config(), schedule: "office-hours", running: true, instancesPerTag: 3 });
+    const [kept, expired, plain] = world.instances[JUMPBOX]!;
+    world.cloud.tagInstance(kept!, "gantry:keep-running-until", "2026-03-24T22:00");
+    world.cloud.tagInstance(expired!, "gantry:keep-running-until", "2026-03-24T12:00:00Z");
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP });
+
+    expect(record.status).toBe("SUCCEEDED");
+    expect([kept, expired, plain].map((id) => world.cloud.instancePower(id!).state)).toEqual(["running", "stopped", "stopped"]);
+    expect(world.cloud.dns.record(ZONE, "jumpbox.dev.example.com")?.values).toEqual([world.cloud.instancePower(kept!).publicIp]);
+    const jumpbox = (record.output as PowerProgress).targets[0]!;
+    expect(jumpbox.detail).toContain(`kept running: ${kept} (gantry:keep-running-until until 2026-03-24T20:00:00.000Z)`);
+    expect(world.cloud.instancePower(world.instances[BUILDBOX]![0]!).state).toBe("stopped");
+    const group = await readGroup("hello-dev");
+    expect([group.minSize, group.desiredCapacity, group.maxSize, group.instances.length]).toEqual([0, 0, 0, 0]);
+    expect(group.tags["gantry:power-saved-size"]).toBe("min=1 desired=2 max=4");
+  });
+
+  it("removes the DNS record when nothing stays up, then a start brings back the group's saved size", async () => {
+    const world = createPowerWorld({ config: config(), schedule: "office-hours", running: true });
+
+    const stop = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP });
+    expect(stop.status).toBe("SUCCEEDED");
+    expect(world.cloud.dns.record(ZONE, "jumpbox.dev.example.com")).toBeUndefined();
+
+    const start = await runLocalPower(world, { schedule: "office-hours", action: "start", at: "2026-03-25T08:00:00+02:00" });
+    expect(start.status).toBe("SUCCEEDED");
+    const group = await readGroup("hello-dev");
+    expect([group.minSize, group.desiredCapacity, group.maxSize]).toEqual([1, 2, 4]);
+    expect(group.tags["gantry:power-saved-size"]).toBeUndefined();
+  });
+
+  it("skips a group whose app/env lock a deploy holds, and says who holds it", async () => {
+    const world = createPowerWorld({ config: config("hello-locked"), schedule: "office-hours", running: true });
+    await acquireLock({ app: "hello", env: "dev", holder: "hello-dev-v7-deploy", seq: 1, now: world.clock.now(), leaseSeconds: 3600 });
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP });
+
+    expect(record.status).toBe("SUCCEEDED");
+    const group = (record.output as PowerProgress).targets[2]!;
+    expect(group).toMatchObject({ status: "skipped", detail: "not stopped: hello-dev-v7-deploy holds the hello/dev deploy lock" });
+    expect(world.cloud.snapshot("hello-locked").desiredCapacity).toBe(2);
+    expect(world.cloud.instancePower(world.instances[JUMPBOX]![0]!).state).toBe("stopped");
+  });
+
+  it("fails the execution when one target fails to start, after starting the others, with every outcome in the cause", async () => {
+    const world = createPowerWorld({ config: config(), schedule: "office-hours", running: false });
+    const [buildbox] = world.instances[BUILDBOX]!;
+    world.cloud.failNextStart(buildbox!);
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "start", at: START });
+
+    expect(record.status).toBe("FAILED");
+    expect(record.error).toBe("PowerTargetsFailed");
+    expect(record.cause).toContain("1 of 3 target(s) failed");
+    expect(record.cause).toContain(`instances tagged ${BUILDBOX}: failed, 1 of 1 did not start: ${buildbox} (Server.InternalError)`);
+    expect(record.cause).toContain(`instances tagged ${JUMPBOX}: done`);
+    expect(world.cloud.instancePower(world.instances[JUMPBOX]![0]!).state).toBe("running");
+    expect(world.cloud.dns.record(ZONE, "jumpbox.dev.example.com")).toBeDefined();
+    expect(world.cloud.snapshot("hello-dev").desiredCapacity).toBe(2);
+  });
+
+  it("retries a throttled call and still starts every target once", async () => {
+    const world = createPowerWorld({ config: config(), schedule: "office-hours", running: false });
+    world.cloud.failNext("StartInstances", "RequestLimitExceeded");
+
+    const retried: string[] = [];
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "start", at: START }, { onEvent: (event) => event.kind === "retried" && retried.push(event.state) });
+
+    expect(record.status).toBe("SUCCEEDED");
+    expect(retried).toEqual(["Power the targets"]);
+    // The throttled call, then one call per tag target: nothing asked to start twice.
+    expect(world.cloud.calls.byCommand.StartInstances).toBe(3);
+    expect(world.cloud.instancePower(world.instances[JUMPBOX]![0]!).state).toBe("running");
+  });
+
+  it("fails with PowerFailed for a schedule the configuration does not have", async () => {
+    const world = createPowerWorld({ config: config(), schedule: "office-hours", running: false });
+
+    const record = await runLocalPower(world, { schedule: "night-shift", action: "start" });
+
+    expect(record.error).toBe("PowerFailed");
+    expect(record.cause).toContain('No schedule \\"night-shift\\" in the configuration (configured: office-hours)');
+  });
+});
