@@ -8,23 +8,27 @@ import { ensureLocalDynamo } from "../../local/dynamo-session.js";
 import { createPowerWorld, runLocalPower } from "../../local/power-scenario.js";
 import { ExecutionStore, gantryHome } from "../../local/records.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
+import { followExecution, type FollowOptions } from "../aws/follow.js";
+import { startOnStack } from "../aws/start.js";
+import { configFor, connect, withAwsFlags, type AwsFlags } from "../aws/target.js";
 
-interface RunOptions {
+export interface RunOptions extends AwsFlags {
   local?: boolean;
   at?: string;
   instances: string;
   failStart?: boolean;
-  config: string;
+  wait?: boolean;
   json?: boolean;
 }
 
 /**
- * `gantry schedule run <name> <start|stop> --local`: runs the power state machine once, as
- * Scheduler would, against a local cloud holding the schedule's targets (off before a start,
- * running before a stop), and prints each target's outcome.
+ * `gantry schedule run <name> <start|stop>`: runs the power state machine once, as Scheduler
+ * would. On AWS it starts an execution of the stack's power state machine (and with --wait
+ * follows it); with --local it runs against a local cloud holding the schedule's targets (off
+ * before a start, running before a stop) and prints each target's outcome.
  */
 export function registerScheduleRun(schedule: Command): void {
-  schedule
+  const command = schedule
     .command("run")
     .description("run the power state machine for one schedule now (with --local: against simulated targets on this machine)")
     .argument("<name>", "the schedule, as named in the configuration")
@@ -33,24 +37,41 @@ export function registerScheduleRun(schedule: Command): void {
     .option("--at <time>", "the instant the run decides for (holidays, overrides), ISO with an offset, e.g. 2026-03-24T08:00:00+02:00 (default: now)")
     .option("--instances <n>", "local instances per tag target", "1")
     .option("--fail-start", "script the first tag target's first instance to fail its start (local only)")
-    .option("--config <path>", "the gantry configuration", "gantry.config.ts")
-    .option("--json", "print the execution's outcome as JSON on the last line")
-    .action(async (name: string, action: string, options: RunOptions) => {
-      if (!options.local) {
-        throw new UsageError(`gantry schedule run needs --local for now: on AWS, EventBridge Scheduler starts the power state machine. Run: gantry schedule run ${name} ${action} --local`);
-      }
-      process.exitCode = await runLocally(name, action, options);
-    });
+    .option("--wait", "on AWS: follow the execution to its end; exit 1 if a target failed")
+    .option("--json", "print the execution's outcome as JSON on the last line");
+  withAwsFlags(command).action(async (name: string, action: string, options: RunOptions) => {
+    process.exitCode = options.local ? await runLocally(name, action, options) : await runScheduleOnAws(name, action, options);
+  });
+}
+
+function powerInput(name: string, action: string, at: string | undefined) {
+  try {
+    return parsePowerInput({ schedule: name, action, ...(at ? { at } : {}) });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Starts the stack's power state machine for one schedule, as Scheduler would; with --wait, follows it. */
+export async function runScheduleOnAws(name: string, action: string, options: RunOptions, follow: Partial<FollowOptions> = {}): Promise<number> {
+  const input = powerInput(name, action, options.at);
+  const config = await configFor(options, false);
+  if (config && !config.schedules?.[name]) {
+    throw new UsageError(`${options.config} has no schedule "${name}" (configured: ${Object.keys(config.schedules ?? {}).join(", ") || "none"}).`);
+  }
+  const target = await connect(options);
+  const executionName = `${name}-${input.action}-manual-${(follow.now?.() ?? Date.now()).toString(36)}`;
+  const started = await startOnStack(target, { name: executionName, input }, { json: Boolean(options.json), stateMachine: "powerStateMachineArn" });
+  if (!options.wait) {
+    if (options.json) printJson(started);
+    return 0;
+  }
+  return (await followExecution(target, started.executionArn, { ...follow, json: Boolean(options.json) })).exitCode;
 }
 
 async function runLocally(name: string, action: string, options: RunOptions): Promise<number> {
   const at = options.at ?? new Date().toISOString();
-  let input;
-  try {
-    input = parsePowerInput({ schedule: name, action, at });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const input = powerInput(name, action, at);
   const instances = Number(options.instances);
   if (!Number.isInteger(instances) || instances < 1 || instances > 500) throw new UsageError(`--instances ${JSON.stringify(options.instances)} is not a whole number from 1 to 500.`);
   const config = await loadConfigFile(options.config);

@@ -32,10 +32,7 @@ describe("gantry schedule run --local", () => {
     expect(result.stdout).toContain("instances tagged gantry:schedule=office-hours: failed, 1 of 1 did not start");
   });
 
-  it("rejects a run without --local, an unknown schedule and a wrong action, saying what to do", async () => {
-    const aws = await gantry("schedule", "run", "office-hours", "stop", "--config", office);
-    expect(aws.code).not.toBe(0);
-    expect(aws.stderr).toContain("gantry schedule run office-hours stop --local");
+  it("rejects an unknown schedule and a wrong action, saying what to do", async () => {
     const unknown = await gantry("schedule", "run", "night", "stop", "--local", "--config", office);
     expect(unknown.stderr).toContain('has no schedule "night" (configured: office-hours)');
     const action = await gantry("schedule", "run", "office-hours", "reboot", "--local", "--config", office);
