@@ -44,9 +44,10 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table"] },
   { dir: "prepare-group", machine: "deploy", placeholder: "PrepareGroupFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   { dir: "launch-batch", machine: "deploy", placeholder: "LaunchBatchFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
-  { dir: "check-new-instances", machine: "deploy", placeholder: "CheckNewInstancesFunctionArn", needs: ["group-read", "group-write", "lock-table", "http-probe"] },
+  { dir: "check-new-instances", machine: "deploy", placeholder: "CheckNewInstancesFunctionArn", needs: ["group-read", "lock-table", "http-probe"] },
   { dir: "retire-old-instances", machine: "deploy", placeholder: "RetireOldInstancesFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
-  { dir: "check-after-bake", machine: "deploy", placeholder: "CheckAfterBakeFunctionArn", needs: ["group-read", "lock-table", "http-probe"] },
+  // Retires the batch's leftover old instances (Standby or terminate) before gating again: writes the group.
+  { dir: "check-after-bake", machine: "deploy", placeholder: "CheckAfterBakeFunctionArn", needs: ["group-read", "group-write", "lock-table", "http-probe"] },
   { dir: "finish-rollout", machine: "deploy", placeholder: "FinishRolloutFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   { dir: "roll-back", machine: "deploy", placeholder: "RollBackFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },

@@ -1,34 +1,49 @@
 // Bundles each Lambda (functions/<name>/handler.ts) into dist/functions/<name>/index.mjs:
 // ESM for the nodejs22.x runtime, AWS SDK bundled (pinned versions, faster cold start than the
 // runtime's copy), with a createRequire banner because some SDK dependencies still call require().
+// `npm run build` runs it; the CDK app (infra/) imports `buildFunctions` so both ship the same bundles.
 import { build } from "esbuild";
 import { readdirSync, existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 const functionsDir = join(root, "functions");
-const names = readdirSync(functionsDir).filter((name) => existsSync(join(functionsDir, name, "handler.ts")));
 
-const started = Date.now();
-await Promise.all(
-  names.map((name) =>
-    build({
-      entryPoints: [join(functionsDir, name, "handler.ts")],
-      outfile: join(root, "dist", "functions", name, "index.mjs"),
-      bundle: true,
-      platform: "node",
-      target: "node22",
-      format: "esm",
-      minify: true,
-      sourcemap: "linked",
-      legalComments: "none",
-      banner: { js: "import { createRequire as gantryCreateRequire } from 'node:module'; const require = gantryCreateRequire(import.meta.url);" },
-      logLevel: "warning",
-    }),
-  ),
-);
-for (const name of names) {
-  const size = statSync(join(root, "dist", "functions", name, "index.mjs")).size;
-  console.log(`${name.padEnd(24)} ${(size / 1024).toFixed(0).padStart(6)} KiB`);
+/** The function directories: every functions/<name>/ with a handler.ts. */
+export function functionNames() {
+  return readdirSync(functionsDir).filter((name) => existsSync(join(functionsDir, name, "handler.ts")));
 }
-console.log(`built ${names.length} functions in ${Date.now() - started} ms`);
+
+/**
+ * Bundles every function into `<outdir>/<name>/index.mjs`. One esbuild run for all of them, so
+ * the modules they share (core/, aws/, the SDK) are parsed once.
+ */
+export async function buildFunctions({ outdir = join(root, "dist", "functions") } = {}) {
+  const names = functionNames();
+  await build({
+    entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, join(functionsDir, name, "handler.ts")])),
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    minify: true,
+    sourcemap: "linked",
+    legalComments: "none",
+    banner: { js: "import { createRequire as gantryCreateRequire } from 'node:module'; const require = gantryCreateRequire(import.meta.url);" },
+    logLevel: "warning",
+  });
+  return { outdir, names };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const { outdir, names } = await buildFunctions();
+  for (const name of names) {
+    const size = statSync(join(outdir, name, "index.mjs")).size;
+    console.log(`${name.padEnd(24)} ${(size / 1024).toFixed(0).padStart(6)} KiB`);
+  }
+  console.log(`built ${names.length} functions in ${Date.now() - started} ms`);
+}

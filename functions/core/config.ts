@@ -39,10 +39,35 @@ const appSchema = z
     }
   });
 
+/**
+ * What only the AWS deployment needs (infra/ reads it; local mode ignores it). Every field is
+ * optional: without `vpc`, the functions that probe `/health` run outside any VPC and reach only
+ * public addresses.
+ */
+const infrastructureSchema = z.object({
+  /** Subnets and security groups for the functions that call instances over HTTP (`http-probe`). */
+  vpc: z
+    .object({
+      subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'is not a subnet id such as "subnet-0abc1234"')).min(1, "is empty: name at least one subnet"),
+      securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'is not a security group id such as "sg-0abc1234"')).min(1, "is empty: name at least one security group"),
+    })
+    .optional(),
+  /**
+   * IAM roles the instances' launch templates carry (their instance profiles), which a deploy
+   * with a new `imageId` passes on when it selects a launch template version. Default: roles
+   * under the path `/gantry/`.
+   */
+  instanceRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "is not an IAM role ARN")).optional(),
+  /** The SSM SecureString the webhook reads GitHub's secret from (default `/gantry/webhook-secret`). */
+  webhookSecretParameter: z.string().regex(/^\/[A-Za-z0-9_.\/-]+$/, 'is not an SSM parameter name starting with "/"').optional(),
+});
+
 export const gantryConfigSchema = z.object({
   apps: z.record(slug, appSchema),
   /** Work-hours schedules that start and stop instances and groups (see schedule-config.ts). */
   schedules: z.record(slug, scheduleSchema).optional(),
+  /** Settings of the AWS deployment only. */
+  infrastructure: infrastructureSchema.optional(),
 });
 
 export type GantryConfig = z.infer<typeof gantryConfigSchema>;

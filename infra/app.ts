@@ -1,0 +1,27 @@
+// The CDK app: `npm run synth` / `npx cdk deploy`. Reads gantry.config.ts (or $GANTRY_CONFIG),
+// bundles every Lambda with the same esbuild build as `npm run build`, and checks the result
+// against cdk-nag's AwsSolutions pack on every synth.
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { App, Validations } from "aws-cdk-lib";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { loadConfigFile } from "../functions/config/load.js";
+import { DEFAULT_STACK_NAME } from "../functions/core/stack-outputs.js";
+import { buildFunctions } from "../scripts/build.mjs";
+import { deployRegion } from "./deploy-region.js";
+import { GantryStack } from "./stacks/gantry-stack.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const config = await loadConfigFile(process.env.GANTRY_CONFIG ?? join(root, "gantry.config.ts"));
+const { outdir } = await buildFunctions({ outdir: join(root, "dist", "functions") });
+
+const app = new App();
+new GantryStack(app, String(app.node.tryGetContext("stackName") ?? DEFAULT_STACK_NAME), {
+  config,
+  code: (dir) => lambda.Code.fromAsset(join(outdir, dir)),
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: deployRegion(config) },
+  description: "gantry: push-to-deploy for EC2 Auto Scaling groups on Step Functions",
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+app.synth();

@@ -1,0 +1,254 @@
+import * as iam from "aws-cdk-lib/aws-iam";
+import type { Capability } from "../../functions/catalog.js";
+import type { GantryConfig } from "../../functions/core/config.js";
+
+/**
+ * What the configuration lets gantry touch, as names: the IAM statements of every capability
+ * are scoped to these and nothing else.
+ */
+export interface AccessScope {
+  partition: string;
+  region: string;
+  account: string;
+  /** Auto Scaling groups that deploys roll (apps.*.environments.*.group). */
+  deployGroups: string[];
+  /** CloudWatch alarms the deploy gates read (apps.*.environments.*.gates.alarms). */
+  alarmNames: string[];
+  /** Auto Scaling groups the schedules size (schedules.*.targets[*].autoScalingGroup). */
+  scheduleGroups: string[];
+  /** Instance tags the schedules start and stop by (schedules.*.targets[*].tag), per key. */
+  scheduleTags: Record<string, string[]>;
+  /** Route 53 records the schedules point at started instances, per hosted zone id. */
+  dnsRecords: Record<string, string[]>;
+  /** Roles the launch templates' instance profiles carry; undefined means "roles under /gantry/". */
+  instanceRoleArns?: string[];
+  vpc?: { subnetIds: string[]; securityGroupIds: string[] };
+}
+
+/** The resources gantry's stack creates, which some capabilities reach. */
+export interface StackResources {
+  tableArn: string;
+  deployStateMachineArn: string;
+  webhookSecretParameterArn: string;
+}
+
+/** The tag every EC2 resource gantry may change without naming it (launch templates, instances) carries. */
+export const MANAGED_TAG = { key: "gantry:managed", value: "true" } as const;
+
+/** Collects the scope from a validated configuration; `where` gives the partition, region and account (tokens or literals). */
+export function accessScope(config: GantryConfig, where: { partition: string; region: string; account: string }): AccessScope {
+  const environments = Object.values(config.apps).flatMap((app) => Object.values(app.environments));
+  const targets = Object.values(config.schedules ?? {}).flatMap((schedule) => schedule.targets);
+  const scheduleTags: Record<string, string[]> = {};
+  const dnsRecords: Record<string, string[]> = {};
+  for (const target of targets) {
+    if (target.tag) {
+      const [key = "", value = ""] = target.tag.split("=");
+      scheduleTags[key] = unique([...(scheduleTags[key] ?? []), value]);
+    }
+    if (target.dns) {
+      // Route 53 compares the normalized name: lowercase, without the trailing dot.
+      const name = target.dns.recordName.toLowerCase().replace(/\.$/, "");
+      dnsRecords[target.dns.hostedZoneId] = unique([...(dnsRecords[target.dns.hostedZoneId] ?? []), name]);
+    }
+  }
+  return {
+    ...where,
+    deployGroups: unique(environments.map((environment) => environment.group.autoScalingGroupName)),
+    alarmNames: unique(environments.flatMap((environment) => environment.gates.alarms)),
+    scheduleGroups: unique(targets.flatMap((target) => (target.autoScalingGroup ? [target.autoScalingGroup] : []))),
+    scheduleTags,
+    dnsRecords,
+    ...(config.infrastructure?.instanceRoleArns ? { instanceRoleArns: config.infrastructure.instanceRoleArns } : {}),
+    ...(config.infrastructure?.vpc ? { vpc: config.infrastructure.vpc } : {}),
+  };
+}
+
+/** One statement a capability grants; `wildcardReason` says why a `*` in its resources is the point. */
+export interface Grant {
+  statement: iam.PolicyStatement;
+  wildcardReason?: string;
+}
+
+/** The IAM statements one capability needs, scoped to `scope` and the stack's own resources. */
+export function statementsFor(capability: Capability, scope: AccessScope, resources: StackResources): Grant[] {
+  return STATEMENTS[capability](scope, resources).filter((grant) => grant.statement.resources.length > 0);
+}
+
+/** Actions AWS authorizes only on `*` (no resource-level permissions): reads only. */
+export const UNSCOPED_READS = [
+  "autoscaling:DescribeAutoScalingGroups",
+  "ec2:DescribeInstances",
+  "ec2:DescribeInstanceStatus",
+  "ec2:DescribeLaunchTemplateVersions",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetGroupAttributes",
+  "elasticloadbalancing:DescribeTargetHealth",
+] as const;
+
+/**
+ * Lambda checks at function creation that a VPC function's role may manage network interfaces,
+ * and evaluates that check against `*`: these are the actions of AWS's own
+ * AWSLambdaVPCAccessExecutionRole, which cannot be scoped further.
+ */
+export const VPC_NETWORK_INTERFACE_ACTIONS = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+] as const;
+
+type StatementBuilder = (scope: AccessScope, resources: StackResources) => Grant[];
+
+const groupArns = (scope: AccessScope, names: readonly string[]): string[] =>
+  names.map((name) => `arn:${scope.partition}:autoscaling:${scope.region}:${scope.account}:autoScalingGroup:*:autoScalingGroupName/${name}`);
+
+const ec2Arn = (scope: AccessScope, resource: string): string => `arn:${scope.partition}:ec2:${scope.region}:${scope.account}:${resource}`;
+
+/** Only gantry's own tags (`gantry:release`, …) may be written or removed on a group. */
+const gantryTagKeysOnly = { "ForAllValues:StringLike": { "aws:TagKeys": ["gantry:*"] } };
+
+const statement = (
+  sid: string,
+  actions: readonly string[],
+  resources: readonly string[],
+  conditions?: Record<string, unknown>,
+  wildcardReason?: string,
+): Grant => ({
+  statement: new iam.PolicyStatement({ sid, actions: [...actions], resources: [...resources], ...(conditions ? { conditions } : {}) }),
+  ...(wildcardReason ? { wildcardReason } : {}),
+});
+
+const WHY = {
+  describe: "Describe* reads of Auto Scaling, EC2 and ELBv2 have no resource-level permissions in IAM: they are allowed on * only, and change nothing.",
+  groupArn: "The * is the Auto Scaling group's generated id; the ARN names the configured group by its name.",
+  managedTemplates: "Launch templates tagged gantry:managed=true only (aws:ResourceTag condition); their ids are not known to gantry's configuration.",
+  launchedResources: "RunInstances is checked on every resource a launch touches; allowed only for launches from a launch template (ec2:LaunchTemplate condition), itself limited to templates tagged gantry:managed=true.",
+  tagAtLaunch: "Tags only the instances, volumes and interfaces a launch creates (ec2:CreateAction = RunInstances): the launch template's tag specifications.",
+  instanceRoles: "Instance roles under the /gantry/ path, passed to EC2 only (iam:PassedToService); list them in infrastructure.instanceRoleArns to pin them.",
+  scheduledInstances: "Instances carrying the schedule's tag only (aws:ResourceTag condition); which instances those are is decided by tagging them.",
+  recordChanges: "GetChange reads the status of a change gantry just made; change ids are not known in advance.",
+  vpc: "Lambda validates a VPC function's network-interface permissions against *; these are the actions of AWS's AWSLambdaVPCAccessExecutionRole.",
+} as const;
+
+const STATEMENTS: Record<Capability, StatementBuilder> = {
+  "group-read": (scope) => [
+    statement("DescribeFleet", UNSCOPED_READS, ["*"], undefined, WHY.describe),
+    statement(
+      "ReadGateAlarms",
+      ["cloudwatch:DescribeAlarms"],
+      scope.alarmNames.map((name) => `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:${name}`),
+    ),
+  ],
+
+  "group-write": (scope) => [
+    statement(
+      "RollConfiguredGroups",
+      [
+        "autoscaling:SetDesiredCapacity",
+        "autoscaling:UpdateAutoScalingGroup",
+        "autoscaling:SuspendProcesses",
+        "autoscaling:ResumeProcesses",
+        "autoscaling:EnterStandby",
+        "autoscaling:ExitStandby",
+        "autoscaling:TerminateInstanceInAutoScalingGroup",
+      ],
+      groupArns(scope, scope.deployGroups),
+      undefined,
+      WHY.groupArn,
+    ),
+    statement("TagConfiguredGroups", ["autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"], groupArns(scope, scope.deployGroups), gantryTagKeysOnly, WHY.groupArn),
+    ...(scope.deployGroups.length === 0 ? [] : launchTemplateStatements(scope)),
+  ],
+
+  "lock-table": (_scope, resources) => [
+    statement("ReadWriteGantryTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"], [resources.tableArn]),
+  ],
+
+  "instance-power": (scope) => [
+    ...Object.entries(scope.scheduleTags).map(([key, values], index) =>
+      statement(
+        `PowerScheduledInstances${index}`,
+        ["ec2:StartInstances", "ec2:StopInstances"],
+        [ec2Arn(scope, "instance/*")],
+        { StringEquals: { [`aws:ResourceTag/${key}`]: values } },
+        WHY.scheduledInstances,
+      ),
+    ),
+    ...(Object.keys(scope.scheduleTags).length === 0 ? [] : [statement("DescribeScheduledInstances", ["ec2:DescribeInstances", "ec2:DescribeInstanceStatus"], ["*"], undefined, WHY.describe)]),
+  ],
+
+  "group-size": (scope) => [
+    statement("SizeScheduledGroups", ["autoscaling:UpdateAutoScalingGroup", "autoscaling:SetDesiredCapacity"], groupArns(scope, scope.scheduleGroups), undefined, WHY.groupArn),
+    statement("TagScheduledGroups", ["autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"], groupArns(scope, scope.scheduleGroups), gantryTagKeysOnly, WHY.groupArn),
+    ...(scope.scheduleGroups.length === 0 ? [] : [statement("DescribeScheduledGroups", ["autoscaling:DescribeAutoScalingGroups"], ["*"], undefined, WHY.describe)]),
+  ],
+
+  "dns-records": (scope) => {
+    const zones = Object.entries(scope.dnsRecords);
+    if (zones.length === 0) return [];
+    return [
+      ...zones.map(([zone, names], index) =>
+        statement(`ChangeScheduledRecords${index}`, ["route53:ChangeResourceRecordSets"], [`arn:${scope.partition}:route53:::hostedzone/${zone}`], {
+          "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names },
+        }),
+      ),
+      statement(
+        "ReadScheduledZones",
+        ["route53:ListResourceRecordSets"],
+        zones.map(([zone]) => `arn:${scope.partition}:route53:::hostedzone/${zone}`),
+      ),
+      statement("ReadRecordChanges", ["route53:GetChange"], [`arn:${scope.partition}:route53:::change/*`], undefined, WHY.recordChanges),
+    ];
+  },
+
+  "start-deploy": (_scope, resources) => [statement("StartDeploys", ["states:StartExecution"], [resources.deployStateMachineArn])],
+
+  "webhook-secret": (_scope, resources) => [statement("ReadWebhookSecret", ["ssm:GetParameter"], [resources.webhookSecretParameterArn])],
+
+  "http-probe": (scope) => (scope.vpc ? [statement("ProbeFromVpc", VPC_NETWORK_INTERFACE_ACTIONS, ["*"], undefined, WHY.vpc)] : []),
+};
+
+/**
+ * A deploy with a new `imageId` creates a launch template version and points the group at it.
+ * UpdateAutoScalingGroup with a launch template checks that the caller could itself launch from
+ * it (ec2:RunInstances, iam:PassRole for the instance profile, ec2:CreateTags for its tag
+ * specifications), so those come scoped to launch templates tagged `gantry:managed=true`.
+ */
+function launchTemplateStatements(scope: AccessScope): Grant[] {
+  const managed = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG.key}`]: MANAGED_TAG.value } };
+  const templates = ec2Arn(scope, "launch-template/*");
+  const launchedResources = ["instance/*", "volume/*", "network-interface/*", "subnet/*", "security-group/*", "key-pair/*", "placement-group/*"].map((resource) =>
+    ec2Arn(scope, resource),
+  );
+  return [
+    statement("VersionManagedLaunchTemplates", ["ec2:CreateLaunchTemplateVersion", "ec2:RunInstances"], [templates], managed, WHY.managedTemplates),
+    statement(
+      "LaunchFromLaunchTemplatesOnly",
+      ["ec2:RunInstances"],
+      [...launchedResources, `arn:${scope.partition}:ec2:${scope.region}::image/*`, `arn:${scope.partition}:ec2:${scope.region}::snapshot/*`],
+      { ArnLike: { "ec2:LaunchTemplate": templates } },
+      WHY.launchedResources,
+    ),
+    statement(
+      "TagAtLaunch",
+      ["ec2:CreateTags"],
+      ["instance/*", "volume/*", "network-interface/*"].map((resource) => ec2Arn(scope, resource)),
+      { StringEquals: { "ec2:CreateAction": "RunInstances" } },
+      WHY.tagAtLaunch,
+    ),
+    statement(
+      "PassInstanceRoles",
+      ["iam:PassRole"],
+      scope.instanceRoleArns ?? [`arn:${scope.partition}:iam::${scope.account}:role/gantry/*`],
+      { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+      WHY.instanceRoles,
+    ),
+  ];
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}

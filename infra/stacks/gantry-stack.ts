@@ -1,0 +1,155 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import type { Construct } from "constructs";
+import { FUNCTIONS, type FunctionEntry } from "../../functions/catalog.js";
+import { GANTRY_TABLE_DEFINITION } from "../../functions/aws/dynamo-client.js";
+import type { GantryConfig } from "../../functions/core/config.js";
+import { STACK_OUTPUTS } from "../../functions/core/stack-outputs.js";
+import { Alerts } from "../constructs/alerts.js";
+import { accessScope, statementsFor } from "../constructs/capability-statements.js";
+import { DEFINITIONS_DIR, readDefinition, taskTimeouts } from "../constructs/definition-file.js";
+import { GantryFunction, type FunctionCodeSource } from "../constructs/gantry-function.js";
+import { GantryStateMachine } from "../constructs/gantry-state-machine.js";
+import { SchedulerRole } from "../constructs/scheduler-role.js";
+import { WHY_XRAY, acknowledgeRuntime, acknowledgeWildcards } from "../constructs/nag-suppressions.js";
+
+export interface GantryStackProps extends StackProps {
+  config: GantryConfig;
+  /** The bundle of each function directory (infra/function-code.ts in the app; a stand-in in tests). */
+  code: FunctionCodeSource;
+  /** The function table; functions/catalog.ts unless a test brings its own. */
+  functions?: readonly FunctionEntry[];
+  /** Where `<machine>.asl.json` files are read from; statemachines/ by default. */
+  definitionsDir?: string;
+}
+
+export const DEFAULT_WEBHOOK_SECRET_PARAMETER = "/gantry/webhook-secret";
+const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+/** Lambda's own ceiling; a Task state that waits longer gets a Lambda that still stops at 15 minutes. */
+const MAX_LAMBDA_SECONDS = 900;
+/** GitHub gives a webhook 10 seconds. */
+const WEBHOOK_SECONDS = 10;
+const STEP_SECONDS_DEFAULT = 60;
+
+/**
+ * All of gantry in one stack: a Lambda per function in the catalog, a state machine per
+ * machine the catalog names (from its definition file), the table, the webhook's Function
+ * URL, alerts, and the role EventBridge Scheduler uses. Adding a function or a machine to the
+ * catalog (and its definition file) is all it takes to deploy it.
+ */
+export class GantryStack extends Stack {
+  /** The state machines by name ("deploy", "power", …), for schedules to target. */
+  readonly stateMachines: Record<string, sfn.StateMachine> = {};
+  readonly functions: Record<string, GantryFunction> = {};
+  readonly table: dynamodb.Table;
+  readonly alerts: Alerts;
+  readonly schedulerRole: SchedulerRole;
+
+  constructor(scope: Construct, id: string, props: GantryStackProps) {
+    super(scope, id, props);
+    const catalog = props.functions ?? FUNCTIONS;
+    const definitionsDir = props.definitionsDir ?? DEFINITIONS_DIR;
+    const secretParameter = props.config.infrastructure?.webhookSecretParameter ?? DEFAULT_WEBHOOK_SECRET_PARAMETER;
+
+    this.table = new dynamodb.Table(this, "Table", {
+      partitionKey: { name: GANTRY_TABLE_DEFINITION.partitionKey.name, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: GANTRY_TABLE_DEFINITION.sortKey.name, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The release history outlives the stack: deleting gantry must not delete what it recorded.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const machineNames = [...new Set(catalog.flatMap((entry) => (entry.machine ? [entry.machine] : [])))];
+    const definitions = Object.fromEntries(machineNames.map((machine) => [machine, readDefinition(machine, definitionsDir)]));
+    const timeouts: Record<string, number> = Object.assign({}, ...Object.values(definitions).map(taskTimeouts));
+
+    for (const entry of catalog) {
+      const stepSeconds = entry.placeholder ? Math.min(timeouts[entry.placeholder] ?? STEP_SECONDS_DEFAULT, MAX_LAMBDA_SECONDS) : WEBHOOK_SECONDS;
+      this.functions[entry.dir] = new GantryFunction(this, pascal(entry.dir), {
+        dir: entry.dir,
+        code: props.code,
+        timeout: Duration.seconds(stepSeconds),
+        memorySize: entry.machine ? 512 : 256,
+        logRetention: LOG_RETENTION,
+        environment: entry.needs.includes("lock-table") ? { GANTRY_TABLE: this.table.tableName } : {},
+        ...(entry.needs.includes("http-probe") && props.config.infrastructure?.vpc ? { vpc: props.config.infrastructure.vpc } : {}),
+      });
+    }
+
+    for (const machine of machineNames) {
+      const entries = catalog.filter((entry) => entry.machine === machine && entry.placeholder);
+      const built = new GantryStateMachine(this, `${pascal(machine)}Machine`, {
+        machine,
+        stateMachineName: `${this.stackName}-${machine}`,
+        definition: definitions[machine] as string,
+        functions: Object.fromEntries(entries.map((entry) => [entry.placeholder as string, this.fn(entry.dir).function])),
+        logRetention: LOG_RETENTION,
+      });
+      this.stateMachines[machine] = built.stateMachine;
+    }
+    const deploy = this.stateMachines.deploy;
+    if (!deploy) throw new Error('functions/catalog.ts names no function of the "deploy" state machine: gantry needs one to deploy.');
+
+    const access = accessScope(props.config, { partition: Aws.PARTITION, region: this.region, account: this.account });
+    const resources = {
+      tableArn: this.table.tableArn,
+      deployStateMachineArn: deploy.stateMachineArn,
+      webhookSecretParameterArn: `arn:${Aws.PARTITION}:ssm:${this.region}:${this.account}:parameter${secretParameter}`,
+    };
+    for (const entry of catalog) {
+      const built = this.fn(entry.dir);
+      const grants = entry.needs.flatMap((capability) => statementsFor(capability, access, resources));
+      for (const grant of grants) built.role.addToPolicy(grant.statement);
+      acknowledgeWildcards(built.role, grants, [WHY_XRAY]);
+      acknowledgeRuntime(built.function);
+      if (entry.needs.includes("start-deploy")) built.function.addEnvironment("GANTRY_DEPLOY_STATE_MACHINE_ARN", deploy.stateMachineArn);
+      if (entry.needs.includes("webhook-secret")) built.function.addEnvironment("GANTRY_WEBHOOK_SECRET_PARAMETER", secretParameter);
+    }
+
+    const webhookEntry = catalog.find((entry) => entry.needs.includes("webhook-secret"));
+    const webhookUrl = webhookEntry
+      ? this.fn(webhookEntry.dir).function.addFunctionUrl({
+          // GitHub cannot sign AWS requests: the handler checks X-Hub-Signature-256 (HMAC-SHA256 of the body) instead.
+          authType: lambda.FunctionUrlAuthType.NONE,
+        })
+      : undefined;
+
+    const machines = Object.values(this.stateMachines);
+    this.alerts = new Alerts(this, "Alerts", { stateMachines: machines });
+    this.schedulerRole = new SchedulerRole(this, "Scheduler", { stateMachines: machines });
+
+    if (webhookUrl) new CfnOutput(this, STACK_OUTPUTS.webhookUrl, { value: webhookUrl.url, description: "Paste into GitHub: Settings → Webhooks → Payload URL" });
+    for (const [machine, stateMachine] of Object.entries(this.stateMachines)) {
+      new CfnOutput(this, outputIdFor(machine), { value: stateMachine.stateMachineArn, description: `ARN of the ${machine} state machine` });
+    }
+    new CfnOutput(this, STACK_OUTPUTS.tableName, { value: this.table.tableName, description: "DynamoDB table: deploy locks and release history" });
+    new CfnOutput(this, STACK_OUTPUTS.alertsTopicArn, { value: this.alerts.topic.topicArn, description: "Subscribe to hear of failed, rolled-back, timed-out and aborted executions" });
+    new CfnOutput(this, STACK_OUTPUTS.webhookSecretParameter, { value: secretParameter, description: "Put GitHub's webhook secret here as a SecureString" });
+    new CfnOutput(this, STACK_OUTPUTS.deployConsoleUrl, {
+      value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${deploy.stateMachineArn}`,
+      description: "The deploy executions in the Step Functions console",
+    });
+    new CfnOutput(this, "SchedulerRoleArn", { value: this.schedulerRole.role.roleArn, description: "Role EventBridge Scheduler assumes to start gantry's state machines" });
+  }
+
+  private fn(dir: string): GantryFunction {
+    const built = this.functions[dir];
+    if (!built) throw new Error(`No function "${dir}" in the catalog.`);
+    return built;
+  }
+}
+
+/** The output naming a machine's ARN: the keys the CLI knows for deploy and power, the same pattern for any other. */
+export function outputIdFor(machine: string): string {
+  if (machine === "deploy") return STACK_OUTPUTS.deployStateMachineArn;
+  if (machine === "power") return STACK_OUTPUTS.powerStateMachineArn;
+  return `${pascal(machine)}StateMachineArn`;
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z0-9])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
+}

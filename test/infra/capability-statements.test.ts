@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import type { Capability } from "../../functions/catalog.js";
+import { parseConfig } from "../../functions/core/config.js";
+import { accessScope, statementsFor, type AccessScope } from "../../infra/constructs/capability-statements.js";
+
+/** Every capability, so a new one in catalog.ts fails to compile here until it is mapped and tested. */
+const CAPABILITIES: Record<Capability, true> = {
+  "group-read": true,
+  "group-write": true,
+  "lock-table": true,
+  "instance-power": true,
+  "group-size": true,
+  "dns-records": true,
+  "start-deploy": true,
+  "webhook-secret": true,
+  "http-probe": true,
+};
+
+const group = (name: string, alarms: string[] = []) => ({
+  branch: name,
+  region: "eu-west-1",
+  group: { autoScalingGroupName: name, targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/1"] },
+  gates: { alarms },
+});
+
+const config = parseConfig({
+  apps: { web: { repository: "o/web", environments: { prod: group("web-prod", ["web-5xx"]), staging: group("web-staging") } } },
+  schedules: {
+    "office-hours": {
+      timezone: "Europe/Paris",
+      on: "08:00",
+      off: "18:00",
+      targets: [
+        { tag: "gantry:schedule=office-hours", dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", recordName: "Jumpbox.Dev.Example.com." } },
+        { tag: "gantry:schedule=late" },
+        { autoScalingGroup: "web-dev" },
+      ],
+    },
+  },
+  infrastructure: { vpc: { subnetIds: ["subnet-0abc"], securityGroupIds: ["sg-0abc"] } },
+});
+const scope = accessScope(config, { partition: "aws", region: "eu-west-1", account: "123456789012" });
+const resources = {
+  tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/gantry",
+  deployStateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:Gantry-deploy",
+  webhookSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/webhook-secret",
+};
+
+const json = (capability: Capability, within: AccessScope = scope) =>
+  statementsFor(capability, within, resources).map((grant) => grant.statement.toStatementJson() as { Sid: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> });
+const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
+const groupArn = (name: string) => `arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:*:autoScalingGroupName/${name}`;
+const isRead = (action: string) => /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/.test(action);
+
+describe("accessScope", () => {
+  it("collects the configured groups, alarms, schedule tags and normalized DNS names", () => {
+    expect(scope.deployGroups).toEqual(["web-prod", "web-staging"]);
+    expect(scope.alarmNames).toEqual(["web-5xx"]);
+    expect(scope.scheduleGroups).toEqual(["web-dev"]);
+    expect(scope.scheduleTags).toEqual({ "gantry:schedule": ["office-hours", "late"] });
+    expect(scope.dnsRecords).toEqual({ Z0123456789ABCDEFGHIJ: ["jumpbox.dev.example.com"] });
+  });
+});
+
+describe("statementsFor", () => {
+  it.each(Object.keys(CAPABILITIES) as Capability[])("%s allows no mutating action on *", (capability) => {
+    const onStar = json(capability).filter((statement) => list(statement.Resource).includes("*"));
+    const mutating = onStar.flatMap((statement) => list(statement.Action)).filter((action) => !isRead(action));
+    // The one exception: Lambda's VPC network interfaces, which Lambda checks against * (http-probe in a VPC).
+    expect(mutating.filter((action) => !["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"].includes(action))).toEqual([]);
+  });
+
+  it("group-write changes only the configured groups, by name, and only gantry's own tags on them", () => {
+    const statements = json("group-write");
+    const autoscaling = statements.filter((statement) => list(statement.Action).some((action) => action.startsWith("autoscaling:")));
+
+    expect(autoscaling.flatMap((statement) => list(statement.Resource))).toEqual([groupArn("web-prod"), groupArn("web-staging"), groupArn("web-prod"), groupArn("web-staging")]);
+    expect(autoscaling.find((statement) => statement.Sid === "TagConfiguredGroups")?.Condition).toEqual({ "ForAllValues:StringLike": { "aws:TagKeys": ["gantry:*"] } });
+  });
+
+  it("group-write touches EC2 only under a tag, launch-template or creating-action condition", () => {
+    const ec2 = json("group-write").filter((statement) => list(statement.Action).some((action) => action.startsWith("ec2:")));
+
+    expect(ec2.map((statement) => statement.Sid)).toEqual(["VersionManagedLaunchTemplates", "LaunchFromLaunchTemplatesOnly", "TagAtLaunch"]);
+    expect(ec2[0]?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/gantry:managed": "true" } });
+    expect(ec2[1]?.Condition).toEqual({ ArnLike: { "ec2:LaunchTemplate": "arn:aws:ec2:eu-west-1:123456789012:launch-template/*" } });
+    expect(ec2[2]?.Condition).toEqual({ StringEquals: { "ec2:CreateAction": "RunInstances" } });
+  });
+
+  it("group-write passes only instance roles under /gantry/ to EC2, or exactly the configured ones", () => {
+    const passRole = (within: AccessScope) => json("group-write", within).find((statement) => statement.Sid === "PassInstanceRoles");
+
+    expect(passRole(scope)).toMatchObject({ Resource: "arn:aws:iam::123456789012:role/gantry/*", Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
+    expect(passRole({ ...scope, instanceRoleArns: ["arn:aws:iam::123456789012:role/web-instance"] })?.Resource).toBe("arn:aws:iam::123456789012:role/web-instance");
+  });
+
+  it("group-read reads only the gate alarms the configuration names", () => {
+    expect(json("group-read").find((statement) => statement.Sid === "ReadGateAlarms")?.Resource).toBe("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:web-5xx");
+    expect(json("group-read", { ...scope, alarmNames: [] }).map((statement) => statement.Sid)).toEqual(["DescribeFleet"]);
+  });
+
+  it("instance-power starts and stops only instances carrying a schedule's tag value", () => {
+    const power = json("instance-power").find((statement) => statement.Sid === "PowerScheduledInstances0");
+
+    expect(power).toMatchObject({
+      Action: ["ec2:StartInstances", "ec2:StopInstances"],
+      Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+      Condition: { StringEquals: { "aws:ResourceTag/gantry:schedule": ["office-hours", "late"] } },
+    });
+    expect(json("instance-power", { ...scope, scheduleTags: {} })).toEqual([]);
+  });
+
+  it("group-size sizes only the groups the schedules name", () => {
+    const sizing = json("group-size").filter((statement) => statement.Sid !== "DescribeScheduledGroups");
+
+    expect(sizing.flatMap((statement) => list(statement.Resource))).toEqual([groupArn("web-dev"), groupArn("web-dev")]);
+  });
+
+  it("dns-records changes only the configured record names in the configured zone", () => {
+    const change = json("dns-records").find((statement) => statement.Sid === "ChangeScheduledRecords0");
+
+    expect(change).toMatchObject({
+      Action: "route53:ChangeResourceRecordSets",
+      Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+      Condition: { "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["jumpbox.dev.example.com"] } },
+    });
+  });
+
+  it("lock-table, start-deploy and webhook-secret name exactly the stack's table, deploy machine and parameter", () => {
+    expect(json("lock-table")).toEqual([expect.objectContaining({ Resource: resources.tableArn })]);
+    expect(json("start-deploy")).toEqual([expect.objectContaining({ Action: "states:StartExecution", Resource: resources.deployStateMachineArn })]);
+    expect(json("webhook-secret")).toEqual([expect.objectContaining({ Action: "ssm:GetParameter", Resource: resources.webhookSecretParameterArn })]);
+  });
+
+  it("http-probe needs network-interface access only when the functions run in a VPC", () => {
+    expect(json("http-probe").map((statement) => statement.Sid)).toEqual(["ProbeFromVpc"]);
+    expect(json("http-probe", { ...scope, vpc: undefined })).toEqual([]);
+  });
+
+  it("says why for every wildcard resource it grants", () => {
+    const grants = (Object.keys(CAPABILITIES) as Capability[]).flatMap((capability) => statementsFor(capability, scope, resources));
+    const unexplained = grants.filter((grant) => grant.statement.resources.some((resource) => resource.includes("*")) && !grant.wildcardReason);
+
+    expect(unexplained.map((grant) => grant.statement.sid)).toEqual([]);
+  });
+});

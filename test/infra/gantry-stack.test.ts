@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { Match } from "aws-cdk-lib/assertions";
+import { FUNCTIONS, placeholdersOf } from "../../functions/catalog.js";
+import { loadConfigFile } from "../../functions/config/load.js";
+import { STACK_OUTPUTS } from "../../functions/core/stack-outputs.js";
+import { placeholdersIn, readDefinition } from "../../infra/constructs/definition-file.js";
+import { asList, policyStatements, synthGantry } from "./synth.js";
+
+const config = await loadConfigFile("gantry.config.ts");
+const { stack, template, nag } = synthGantry({ config });
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** Logical id of the Lambda function built from functions/<dir>. */
+function functionId(dir: string): string {
+  const [id] = Object.entries(template.findResources("AWS::Lambda::Function", { Properties: { Description: `gantry: ${dir}` } })).map(([logicalId]) => logicalId);
+  if (!id) throw new Error(`no function for ${dir}`);
+  return id;
+}
+
+function roleStatements(functionDir: string) {
+  const roleRef = (resources[functionId(functionDir)]?.Properties.Role as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+  const policies = Object.entries(template.findResources("AWS::IAM::Policy")).filter(([, policy]) =>
+    (policy as { Properties: { Roles: { Ref: string }[] } }).Properties.Roles.some((role) => role.Ref === roleRef),
+  );
+  return policyStatements(template).filter(({ policy }) => policies.some(([id]) => id === policy)).map(({ statement }) => statement);
+}
+
+describe("GantryStack", () => {
+  it("builds one nodejs22.x arm64 Lambda per catalog entry, traced, logging to a log group with a retention", () => {
+    template.resourceCountIs("AWS::Lambda::Function", FUNCTIONS.length);
+    for (const entry of FUNCTIONS) {
+      const fn = resources[functionId(entry.dir)]?.Properties as { LoggingConfig: { LogGroup: { Ref: string } } };
+      expect(fn).toMatchObject({ Runtime: "nodejs22.x", Architectures: ["arm64"], TracingConfig: { Mode: "Active" }, Handler: "index.handler" });
+      expect(resources[fn.LoggingConfig.LogGroup.Ref]).toMatchObject({ Type: "AWS::Logs::LogGroup", Properties: { RetentionInDays: 30 } });
+    }
+  });
+
+  it("carries the deploy definition file as it is, every placeholder substituted by its function's ARN", () => {
+    const file = readDefinition("deploy");
+    const machine = template.findResources("AWS::StepFunctions::StateMachine");
+    const [properties] = Object.values(machine).map((resource) => (resource as { Properties: { DefinitionString: string; DefinitionSubstitutions: Record<string, unknown> } }).Properties);
+
+    expect(properties?.DefinitionString).toBe(file);
+    const expected = Object.fromEntries(Object.entries(placeholdersOf("deploy")).map(([placeholder, dir]) => [placeholder, { "Fn::GetAtt": [functionId(dir), "Arn"] }]));
+    expect(properties?.DefinitionSubstitutions).toEqual(expected);
+    expect(placeholdersIn(file).filter((placeholder) => !(placeholder in expected))).toEqual([]);
+  });
+
+  it("logs every execution event and traces with X-Ray", () => {
+    template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: "ALL", IncludeExecutionData: false, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }] },
+    });
+  });
+
+  it("lets the deploy machine invoke exactly its own functions", () => {
+    const invoke = policyStatements(template).filter(({ statement }) => asList(statement.Action).includes("lambda:InvokeFunction"));
+    const targets = invoke.flatMap(({ statement }) => asList(statement.Resource));
+
+    expect(targets).toEqual(FUNCTIONS.filter((entry) => entry.machine === "deploy").map((entry) => ({ "Fn::GetAtt": [functionId(entry.dir), "Arn"] })));
+  });
+
+  it("keeps the table on demand with point-in-time recovery, keyed as the adapters expect", () => {
+    template.hasResourceProperties("AWS::DynamoDB::Table", {
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+    });
+  });
+
+  it("exposes the webhook on a Function URL and gives it the parameter name, never a secret value", () => {
+    template.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE", TargetFunctionArn: { "Fn::GetAtt": [functionId("webhook"), "Arn"] } });
+    expect(resources[functionId("webhook")]?.Properties.Environment).toEqual({
+      Variables: { NODE_OPTIONS: "--enable-source-maps", GANTRY_DEPLOY_STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^DeployMachine/) }, GANTRY_WEBHOOK_SECRET_PARAMETER: "/gantry/webhook-secret" },
+    });
+    template.resourceCountIs("AWS::SSM::Parameter", 0);
+    const ssm = roleStatements("webhook").filter((statement) => asList(statement.Action).some((action) => action.startsWith("ssm:")));
+    expect(JSON.stringify(ssm)).toMatch(/"Action":"ssm:GetParameter".*:parameter\/gantry\/webhook-secret"/);
+  });
+
+  it("gives each step the table name it writes to", () => {
+    expect(resources[functionId("take-deploy-lock")]?.Properties.Environment).toMatchObject({ Variables: { GANTRY_TABLE: { Ref: expect.stringMatching(/^Table/) } } });
+  });
+
+  it("grants no mutating action on * (X-Ray writes and Step Functions log delivery excepted, which IAM scopes no further)", () => {
+    const unscopable = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "logs:CreateLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy"]);
+    const onStar = policyStatements(template).filter(({ statement }) => asList(statement.Resource).includes("*"));
+    const mutating = onStar.flatMap(({ statement }) => asList(statement.Action)).filter((action) => !/^[a-z0-9-]+:(Describe|Get|List)/.test(action) && !unscopable.has(action));
+
+    expect(mutating).toEqual([]);
+  });
+
+  it("changes Auto Scaling groups only by the names the configuration gives", () => {
+    const autoscaling = policyStatements(template).filter(({ statement }) => asList(statement.Action).some((action) => /^autoscaling:(?!Describe)/.test(action)));
+    const names = autoscaling.flatMap(({ statement }) => asList(statement.Resource)).map((resource) => JSON.stringify(resource).match(/autoScalingGroupName\/([^"]+)/)?.[1]);
+
+    expect(autoscaling.length).toBeGreaterThan(0);
+    expect([...new Set(names)]).toEqual(["hello-prod", "hello-staging"]);
+  });
+
+  it("changes EC2 resources only under a tag, launch-template or launch condition", () => {
+    const ec2 = policyStatements(template).filter(({ statement }) => asList(statement.Action).some((action) => /^ec2:(?!Describe)/.test(action)));
+
+    expect(ec2.length).toBeGreaterThan(0);
+    for (const { statement } of ec2) expect(Object.keys(statement.Condition ?? {})).not.toEqual([]);
+  });
+
+  it("tells the alerts topic about failed, timed-out and aborted executions of gantry's machines, over an encrypted, TLS-only topic", () => {
+    template.hasResourceProperties("AWS::Events::Rule", {
+      EventPattern: {
+        source: ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        detail: { status: ["FAILED", "TIMED_OUT", "ABORTED"], stateMachineArn: [{ Ref: Match.stringLikeRegexp("DeployMachine") }] },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp("AlertsTopic") } })],
+    });
+    template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })]) },
+    });
+    template.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
+  });
+
+  it("outputs what the CLI reads, under the shared keys, and no power machine while there is none", () => {
+    const outputs = Object.keys(template.toJSON().Outputs as object);
+    const expected = Object.entries(STACK_OUTPUTS).filter(([key]) => key !== "powerStateMachineArn").map(([, id]) => id);
+
+    expect(outputs).toEqual(expect.arrayContaining(expected));
+    expect(outputs).not.toContain(STACK_OUTPUTS.powerStateMachineArn);
+    template.hasOutput(STACK_OUTPUTS.deployConsoleUrl, { Value: Match.objectLike({ "Fn::Join": Match.anyValue() }) });
+  });
+
+  it("lets EventBridge Scheduler, from this account only, start gantry's machines", () => {
+    template.hasResourceProperties("AWS::IAM::Role", {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: "scheduler.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": Match.anyValue() } } })] },
+    });
+  });
+
+  it("passes cdk-nag's AwsSolutions pack, every acknowledgement with its reason", () => {
+    expect(nag.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => resource.resourceLogicalId).join(", ")}`)).toEqual([]);
+    expect(nag.success).toBe(true);
+    const acknowledgements = stack.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === "aws:cdk:acknowledged-rules").map((entry) => entry.data as unknown));
+    // Each entry maps "Annotation::<rule id>" to the reason given for it.
+    const reasons = acknowledgements.flatMap((data) => Object.entries(data as Record<string, unknown>));
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons.filter(([, reason]) => typeof reason !== "string" || reason.length < 40)).toEqual([]);
+  });
+});

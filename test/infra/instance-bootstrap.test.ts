@@ -1,0 +1,123 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+const SCRIPT = resolve("examples/instance-bootstrap/user-data.sh");
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Instance {
+  /** The gantry:release tag as the instance metadata shows it; undefined when tags are not exposed there. */
+  metadataTag?: string;
+  /** What `aws ec2 describe-tags` answers. */
+  describeTags?: string;
+  procfile?: string;
+}
+
+/**
+ * Runs the bootstrap under bash in a temp root, with `curl`, `aws` and `systemctl` stubbed on
+ * PATH: the stubs log every call and answer as the instance metadata service and S3 would.
+ * The slug is a real tarball with a Procfile.
+ */
+function boot(instance: Instance) {
+  const root = mkdtempSync(join(tmpdir(), "gantry-bootstrap-"));
+  dirs.push(root);
+  const bin = join(root, "bin");
+  const slug = join(root, "slug");
+  mkdirSync(bin);
+  mkdirSync(slug);
+  writeFileSync(join(slug, "Procfile"), instance.procfile ?? "web: node server.mjs\nworker: node worker.mjs\n");
+  writeFileSync(join(slug, "server.mjs"), "// the app\n");
+  execFileSync("tar", ["-czf", join(root, "slug.tgz"), "-C", slug, "."]);
+  writeFileSync(join(root, "env"), "PORT=8080\n");
+  const calls = join(root, "calls.log");
+  const stub = (name: string, body: string) => {
+    writeFileSync(join(bin, name), `#!/bin/bash\necho "${name} $*" >> "${calls}"\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  };
+  stub(
+    "curl",
+    `case "$*" in
+  *api/token*) echo TOKEN ;;
+  *meta-data/instance-id*) echo i-0123456789abcdef0 ;;
+  *meta-data/placement/region*) echo eu-west-1 ;;
+  *meta-data/tags/instance/gantry:release*) ${instance.metadataTag === undefined ? "exit 22" : `echo ${instance.metadataTag}`} ;;
+  *) exit 22 ;;
+esac`,
+  );
+  stub(
+    "aws",
+    `case "$1 $2" in
+  "ec2 describe-tags") echo "${instance.describeTags ?? "None"}" ;;
+  "s3 cp") for last; do :; done; case "$*" in *slug.tgz*) cp "${root}/slug.tgz" "$last" ;; *) cp "${root}/env" "$last" ;; esac ;;
+  *) exit 1 ;;
+esac`,
+  );
+  stub("systemctl", "exit 0");
+  const result = spawnSync("bash", [SCRIPT], {
+    env: { PATH: `${bin}:${process.env.PATH}`, GANTRY_ROOT: join(root, "fs"), GANTRY_BUCKET: "slugs", GANTRY_APP: "hello", GANTRY_ENV: "prod" },
+    encoding: "utf8",
+  });
+  const unitPath = join(root, "fs", "etc", "systemd", "system", "gantry-hello-prod.service");
+  return {
+    status: result.status,
+    stderr: result.stderr,
+    calls: existsSync(calls) ? readFileSync(calls, "utf8").trim().split("\n") : [],
+    unit: existsSync(unitPath) ? readFileSync(unitPath, "utf8") : undefined,
+    fs: join(root, "fs"),
+  };
+}
+
+describe("examples/instance-bootstrap/user-data.sh", () => {
+  it("runs the release named by the instance's gantry:release tag as a systemd service from the Procfile's web line", () => {
+    const run = boot({ metadataTag: "v42" });
+
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.unit).toContain("ExecStart=/bin/sh -c 'exec node server.mjs'");
+    expect(run.unit).toContain(`WorkingDirectory=${run.fs}/srv/hello/current`);
+    expect(run.unit).toContain(`EnvironmentFile=${run.fs}/srv/hello/v42.env`);
+    expect(run.unit).toContain("Environment=RELEASE=v42");
+    expect(run.unit).toContain("SyslogIdentifier=hello-prod/i-0123456789abcdef0");
+    expect(readFileSync(join(run.fs, "srv/hello/current/server.mjs"), "utf8")).toBe("// the app\n");
+  });
+
+  it("uses IMDSv2, fetches the artifact and env file from the release's S3 prefix, then starts the unit", () => {
+    const run = boot({ metadataTag: "v42" });
+
+    expect(run.calls[0]).toMatch(/^curl -sf -X PUT http:\/\/169\.254\.169\.254\/latest\/api\/token/);
+    expect(run.calls.filter((call) => call.startsWith("curl") && !call.includes("api/token")).every((call) => call.includes("X-aws-ec2-metadata-token: TOKEN"))).toBe(true);
+    expect(run.calls.filter((call) => call.startsWith("aws"))).toEqual([
+      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/v42\/slug\.tgz /),
+      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/v42\/env /),
+    ]);
+    expect(run.calls.filter((call) => call.startsWith("systemctl"))).toEqual(["systemctl daemon-reload", "systemctl enable --now gantry-hello-prod.service"]);
+  });
+
+  it("falls back to DescribeTags when instance tags are not in the metadata", () => {
+    const run = boot({ describeTags: "v7" });
+
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.calls).toContain("aws ec2 describe-tags --region eu-west-1 --filters Name=resource-id,Values=i-0123456789abcdef0 Name=key,Values=gantry:release --query Tags[0].Value --output text");
+    expect(run.unit).toContain("Environment=RELEASE=v7");
+  });
+
+  it("fails saying how to tag the group when the instance has no gantry:release tag, starting nothing", () => {
+    const run = boot({});
+
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("has no gantry:release tag: tag the Auto Scaling group with gantry:release (PropagateAtLaunch=true)");
+    expect(run.calls.some((call) => call.startsWith("systemctl"))).toBe(false);
+  });
+
+  it("fails when the release has no web process in its Procfile", () => {
+    const run = boot({ metadataTag: "v1", procfile: "worker: node worker.mjs\n" });
+
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("release v1 has no 'web:' line in its Procfile");
+    expect(run.unit).toBeUndefined();
+  });
+});
