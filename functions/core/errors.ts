@@ -94,6 +94,9 @@ export class DeployStartRejectedError extends GantryError {}
 /** A schedule was asked about a time window that is not one (end before start, or not a date). */
 export class InvalidScheduleWindowError extends GantryError {}
 
+/** A cycle run found no `gantry:release` tag on the group: it cannot tell which release to keep. */
+export class NoReleaseToCycleError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -120,6 +123,7 @@ const ERROR_CLASSES = [
   WebhookSecretUnavailableError,
   DeployStartRejectedError,
   InvalidScheduleWindowError,
+  NoReleaseToCycleError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
@@ -128,4 +132,4 @@ export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
 export const TRANSIENT_ERROR_NAMES = ERROR_CLASSES.filter((errorClass) => new errorClass("probe").transient).map((errorClass) => errorClass.name);
 
 /** Error names that end a deploy execution through a Fail state rather than a thrown error. */
-export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete"] as const;
+export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete", "CycleRolledBack"] as const;
