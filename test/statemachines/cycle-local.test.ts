@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { acquireLock, readLock, releaseLock } from "../../functions/aws/deploy-lock.js";
 import { listReleases } from "../../functions/aws/release-history.js";
+import { VirtualClock } from "../../local/clock.js";
 import { closeLocalDynamo, ensureLocalDynamo } from "../../local/dynamo-session.js";
 import type { RunnerEvent } from "../../local/runner.js";
 import { createLocalFleet, cycleInputOf, runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
@@ -103,9 +104,10 @@ describe("cycle runs of the deploy state machine, run locally", () => {
   });
 
   it("counts ages from the run's start: setting the clock forward makes instances old", async () => {
-    const fleet = createLocalFleet({ instances: 2, app: "cycleclock", ages: [10 * DAY, 1 * DAY] });
+    const clock = new VirtualClock();
+    const fleet = createLocalFleet({ instances: 2, app: "cycleclock", ages: [10 * DAY, 1 * DAY], clock });
     const young = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy }));
-    fleet.clock.set(fleet.clock.now() + 5 * DAY * 1000);
+    clock.set(clock.now() + 5 * DAY * 1000);
     const ids = fleetState(fleet).ids;
 
     const aged = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy }));
