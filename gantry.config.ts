@@ -20,6 +20,9 @@ export default defineConfig({
           },
           strategy: { batches: [1, "25%", "100%"], minHealthyPercent: 100, bakeSeconds: 60 },
           gates: { http: { port: 8080, healthPath: "/health", versionPath: "/version" }, alarms: [] },
+          // No instance lives longer than two weeks: every Sunday at 03:00 London time, those
+          // launched more than 14 days before are replaced, one at a time, on the same release.
+          cycling: { maxAge: "14d", schedule: { cron: "cron(0 3 ? * SUN *)", timezone: "Europe/London" }, batchSize: 1 },
         },
         staging: {
           branch: "staging",

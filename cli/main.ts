@@ -1,6 +1,7 @@
 import "../local/quiet-sdk.js";
 import "../local/polyfill.js";
 import { Command, CommanderError } from "commander";
+import { registerCycle } from "./commands/cycle.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerDeploy } from "./commands/local-deploy.js";
@@ -19,6 +20,7 @@ const program = new Command("gantry")
   .showHelpAfterError()
   .exitOverride();
 
+registerCycle(program);
 registerDemo(program);
 registerDeploy(program);
 registerInspect(program);

@@ -34,12 +34,12 @@ export function summarizeExecution(record: ExecutionRecord, now: number): Execut
   const batchCount = outputs.find((output) => output.plan?.batchCount !== undefined)?.plan?.batchCount;
   const batchIndex = [...outputs].reverse().find((output) => output.progress?.batch !== undefined)?.progress?.batch;
   const evidence = [...outputs].reverse().find((output) => output.progress?.evidence)?.progress?.evidence;
-  const input = record.input as { release?: { id?: string } };
+  const input = record.input as { release?: { id?: string }; mode?: string };
   const end = record.stoppedAt ?? now;
   return {
     name: record.name,
     status: record.status,
-    release: input.release?.id ?? "?",
+    release: input.release?.id ?? (input.mode === "cycle" ? "(cycle)" : "?"),
     currentState: record.steps.at(-1)?.state ?? "(not started)",
     ...(batchCount !== undefined && batchIndex !== undefined && batchIndex >= 0 ? { batch: { current: batchIndex + 1, of: batchCount } } : {}),
     startedAt: new Date(record.startedAt).toISOString(),

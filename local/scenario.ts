@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { StateMachineDefinition } from "aws-local-stepfunctions";
 import { allClients } from "../functions/aws/clients.js";
 import { useHttpTransport } from "../functions/aws/http-probe.js";
-import type { DeployInputRaw } from "../functions/core/input.js";
+import type { CycleInputRaw, DeployInputRaw, ExecutionInputRaw } from "../functions/core/input.js";
 import { VirtualClock, type Clock } from "./clock.js";
 import { LocalCloud, attachLocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
 import { executionName } from "../functions/core/naming.js";
@@ -38,6 +38,8 @@ export interface FleetOptions {
   driver?: LocalCloudOptions["driver"];
   /** Add the group to this local cloud instead of a new one (several apps/envs side by side). */
   cloud?: LocalCloud;
+  /** Ages in seconds of the starting instances, in launch order (default: launched now). */
+  ages?: number[];
 }
 
 /** A local Auto Scaling group behind target groups, with gantry's AWS clients pointed at it. */
@@ -49,6 +51,12 @@ export interface LocalFleet {
   launchTemplateId: string;
   /** A deploy input for this fleet; `overrides` replace top-level fields. */
   deployInput(release: string, overrides?: Partial<DeployInputRaw>): DeployInputRaw;
+}
+
+/** A cycle run's input for a local fleet: replace instances older than `maxAge`, one per batch. */
+export function cycleInputOf(fleet: LocalFleet, maxAge: string, overrides: Partial<CycleInputRaw> = {}): CycleInputRaw {
+  const { app, env, group, trigger } = fleet.deployInput("unused");
+  return { app, env, mode: "cycle", group, cycle: { maxAge, batchSize: 1 }, trigger: trigger ?? { source: "local" }, ...overrides };
 }
 
 /**
@@ -85,6 +93,7 @@ export function createLocalFleet(options: FleetOptions): LocalFleet {
     tags: [{ key: "gantry:release", value: release, propagateAtLaunch: true }],
     bootSeconds: options.bootSeconds ?? 60,
     targetGroupMembership: options.membership ?? "all",
+    ...(options.ages ? { instanceAgesSeconds: options.ages } : {}),
   });
   for (const client of allClients) attachLocalCloud(client);
   setActiveCloud(cloud);
@@ -109,11 +118,11 @@ export function createLocalFleet(options: FleetOptions): LocalFleet {
 /** Runs the deploy definition against the active local cloud. */
 export async function runLocalDeploy(
   fleet: LocalFleet,
-  input: DeployInputRaw,
+  input: ExecutionInputRaw,
   options: Omit<RunOptions, "definition" | "input" | "clock" | "name"> & { name?: string } = {},
 ): Promise<ExecutionRecord> {
   await ensureLocalDynamo();
-  const name = options.name ?? executionName(input.app, input.env, input.release.id, (++runs).toString(36) + fleet.clock.now().toString(36));
+  const name = options.name ?? executionName(input.app, input.env, input.release?.id ?? input.mode ?? "deploy", (++runs).toString(36) + fleet.clock.now().toString(36));
   return runExecution({ ...options, name, definition: loadDeployDefinition(), input, clock: fleet.clock });
 }
 

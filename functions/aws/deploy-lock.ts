@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ContendedWriteError } from "../core/errors.js";
+import { decideCycleLock } from "../core/cycle-lock.js";
 import { decideAcquire, describeLock, type LockState, type LockView } from "../core/lock.js";
 import { now as clockNow } from "./clock.js";
 import { MAX_CONDITIONAL_ATTEMPTS, appEnvKey, documents, gantryTableName, isConditionFailed, placeholdersIn } from "./dynamo-client.js";
@@ -106,6 +107,34 @@ export async function acquireLock(request: AcquireRequest): Promise<AcquireResul
   );
 }
 
+/**
+ * Takes the lock for a cycle run if nobody holds it and no push waits for it (core/cycle-lock):
+ * never waits, never registers as the newest job, so no deploy is ever superseded by a cycle.
+ * Safe to retry: the holder asking again keeps it.
+ */
+export async function acquireLockIfFree(request: AcquireRequest): Promise<{ outcome: "acquired" } | { outcome: "skipped"; reason: string }> {
+  const { app, env, holder, seq, now } = request;
+  const values = { ":me": holder, ":seq": seq, ":now": now, ":until": now + request.leaseSeconds * 1000 };
+  for (let attempt = 0; attempt < MAX_CONDITIONAL_ATTEMPTS; attempt += 1) {
+    const decision = decideCycleLock(await readState(app, env), holder, now);
+    if (decision.outcome === "skipped") return decision;
+    const written =
+      decision.write === "extend"
+        ? await updateLock(app, env, "SET #leaseUntil = :until", "#holder = :me", values)
+        : await updateLock(
+            app,
+            env,
+            "SET #holder = :me, #holderSeq = :seq, #leaseUntil = :until",
+            `(attribute_not_exists(#holder) OR #leaseUntil < :now) AND ${decision.seenNewest === undefined ? "attribute_not_exists(#newest)" : "#newest = :seen"}`,
+            { ...values, ":seen": decision.seenNewest },
+          );
+    if (written !== false) return { outcome: "acquired" };
+  }
+  throw new ContendedWriteError(
+    `The deploy lock of ${app}/${env} changed under cycle run ${holder}'s conditional writes ${MAX_CONDITIONAL_ATTEMPTS} times in a row; retry the step.`,
+  );
+}
+
 /** Extends the lease if `holder` still holds the lock; false when it does not. */
 export async function renewLock(request: { app: string; env: string; holder: string; now: number; leaseSeconds: number }): Promise<boolean> {
   const until = request.now + request.leaseSeconds * 1000;
@@ -118,8 +147,10 @@ export async function renewLock(request: { app: string; env: string; holder: str
  * released, or taken over after the lease ran out) changes nothing, so Catch paths can call it
  * whatever happened. True when this call freed it.
  */
-export async function releaseLock(request: { app: string; env: string; holder: string }): Promise<boolean> {
-  const update = "SET #lastHolder = :me REMOVE #holder, #holderSeq, #leaseUntil";
+export async function releaseLock(request: { app: string; env: string; holder: string; cycle?: boolean }): Promise<boolean> {
+  // A cycle run was never the newest job, so it does not become the last one either: `lastHolder`
+  // tells whether the newest push has had its turn (describeLock, decideCycleLock).
+  const update = request.cycle ? "REMOVE #holder, #holderSeq, #leaseUntil" : "SET #lastHolder = :me REMOVE #holder, #holderSeq, #leaseUntil";
   const written = await updateLock(request.app, request.env, update, "#holder = :me", { ":me": request.holder });
   return written !== false;
 }

@@ -15,7 +15,7 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
   const progress = requireProgress(state);
   const strategy = state.input.strategy;
   const at = now();
-  const view = await observeFleet(state.input);
+  const view = await observeFleet(state.input, plan);
   const where = `Batch ${progress.batch + 1} of ${plan.batchCount}, after bake`;
   const leftovers = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
   await retireInstances(view.group.name, leftovers, strategy.retire);

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { cyclingSchema } from "./cycle-config.js";
 import { InvalidConfigError } from "./errors.js";
 import { httpGateSchema, strategySchema, type DeployInputRaw } from "./input.js";
 import { scheduleSchema } from "./schedule-config.js";
@@ -21,6 +22,8 @@ const environmentSchema = z.object({
   gates: z
     .object({ http: httpGateSchema.optional(), alarms: z.array(z.string().min(1, "is empty")).default([]) })
     .default({ alarms: [] }),
+  /** Replace instances older than a maximum age, on a schedule (see cycle-config.ts). */
+  cycling: cyclingSchema.optional(),
 });
 
 const appSchema = z

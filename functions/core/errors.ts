@@ -106,6 +106,9 @@ export class InvalidPowerInputError extends GantryError {}
 /** The power execution names a schedule the configuration does not have. */
 export class ScheduleNotFoundError extends GantryError {}
 
+/** A cycle run found no `gantry:release` tag on the group: it cannot tell which release to keep. */
+export class NoReleaseToCycleError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -136,6 +139,7 @@ const ERROR_CLASSES = [
   StackOutputMissingError,
   InvalidPowerInputError,
   ScheduleNotFoundError,
+  NoReleaseToCycleError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
@@ -144,7 +148,7 @@ export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
 export const TRANSIENT_ERROR_NAMES = ERROR_CLASSES.filter((errorClass) => new errorClass("probe").transient).map((errorClass) => errorClass.name);
 
 /** Error names that end a deploy execution through a Fail state rather than a thrown error. */
-export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete"] as const;
+export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete", "CycleRolledBack"] as const;
 
 /**
  * Error names that end a power execution through a Fail state: some target failed (the cause

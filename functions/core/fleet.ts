@@ -71,9 +71,23 @@ export function isServing(rows: readonly TargetHealth[] | undefined): boolean {
   return rows !== undefined && rows.length > 0 && rows.every((row) => row.state === "healthy");
 }
 
+/**
+ * How a view tells old instances from current ones. A deploy: by release. A cycle run: by
+ * launch time, so the fleet's release never enters into it.
+ */
+export interface FleetSplit {
+  /** True for an instance the run replaces (or, during a rollback, one it brings back). */
+  isOld: (instance: ObservedInstance) => boolean;
+  /** How progress lines name the two sides, e.g. { fresh: "under 14d", old: "over 14d" }. */
+  labels?: { fresh: string; old: string };
+}
+
 /** A view of the group split by release and lifecycle, for one target release. */
 export interface FleetView {
   group: ObservedGroup;
+  /** The release the run rolls out (a cycle run: the one the group already runs). */
+  release: string;
+  labels?: FleetSplit["labels"];
   health: Map<string, TargetHealth[]>;
   /** Counted instances on the target release. */
   fresh: ObservedInstance[];
@@ -90,7 +104,8 @@ export interface FleetView {
   serving: number;
 }
 
-export function viewFleet(group: ObservedGroup, targets: readonly TargetHealth[], release: string): FleetView {
+export function viewFleet(group: ObservedGroup, targets: readonly TargetHealth[], release: string, split?: FleetSplit): FleetView {
+  const isOld = split?.isOld ?? ((instance: ObservedInstance) => instance.release !== release);
   const health = healthByInstance(targets);
   // An instance whose tags EC2 cannot show yet is neither old nor new: it counts as a launch
   // still owed, so it is never retired by mistake nor launched a second time.
@@ -99,11 +114,13 @@ export function viewFleet(group: ObservedGroup, targets: readonly TargetHealth[]
   const standby = group.instances.filter(isStandby);
   return {
     group,
+    release,
+    ...(split?.labels ? { labels: split.labels } : {}),
     health,
-    fresh: counted.filter((instance) => instance.release === release),
-    old: counted.filter((instance) => instance.release !== release),
-    retired: standby.filter((instance) => instance.release !== release),
-    freshStandby: standby.filter((instance) => instance.release === release),
+    fresh: counted.filter((instance) => !isOld(instance)),
+    old: counted.filter(isOld),
+    retired: standby.filter(isOld),
+    freshStandby: standby.filter((instance) => !isOld(instance)),
     leaving: group.instances.filter(isLeaving),
     inFlight: Math.max(unknown, group.desiredCapacity - counted.length),
     serving: counted.filter((instance) => isServing(health.get(instance.id))).length,
@@ -114,13 +131,15 @@ export function viewFleet(group: ObservedGroup, targets: readonly TargetHealth[]
 export function describeFleet(view: FleetView, release: string): string {
   const healthyFresh = view.fresh.filter((instance) => isServing(view.health.get(instance.id))).length;
   const parts = [`desired ${view.group.desiredCapacity}`];
-  if (view.fresh.length > 0) parts.push(`${view.fresh.length} on ${release} (${healthyFresh} healthy)`);
+  const fresh = view.labels?.fresh ?? `on ${release}`;
+  if (view.fresh.length > 0) parts.push(`${view.fresh.length} ${fresh} (${healthyFresh} healthy)`);
   const oldReleases = [...new Set(view.old.map((instance) => instance.release ?? "untagged"))].join("/");
-  if (view.old.length > 0) parts.push(`${view.old.length} on ${oldReleases || "previous release"} in service`);
+  if (view.old.length > 0) parts.push(`${view.old.length} ${view.labels?.old ?? `on ${oldReleases || "previous release"}`} in service`);
+  const old = view.labels?.old ?? "old";
   const draining = view.retired.filter((instance) => instance.lifecycleState === "EnteringStandby").length;
-  if (draining > 0) parts.push(`${draining} old draining`);
-  if (view.retired.length > draining) parts.push(`${view.retired.length - draining} old in Standby`);
-  if (view.freshStandby.length > 0) parts.push(`${view.freshStandby.length} on ${release} in Standby`);
+  if (draining > 0) parts.push(`${draining} ${old} draining`);
+  if (view.retired.length > draining) parts.push(`${view.retired.length - draining} ${old} in Standby`);
+  if (view.freshStandby.length > 0) parts.push(`${view.freshStandby.length} ${fresh} in Standby`);
   if (view.leaving.length > 0) parts.push(`${view.leaving.length} terminating`);
   parts.push(`${view.serving} serving`);
   return parts.join(", ");

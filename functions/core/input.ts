@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { maxAgeProblem } from "./cycle-age.js";
 import { InvalidDeployInputError } from "./errors.js";
 import { describeIssues } from "./validation.js";
 
@@ -8,7 +9,8 @@ const batchStep = z.union([z.number(), z.string()], { error: 'is not a count or 
   if (problem) context.addIssue({ code: "custom", message: problem });
 });
 
-function batchStepProblem(step: number | string): string | undefined {
+/** Why a batch step is not usable, in words that follow the value; undefined when it is. */
+export function batchStepProblem(step: number | string): string | undefined {
   if (typeof step === "number") return Number.isInteger(step) && step > 0 ? undefined : "is not a whole number above 0";
   if (!/^\d+(\.\d+)?%$/.test(step)) return 'is not a count or a percentage such as "25%"';
   const percent = Number.parseFloat(step);
@@ -37,11 +39,14 @@ export const strategySchema = z.object({
 export const deployInputSchema = z.object({
   app: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
   env: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
-  release: z.object({
-    id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "letters, digits and . _ : - (at most 128)"),
-    ref: z.string().optional(),
-    imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0abc1234").optional(),
-  }),
+  /** What a deploy rolls out. A cycle run has none: it keeps the release the group runs. */
+  release: z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "letters, digits and . _ : - (at most 128)"),
+      ref: z.string().optional(),
+      imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0abc1234").optional(),
+    })
+    .optional(),
   group: z.object({
     autoScalingGroupName: z.string().min(1).max(255),
     targetGroupArns: z.array(z.string().startsWith("arn:")).min(1),
@@ -63,11 +68,36 @@ export const deployInputSchema = z.object({
     })
     .optional(),
   mode: z.enum(["deploy", "cycle"]).default("deploy"),
+  /** Cycle runs only: which instances are old enough to replace, and how many go per batch. */
+  cycle: z
+    .object({
+      maxAge: z.string().superRefine((text, context) => {
+        const problem = maxAgeProblem(text);
+        if (problem) context.addIssue({ code: "custom", message: problem });
+      }),
+      batchSize: batchStep.default(1),
+    })
+    .optional(),
   dryRun: z.boolean().default(false),
+}).superRefine((input, context) => {
+  if (input.mode === "deploy" && !input.release) {
+    context.addIssue({ code: "custom", path: ["release"], message: 'is required for a deploy: give the release to roll out, e.g. { "id": "v42" }' });
+  }
+  if (input.mode === "cycle" && input.release) {
+    context.addIssue({ code: "custom", path: ["release"], message: "is not taken by a cycle run: it keeps the release the group runs (its gantry:release tag); remove it" });
+  }
+  if (input.mode === "cycle" && !input.cycle) {
+    context.addIssue({ code: "custom", path: ["cycle"], message: 'is required in cycle mode: { "maxAge": "14d", "batchSize": 1 }' });
+  }
 });
 
 export type DeployInput = z.infer<typeof deployInputSchema>;
-export type DeployInputRaw = z.input<typeof deployInputSchema>;
+/** Any execution input as written: a deploy's or a cycle run's. */
+export type ExecutionInputRaw = z.input<typeof deployInputSchema>;
+/** A deploy's input as written: it names its release. */
+export type DeployInputRaw = ExecutionInputRaw & { release: NonNullable<ExecutionInputRaw["release"]> };
+/** A cycle run's input as written: no release, the cycle settings instead. */
+export type CycleInputRaw = Omit<ExecutionInputRaw, "release"> & { mode: "cycle"; cycle: NonNullable<ExecutionInputRaw["cycle"]> };
 export type Strategy = DeployInput["strategy"];
 export type BatchStep = Strategy["batches"][number];
 

@@ -6,6 +6,7 @@ import {
   TargetGroupNotAttachedError,
   UnhealthyFleetError,
 } from "./errors.js";
+import { agedInstance, cycleBatchSizes, cycleRelease, cycleSplit, planCycle, type AgedInstance, type CyclePlan } from "./cycle.js";
 import { RELEASE_TAG, isServing, viewFleet, type ObservedGroup, type TargetHealth } from "./fleet.js";
 import type { DeployInput } from "./input.js";
 import { chooseRetirees } from "./retirees.js";
@@ -41,6 +42,8 @@ export interface RolloutPlan {
    */
   rollbackWave: number;
   startedAt: number;
+  /** Cycle runs only: the age limit and the launch time that splits old from new. */
+  cycle?: CyclePlan;
   /** Dry runs only: which instances each batch would retire. */
   preview?: BatchPreview[];
 }
@@ -50,6 +53,8 @@ export interface BatchPreview {
   size: number;
   byZone: Record<string, number>;
   instanceIds?: string[];
+  /** Cycle dry runs: each instance with its zone and age (same limit as instanceIds). */
+  instances?: AgedInstance[];
 }
 
 const PREVIEW_ID_LIMIT = 100;
@@ -74,7 +79,9 @@ export function planRollout(
   timings: readonly TargetGroupTiming[],
   now: number,
 ): RolloutPlan {
-  const release = input.release.id;
+  const cycle = input.mode === "cycle" ? planCycle(input.cycle?.maxAge ?? "", now) : undefined;
+  const release = cycle ? cycleRelease(group) : (input.release?.id ?? "");
+  const split = cycle ? cycleSplit(cycle) : undefined;
   const strategy = input.strategy;
   const detached = input.group.targetGroupArns.filter((arn) => !group.targetGroupArns.includes(arn));
   if (detached.length > 0) {
@@ -82,25 +89,29 @@ export function planRollout(
       `Target group ${detached.join(", ")} is not attached to Auto Scaling group "${group.name}" (attached: ${group.targetGroupArns.join(", ") || "none"}); attach it or fix group.targetGroupArns.`,
     );
   }
-  if (input.release.imageId && !group.launchTemplate) {
+  const imageId = input.release?.imageId;
+  if (imageId && !group.launchTemplate) {
     throw new InvalidDeployInputError(
-      `release.imageId "${input.release.imageId}" needs a launch template, but group "${group.name}" has none; switch the group to a launch template or omit imageId.`,
+      `release.imageId "${imageId}" needs a launch template, but group "${group.name}" has none; switch the group to a launch template or omit imageId.`,
     );
   }
-  const view = viewFleet(group, targets, release);
+  const view = viewFleet(group, targets, release, split);
   const inStandby = group.instances.filter((instance) => instance.lifecycleState.includes("Standby"));
   if (inStandby.length > 0) {
     throw new RolloutInProgressError(
       `Group "${group.name}" has ${inStandby.length} instance(s) in Standby (${inStandby.slice(0, 5).map((i) => i.id).join(", ")}): another rollout is running or was left unfinished; exit or terminate them first.`,
     );
   }
-  const floor = shareOf(strategy.minHealthyPercent, group.desiredCapacity);
+  // A cycle never lets a group that serves drop to zero, whatever minHealthyPercent says.
+  const floor = Math.max(cycle && group.desiredCapacity > 0 ? 1 : 0, shareOf(strategy.minHealthyPercent, group.desiredCapacity));
   if (view.serving < floor) {
     throw new UnhealthyFleetError(
       `Only ${view.serving} of ${group.desiredCapacity} instances in "${group.name}" are healthy in every target group, below the floor of ${floor} (minHealthyPercent ${strategy.minHealthyPercent}); fix the unhealthy instances or lower minHealthyPercent.`,
     );
   }
-  const batchSizes = planBatchSizes(strategy.batches, view.old.length);
+  const batchSizes = cycle
+    ? cycleBatchSizes(input.cycle?.batchSize ?? 1, group.desiredCapacity, view.old.length)
+    : planBatchSizes(strategy.batches, view.old.length);
   const largest = Math.max(0, ...batchSizes);
   const headroom = group.maxSize - group.desiredCapacity;
   if (largest > headroom) {
@@ -123,8 +134,9 @@ export function planRollout(
     healthyAfterSeconds: Math.max(0, ...timings.map((t) => t.healthCheckIntervalSeconds * t.healthyThresholdCount)),
     rollbackWave: Math.max(1, largest, TARGETS_PER_GROUP_QUOTA - busiestTargetGroup(targets) - largest),
     startedAt: now,
+    ...(cycle ? { cycle } : {}),
   };
-  if (input.dryRun) plan.preview = previewBatches(view.old, batchSizes, (id) => isServing(view.health.get(id)));
+  if (input.dryRun) plan.preview = previewBatches(view.old, batchSizes, (id) => isServing(view.health.get(id)), cycle ? now : undefined);
   return plan;
 }
 
@@ -132,6 +144,7 @@ function previewBatches(
   old: Parameters<typeof chooseRetirees>[0],
   sizes: readonly number[],
   serving: (id: string) => boolean,
+  agesAt?: number,
 ): BatchPreview[] {
   let remaining = [...old];
   return sizes.map((size, batch) => {
@@ -142,6 +155,7 @@ function previewBatches(
     for (const instance of chosen) byZone[instance.availabilityZone] = (byZone[instance.availabilityZone] ?? 0) + 1;
     const preview: BatchPreview = { batch: batch + 1, size, byZone };
     if (old.length <= PREVIEW_ID_LIMIT) preview.instanceIds = chosen.map((instance) => instance.id);
+    if (old.length <= PREVIEW_ID_LIMIT && agesAt !== undefined) preview.instances = chosen.map((instance) => agedInstance(instance, agesAt));
     return preview;
   });
 }

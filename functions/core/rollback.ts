@@ -164,6 +164,9 @@ export function rolledBackCause(
   view: FleetView,
 ): string {
   const where = failedBatch < 0 ? "before batch 1" : `in batch ${failedBatch + 1} of ${plan.batchCount}`;
+  if (plan.cycle) {
+    return `Cycle of ${app}/${env} (${plan.release}, instances over ${plan.cycle.maxAge}) failed ${where} and was rolled back: new instances removed, the old ones back in service. ${describeFailure(failure)}. Fleet now: ${describeFleet(view, plan.release)}.`;
+  }
   const back = plan.previousRelease ?? "the previous release";
   return `Deploy of ${plan.release} to ${app}/${env} failed ${where} and was rolled back to ${back}. ${describeFailure(failure)}. Fleet now: ${describeFleet(view, plan.release)}.`;
 }

@@ -12,18 +12,22 @@ import { deployStep } from "../wiring/step.js";
  */
 export const handler = deployStep("finish-deploy", async (state) => {
   const { input, lock, outcome, execution } = state;
-  if (lock?.outcome === "acquired" && outcome) {
+  // A cycle run is not a release: however it ended, it writes nothing to the release history.
+  const cycle = input.mode === "cycle";
+  const status = outcome?.status;
+  const releaseStatus = !cycle && (status === "deployed" || status === "rolled back" || status === "failed") ? status : undefined;
+  if (lock?.outcome === "acquired" && outcome && releaseStatus) {
     await finishRelease({
       app: input.app,
       env: input.env,
       execution: lock.holder,
-      status: outcome.status,
+      status: releaseStatus,
       finishedAt: new Date(now()).toISOString(),
       ...(outcome.cause ? { cause: outcome.cause } : {}),
     });
   }
   const holder = lock?.holder ?? execution?.name;
-  const released = holder ? await releaseLock({ app: input.app, env: input.env, holder }) : false;
-  const what = lock?.label ? `${lock.label} ${outcome?.status ?? "ended"}` : `execution ${outcome?.status ?? "ended"}`;
+  const released = holder ? await releaseLock({ app: input.app, env: input.env, holder, cycle }) : false;
+  const what = lock?.label ? `${lock.label} ${outcome?.status ?? "ended"}` : `${cycle ? "cycle run" : "execution"} ${outcome?.status ?? "ended"}`;
   return { released, summary: `${what}; ${input.app}/${input.env} ${released ? "unlocked" : "was not locked by this execution"}` };
 });

@@ -13,7 +13,7 @@ import { deployStep } from "../wiring/step.js";
 export const handler = deployStep("finish-rollout", async (state) => {
   const plan = requirePlan(state);
   const progress = requireProgress(state);
-  const view = await observeFleet(state.input);
+  const view = await observeFleet(state.input, plan);
   const parked = view.retired.filter((instance) => instance.lifecycleState === "Standby");
   const batch = parked.slice(0, TERMINATIONS_PER_PASS).map((instance) => instance.id);
   await terminateInstances(batch, false);
@@ -33,6 +33,8 @@ export const handler = deployStep("finish-rollout", async (state) => {
       batches: plan.batchCount,
       durationSeconds,
     },
-    summary: `deployed ${plan.release}: ${plan.toReplace} instance(s) replaced in ${plan.batchCount} batch(es) in ${durationSeconds} s; resumed ${plan.suspend.join(", ") || "nothing"}`,
+    summary: plan.cycle
+      ? `cycled ${plan.toReplace} instance(s) older than ${plan.cycle.maxAge} in ${plan.batchCount} batch(es) in ${durationSeconds} s, still on ${plan.release}; resumed ${plan.suspend.join(", ") || "nothing"}`
+      : `deployed ${plan.release}: ${plan.toReplace} instance(s) replaced in ${plan.batchCount} batch(es) in ${durationSeconds} s; resumed ${plan.suspend.join(", ") || "nothing"}`,
   };
 });

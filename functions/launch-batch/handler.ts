@@ -11,7 +11,7 @@ export const handler = deployStep("launch-batch", async (state): Promise<Progres
   const previous = requireProgress(state);
   const batch = previous.batch + 1;
   const startedAt = now();
-  const view = await observeFleet(state.input);
+  const view = await observeFleet(state.input, plan);
   const desired = decideLaunch(plan, view, batch, previous.settledDesired ?? plan.baseline.desiredCapacity);
   if (desired !== undefined) await setDesiredCapacity(view.group.name, desired);
   const firstWait = previous.learnedReadySeconds ?? state.input.strategy.pollSeconds;

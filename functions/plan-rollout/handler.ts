@@ -3,6 +3,7 @@ import { now } from "../aws/clock.js";
 import { readGroup } from "../aws/group.js";
 import { readTargetGroupTimings, readTargetHealth } from "../aws/targets.js";
 import { GantryError, InvalidDeployInputError } from "../core/errors.js";
+import { cycleSplit } from "../core/cycle.js";
 import { viewFleet } from "../core/fleet.js";
 import { planRollout } from "../core/plan.js";
 import { summarize } from "../core/rollout.js";
@@ -25,10 +26,18 @@ export const handler = deployStep("plan-rollout", async ({ input }) => {
       throw new InvalidDeployInputError(`gates.alarms: ${missing.map((alarm) => `"${alarm.name}"`).join(", ")} not found in CloudWatch; create the alarm or remove it from the gates.`);
     }
     const plan = planRollout(input, group, targets, timings, now());
-    const view = viewFleet(group, targets, input.release.id);
-    return { ...plan, summary: summarize(plan, view, -1, `${plan.toReplace} to replace in ${plan.batchCount} batch(es) [${plan.batchSizes.join(", ")}]`) };
+    const view = viewFleet(group, targets, plan.release, plan.cycle ? cycleSplit(plan.cycle) : undefined);
+    const note = plan.cycle
+      ? cycleNote(plan.cycle.maxAge, plan.toReplace, plan.alreadyOnRelease, plan.batchSizes)
+      : `${plan.toReplace} to replace in ${plan.batchCount} batch(es) [${plan.batchSizes.join(", ")}]`;
+    return { ...plan, summary: summarize(plan, view, -1, note) };
   } catch (error) {
     if (error instanceof GantryError && !error.transient) return { rejected: { error: error.name, cause: error.message } };
     throw error;
   }
 });
+
+function cycleNote(maxAge: string, toReplace: number, kept: number, sizes: readonly number[]): string {
+  if (toReplace === 0) return `nothing to cycle: all ${kept} instance(s) are under ${maxAge}`;
+  return `${toReplace} instance(s) over ${maxAge} to replace in ${sizes.length} batch(es) [${sizes.join(", ")}], ${kept} under ${maxAge} kept`;
+}

@@ -15,7 +15,7 @@ export const handler = deployStep("prepare-group", async (state) => {
   const group = state.input.group.autoScalingGroupName;
   await suspendProcesses(group, plan.suspend);
   await markRelease(group, plan.release);
-  const imageId = state.input.release.imageId;
+  const imageId = state.input.release?.imageId;
   if (imageId && plan.launchTemplate) {
     const version = await ensureImageVersion(plan.launchTemplate.id, plan.launchTemplate.version, imageId, plan.release);
     await useLaunchTemplateVersion(group, plan.launchTemplate.id, version);

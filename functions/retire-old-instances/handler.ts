@@ -13,7 +13,7 @@ export const handler = deployStep("retire-old-instances", async (state): Promise
   const plan = requirePlan(state);
   const progress = requireProgress(state);
   const strategy = state.input.strategy;
-  const view = await observeFleet(state.input);
+  const view = await observeFleet(state.input, plan);
   const retirees = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
   await retireInstances(view.group.name, retirees, strategy.retire);
   const at = now();

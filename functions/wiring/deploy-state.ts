@@ -27,7 +27,8 @@ export interface ExecutionIdentity {
 
 /** The app/env lock as the execution holds it (`$.lock`). */
 export interface LockHold {
-  outcome: "acquired" | "wait" | "superseded";
+  /** "skipped": a cycle run found the lock held or a push queued, and changes nothing. */
+  outcome: "acquired" | "wait" | "superseded" | "skipped";
   holder: string;
   leaseSeconds: number;
   waitSeconds: number;
@@ -35,11 +36,14 @@ export interface LockHold {
   label?: string;
   heldBy?: string;
   by?: string;
+  /** Why a cycle run was skipped. */
+  reason?: string;
 }
 
 /** How the execution ended, for the lock release, the release history and the Fail state. */
 export interface Outcome {
-  status: "deployed" | "rolled back" | "failed";
+  /** "cycled" and "no-op" end cycle runs; those record no release. */
+  status: "deployed" | "rolled back" | "failed" | "cycled" | "no-op";
   error?: string;
   cause?: string;
 }

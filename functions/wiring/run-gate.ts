@@ -17,7 +17,7 @@ export async function runGate(input: DeployInput, view: FleetView, batchInstance
   const targets = checkTargets(view, view.fresh, now);
   const alarms = input.gates.alarms.length > 0 ? await readAlarms(input.gates.alarms) : undefined;
   const http = targets.outcome === "pass" && input.gates.http ? await probeInstances(batchInstances, input.gates.http) : undefined;
-  return checkAppAndAlarms(targets, input.release.id, http, alarms);
+  return checkAppAndAlarms(targets, view.release, http, alarms);
 }
 
 /**

@@ -39,7 +39,7 @@ function log(step: string, state: DeployState | undefined, result: unknown): voi
   const summary = (result as { summary?: unknown } | undefined)?.summary;
   const line = {
     step,
-    ...(state ? { app: state.input.app, env: state.input.env, release: state.input.release.id } : {}),
+    ...(state ? { app: state.input.app, env: state.input.env, release: state.input.release?.id ?? state.input.mode } : {}),
     ...(summary ? { summary } : { result }),
   };
   console.log(JSON.stringify(line));

@@ -48,6 +48,11 @@ export interface GroupOptions {
    */
   targetGroupMembership?: "all" | "spread";
   healthCheckType?: "EC2" | "ELB";
+  /**
+   * Ages in seconds of the warm instances, in launch order: instance i was launched (EC2
+   * LaunchTime) that long before now. Missing entries: launched now.
+   */
+  instanceAgesSeconds?: number[];
 }
 
 /** Creates a target group; returns its ARN. */
@@ -117,7 +122,15 @@ export function createGroup(fleet: Fleet, options: GroupOptions): string {
     activities: [],
   };
   fleet.groups.set(name, group);
-  for (let i = 0; i < desiredCapacity; i++) fleet.launch(group, now, true);
+  for (let i = 0; i < desiredCapacity; i++) {
+    const instance = fleet.launch(group, now, true);
+    const age = options.instanceAgesSeconds?.[i];
+    if (age !== undefined) {
+      if (!(age >= 0)) throw new LocalCloudSetupError(`Group ${name}: instanceAgesSeconds[${i}] must be 0 or more, got ${age}.`);
+      instance.launchTime = now - age * 1000;
+      instance.bootedAt = instance.launchTime;
+    }
+  }
   return group.arn;
 }
 

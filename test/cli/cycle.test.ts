@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { gantryIn } from "./run-gantry.js";
+
+const home = mkdtempSync(join(tmpdir(), "gantry-cycle-"));
+const gantry = gantryIn(home);
+
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as Record<string, unknown>;
+
+describe("gantry cycle", () => {
+  it("cycles a local group of mixed ages: only the instances over the configured 14d go", async () => {
+    const result = await gantry("cycle", "hello", "prod", "--local", "--ages", "20d,3d,18d,2d,16d,1d", "--json");
+
+    expect(result.code).toBe(0);
+    const summary = lastJson(result.stdout) as { ending: string; release: string; toReplace: number; kept: number; replaced: { ageSeconds: number }[]; launched: string[]; minServing: number };
+    expect(summary).toMatchObject({ ending: "Cycled", release: "v1", toReplace: 3, kept: 3, minServing: 6 });
+    expect(summary.replaced.map((instance) => instance.ageSeconds / 86_400).sort()).toEqual([16, 18, 20]);
+    expect(summary.launched).toHaveLength(3);
+  });
+
+  it("lists which instances a dry run would replace, batch by batch, with zone and age", async () => {
+    const result = await gantry("cycle", "hello", "prod", "--local", "--dry-run", "--instances", "4", "--ages", "30d,1d,15d,2d");
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/batch 1 \(1\)\n {2}i-\w+ \(eu-west-1a, 30d\)\nbatch 2 \(1\)\n {2}i-\w+ \(eu-west-1c, 15d\)\n/);
+    expect(result.stdout).toContain("dry run: nothing was changed");
+  });
+
+  it("says plainly that cycling through AWS is not available yet, and refuses an env without cycling", async () => {
+    const aws = await gantry("cycle", "hello", "prod");
+    const staging = await gantry("cycle", "hello", "staging", "--local");
+
+    expect(aws.code).toBe(2);
+    expect(aws.stderr).toContain("gantry cycle without --local is not available yet");
+    expect(staging.code).toBe(2);
+    expect(staging.stderr).toContain("apps.hello.environments.staging.cycling is not configured");
+  });
+});
