@@ -54,7 +54,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table"] },
   { dir: "power-plan", machine: "power", placeholder: "PlanPowerFunctionArn", needs: ["lock-table"] },
   { dir: "power-act", machine: "power", placeholder: "PowerTargetsFunctionArn", needs: ["group-read", "instance-power", "group-size", "dns-records"] },
-  { dir: "power-check", machine: "power", placeholder: "CheckPowerFunctionArn", needs: ["group-read", "instance-power", "dns-records"] },
+  { dir: "power-check", machine: "power", placeholder: "CheckPowerFunctionArn", needs: ["group-read", "instance-power", "group-size", "dns-records"] },
   { dir: "webhook", needs: ["start-deploy", "webhook-secret"] },
 ];
 

@@ -1,5 +1,5 @@
 import { now } from "../aws/clock.js";
-import { planPower } from "../aws/power-run.js";
+import { planPower } from "../aws/power-plan.js";
 import { powerStep } from "../aws/power-step.js";
 import { parsePowerInput } from "../core/power.js";
 import { powerConfig } from "./config.js";

@@ -14,6 +14,7 @@ import { DEFINITIONS_DIR, readDefinition, taskTimeouts } from "../constructs/def
 import { GantryFunction, type FunctionCodeSource } from "../constructs/gantry-function.js";
 import { GantryStateMachine } from "../constructs/gantry-state-machine.js";
 import { SchedulerRole } from "../constructs/scheduler-role.js";
+import { Schedules } from "../constructs/schedules.js";
 import { WHY_XRAY, acknowledgeRuntime, acknowledgeWildcards } from "../constructs/nag-suppressions.js";
 
 export interface GantryStackProps extends StackProps {
@@ -37,7 +38,7 @@ const STEP_SECONDS_DEFAULT = 60;
 /**
  * All of gantry in one stack: a Lambda per function in the catalog, a state machine per
  * machine the catalog names (from its definition file), the table, the webhook's Function
- * URL, alerts, and the role EventBridge Scheduler uses. Adding a function or a machine to the
+ * URL, alerts, and the EventBridge Scheduler schedules the configuration declares, with their role. Adding a function or a machine to the
  * catalog (and its definition file) is all it takes to deploy it.
  */
 export class GantryStack extends Stack {
@@ -47,6 +48,8 @@ export class GantryStack extends Stack {
   readonly table: dynamodb.Table;
   readonly alerts: Alerts;
   readonly schedulerRole: SchedulerRole;
+  /** The work-hours and cycle schedules the configuration declares. */
+  readonly schedules: Schedules;
 
   constructor(scope: Construct, id: string, props: GantryStackProps) {
     super(scope, id, props);
@@ -121,6 +124,7 @@ export class GantryStack extends Stack {
     const machines = Object.values(this.stateMachines);
     this.alerts = new Alerts(this, "Alerts", { stateMachines: machines });
     this.schedulerRole = new SchedulerRole(this, "Scheduler", { stateMachines: machines });
+    this.schedules = new Schedules(this, "Schedules", { config: props.config, stateMachines: this.stateMachines, role: this.schedulerRole.role, prefix: this.stackName });
 
     if (webhookUrl) new CfnOutput(this, STACK_OUTPUTS.webhookUrl, { value: webhookUrl.url, description: "Paste into GitHub: Settings → Webhooks → Payload URL" });
     for (const [machine, stateMachine] of Object.entries(this.stateMachines)) {

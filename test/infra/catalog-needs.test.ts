@@ -16,6 +16,9 @@ const ADAPTER_NEEDS: Record<string, Capability> = {
   "executions.ts": "start-deploy",
   "webhook-secret.ts": "webhook-secret",
   "http-probe.ts": "http-probe",
+  "instances-power.ts": "instance-power",
+  "power-groups.ts": "group-size",
+  "dns.ts": "dns-records",
 };
 
 /** Every functions/ module a handler reaches through relative imports. */

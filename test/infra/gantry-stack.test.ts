@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Match } from "aws-cdk-lib/assertions";
-import { FUNCTIONS, placeholdersOf } from "../../functions/catalog.js";
+import { FUNCTIONS, machines, placeholdersOf } from "../../functions/catalog.js";
+import { cycleInputFor } from "../../functions/core/cycle.js";
 import { loadConfigFile } from "../../functions/config/load.js";
 import { STACK_OUTPUTS } from "../../functions/core/stack-outputs.js";
 import { placeholdersIn, readDefinition } from "../../infra/constructs/definition-file.js";
@@ -53,11 +54,15 @@ describe("GantryStack", () => {
     });
   });
 
-  it("lets the deploy machine invoke exactly its own functions", () => {
+  it("lets each state machine invoke exactly its own functions", () => {
     const invoke = policyStatements(template).filter(({ statement }) => asList(statement.Action).includes("lambda:InvokeFunction"));
-    const targets = invoke.flatMap(({ statement }) => asList(statement.Resource));
+    const policies = [...new Set(invoke.map(({ policy }) => policy))];
+    const byPolicy = policies.map((policy) => invoke.filter((entry) => entry.policy === policy).flatMap(({ statement }) => asList(statement.Resource)));
+    const expected = machines().map((machine) => FUNCTIONS.filter((entry) => entry.machine === machine).map((entry) => ({ "Fn::GetAtt": [functionId(entry.dir), "Arn"] })));
 
-    expect(targets).toEqual(FUNCTIONS.filter((entry) => entry.machine === "deploy").map((entry) => ({ "Fn::GetAtt": [functionId(entry.dir), "Arn"] })));
+    expect(machines()).toEqual(["deploy", "power"]);
+    expect(byPolicy).toHaveLength(expected.length);
+    for (const targets of expected) expect(byPolicy).toContainEqual(targets);
   });
 
   it("keeps the table on demand with point-in-time recovery, keyed as the adapters expect", () => {
@@ -90,12 +95,15 @@ describe("GantryStack", () => {
     expect(mutating).toEqual([]);
   });
 
-  it("changes Auto Scaling groups only by the names the configuration gives", () => {
-    const autoscaling = policyStatements(template).filter(({ statement }) => asList(statement.Action).some((action) => /^autoscaling:(?!Describe)/.test(action)));
-    const names = autoscaling.flatMap(({ statement }) => asList(statement.Resource)).map((resource) => JSON.stringify(resource).match(/autoScalingGroupName\/([^"]+)/)?.[1]);
+  it("changes Auto Scaling groups only by the names the configuration gives: deploys the environments' groups, schedules theirs", () => {
+    const groupNames = (functionDir: string) => {
+      const autoscaling = roleStatements(functionDir).filter((statement) => asList(statement.Action).some((action) => /^autoscaling:(?!Describe)/.test(action)));
+      expect(autoscaling.length, functionDir).toBeGreaterThan(0);
+      return [...new Set(autoscaling.flatMap((statement) => asList(statement.Resource)).map((resource) => JSON.stringify(resource).match(/autoScalingGroupName\/([^"]+)/)?.[1]))];
+    };
 
-    expect(autoscaling.length).toBeGreaterThan(0);
-    expect([...new Set(names)]).toEqual(["hello-prod", "hello-staging"]);
+    expect(groupNames("launch-batch")).toEqual(["hello-prod", "hello-staging"]);
+    expect(groupNames("power-act")).toEqual(["hello-dev"]);
   });
 
   it("changes EC2 resources only under a tag, launch-template or launch condition", () => {
@@ -110,7 +118,7 @@ describe("GantryStack", () => {
       EventPattern: {
         source: ["aws.states"],
         "detail-type": ["Step Functions Execution Status Change"],
-        detail: { status: ["FAILED", "TIMED_OUT", "ABORTED"], stateMachineArn: [{ Ref: Match.stringLikeRegexp("DeployMachine") }] },
+        detail: { status: ["FAILED", "TIMED_OUT", "ABORTED"], stateMachineArn: [{ Ref: Match.stringLikeRegexp("DeployMachine") }, { Ref: Match.stringLikeRegexp("PowerMachine") }] },
       },
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp("AlertsTopic") } })],
     });
@@ -121,12 +129,10 @@ describe("GantryStack", () => {
     template.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
   });
 
-  it("outputs what the CLI reads, under the shared keys, and no power machine while there is none", () => {
+  it("outputs what the CLI reads, under the shared keys", () => {
     const outputs = Object.keys(template.toJSON().Outputs as object);
-    const expected = Object.entries(STACK_OUTPUTS).filter(([key]) => key !== "powerStateMachineArn").map(([, id]) => id);
 
-    expect(outputs).toEqual(expect.arrayContaining(expected));
-    expect(outputs).not.toContain(STACK_OUTPUTS.powerStateMachineArn);
+    expect(outputs).toEqual(expect.arrayContaining(Object.values(STACK_OUTPUTS)));
     template.hasOutput(STACK_OUTPUTS.deployConsoleUrl, { Value: Match.objectLike({ "Fn::Join": Match.anyValue() }) });
   });
 
@@ -134,6 +140,27 @@ describe("GantryStack", () => {
     template.hasResourceProperties("AWS::IAM::Role", {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: "scheduler.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": Match.anyValue() } } })] },
     });
+  });
+
+  it("schedules each work-hours start and stop on the power machine, in the schedule's timezone, with the input it expects", () => {
+    const schedules = Object.values(template.findResources("AWS::Scheduler::Schedule")).map((resource) => (resource as { Properties: Record<string, unknown> }).Properties);
+    const power = schedules.filter((schedule) => JSON.stringify(schedule).includes("PowerMachine"));
+
+    expect(power).toEqual([
+      expect.objectContaining({ ScheduleExpression: "cron(0 8 ? * SUN-THU *)", ScheduleExpressionTimezone: "Asia/Jerusalem", FlexibleTimeWindow: { Mode: "OFF" }, Target: expect.objectContaining({ Input: '{"schedule":"office-hours","action":"start"}' }) }),
+      expect.objectContaining({ ScheduleExpression: "cron(0 18 ? * SUN-THU *)", ScheduleExpressionTimezone: "Asia/Jerusalem", Target: expect.objectContaining({ Input: '{"schedule":"office-hours","action":"stop"}' }) }),
+    ]);
+  });
+
+  it("schedules each app/env's cycle run on the deploy machine with the cycle input, through the Scheduler role", () => {
+    const schedules = Object.values(template.findResources("AWS::Scheduler::Schedule")).map((resource) => (resource as { Properties: { Target: { Arn: unknown; RoleArn: unknown; Input: string } } & Record<string, unknown> }).Properties);
+    const cycles = schedules.filter((schedule) => JSON.stringify(schedule.Target.Arn).includes("DeployMachine"));
+
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]).toMatchObject({ ScheduleExpression: "cron(0 3 ? * SUN *)", ScheduleExpressionTimezone: "Europe/London" });
+    expect(JSON.parse(cycles[0]?.Target.Input ?? "")).toEqual(cycleInputFor(config, "hello", "prod", { source: "schedule" }));
+    expect(JSON.parse(cycles[0]?.Target.Input ?? "")).not.toHaveProperty("release");
+    for (const schedule of schedules) expect(JSON.stringify(schedule.Target.RoleArn)).toContain("SchedulerRole");
   });
 
   it("passes cdk-nag's AwsSolutions pack, every acknowledgement with its reason", () => {
