@@ -14,13 +14,12 @@ import { createLocalFleet, runLocalDeploy, type LocalFleet } from "../../local/s
 import { watchFleet } from "../../local/watch.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
 import { progressPrinter } from "../progress.js";
+import { cycleOnAws, type AwsCycleOptions } from "../aws/cycle.js";
+import { withAwsFlags } from "../aws/target.js";
 
-interface CycleOptions {
+interface CycleOptions extends AwsCycleOptions {
   local?: boolean;
-  dryRun?: boolean;
   demo?: boolean;
-  json?: boolean;
-  config: string;
   instances: string;
   ages: string;
   from: string;
@@ -31,7 +30,7 @@ interface CycleOptions {
 const DEMO_AGES = "20d,3d,18d,2d,16d,1d";
 
 export function registerCycle(program: Command): void {
-  program
+  const command = program
     .command("cycle")
     .description("replace the instances of an app/env older than its cycling.maxAge, on the same release (with --local: a simulated group)")
     .argument("<app>", "app name in the configuration, e.g. hello")
@@ -39,20 +38,16 @@ export function registerCycle(program: Command): void {
     .option("--local", "run against the local cloud instead of AWS")
     .option("--dry-run", "list which instances would go, in which batch; change nothing")
     .option("--demo", "with --local: show the group's ages before and after, and the capacity floor held")
-    .option("--config <path>", "the gantry configuration", "gantry.config.ts")
+    .option("--wait", "on AWS: follow the run to its end; exit 1 if it failed or rolled back")
     .option("--instances <n>", "local group size", "6")
     .option("--ages <list>", "ages of the local group's instances, in launch order, repeated to fill the group", DEMO_AGES)
     .option("--from <release>", "release the local group runs", "v1")
     .option("--at <time>", "the local cloud's clock at the start (ISO 8601; default: now)")
-    .option("--json", "print the result as JSON on the last line")
-    .action(async (app: string, env: string, options: CycleOptions) => {
-      if (!options.local) {
-        throw new UsageError(
-          `gantry cycle without --local is not available yet: starting a cycle run on the deployed stack comes with the shared "start an execution" module. Try it locally: gantry cycle ${app} ${env} --local${options.dryRun ? " --dry-run" : ""}`,
-        );
-      }
-      process.exitCode = await cycleLocally(app, env, options);
-    });
+    .option("--json", "print the result as JSON on the last line");
+  withAwsFlags(command).action(async (app: string, env: string, options: CycleOptions) => {
+    if (options.demo && !options.local) throw new UsageError(`--demo runs on a simulated group: add --local (gantry cycle ${app} ${env} --local --demo).`);
+    process.exitCode = options.local ? await cycleLocally(app, env, options) : await cycleOnAws(app, env, options);
+  });
 }
 
 async function cycleLocally(app: string, env: string, options: CycleOptions): Promise<number> {

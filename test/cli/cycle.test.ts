@@ -30,12 +30,12 @@ describe("gantry cycle", () => {
     expect(result.stdout).toContain("dry run: nothing was changed");
   });
 
-  it("says plainly that cycling through AWS is not available yet, and refuses an env without cycling", async () => {
-    const aws = await gantry("cycle", "hello", "prod");
+  it("refuses --demo without --local and an env without cycling, saying what to do", async () => {
+    const demo = await gantry("cycle", "hello", "prod", "--demo");
     const staging = await gantry("cycle", "hello", "staging", "--local");
 
-    expect(aws.code).toBe(2);
-    expect(aws.stderr).toContain("gantry cycle without --local is not available yet");
+    expect(demo.code).toBe(2);
+    expect(demo.stderr).toContain("add --local (gantry cycle hello prod --local --demo)");
     expect(staging.code).toBe(2);
     expect(staging.stderr).toContain("apps.hello.environments.staging.cycling is not configured");
   });
