@@ -6,6 +6,7 @@ import { consoleUrlFor, executionArnFor } from "../../functions/core/execution-l
 import { executionsOf } from "../../functions/core/execution-filter.js";
 import { describeStep } from "../../local/execution-view.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
+import { printSteps } from "../steps.js";
 import { summaryOf, type AwsExecutionSummary } from "./follow.js";
 import { HistoryReader } from "./history-record.js";
 import { configFor, configuredRegion, connect, deployStateMachine, type AwsFlags, type AwsTarget } from "./target.js";
@@ -78,7 +79,7 @@ export async function historyOnAws(execution: string | undefined, options: AwsIn
   if (execution) {
     const detail = await readExecution(stepFunctions, await pickExecution(target, execution, options, config), now);
     if (options.json) printJson({ ...detail.summary, steps: detail.steps });
-    else printSteps(detail.summary, detail.steps);
+    else printExecutionSteps(detail.summary, detail.steps);
     return detail;
   }
   const { app, env } = needAppEnv(options, "history");
@@ -127,16 +128,7 @@ function printDetail(summary: AwsExecutionSummary): void {
   line(`  ${paint("dim", summary.consoleUrl)}`);
 }
 
-function printSteps(summary: AwsExecutionSummary, steps: ReturnType<typeof describeStep>[]): void {
+function printExecutionSteps(summary: AwsExecutionSummary, steps: ReturnType<typeof describeStep>[]): void {
   printDetail(summary);
-  for (const step of steps) {
-    if (step.type === "Choice") continue;
-    const took = step.tookSeconds !== undefined ? ` (${step.tookSeconds} s)` : "";
-    line(`  ${paint("dim", `+${step.atSeconds} s`.padStart(10))}  ${step.state}${took}${step.error ? paint("red", ` ✗ ${step.error}`) : ""}`);
-    if (step.summary) line(`  ${" ".repeat(10)}    ${paint("dim", step.summary)}`);
-  }
-  if (summary.evidence) {
-    line(paint("bold", "last gate evidence:"));
-    line(JSON.stringify(summary.evidence, null, 2));
-  }
+  printSteps(steps, summary.evidence);
 }

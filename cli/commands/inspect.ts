@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { describeStep, summarizeExecution, type ExecutionSummary } from "../../local/execution-view.js";
 import { ExecutionStore } from "../../local/records.js";
+import { printSteps } from "../steps.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
 import { historyOnAws, statusOnAws, type AwsInspectOptions } from "../aws/inspect.js";
 import { withAwsFlags } from "../aws/target.js";
@@ -56,16 +57,7 @@ export function registerInspect(program: Command): void {
     const steps = record.steps.map((step) => describeStep(step, record.startedAt));
     if (options.json) return printJson({ ...summary, steps });
     printSummary(summary);
-    for (const step of steps) {
-      if (step.type === "Choice") continue;
-      const took = step.tookSeconds !== undefined ? ` (${step.tookSeconds} s)` : "";
-      line(`  ${paint("dim", `+${step.atSeconds} s`.padStart(10))}  ${step.state}${took}${step.error ? paint("red", ` ✗ ${step.error}`) : ""}`);
-      if (step.summary) line(`  ${" ".repeat(10)}    ${paint("dim", step.summary)}`);
-    }
-    if (summary.evidence) {
-      line(paint("bold", "last gate evidence:"));
-      line(JSON.stringify(summary.evidence, null, 2));
-    }
+    printSteps(steps, summary.evidence);
   });
 }
 

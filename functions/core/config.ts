@@ -105,6 +105,16 @@ export function environmentForPush(
   return undefined;
 }
 
+/** One app/env's settings, or an error naming the app/envs the configuration has. */
+export function environmentOf(config: GantryConfig, app: string, env: string): EnvironmentConfig {
+  const environment = config.apps[app]?.environments[env];
+  if (!environment) {
+    const known = Object.entries(config.apps).flatMap(([name, settings]) => Object.keys(settings.environments).map((e) => `${name}/${e}`));
+    throw new InvalidConfigError(`No environment ${app}/${env} in the configuration (configured: ${known.join(", ") || "none"}).`);
+  }
+  return environment;
+}
+
 /** The deploy execution input for one app/env: the push carries the release, config the rest. */
 export function deployInputFor(
   config: GantryConfig,
@@ -113,10 +123,6 @@ export function deployInputFor(
   release: DeployInputRaw["release"],
   trigger: NonNullable<DeployInputRaw["trigger"]>,
 ): DeployInputRaw {
-  const environment = config.apps[app]?.environments[env];
-  if (!environment) {
-    const known = Object.entries(config.apps).flatMap(([name, settings]) => Object.keys(settings.environments).map((e) => `${name}/${e}`));
-    throw new InvalidConfigError(`No environment ${app}/${env} in the configuration (configured: ${known.join(", ") || "none"}).`);
-  }
+  const environment = environmentOf(config, app, env);
   return { app, env, release, group: environment.group, strategy: environment.strategy, gates: environment.gates, trigger };
 }

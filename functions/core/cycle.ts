@@ -3,7 +3,7 @@ import { ageSeconds, formatAge } from "./cycle-age.js";
 import type { CycleBatchSize } from "./cycle-config.js";
 import { InvalidConfigError, NoReleaseToCycleError, RolloutInProgressError } from "./errors.js";
 import { RELEASE_TAG, isCounted, type FleetSplit, type ObservedGroup, type ObservedInstance } from "./fleet.js";
-import type { GantryConfig } from "./config.js";
+import { environmentOf, type GantryConfig } from "./config.js";
 import type { CycleInputRaw, ExecutionInputRaw } from "./input.js";
 
 /**
@@ -28,11 +28,7 @@ export function cycleInputFor(
   env: string,
   trigger: NonNullable<ExecutionInputRaw["trigger"]>,
 ): CycleInputRaw {
-  const environment = config.apps[app]?.environments[env];
-  if (!environment) {
-    const known = Object.entries(config.apps).flatMap(([name, settings]) => Object.keys(settings.environments).map((e) => `${name}/${e}`));
-    throw new InvalidConfigError(`No environment ${app}/${env} in the configuration (configured: ${known.join(", ") || "none"}).`);
-  }
+  const environment = environmentOf(config, app, env);
   const cycling = environment.cycling;
   if (!cycling) {
     throw new InvalidConfigError(

@@ -1,27 +1,17 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cycleOnAws, type AwsCycleOptions } from "../../cli/aws/cycle.js";
 import { loadConfigFile } from "../../functions/config/load.js";
 import { cycleInputFor } from "../../functions/core/cycle.js";
 import { InvalidConfigError } from "../../functions/core/errors.js";
-import { DEPLOY_MACHINE, captureOutput, cloudFormation, deployHistory, executionArn, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
+import { DEPLOY_MACHINE, captureEachTest, cloudFormation, deployHistory, executionArn, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
 
 const NOW = Date.UTC(2026, 2, 29, 2, 0, 0);
 const NAME = `hello-prod-cycle-${NOW.toString(36)}`;
 const options = (extra: Partial<AwsCycleOptions> = {}): AwsCycleOptions => ({ stack: "Gantry", config: "gantry.config.ts", ...extra });
 const follow = { now: () => NOW, wait: async () => undefined };
 
-let output: ReturnType<typeof captureOutput>;
-beforeEach(() => {
-  vi.stubEnv("USER", "ada");
-  output = captureOutput();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-  sfn.reset();
-  cloudFormation.reset();
-});
+const output = captureEachTest({ USER: "ada" });
 
 describe("gantry cycle on AWS", () => {
   it("starts a cycle run on the deploy machine with the schedule's input, the trigger naming who ran it", async () => {

@@ -1,6 +1,6 @@
 import { DescribeStacksCommand, CloudFormationServiceException } from "@aws-sdk/client-cloudformation";
 import { ExecutionAlreadyExists, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deployOnAws, type AwsDeployOptions } from "../../cli/aws/deploy.js";
 import { InvalidConfigError, StackNotFoundError, StackOutputMissingError } from "../../functions/core/errors.js";
 import {
@@ -9,7 +9,7 @@ import {
   PLAN,
   ROLLBACK_CAUSE,
   ROLLED_BACK,
-  captureOutput,
+  captureEachTest,
   cloudFormation,
   deployHistory,
   executionArn,
@@ -23,17 +23,7 @@ const NAME = `hello-prod-v2-${NOW.toString(36)}`;
 const options = (extra: Partial<AwsDeployOptions> = {}): AwsDeployOptions => ({ app: "hello", env: "prod", stack: "Gantry", config: "gantry.config.ts", ...extra });
 const follow = { now: () => NOW, wait: async () => undefined };
 
-let output: ReturnType<typeof captureOutput>;
-beforeEach(() => {
-  vi.stubEnv("USER", "ada");
-  output = captureOutput();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-  sfn.reset();
-  cloudFormation.reset();
-});
+const output = captureEachTest({ USER: "ada" });
 
 describe("gantry deploy on AWS", () => {
   it("starts the stack's deploy state machine with the configuration's input and prints name, ARN and console link", async () => {

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 
 export const REGION = "eu-west-1";
 export const DEPLOY_MACHINE = `arn:aws:states:${REGION}:123456789012:stateMachine:GantryDeployStateMachine1A2B3C`;
@@ -23,6 +23,26 @@ export function stackWith(outputs: Record<string, string> = { DeployStateMachine
       },
     ],
   });
+}
+
+/**
+ * For a test file: each test starts with `env` stubbed and the command's output captured, and
+ * ends with every mock, stub and scripted AWS answer reset. Returns that output, per test.
+ */
+export function captureEachTest(env: Record<string, string> = {}): ReturnType<typeof captureOutput> {
+  let current: ReturnType<typeof captureOutput> | undefined;
+  beforeEach(() => {
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+    current = captureOutput();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    sfn.reset();
+    cloudFormation.reset();
+  });
+  const now = () => current ?? captureOutput();
+  return { stdout: () => now().stdout(), stderr: () => now().stderr(), lastJson: <T>() => now().lastJson<T>() };
 }
 
 /** What a command wrote to stdout and stderr. */

@@ -1,21 +1,15 @@
 import { DescribeExecutionCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { historyOnAws, statusOnAws } from "../../cli/aws/inspect.js";
 import { UsageError } from "../../cli/output.js";
-import { DEPLOY_MACHINE, GATE_PASSED, PLAN, ROLLBACK_CAUSE, ROLLED_BACK, captureOutput, cloudFormation, deployHistory, executionArn, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
+import { DEPLOY_MACHINE, GATE_PASSED, PLAN, ROLLBACK_CAUSE, ROLLED_BACK, captureEachTest, deployHistory, executionArn, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
 
 const flags = { stack: "Gantry", config: "gantry.config.ts" };
 const NOW = Date.UTC(2026, 0, 5, 11, 0, 0);
 
-let output: ReturnType<typeof captureOutput>;
+const output = captureEachTest();
 beforeEach(() => {
-  output = captureOutput();
   stackWith();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  sfn.reset();
-  cloudFormation.reset();
 });
 
 const listed = (name: string, status: "SUCCEEDED" | "FAILED" | "RUNNING", minute: number) => ({

@@ -1,10 +1,10 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { releasesOnAws, rollbackOnAws } from "../../cli/aws/releases.js";
 import { UsageError } from "../../cli/output.js";
 import { finishRelease, recordRelease, useReleaseDocuments } from "../../functions/aws/release-history.js";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamo/index.js";
-import { DEPLOY_MACHINE, TABLE, captureOutput, cloudFormation, executionArn, sfn, stackWith } from "./aws-fixtures.js";
+import { DEPLOY_MACHINE, TABLE, captureEachTest, executionArn, sfn, stackWith } from "./aws-fixtures.js";
 
 const flags = { stack: "Gantry", config: "gantry.config.ts" };
 const NOW = Date.UTC(2026, 0, 6, 9, 0, 0);
@@ -26,19 +26,12 @@ afterAll(async () => {
   delete process.env.GANTRY_TABLE;
 });
 
-let output: ReturnType<typeof captureOutput>;
+const output = captureEachTest();
 beforeEach(() => {
   // The CLI must read the table the stack names, whatever GANTRY_TABLE said before.
   process.env.GANTRY_TABLE = "some-other-table";
-  output = captureOutput();
   stackWith();
   sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: executionArn(input.name) }));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-  sfn.reset();
-  cloudFormation.reset();
 });
 
 describe("gantry releases on AWS", () => {

@@ -1,8 +1,8 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runScheduleOnAws, type RunOptions } from "../../cli/commands/schedule-run.js";
 import { StackOutputMissingError } from "../../functions/core/errors.js";
-import { DEPLOY_MACHINE, TABLE, captureOutput, cloudFormation, deployHistory, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
+import { DEPLOY_MACHINE, TABLE, captureEachTest, deployHistory, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
 
 const NOW = Date.UTC(2026, 2, 24, 6, 0, 0);
 const POWER_MACHINE = DEPLOY_MACHINE.replace("GantryDeployStateMachine", "GantryPowerStateMachine");
@@ -11,17 +11,7 @@ const powerExecutionArn = `${POWER_MACHINE.replace(":stateMachine:", ":execution
 const options = (extra: Partial<RunOptions> = {}): RunOptions => ({ stack: "Gantry", config: "gantry.config.ts", instances: "1", ...extra });
 const follow = { now: () => NOW, wait: async () => undefined };
 
-let output: ReturnType<typeof captureOutput>;
-beforeEach(() => {
-  vi.stubEnv("AWS_REGION", "eu-west-1");
-  output = captureOutput();
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-  sfn.reset();
-  cloudFormation.reset();
-});
+const output = captureEachTest({ AWS_REGION: "eu-west-1" });
 
 describe("gantry schedule run on AWS", () => {
   it("starts the stack's power state machine with the schedule and action, as Scheduler would", async () => {
