@@ -13,8 +13,10 @@ import { deployRegion } from "./deploy-region.js";
 import { GantryStack } from "./stacks/gantry-stack.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const config = await loadConfigFile(process.env.GANTRY_CONFIG ?? join(root, "gantry.config.ts"));
-const { outdir } = await buildFunctions({ outdir: join(root, "dist", "functions") });
+const configFile = process.env.GANTRY_CONFIG ?? join(root, "gantry.config.ts");
+const config = await loadConfigFile(configFile);
+// The webhook and power functions carry the same configuration the stack is built from.
+const { outdir } = await buildFunctions({ outdir: join(root, "dist", "functions"), configFile });
 
 const app = new App();
 new GantryStack(app, String(app.node.tryGetContext("stackName") ?? DEFAULT_STACK_NAME), {

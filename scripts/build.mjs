@@ -16,12 +16,28 @@ export function functionNames() {
 }
 
 /**
- * Bundles every function into `<outdir>/<name>/index.mjs`. One esbuild run for all of them, so
- * the modules they share (core/, aws/, the SDK) are parsed once.
+ * The Lambdas that route by configuration (webhook, power) import the root gantry.config.ts;
+ * this points that import at another file, so a stack built from `GANTRY_CONFIG=<file>` carries
+ * the configuration it was built from.
  */
-export async function buildFunctions({ outdir = join(root, "dist", "functions") } = {}) {
+function configFilePlugin(configFile) {
+  return {
+    name: "gantry-config-file",
+    setup(builder) {
+      builder.onResolve({ filter: /(^|\/)gantry\.config\.js$/ }, () => ({ path: resolve(configFile) }));
+    },
+  };
+}
+
+/**
+ * Bundles every function into `<outdir>/<name>/index.mjs`. One esbuild run for all of them, so
+ * the modules they share (core/, aws/, the SDK) are parsed once. `configFile` is the
+ * configuration bundled into the functions that read it (default: the root gantry.config.ts).
+ */
+export async function buildFunctions({ outdir = join(root, "dist", "functions"), configFile = join(root, "gantry.config.ts") } = {}) {
   const names = functionNames();
   await build({
+    plugins: [configFilePlugin(configFile)],
     entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, join(functionsDir, name, "handler.ts")])),
     outdir,
     outExtension: { ".js": ".mjs" },
