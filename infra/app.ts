@@ -1,6 +1,7 @@
 // The CDK app: `npm run synth` / `npx cdk deploy`. Reads gantry.config.ts (or $GANTRY_CONFIG),
 // bundles every Lambda with the same esbuild build as `npm run build`, and checks the result
 // against cdk-nag's AwsSolutions pack on every synth.
+import "../local/quiet-sdk.js";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { App, Validations } from "aws-cdk-lib";
