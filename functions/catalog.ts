@@ -53,8 +53,8 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table"] },
   { dir: "power-plan", machine: "power", placeholder: "PlanPowerFunctionArn", needs: ["lock-table"] },
-  { dir: "power-act", machine: "power", placeholder: "PowerTargetsFunctionArn", needs: ["group-read", "instance-power", "group-size", "dns-records"] },
-  { dir: "power-check", machine: "power", placeholder: "CheckPowerFunctionArn", needs: ["group-read", "instance-power", "group-size", "dns-records"] },
+  { dir: "power-act", machine: "power", placeholder: "PowerTargetsFunctionArn", needs: ["group-read", "instance-power", "group-size", "dns-records", "lock-table"] },
+  { dir: "power-check", machine: "power", placeholder: "CheckPowerFunctionArn", needs: ["group-read", "instance-power", "group-size", "dns-records", "lock-table"] },
   { dir: "webhook", needs: ["start-deploy", "webhook-secret"] },
 ];
 

@@ -7,7 +7,7 @@ import { usePowerConfig } from "../functions/power-plan/config.js";
 import { VirtualClock, type Clock } from "./clock.js";
 import { LocalCloud, attachLocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
 import { ensureLocalDynamo } from "./dynamo-session.js";
-import { powerHandlers } from "./handlers.js";
+import { powerHandlers, type LambdaHandler } from "./handlers.js";
 import { runExecution, type ExecutionRecord, type RunOptions } from "./runner.js";
 
 /** The power definition, read from the same file the infrastructure deploys. */
@@ -102,9 +102,14 @@ let runs = 0;
 export async function runLocalPower(
   world: Pick<PowerWorld, "clock">,
   input: PowerInput,
-  options: Omit<RunOptions, "definition" | "input" | "clock" | "name" | "handlers"> & { name?: string } = {},
+  options: Omit<RunOptions, "definition" | "input" | "clock" | "name" | "handlers"> & {
+    name?: string;
+    /** Handlers to use instead of the power Lambdas, by placeholder: lets a test act between two steps. */
+    handlers?: Record<string, LambdaHandler>;
+  } = {},
 ): Promise<ExecutionRecord> {
   await ensureLocalDynamo();
   const name = options.name ?? `${input.schedule}-${input.action}-${(++runs).toString(36)}${world.clock.now().toString(36)}`;
-  return runExecution({ ...options, name, definition: loadPowerDefinition(), input, clock: world.clock, handlers: powerHandlers });
+  const handlers = { ...powerHandlers, ...options.handlers };
+  return runExecution({ ...options, name, definition: loadPowerDefinition(), input, clock: world.clock, handlers });
 }

@@ -41,12 +41,17 @@ export async function checkInstances(run: Run, target: TargetProgress, tag: stri
   if (!verdict.settled) return next;
   const failed = verdict.failed.length > 0 && verdict.addresses.length === 0;
   if (failed) return { ...next, status: "failed" };
-  if (run.action === "start" && !target.dnsChange) {
+  const waiting = { ...next, detail: `${verdict.detail}; ${dnsNote(target, verdict)}, waiting for Route 53` };
+  let seen = "in sync";
+  if (!target.dnsChange) {
+    // No change of this run to wait for (a start, or a retried stop whose first attempt already
+    // deleted the record): read the record now, change it if it is not what it should be, and
+    // claim only what was read, since that earlier change's own sync was never seen.
     const dnsChange = await pointDns(run, target, verdict);
-    if (dnsChange) return { ...next, dnsChange, detail: `${verdict.detail}; ${dnsNote(target, verdict)}, waiting for Route 53` };
-  }
-  if (target.dnsChange && !(await isChangeInSync(target.dnsChange))) return { ...next, detail: `${verdict.detail}; ${dnsNote(target, verdict)}, waiting for Route 53` };
-  const dns = target.config.dns ? `; ${dnsNote(target, verdict)} (in sync)` : "";
+    if (dnsChange) return { ...waiting, dnsChange };
+    seen = "found so; no change of this run to wait for";
+  } else if (!(await isChangeInSync(target.dnsChange))) return waiting;
+  const dns = target.config.dns ? `; ${dnsNote(target, verdict)} (${seen})` : "";
   return { ...next, status: verdict.failed.length > 0 ? "failed" : "done", detail: `${verdict.detail}${dns}` };
 }
 

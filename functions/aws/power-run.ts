@@ -7,7 +7,7 @@ import { actOnInstances, checkInstances } from "./power-instance-targets.js";
 /** The first pass: every working target acted on, each on its own. */
 export async function actOnTargets(progress: PowerProgress, now: number): Promise<PowerProgress> {
   const targets = await eachTarget(progress, (target) =>
-    target.config.tag ? actOnInstances(progress, target, target.config.tag) : actOnGroup(progress, target, target.config.autoScalingGroup ?? ""),
+    target.config.tag ? actOnInstances(progress, target, target.config.tag) : actOnGroup(progress, target, target.config.autoScalingGroup ?? "", now),
   );
   return conclude({ ...progress, targets }, now, POWER_POLL_SECONDS);
 }

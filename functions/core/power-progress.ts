@@ -14,6 +14,8 @@ export interface TargetProgress {
   counts?: Record<string, number>;
   /** The Route 53 change to wait for before the target is done. */
   dnsChange?: string;
+  /** A group's app/env deploy locks, which a stop takes around its resize (set by the plan of a stop). */
+  locks?: { app: string; env: string }[];
 }
 
 export interface PowerProgress {
@@ -25,6 +27,8 @@ export interface PowerProgress {
   timezone: string;
   /** Epoch ms after which targets still working have failed. */
   deadline: number;
+  /** Who holds a deploy lock while a stop resizes a group: the power execution's name. */
+  holder?: string;
   /** Set when the whole run is a no-op (a start on a holiday). */
   noop?: string;
   targets: TargetProgress[];

@@ -18,6 +18,12 @@ export const DNS_TTL_SECONDS = 60;
 export const POWER_TIMEOUT_SECONDS = { start: 20 * 60, stop: 15 * 60 } as const;
 /** Seconds between polls: a turn costs ~9 history events, so a 20-minute start stays under 800. */
 export const POWER_POLL_SECONDS = 15;
+/**
+ * The lease a stop holds a group's app/env deploy lock for while it saves the size and scales to
+ * 0: a few Auto Scaling calls. It is released right after; this bounds how long a stop that died
+ * in between (Lambda timeout, 120 s in the definition) keeps a deploy or cycle waiting.
+ */
+export const POWER_LOCK_LEASE_SECONDS = 120;
 
 /** What EventBridge Scheduler passes to the power state machine; `at` pins the time for manual runs and tests. */
 export const powerInputSchema = z.object({

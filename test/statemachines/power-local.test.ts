@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireLock } from "../../functions/aws/deploy-lock.js";
+import { acquireLock, readLock } from "../../functions/aws/deploy-lock.js";
 import { readGroup } from "../../functions/aws/group.js";
+import { enterStandby } from "../../functions/aws/group-actions.js";
 import { parseConfig } from "../../functions/core/config.js";
 import type { PowerProgress } from "../../functions/core/power-progress.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
+import { powerHandlers } from "../../local/handlers.js";
 import { createPowerWorld, runLocalPower } from "../../local/power-scenario.js";
 
 afterAll(() => closeLocalDynamo());
@@ -13,13 +15,13 @@ const JUMPBOX = "gantry:schedule=office-hours";
 const BUILDBOX = "gantry:schedule=build-box";
 
 /** Sunday to Thursday, 08:00–18:00 in Jerusalem; 2026-04-02 is a holiday; `dev` deploys to hello-dev. */
-function config(group = "hello-dev") {
+function config(group = "hello-dev", env = "dev") {
   return parseConfig({
     apps: {
       hello: {
         repository: "octo-org/hello",
         environments: {
-          dev: { branch: "dev", region: "eu-west-1", group: { autoScalingGroupName: group, targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/hello-dev-1/1"] } },
+          [env]: { branch: "dev", region: "eu-west-1", group: { autoScalingGroupName: group, targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/hello-dev-1/1"] } },
         },
       },
     },
@@ -115,6 +117,7 @@ describe("power state machine, run locally", () => {
     const stop = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP });
     expect(stop.status).toBe("SUCCEEDED");
     expect(world.cloud.dns.record(ZONE, "jumpbox.dev.example.com")).toBeUndefined();
+    expect((stop.output as PowerProgress).targets[0]?.detail).toContain("DNS jumpbox.dev.example.com removed (in sync)");
 
     const start = await runLocalPower(world, { schedule: "office-hours", action: "start", at: "2026-03-25T08:00:00+02:00" });
     expect(start.status).toBe("SUCCEEDED");
@@ -134,6 +137,76 @@ describe("power state machine, run locally", () => {
     expect(group).toMatchObject({ status: "skipped", detail: "not stopped: hello-dev-v7-deploy holds the hello/dev deploy lock" });
     expect(world.cloud.snapshot("hello-locked").desiredCapacity).toBe(2);
     expect(world.cloud.instancePower(world.instances[JUMPBOX]![0]!).state).toBe("stopped");
+  });
+
+  it("does not resize a group whose lock a deploy took after the plan: the stop takes the lock itself, and skips the group", async () => {
+    const world = createPowerWorld({ config: config("hello-raced", "raced"), schedule: "office-hours", running: true });
+    const deploy = "hello-raced-v8-deploy";
+    // The deploy takes the lock between "Plan power" (which saw it free) and "Power the targets".
+    const act = powerHandlers.PowerTargetsFunctionArn!;
+    const handlers = {
+      PowerTargetsFunctionArn: async (event: unknown, context: never) => {
+        await acquireLock({ app: "hello", env: "raced", holder: deploy, seq: 1, now: world.clock.now(), leaseSeconds: 3600 });
+        return act(event, context);
+      },
+    };
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP }, { handlers });
+
+    expect(record.status).toBe("SUCCEEDED");
+    const planned = record.steps.find((step) => step.state === "Plan power")?.output as { power: PowerProgress } | undefined;
+    expect(planned?.power.targets[2]?.status).toBe("working");
+    expect((record.output as PowerProgress).targets[2]).toMatchObject({ status: "skipped", detail: `not stopped: ${deploy} holds the lock of hello/raced` });
+    const group = world.cloud.snapshot("hello-raced");
+    expect([group.minSize, group.desiredCapacity, group.maxSize]).toEqual([1, 2, 4]);
+    expect((await readLock("hello", "raced", world.clock.now()))?.holder?.holder).toBe(deploy);
+  });
+
+  it("holds the lock only while it resizes: after the stop the lock is free, and a push takes it at once", async () => {
+    const world = createPowerWorld({ config: config("hello-free", "free"), schedule: "office-hours", running: true });
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP });
+
+    expect(record.status).toBe("SUCCEEDED");
+    expect(world.cloud.snapshot("hello-free").maxSize).toBe(0);
+    expect((await readLock("hello", "free", world.clock.now()))?.holder).toBeUndefined();
+    const push = await acquireLock({ app: "hello", env: "free", holder: "hello-free-v9-push", seq: 1, now: world.clock.now(), leaseSeconds: 900 });
+    expect(push).toEqual({ outcome: "acquired" });
+  });
+
+  it("fails a group stop at once when Standby instances remain, naming them and what to do, instead of timing out", async () => {
+    const world = createPowerWorld({ config: config("hello-standby", "standby"), schedule: "office-hours", running: true });
+    const [standby] = (await readGroup("hello-standby")).instances.map((instance) => instance.id);
+    await enterStandby("hello-standby", [standby!]);
+    const started = world.clock.now();
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP });
+
+    expect(record.status).toBe("FAILED");
+    expect(record.error).toBe("PowerTargetsFailed");
+    expect(record.cause).toContain(`group hello-standby: failed, 0/0/0, but 1 instance(s) in Standby keep running, which Auto Scaling does not terminate: ${standby}.`);
+    expect(record.cause).toContain("terminate-instance-in-auto-scaling-group");
+    expect(record.cause).not.toContain("timed out");
+    expect(world.clock.now() - started).toBeLessThan(5 * 60_000);
+    const group = await readGroup("hello-standby");
+    expect(group.instances.map((instance) => [instance.id, instance.lifecycleState])).toEqual([[standby, "Standby"]]);
+    expect(group.tags["gantry:power-saved-size"]).toBe("min=1 desired=1 max=4");
+  });
+
+  it("does not claim a DNS record in sync when a retried stop found it already deleted, and says what it saw", async () => {
+    const world = createPowerWorld({ config: config(), schedule: "office-hours", running: true });
+    // The first attempt deletes the record, then is throttled stopping the instance: the retry finds no record to delete.
+    world.cloud.failNext("StopInstances", "RequestLimitExceeded");
+    const retried: string[] = [];
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP }, { onEvent: (event) => event.kind === "retried" && retried.push(event.state) });
+
+    expect(record.status).toBe("SUCCEEDED");
+    expect(retried).toEqual(["Power the targets"]);
+    expect(world.cloud.dns.record(ZONE, "jumpbox.dev.example.com")).toBeUndefined();
+    const jumpbox = (record.output as PowerProgress).targets[0]!;
+    expect(jumpbox.detail).toContain("DNS jumpbox.dev.example.com removed (found so; no change of this run to wait for)");
+    expect(jumpbox.detail).not.toContain("in sync");
   });
 
   it("fails the execution when one target fails to start, after starting the others, with every outcome in the cause", async () => {
