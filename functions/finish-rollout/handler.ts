@@ -2,7 +2,7 @@ import { now } from "../aws/clock.js";
 import { resumeProcesses, terminateInstances } from "../aws/group-actions.js";
 import { observeFleet } from "../aws/observe.js";
 import { TERMINATIONS_PER_PASS } from "../core/rollback.js";
-import { summarize, type Progress } from "../core/rollout.js";
+import { finishWaitSeconds, summarize, type Progress } from "../core/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 
@@ -18,7 +18,8 @@ export const handler = deployStep("finish-rollout", async (state) => {
   const batch = parked.slice(0, TERMINATIONS_PER_PASS).map((instance) => instance.id);
   await terminateInstances(batch, false);
   const remaining = view.retired.length - batch.length;
-  const finished: Progress = { ...progress, phase: "finish", done: remaining === 0, waitSeconds: remaining === 0 ? 0 : 1 };
+  const waitSeconds = remaining === 0 ? 0 : finishWaitSeconds(plan, state.input.strategy, view, progress, now());
+  const finished: Progress = { ...progress, phase: "finish", done: remaining === 0, waitSeconds };
   if (remaining > 0) {
     return { ...finished, summary: summarize(plan, view, progress.batch, `terminating retired instances, ${remaining} left`) };
   }

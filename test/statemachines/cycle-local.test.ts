@@ -3,6 +3,7 @@ import { acquireLock, readLock, releaseLock } from "../../functions/aws/deploy-l
 import { listReleases } from "../../functions/aws/release-history.js";
 import { VirtualClock } from "../../local/clock.js";
 import { closeLocalDynamo, ensureLocalDynamo } from "../../local/dynamo-session.js";
+import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";
 import type { RunnerEvent } from "../../local/runner.js";
 import { createLocalFleet, cycleInputOf, runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
 import { breakBatch, fleetState, watchFleet } from "../../local/watch.js";
@@ -226,5 +227,28 @@ describe("cycle runs of the deploy state machine, run locally", () => {
       [["eu-west-1a", 15]],
     ]);
     expect(mutatingCalls(fleet)).toEqual([]);
+  });
+
+  it("launches no batch while the previous one still drains, and finishes without a one-second loop", async () => {
+    // The target group's delay is 300 s but the plan believes 0 s (as when the delay is raised
+    // after planning): the bake wait alone no longer covers the drain.
+    const fleet = createLocalFleet({ instances: 3, app: "cycledrain", ages: Array(3).fill(20 * DAY), deregistrationDelaySeconds: 300 });
+    const plan = deployHandlers.PlanRolloutFunctionArn as LambdaHandler;
+    const planShortDrain: LambdaHandler = async (event, context) => ({ ...(await plan(event, context)), drainSeconds: 0 });
+    const drainingAtLaunch: number[] = [];
+
+    const record = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy }), {
+      handlers: { ...deployHandlers, PlanRolloutFunctionArn: planShortDrain },
+      onEvent: (event) => {
+        if (event.kind !== "entered" || (event.step.state !== "Launch batch" && event.step.state !== "Finish rollout")) return;
+        const entering = fleet.cloud.snapshot(fleet.groupName).instances.filter((instance) => instance.lifecycle === "EnteringStandby");
+        drainingAtLaunch.push(entering.length);
+      },
+    });
+
+    expect(record.steps.at(-1)?.state).toBe("Cycled");
+    expect(drainingAtLaunch).toEqual(Array(drainingAtLaunch.length).fill(0));
+    expect(record.steps.filter((step) => step.state === "Finish rollout")).toHaveLength(1);
+    expect(fleetState(fleet).releases).toEqual(Array(3).fill("v1:InService"));
   });
 });
