@@ -234,7 +234,7 @@ describe("cycle runs of the deploy state machine, run locally", () => {
     // after planning): the bake wait alone no longer covers the drain.
     const fleet = createLocalFleet({ instances: 3, app: "cycledrain", ages: Array(3).fill(20 * DAY), deregistrationDelaySeconds: 300 });
     const plan = deployHandlers.PlanRolloutFunctionArn as LambdaHandler;
-    const planShortDrain: LambdaHandler = async (event, context) => ({ ...(await plan(event, context)), drainSeconds: 0 });
+    const planShortDrain: LambdaHandler = async (event, context) => ({ ...((await plan(event, context)) as object), drainSeconds: 0 });
     const drainingAtLaunch: number[] = [];
 
     const record = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy }), {
