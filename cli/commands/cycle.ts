@@ -124,9 +124,13 @@ async function cycleLocally(app: string, env: string, options: CycleOptions): Pr
   return record.status === "SUCCEEDED" ? 0 : 1;
 }
 
-function describeEnding(result: { toReplace?: number; kept?: number; batchSizes?: number[]; maxAge: string }, plan: RolloutPlan | undefined): string {
+function describeEnding(result: { toReplace?: number; kept?: number; batchSizes?: number[]; maxAge: string; replaced: readonly unknown[] }, plan: RolloutPlan | undefined): string {
   if (!plan) return "no plan was made";
   if (plan.toReplace === 0) return `no instance is over ${result.maxAge}; ${plan.alreadyOnRelease} kept, nothing changed`;
+  const left = plan.toReplace - result.replaced.length;
+  if (left > 0) {
+    return `${result.replaced.length} instance(s) over ${result.maxAge} replaced on ${plan.release}, ${left} left for the next run; ${plan.alreadyOnRelease} under ${result.maxAge} kept`;
+  }
   return `${plan.toReplace} instance(s) over ${result.maxAge} replaced in ${plan.batchCount} batch(es) on ${plan.release}; ${plan.alreadyOnRelease} under ${result.maxAge} kept`;
 }
 

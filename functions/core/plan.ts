@@ -23,6 +23,7 @@ export interface TargetGroupTiming {
 export interface RolloutPlan {
   release: string;
   previousRelease: string | null;
+  /** Old instances at the start. A cycle run may replace fewer: see `cycle.leftForNextRun`. */
   toReplace: number;
   alreadyOnRelease: number;
   batchSizes: number[];
@@ -110,7 +111,7 @@ export function planRollout(
     );
   }
   const batchSizes = cycle
-    ? cycleBatchSizes(input.cycle?.batchSize ?? 1, group.desiredCapacity, view.old.length)
+    ? cycleBatchSizes(input.cycle?.batchSize ?? 1, group.desiredCapacity, view.old.length, input.cycle?.maxBatchesPerRun)
     : planBatchSizes(strategy.batches, view.old.length);
   const largest = Math.max(0, ...batchSizes);
   const headroom = group.maxSize - group.desiredCapacity;
@@ -134,7 +135,7 @@ export function planRollout(
     healthyAfterSeconds: Math.max(0, ...timings.map((t) => t.healthCheckIntervalSeconds * t.healthyThresholdCount)),
     rollbackWave: Math.max(1, largest, TARGETS_PER_GROUP_QUOTA - busiestTargetGroup(targets) - largest),
     startedAt: now,
-    ...(cycle ? { cycle } : {}),
+    ...(cycle ? { cycle: { ...cycle, leftForNextRun: view.old.length - batchSizes.reduce((sum, size) => sum + size, 0) } } : {}),
   };
   if (input.dryRun) plan.preview = previewBatches(view.old, batchSizes, (id) => isServing(view.health.get(id)), cycle ? now : undefined);
   return plan;

@@ -30,6 +30,11 @@ export interface Progress {
   settledDesired?: number;
   summary: string;
   evidence?: GateEvidence;
+  /**
+   * Cycle runs: the push queued for the lock that made the run stop after this batch; the old
+   * instances left are the next run's.
+   */
+  stoppedFor?: string;
   /** A gate failed: the rollout goes to its rollback, with this as the reason. */
   failed?: CaughtFailure;
 }

@@ -251,4 +251,51 @@ describe("cycle runs of the deploy state machine, run locally", () => {
     expect(record.steps.filter((step) => step.state === "Finish rollout")).toHaveLength(1);
     expect(fleetState(fleet).releases).toEqual(Array(3).fill("v1:InService"));
   });
+
+  it("stops at maxBatchesPerRun, says how many old instances are left, and the next run carries on", async () => {
+    const fleet = createLocalFleet({ instances: 5, app: "cyclelimit", ages: [30, 25, 20, 18, 16].map((days) => days * DAY) });
+    const input = cycleInputOf(fleet, "14d", { strategy, cycle: { maxAge: "14d", batchSize: 1, maxBatchesPerRun: 2 } });
+
+    const first = await runLocalDeploy(fleet, input);
+
+    expect(first.steps.at(-1)?.state).toBe("Cycled");
+    expect(first.steps.filter((step) => step.state === "Launch batch")).toHaveLength(2);
+    const finish = first.steps.findLast((step) => step.state === "Finish rollout")?.output as { progress: { summary: string; result: { replaced: number; leftForNextRun: number } } };
+    expect(finish.progress.result).toMatchObject({ replaced: 2, leftForNextRun: 3 });
+    expect(finish.progress.summary).toMatch(/^cycled 2 instance\(s\) older than 14d in 2 batch\(es\) .*; 3 over 14d left for the next run \(at most 2 batch\(es\) per run\)/);
+    expect(fleetState(fleet).releases).toEqual(Array(5).fill("v1:InService"));
+
+    const second = await runLocalDeploy(fleet, input);
+    const third = await runLocalDeploy(fleet, input);
+
+    expect(second.steps.filter((step) => step.state === "Launch batch")).toHaveLength(2);
+    expect(third.steps.filter((step) => step.state === "Launch batch")).toHaveLength(1);
+    expect((await runLocalDeploy(fleet, input)).steps.at(-1)?.state).toBe("Nothing to cycle");
+  });
+
+  it("ends cleanly after the current batch when a push is queued for the lock, and the push goes ahead", async () => {
+    const fleet = createLocalFleet({ instances: 4, app: "cyclepush", ages: Array(4).fill(20 * DAY) });
+    const now = fleet.clock.now();
+    const push = { app: "cyclepush", env: "prod", holder: "cyclepush-prod-v2-push", seq: now, leaseSeconds: 900 };
+    const retire = deployHandlers.RetireOldInstancesFunctionArn as LambdaHandler;
+    let asked: string | undefined;
+    // The push arrives while batch 1 bakes: it finds the lock held and registers as the next.
+    const retireThenPush: LambdaHandler = async (event, context) => {
+      const result = await retire(event, context);
+      asked ??= (await acquireLock({ ...push, now: fleet.clock.now() })).outcome;
+      return result;
+    };
+
+    const record = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy }), {
+      handlers: { ...deployHandlers, RetireOldInstancesFunctionArn: retireThenPush },
+    });
+
+    expect(asked).toBe("wait");
+    expect(record.steps.at(-1)?.state).toBe("Cycled");
+    expect(record.steps.filter((step) => step.state === "Launch batch")).toHaveLength(1);
+    const finish = record.steps.findLast((step) => step.state === "Finish rollout")?.output as { progress: { summary: string } };
+    expect(finish.progress.summary).toContain("3 over 14d left for the next run (cyclepush-prod-v2-push is waiting for the lock)");
+    expect(fleetState(fleet).releases).toEqual(Array(4).fill("v1:InService"));
+    expect(await acquireLock({ ...push, now: fleet.clock.now() })).toEqual({ outcome: "acquired" });
+  });
 });
