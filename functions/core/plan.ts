@@ -43,6 +43,12 @@ export interface RolloutPlan {
    */
   rollbackWave: number;
   startedAt: number;
+  /**
+   * A deploy with nothing to replace to a group not yet marked with its release, typically one a
+   * schedule stopped (0/0/0): "Mark the release" tags the group (and selects the launch template
+   * version) so its next start boots the release; nothing is launched or suspended.
+   */
+  markOnly?: boolean;
   /** Cycle runs only: the age limit and the launch time that splits old from new. */
   cycle?: CyclePlan;
   /** Dry runs only: which instances each batch would retire. */
@@ -137,6 +143,10 @@ export function planRollout(
     startedAt: now,
     ...(cycle ? { cycle: { ...cycle, leftForNextRun: view.old.length - batchSizes.reduce((sum, size) => sum + size, 0) } } : {}),
   };
+  if (!cycle && batchSizes.length === 0 && group.tags[RELEASE_TAG] !== release) {
+    plan.markOnly = true;
+    plan.suspend = [];
+  }
   if (input.dryRun) plan.preview = previewBatches(view.old, batchSizes, (id) => isServing(view.health.get(id)), cycle ? now : undefined);
   return plan;
 }
