@@ -298,4 +298,37 @@ describe("cycle runs of the deploy state machine, run locally", () => {
     expect(fleetState(fleet).releases).toEqual(Array(4).fill("v1:InService"));
     expect(await acquireLock({ ...push, now: fleet.clock.now() })).toEqual({ outcome: "acquired" });
   });
+
+  it("keeps what a rollback relaunched when a pass that relaunched is retried (Lambda failure after acting)", async () => {
+    const fleet = createLocalFleet({ instances: 6, app: "cycleretry", ages: Array(6).fill(20 * DAY) });
+    const watch = watchFleet(fleet);
+    const breakThird = breakBatch(fleet, 3);
+    const ids = () => new Set(fleet.cloud.snapshot(fleet.groupName).instances.map((instance) => instance.instanceId));
+    const rollBack = deployHandlers.RollBackFunctionArn as LambdaHandler;
+    let relaunched: string[] = [];
+    const crashAfterRelaunching: LambdaHandler = async (event, context) => {
+      const before = ids();
+      const result = await rollBack(event, context);
+      const launched = [...ids()].filter((id) => !before.has(id));
+      if (relaunched.length > 0 || launched.length === 0) return result;
+      relaunched = launched;
+      throw Object.assign(new Error("Lambda was unable to return the result"), { name: "Lambda.ServiceException" });
+    };
+
+    const record = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy: { ...strategy, retire: "terminate" } }), {
+      ...watch,
+      handlers: { ...deployHandlers, RollBackFunctionArn: crashAfterRelaunching },
+      onEvent: (event) => {
+        watch.onEvent(event);
+        breakThird(event);
+      },
+    });
+
+    expect(record.error).toBe("CycleRolledBack");
+    expect(relaunched.length).toBeGreaterThan(0);
+    const end = fleetState(fleet);
+    expect(end.ids).toEqual(expect.arrayContaining(relaunched));
+    expect(end.releases).toEqual(Array(6).fill("v1:InService"));
+    expect(watch.minServing()).toBeGreaterThanOrEqual(6);
+  });
 });
