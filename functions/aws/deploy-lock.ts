@@ -155,6 +155,23 @@ export async function releaseLock(request: { app: string; env: string; holder: s
   return written !== false;
 }
 
+/**
+ * Records that `holder`, the newest registered push, has ended without holding the lock (it
+ * failed while waiting for it): it becomes `lastHolder`, so nobody counts it as queued any more.
+ * Without this a dead waiter would make every cycle skip for WAITER_LIFETIME_MS. Changes nothing
+ * when a newer push has registered since, or when `holder` holds the lock. True when written.
+ */
+export async function endWaitingTurn(request: { app: string; env: string; holder: string }): Promise<boolean> {
+  const written = await updateLock(
+    request.app,
+    request.env,
+    "SET #lastHolder = :me",
+    "#newest = :me AND (attribute_not_exists(#holder) OR #holder <> :me)",
+    { ":me": request.holder },
+  );
+  return written !== false;
+}
+
 /** The push queued for the app/env's lock (core/cycle-lock queuedPush), read consistently. */
 export async function readQueuedPush(app: string, env: string, now: number): Promise<string | undefined> {
   return queuedPush(await readState(app, env), now);
