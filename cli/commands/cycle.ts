@@ -26,6 +26,9 @@ interface CycleOptions extends AwsCycleOptions {
   at?: string;
 }
 
+/** Options that describe the local simulated group only. */
+const LOCAL_ONLY = ["instances", "ages", "from", "at"] as const;
+
 /** A group with instances of mixed ages: three over the example's 14 days, three under. */
 const DEMO_AGES = "20d,3d,18d,2d,16d,1d";
 
@@ -44,8 +47,15 @@ export function registerCycle(program: Command): void {
     .option("--from <release>", "release the local group runs", "v1")
     .option("--at <time>", "the local cloud's clock at the start (ISO 8601; default: now)")
     .option("--json", "print the result as JSON on the last line");
-  withAwsFlags(command).action(async (app: string, env: string, options: CycleOptions) => {
+  withAwsFlags(command).action(async (app: string, env: string, options: CycleOptions, self: Command) => {
     if (options.demo && !options.local) throw new UsageError(`--demo runs on a simulated group: add --local (gantry cycle ${app} ${env} --local --demo).`);
+    // These shape the simulated group; on AWS the group is the real one, so they would be ignored silently.
+    const localOnly = LOCAL_ONLY.filter((flag) => self.getOptionValueSource(flag) === "cli");
+    if (localOnly.length > 0 && !options.local) {
+      const given = localOnly.map((flag) => `--${flag}`).join(", ");
+      const many = localOnly.length > 1;
+      throw new UsageError(`${given} ${many ? "describe" : "describes"} the simulated group of --local; on AWS the real group is cycled. Add --local (gantry cycle ${app} ${env} --local …) or leave ${many ? "them" : "it"} out.`);
+    }
     process.exitCode = options.local ? await cycleLocally(app, env, options) : await cycleOnAws(app, env, options);
   });
 }
