@@ -26,6 +26,9 @@ interface CycleOptions extends AwsCycleOptions {
   at?: string;
 }
 
+/** Options that describe the local simulated group only. */
+const LOCAL_ONLY = ["instances", "ages", "from", "at"] as const;
+
 /** A group with instances of mixed ages: three over the example's 14 days, three under. */
 const DEMO_AGES = "20d,3d,18d,2d,16d,1d";
 
@@ -44,8 +47,15 @@ export function registerCycle(program: Command): void {
     .option("--from <release>", "release the local group runs", "v1")
     .option("--at <time>", "the local cloud's clock at the start (ISO 8601; default: now)")
     .option("--json", "print the result as JSON on the last line");
-  withAwsFlags(command).action(async (app: string, env: string, options: CycleOptions) => {
+  withAwsFlags(command).action(async (app: string, env: string, options: CycleOptions, self: Command) => {
     if (options.demo && !options.local) throw new UsageError(`--demo runs on a simulated group: add --local (gantry cycle ${app} ${env} --local --demo).`);
+    // These shape the simulated group; on AWS the group is the real one, so they would be ignored silently.
+    const localOnly = LOCAL_ONLY.filter((flag) => self.getOptionValueSource(flag) === "cli");
+    if (localOnly.length > 0 && !options.local) {
+      const given = localOnly.map((flag) => `--${flag}`).join(", ");
+      const many = localOnly.length > 1;
+      throw new UsageError(`${given} ${many ? "describe" : "describes"} the simulated group of --local; on AWS the real group is cycled. Add --local (gantry cycle ${app} ${env} --local …) or leave ${many ? "them" : "it"} out.`);
+    }
     process.exitCode = options.local ? await cycleLocally(app, env, options) : await cycleOnAws(app, env, options);
   });
 }
@@ -124,9 +134,13 @@ async function cycleLocally(app: string, env: string, options: CycleOptions): Pr
   return record.status === "SUCCEEDED" ? 0 : 1;
 }
 
-function describeEnding(result: { toReplace?: number; kept?: number; batchSizes?: number[]; maxAge: string }, plan: RolloutPlan | undefined): string {
+function describeEnding(result: { toReplace?: number; kept?: number; batchSizes?: number[]; maxAge: string; replaced: readonly unknown[] }, plan: RolloutPlan | undefined): string {
   if (!plan) return "no plan was made";
   if (plan.toReplace === 0) return `no instance is over ${result.maxAge}; ${plan.alreadyOnRelease} kept, nothing changed`;
+  const left = plan.toReplace - result.replaced.length;
+  if (left > 0) {
+    return `${result.replaced.length} instance(s) over ${result.maxAge} replaced on ${plan.release}, ${left} left for the next run; ${plan.alreadyOnRelease} under ${result.maxAge} kept`;
+  }
   return `${plan.toReplace} instance(s) over ${result.maxAge} replaced in ${plan.batchCount} batch(es) on ${plan.release}; ${plan.alreadyOnRelease} under ${result.maxAge} kept`;
 }
 

@@ -1,6 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ContendedWriteError } from "../core/errors.js";
-import { decideCycleLock } from "../core/cycle-lock.js";
+import { decideCycleLock, queuedPush } from "../core/cycle-lock.js";
 import { decideAcquire, describeLock, type LockState, type LockView } from "../core/lock.js";
 import { now as clockNow } from "./clock.js";
 import { MAX_CONDITIONAL_ATTEMPTS, appEnvKey, documents, gantryTableName, isConditionFailed, placeholdersIn } from "./dynamo-client.js";
@@ -153,6 +153,28 @@ export async function releaseLock(request: { app: string; env: string; holder: s
   const update = request.cycle ? "REMOVE #holder, #holderSeq, #leaseUntil" : "SET #lastHolder = :me REMOVE #holder, #holderSeq, #leaseUntil";
   const written = await updateLock(request.app, request.env, update, "#holder = :me", { ":me": request.holder });
   return written !== false;
+}
+
+/**
+ * Records that `holder`, the newest registered push, has ended without holding the lock (it
+ * failed while waiting for it): it becomes `lastHolder`, so nobody counts it as queued any more.
+ * Without this a dead waiter would make every cycle skip for WAITER_LIFETIME_MS. Changes nothing
+ * when a newer push has registered since, or when `holder` holds the lock. True when written.
+ */
+export async function endWaitingTurn(request: { app: string; env: string; holder: string }): Promise<boolean> {
+  const written = await updateLock(
+    request.app,
+    request.env,
+    "SET #lastHolder = :me",
+    "#newest = :me AND (attribute_not_exists(#holder) OR #holder <> :me)",
+    { ":me": request.holder },
+  );
+  return written !== false;
+}
+
+/** The push queued for the app/env's lock (core/cycle-lock queuedPush), read consistently. */
+export async function readQueuedPush(app: string, env: string, now: number): Promise<string | undefined> {
+  return queuedPush(await readState(app, env), now);
 }
 
 /** The lock for display: who holds it until when, and the newest push waiting; undefined if never used. */

@@ -1,4 +1,5 @@
 import { now } from "../aws/clock.js";
+import { readQueuedPush } from "../aws/deploy-lock.js";
 import { retireInstances } from "../aws/group-actions.js";
 import { observeFleet } from "../aws/observe.js";
 import { batchInstances, decideRetire, enforceHealthDeadline, retireStatus, summarize, type Progress } from "../core/rollout.js";
@@ -36,7 +37,11 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
       summary: summarize(plan, view, progress.batch, waitReason),
     };
   }
-  const done = progress.batch + 1 >= plan.batchCount;
+  const last = progress.batch + 1 >= plan.batchCount;
+  // A cycle gives way to a push between batches: it ends cleanly here and the next run carries on.
+  const stoppedFor = plan.cycle && !last ? await readQueuedPush(state.input.app, state.input.env, at) : undefined;
+  const done = last || stoppedFor !== undefined;
+  const note = stoppedFor !== undefined ? `batch baked and gated; ${stoppedFor} is waiting for the lock, so the cycle stops after this batch` : last ? "last batch baked and gated" : "batch baked and gated";
   return {
     ...progress,
     ready: true,
@@ -44,6 +49,7 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
     settledDesired: view.group.desiredCapacity - leftovers.length,
     waitSeconds: 0,
     evidence: verdict.evidence,
-    summary: summarize(plan, view, progress.batch, done ? "last batch baked and gated" : "batch baked and gated"),
+    ...(stoppedFor !== undefined ? { stoppedFor } : {}),
+    summary: summarize(plan, view, progress.batch, note),
   };
 });

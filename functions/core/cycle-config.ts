@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { maxAgeProblem } from "./cycle-age.js";
-import { batchStepProblem } from "./input.js";
+import { batchStepProblem, maxBatchesPerRunSchema } from "./input.js";
 import { isTimeZone } from "./schedule-config.js";
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
@@ -95,6 +95,11 @@ export const cyclingSchema = z.object({
   }),
   /** Instances replaced per batch: a count, or a share of the group's desired capacity ("25%"). */
   batchSize: batchSizeSchema.default(1),
+  /**
+   * At most this many batches per run (default CYCLE_MAX_BATCHES_DEFAULT, 24): a run must fit the
+   * deploy machine's 12 h timeout and 25,000 history events; the next run replaces what is left.
+   */
+  maxBatchesPerRun: maxBatchesPerRunSchema.optional(),
 });
 
 export type Cycling = z.infer<typeof cyclingSchema>;

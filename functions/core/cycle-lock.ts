@@ -28,10 +28,19 @@ export function decideCycleLock(state: LockState | undefined, holder: string, no
   if (isHeld(state, now) && state?.holder !== undefined) {
     return { outcome: "skipped", reason: `${state.holder} holds the lock` };
   }
+  const waiter = queuedPush(state, now);
+  if (waiter !== undefined) return { outcome: "skipped", reason: `${waiter} is queued for the lock` };
+  return { outcome: "acquired", write: "take", seenNewest: state?.newest };
+}
+
+/**
+ * The push queued for the app/env's lock, if one is: the newest registered job when it is
+ * neither the holder nor the last holder (it has not had its turn), and registered less than
+ * WAITER_LIFETIME_MS ago. A cycle run skips when there is one, and a running cycle stops after
+ * its current batch for it: a push must not wait hours behind routine replacement.
+ */
+export function queuedPush(state: LockState | undefined, now: number): string | undefined {
   const waiter = state?.newest;
   const waiting = waiter !== undefined && waiter !== state?.holder && waiter !== state?.lastHolder;
-  if (waiting && (state?.newestSeq ?? 0) > now - WAITER_LIFETIME_MS) {
-    return { outcome: "skipped", reason: `${waiter} is queued for the lock` };
-  }
-  return { outcome: "acquired", write: "take", seenNewest: waiter };
+  return waiting && (state?.newestSeq ?? 0) > now - WAITER_LIFETIME_MS ? waiter : undefined;
 }

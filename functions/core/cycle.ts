@@ -15,6 +15,11 @@ export interface CyclePlan {
   maxAge: string;
   /** Epoch ms: instances launched earlier are replaced; every instance launched later is new. */
   replaceLaunchedBefore: number;
+  /**
+   * Old instances this run leaves for the next one: what did not fit in `maxBatchesPerRun`
+   * batches. The split is by age, so the next scheduled run picks them up first.
+   */
+  leftForNextRun?: number;
 }
 
 /**
@@ -42,7 +47,11 @@ export function cycleInputFor(
     group: environment.group,
     strategy: environment.strategy,
     gates: environment.gates,
-    cycle: { maxAge: cycling.maxAge, batchSize: cycling.batchSize },
+    cycle: {
+      maxAge: cycling.maxAge,
+      batchSize: cycling.batchSize,
+      ...(cycling.maxBatchesPerRun !== undefined ? { maxBatchesPerRun: cycling.maxBatchesPerRun } : {}),
+    },
     trigger,
   };
 }
@@ -94,11 +103,12 @@ export function cycleSplit(cycle: CyclePlan, rollbackFrom?: number): FleetSplit 
 
 /**
  * Batch sizes of a cycle: `batchSize` instances at a time (a share is of the group's desired
- * capacity, not of the old instances: "25%" keeps a quarter of the fleet in flight at most).
+ * capacity, not of the old instances: "25%" keeps a quarter of the fleet in flight at most), and
+ * no more than `maxBatches` of them: a run has to fit the state machine's time and history.
  */
-export function cycleBatchSizes(batchSize: CycleBatchSize, desiredCapacity: number, toReplace: number): number[] {
+export function cycleBatchSizes(batchSize: CycleBatchSize, desiredCapacity: number, toReplace: number, maxBatches = Number.POSITIVE_INFINITY): number[] {
   const size = typeof batchSize === "number" ? batchSize : Math.max(1, shareOf(Number.parseFloat(batchSize), desiredCapacity));
-  return planBatchSizes([size], toReplace);
+  return planBatchSizes([size], toReplace).slice(0, maxBatches);
 }
 
 /** "i-0abc (eu-west-1a, 15d 3h)": one instance of a cycle preview. */

@@ -98,6 +98,12 @@ export interface FleetView {
   /** New-release instances in Standby or entering it (only during a rollback). */
   freshStandby: ObservedInstance[];
   leaving: ObservedInstance[];
+  /**
+   * Old instances on their way out of service: entering Standby (draining from the target
+   * groups) or terminating. Told apart by the run's own split, so a cycle run, where every
+   * instance runs the same release, counts its drains too.
+   */
+  draining: ObservedInstance[];
   /** Launches the group owes: desired capacity not yet backed by a counted instance. */
   inFlight: number;
   /** Instances receiving traffic now. */
@@ -122,6 +128,9 @@ export function viewFleet(group: ObservedGroup, targets: readonly TargetHealth[]
     retired: standby.filter(isOld),
     freshStandby: standby.filter((instance) => !isOld(instance)),
     leaving: group.instances.filter(isLeaving),
+    draining: group.instances.filter(
+      (instance) => (instance.lifecycleState === "EnteringStandby" || instance.lifecycleState.startsWith("Terminating")) && isOld(instance),
+    ),
     inFlight: Math.max(unknown, group.desiredCapacity - counted.length),
     serving: counted.filter((instance) => isServing(health.get(instance.id))).length,
   };

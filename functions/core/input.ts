@@ -9,6 +9,24 @@ const batchStep = z.union([z.number(), z.string()], { error: 'is not a count or 
   if (problem) context.addIssue({ code: "custom", message: problem });
 });
 
+/**
+ * Batches one cycle run does at most, unless `cycling.maxBatchesPerRun` says otherwise. At the
+ * default poll (15 s) and bake (60 s) and ALB's default deregistration delay (300 s), a batch
+ * takes about 8–10 minutes and 150–250 history events: 24 batches is about 4 hours and at most
+ * ~6,000 events, so the run and a rollback of all of it stay well within the deploy machine's
+ * 12 h timeout and the 25,000-event history. What is left, the next scheduled run carries on.
+ */
+export const CYCLE_MAX_BATCHES_DEFAULT = 24;
+/** The most a run may be given: ~10 h and ~15,000 events at 10 minutes and 250 events a batch. */
+export const CYCLE_MAX_BATCHES_LIMIT = 60;
+
+/** Batches per cycle run: a whole number from 1 to CYCLE_MAX_BATCHES_LIMIT. */
+export const maxBatchesPerRunSchema = z
+  .number()
+  .int("is not a whole number")
+  .min(1, "is below 1")
+  .max(CYCLE_MAX_BATCHES_LIMIT, `is above ${CYCLE_MAX_BATCHES_LIMIT}: more batches would not fit one run in the deploy state machine's 12 h timeout and 25,000 history events; let the next scheduled run carry on`);
+
 /** Why a batch step is not usable, in words that follow the value; undefined when it is. */
 export function batchStepProblem(step: number | string): string | undefined {
   if (typeof step === "number") return Number.isInteger(step) && step > 0 ? undefined : "is not a whole number above 0";
@@ -76,6 +94,8 @@ export const deployInputSchema = z.object({
         if (problem) context.addIssue({ code: "custom", message: problem });
       }),
       batchSize: batchStep.default(1),
+      /** At most this many batches in one run; the next run replaces what is left. */
+      maxBatchesPerRun: maxBatchesPerRunSchema.default(CYCLE_MAX_BATCHES_DEFAULT),
     })
     .optional(),
   dryRun: z.boolean().default(false),

@@ -28,7 +28,9 @@ export function manualStepsCause(
       steps.push(`return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name ${group} --instance-ids ${idList(view.retired)} (20 ids per call)`);
     }
     if (launched.length > 0) {
-      steps.push(`then remove the instances on ${plan.release}: aws autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity --instance-id <id> for ${idList(launched)}`);
+      // In a cycle every instance runs the release: "the instances on v1" would read as all of them.
+      const which = plan.cycle ? "the instances this cycle launched" : `the instances on ${plan.release}`;
+      steps.push(`then remove ${which}: aws autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity --instance-id <id> for ${idList(launched)}`);
     }
     steps.push(`set the group tag gantry:release back to ${plan.previousRelease ?? "(none: delete it)"}`);
   } else if (view.retired.length > 0) {

@@ -23,6 +23,7 @@ export interface TargetGroupTiming {
 export interface RolloutPlan {
   release: string;
   previousRelease: string | null;
+  /** Old instances at the start. A cycle run may replace fewer: see `cycle.leftForNextRun`. */
   toReplace: number;
   alreadyOnRelease: number;
   batchSizes: number[];
@@ -42,6 +43,12 @@ export interface RolloutPlan {
    */
   rollbackWave: number;
   startedAt: number;
+  /**
+   * A deploy with nothing to replace to a group not yet marked with its release, typically one a
+   * schedule stopped (0/0/0): "Mark the release" tags the group (and selects the launch template
+   * version) so its next start boots the release; nothing is launched or suspended.
+   */
+  markOnly?: boolean;
   /** Cycle runs only: the age limit and the launch time that splits old from new. */
   cycle?: CyclePlan;
   /** Dry runs only: which instances each batch would retire. */
@@ -110,7 +117,7 @@ export function planRollout(
     );
   }
   const batchSizes = cycle
-    ? cycleBatchSizes(input.cycle?.batchSize ?? 1, group.desiredCapacity, view.old.length)
+    ? cycleBatchSizes(input.cycle?.batchSize ?? 1, group.desiredCapacity, view.old.length, input.cycle?.maxBatchesPerRun)
     : planBatchSizes(strategy.batches, view.old.length);
   const largest = Math.max(0, ...batchSizes);
   const headroom = group.maxSize - group.desiredCapacity;
@@ -134,8 +141,12 @@ export function planRollout(
     healthyAfterSeconds: Math.max(0, ...timings.map((t) => t.healthCheckIntervalSeconds * t.healthyThresholdCount)),
     rollbackWave: Math.max(1, largest, TARGETS_PER_GROUP_QUOTA - busiestTargetGroup(targets) - largest),
     startedAt: now,
-    ...(cycle ? { cycle } : {}),
+    ...(cycle ? { cycle: { ...cycle, leftForNextRun: view.old.length - batchSizes.reduce((sum, size) => sum + size, 0) } } : {}),
   };
+  if (!cycle && batchSizes.length === 0 && group.tags[RELEASE_TAG] !== release) {
+    plan.markOnly = true;
+    plan.suspend = [];
+  }
   if (input.dryRun) plan.preview = previewBatches(view.old, batchSizes, (id) => isServing(view.health.get(id)), cycle ? now : undefined);
   return plan;
 }

@@ -30,6 +30,11 @@ export interface Progress {
   settledDesired?: number;
   summary: string;
   evidence?: GateEvidence;
+  /**
+   * Cycle runs: the push queued for the lock that made the run stop after this batch; the old
+   * instances left are the next run's.
+   */
+  stoppedFor?: string;
   /** A gate failed: the rollout goes to its rollback, with this as the reason. */
   failed?: CaughtFailure;
 }
@@ -147,9 +152,7 @@ export function retireStatus(
   progress: Progress,
   now: number,
 ): { settled: boolean; waitReason?: string } {
-  const draining = view.group.instances.filter(
-    (instance) => instance.release !== plan.release && (instance.lifecycleState === "EnteringStandby" || instance.lifecycleState.startsWith("Terminating")),
-  ).length;
+  const draining = view.draining.length;
   const pending = view.old.length - oldWanted(plan, progress.batch);
   if (draining === 0 && pending <= 0) return { settled: true };
   const elapsed = (now - (progress.retiredAt ?? now)) / 1000;
@@ -160,6 +163,27 @@ export function retireStatus(
     );
   }
   return { settled: false, waitReason: `${draining} old instance(s) draining, ${Math.max(0, pending)} waiting for the capacity floor` };
+}
+
+/**
+ * Seconds "Finish rollout" waits before its next pass. Standby instances left to terminate: a
+ * second (each pass ends a few hundred). Retired instances still entering Standby: until their
+ * deregistration delay should be over, and at least pollSeconds, since a drain takes minutes
+ * and a one-second loop costs a Lambda run and ~9 history events a turn. Throws once the drain
+ * outlasts the deregistration delay plus healthTimeoutSeconds, as the batch check does.
+ */
+export function finishWaitSeconds(plan: RolloutPlan, strategy: Strategy, view: FleetView, progress: Progress, now: number): number {
+  const entering = view.retired.filter((instance) => instance.lifecycleState === "EnteringStandby").length;
+  if (entering === 0) return 1;
+  const retiredAt = progress.retiredAt ?? now;
+  const elapsed = (now - retiredAt) / 1000;
+  const limit = plan.drainSeconds + strategy.healthTimeoutSeconds;
+  if (elapsed > limit) {
+    throw new RetireTimeoutError(
+      `Finishing: ${entering} retired instance(s) still entering Standby after ${Math.round(elapsed)} s (deregistration delay ${plan.drainSeconds} s + healthTimeoutSeconds ${strategy.healthTimeoutSeconds}); they are left for a person to terminate.`,
+    );
+  }
+  return Math.max(strategy.pollSeconds, Math.ceil(plan.drainSeconds - elapsed));
 }
 
 /** A one-line fleet summary for progress output. */

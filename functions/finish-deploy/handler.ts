@@ -1,5 +1,5 @@
 import { now } from "../aws/clock.js";
-import { releaseLock } from "../aws/deploy-lock.js";
+import { endWaitingTurn, releaseLock } from "../aws/deploy-lock.js";
 import { finishRelease } from "../aws/release-history.js";
 import { deployStep } from "../wiring/step.js";
 
@@ -28,6 +28,8 @@ export const handler = deployStep("finish-deploy", async (state) => {
   }
   const holder = lock?.holder ?? execution?.name;
   const released = holder ? await releaseLock({ app: input.app, env: input.env, holder, cycle }) : false;
+  // A push that ends without having held the lock may still be registered as the newest waiter.
+  if (holder && !released && !cycle) await endWaitingTurn({ app: input.app, env: input.env, holder });
   const what = lock?.label ? `${lock.label} ${outcome?.status ?? "ended"}` : `${cycle ? "cycle run" : "execution"} ${outcome?.status ?? "ended"}`;
   return { released, summary: `${what}; ${input.app}/${input.env} ${released ? "unlocked" : "was not locked by this execution"}` };
 });

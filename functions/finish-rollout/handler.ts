@@ -2,7 +2,7 @@ import { now } from "../aws/clock.js";
 import { resumeProcesses, terminateInstances } from "../aws/group-actions.js";
 import { observeFleet } from "../aws/observe.js";
 import { TERMINATIONS_PER_PASS } from "../core/rollback.js";
-import { summarize, type Progress } from "../core/rollout.js";
+import { finishWaitSeconds, summarize, type Progress } from "../core/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 
@@ -18,12 +18,28 @@ export const handler = deployStep("finish-rollout", async (state) => {
   const batch = parked.slice(0, TERMINATIONS_PER_PASS).map((instance) => instance.id);
   await terminateInstances(batch, false);
   const remaining = view.retired.length - batch.length;
-  const finished: Progress = { ...progress, phase: "finish", done: remaining === 0, waitSeconds: remaining === 0 ? 0 : 1 };
+  const waitSeconds = remaining === 0 ? 0 : finishWaitSeconds(plan, state.input.strategy, view, progress, now());
+  const finished: Progress = { ...progress, phase: "finish", done: remaining === 0, waitSeconds };
   if (remaining > 0) {
     return { ...finished, summary: summarize(plan, view, progress.batch, `terminating retired instances, ${remaining} left`) };
   }
   await resumeProcesses(view.group.name, plan.suspend);
   const durationSeconds = Math.round((now() - plan.startedAt) / 1000);
+  const resumed = `resumed ${plan.suspend.join(", ") || "nothing"}`;
+  if (plan.cycle) {
+    // Old instances still in service were not reached: the batch limit or a waiting push ended the run.
+    const left = view.old.length;
+    const batches = progress.batch + 1;
+    const why = progress.stoppedFor !== undefined ? `${progress.stoppedFor} is waiting for the lock` : `at most ${state.input.cycle?.maxBatchesPerRun ?? batches} batch(es) per run`;
+    return {
+      ...finished,
+      result: { release: plan.release, previousRelease: plan.previousRelease, replaced: plan.toReplace - left, leftForNextRun: left, batches, durationSeconds },
+      summary:
+        `cycled ${plan.toReplace - left} instance(s) older than ${plan.cycle.maxAge} in ${batches} batch(es) in ${durationSeconds} s, still on ${plan.release}; ` +
+        (left > 0 ? `${left} over ${plan.cycle.maxAge} left for the next run (${why}); ` : "") +
+        resumed,
+    };
+  }
   return {
     ...finished,
     result: {
@@ -33,8 +49,6 @@ export const handler = deployStep("finish-rollout", async (state) => {
       batches: plan.batchCount,
       durationSeconds,
     },
-    summary: plan.cycle
-      ? `cycled ${plan.toReplace} instance(s) older than ${plan.cycle.maxAge} in ${plan.batchCount} batch(es) in ${durationSeconds} s, still on ${plan.release}; resumed ${plan.suspend.join(", ") || "nothing"}`
-      : `deployed ${plan.release}: ${plan.toReplace} instance(s) replaced in ${plan.batchCount} batch(es) in ${durationSeconds} s; resumed ${plan.suspend.join(", ") || "nothing"}`,
+    summary: `deployed ${plan.release}: ${plan.toReplace} instance(s) replaced in ${plan.batchCount} batch(es) in ${durationSeconds} s; ${resumed}`,
   };
 });

@@ -28,7 +28,7 @@ export const handler = deployStep("plan-rollout", async ({ input }) => {
     const plan = planRollout(input, group, targets, timings, now());
     const view = viewFleet(group, targets, plan.release, plan.cycle ? cycleSplit(plan.cycle) : undefined);
     const note = plan.cycle
-      ? cycleNote(plan.cycle.maxAge, plan.toReplace, plan.alreadyOnRelease, plan.batchSizes)
+      ? cycleNote(plan.cycle.maxAge, plan.toReplace, plan.alreadyOnRelease, plan.batchSizes, plan.cycle.leftForNextRun ?? 0)
       : `${plan.toReplace} to replace in ${plan.batchCount} batch(es) [${plan.batchSizes.join(", ")}]`;
     return { ...plan, summary: summarize(plan, view, -1, note) };
   } catch (error) {
@@ -37,7 +37,9 @@ export const handler = deployStep("plan-rollout", async ({ input }) => {
   }
 });
 
-function cycleNote(maxAge: string, toReplace: number, kept: number, sizes: readonly number[]): string {
+function cycleNote(maxAge: string, toReplace: number, kept: number, sizes: readonly number[], left: number): string {
   if (toReplace === 0) return `nothing to cycle: all ${kept} instance(s) are under ${maxAge}`;
-  return `${toReplace} instance(s) over ${maxAge} to replace in ${sizes.length} batch(es) [${sizes.join(", ")}], ${kept} under ${maxAge} kept`;
+  const batches = `in ${sizes.length} batch(es) [${sizes.join(", ")}]`;
+  if (left > 0) return `${toReplace - left} of ${toReplace} instance(s) over ${maxAge} to replace ${batches}, ${left} left for the next run (at most ${sizes.length} batches per run), ${kept} under ${maxAge} kept`;
+  return `${toReplace} instance(s) over ${maxAge} to replace ${batches}, ${kept} under ${maxAge} kept`;
 }

@@ -20,6 +20,16 @@ export const handler = deployStep("prepare-group", async (state) => {
     const version = await ensureImageVersion(plan.launchTemplate.id, plan.launchTemplate.version, imageId, plan.release);
     await useLaunchTemplateVersion(group, plan.launchTemplate.id, version);
   }
-  const settledDesired = (await readGroup(group)).desiredCapacity;
+  const observed = await readGroup(group);
+  const settledDesired = observed.desiredCapacity;
+  if (plan.markOnly) return { ...startProgress(plan), settledDesired, done: true, summary: markedOnly(plan.release, group, observed.instances.length) };
   return { ...startProgress(plan), settledDesired, summary: `release ${plan.release} marked on ${group}; suspended ${plan.suspend.join(", ") || "nothing"}` };
 });
+
+/** What a deploy that only marked the release did, in the words its summary gives. */
+function markedOnly(release: string, group: string, instances: number): string {
+  if (instances === 0) {
+    return `${group} has no instances (stopped by a schedule, or scaled to zero): nothing was replaced; release ${release} is marked on the group, so its next start boots ${release}`;
+  }
+  return `every instance of ${group} already runs ${release}: nothing was replaced; release ${release} is marked on the group for its next launches`;
+}

@@ -29,6 +29,14 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
   if ((view.group.tags[RELEASE_TAG] ?? null) !== plan.previousRelease) await restoreRelease(group, plan.previousRelease);
   const template = plan.launchTemplate;
   if (template && view.group.launchTemplate?.version !== template.version) await useLaunchTemplateVersion(group, template.id, template.version);
+  // A cycle tells the instances its rollback relaunches (old) from those its rollout launched
+  // (new) by launch time against `startedAt`. A Step Functions retry of a first pass that had
+  // already relaunched some would take a later `at` and remove them as new. So a cycle's first
+  // pass only records the start (restoring the tag and launch template launches nothing); the
+  // passes that act carry that start in their input, retries included.
+  if (plan.cycle && state.rollback === undefined) {
+    return { startedAt, stage: "restore", done: false, waitSeconds: 0, summary: summarize(plan, view, state.progress?.batch ?? -1, "rolling back: start recorded") };
+  }
 
   const pass = decideRollback(plan, view);
   const moved = pass.signature !== state.rollback?.signature;

@@ -46,6 +46,8 @@ export interface Outcome {
   status: "deployed" | "rolled back" | "failed" | "cycled" | "no-op";
   error?: string;
   cause?: string;
+  /** What happened, when the ending alone does not say it (a release only marked on the group). */
+  summary?: string;
 }
 
 export interface DeployState {

@@ -39,4 +39,14 @@ describe("gantry cycle", () => {
     expect(staging.code).toBe(2);
     expect(staging.stderr).toContain("apps.hello.environments.staging.cycling is not configured");
   });
+
+  it("refuses the simulated group's options without --local instead of ignoring them on AWS", async () => {
+    const one = await gantry("cycle", "hello", "prod", "--at", "2026-03-29T03:00:00Z");
+    const several = await gantry("cycle", "hello", "prod", "--instances", "12", "--ages", "30d", "--from", "v3");
+
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain("--at describes the simulated group of --local; on AWS the real group is cycled. Add --local (gantry cycle hello prod --local …) or leave it out.");
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain("--instances, --ages, --from describe the simulated group of --local");
+  });
 });

@@ -3,6 +3,7 @@ import { acquireLock, readLock, releaseLock } from "../../functions/aws/deploy-l
 import { listReleases } from "../../functions/aws/release-history.js";
 import { VirtualClock } from "../../local/clock.js";
 import { closeLocalDynamo, ensureLocalDynamo } from "../../local/dynamo-session.js";
+import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";
 import type { RunnerEvent } from "../../local/runner.js";
 import { createLocalFleet, cycleInputOf, runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
 import { breakBatch, fleetState, watchFleet } from "../../local/watch.js";
@@ -226,5 +227,108 @@ describe("cycle runs of the deploy state machine, run locally", () => {
       [["eu-west-1a", 15]],
     ]);
     expect(mutatingCalls(fleet)).toEqual([]);
+  });
+
+  it("launches no batch while the previous one still drains, and finishes without a one-second loop", async () => {
+    // The target group's delay is 300 s but the plan believes 0 s (as when the delay is raised
+    // after planning): the bake wait alone no longer covers the drain.
+    const fleet = createLocalFleet({ instances: 3, app: "cycledrain", ages: Array(3).fill(20 * DAY), deregistrationDelaySeconds: 300 });
+    const plan = deployHandlers.PlanRolloutFunctionArn as LambdaHandler;
+    const planShortDrain: LambdaHandler = async (event, context) => ({ ...((await plan(event, context)) as object), drainSeconds: 0 });
+    const drainingAtLaunch: number[] = [];
+
+    const record = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy }), {
+      handlers: { ...deployHandlers, PlanRolloutFunctionArn: planShortDrain },
+      onEvent: (event) => {
+        if (event.kind !== "entered" || (event.step.state !== "Launch batch" && event.step.state !== "Finish rollout")) return;
+        const entering = fleet.cloud.snapshot(fleet.groupName).instances.filter((instance) => instance.lifecycle === "EnteringStandby");
+        drainingAtLaunch.push(entering.length);
+      },
+    });
+
+    expect(record.steps.at(-1)?.state).toBe("Cycled");
+    expect(drainingAtLaunch).toEqual(Array(drainingAtLaunch.length).fill(0));
+    expect(record.steps.filter((step) => step.state === "Finish rollout")).toHaveLength(1);
+    expect(fleetState(fleet).releases).toEqual(Array(3).fill("v1:InService"));
+  });
+
+  it("stops at maxBatchesPerRun, says how many old instances are left, and the next run carries on", async () => {
+    const fleet = createLocalFleet({ instances: 5, app: "cyclelimit", ages: [30, 25, 20, 18, 16].map((days) => days * DAY) });
+    const input = cycleInputOf(fleet, "14d", { strategy, cycle: { maxAge: "14d", batchSize: 1, maxBatchesPerRun: 2 } });
+
+    const first = await runLocalDeploy(fleet, input);
+
+    expect(first.steps.at(-1)?.state).toBe("Cycled");
+    expect(first.steps.filter((step) => step.state === "Launch batch")).toHaveLength(2);
+    const finish = first.steps.findLast((step) => step.state === "Finish rollout")?.output as { progress: { summary: string; result: { replaced: number; leftForNextRun: number } } };
+    expect(finish.progress.result).toMatchObject({ replaced: 2, leftForNextRun: 3 });
+    expect(finish.progress.summary).toMatch(/^cycled 2 instance\(s\) older than 14d in 2 batch\(es\) .*; 3 over 14d left for the next run \(at most 2 batch\(es\) per run\)/);
+    expect(fleetState(fleet).releases).toEqual(Array(5).fill("v1:InService"));
+
+    const second = await runLocalDeploy(fleet, input);
+    const third = await runLocalDeploy(fleet, input);
+
+    expect(second.steps.filter((step) => step.state === "Launch batch")).toHaveLength(2);
+    expect(third.steps.filter((step) => step.state === "Launch batch")).toHaveLength(1);
+    expect((await runLocalDeploy(fleet, input)).steps.at(-1)?.state).toBe("Nothing to cycle");
+  });
+
+  it("ends cleanly after the current batch when a push is queued for the lock, and the push goes ahead", async () => {
+    const fleet = createLocalFleet({ instances: 4, app: "cyclepush", ages: Array(4).fill(20 * DAY) });
+    const now = fleet.clock.now();
+    const push = { app: "cyclepush", env: "prod", holder: "cyclepush-prod-v2-push", seq: now, leaseSeconds: 900 };
+    const retire = deployHandlers.RetireOldInstancesFunctionArn as LambdaHandler;
+    let asked: string | undefined;
+    // The push arrives while batch 1 bakes: it finds the lock held and registers as the next.
+    const retireThenPush: LambdaHandler = async (event, context) => {
+      const result = await retire(event, context);
+      asked ??= (await acquireLock({ ...push, now: fleet.clock.now() })).outcome;
+      return result;
+    };
+
+    const record = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy }), {
+      handlers: { ...deployHandlers, RetireOldInstancesFunctionArn: retireThenPush },
+    });
+
+    expect(asked).toBe("wait");
+    expect(record.steps.at(-1)?.state).toBe("Cycled");
+    expect(record.steps.filter((step) => step.state === "Launch batch")).toHaveLength(1);
+    const finish = record.steps.findLast((step) => step.state === "Finish rollout")?.output as { progress: { summary: string } };
+    expect(finish.progress.summary).toContain("3 over 14d left for the next run (cyclepush-prod-v2-push is waiting for the lock)");
+    expect(fleetState(fleet).releases).toEqual(Array(4).fill("v1:InService"));
+    expect(await acquireLock({ ...push, now: fleet.clock.now() })).toEqual({ outcome: "acquired" });
+  });
+
+  it("keeps what a rollback relaunched when a pass that relaunched is retried (Lambda failure after acting)", async () => {
+    const fleet = createLocalFleet({ instances: 6, app: "cycleretry", ages: Array(6).fill(20 * DAY) });
+    const watch = watchFleet(fleet);
+    const breakThird = breakBatch(fleet, 3);
+    const ids = () => new Set(fleet.cloud.snapshot(fleet.groupName).instances.map((instance) => instance.instanceId));
+    const rollBack = deployHandlers.RollBackFunctionArn as LambdaHandler;
+    let relaunched: string[] = [];
+    const crashAfterRelaunching: LambdaHandler = async (event, context) => {
+      const before = ids();
+      const result = await rollBack(event, context);
+      const launched = [...ids()].filter((id) => !before.has(id));
+      if (relaunched.length > 0 || launched.length === 0) return result;
+      relaunched = launched;
+      throw Object.assign(new Error("Lambda was unable to return the result"), { name: "Lambda.ServiceException" });
+    };
+
+    const record = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy: { ...strategy, retire: "terminate" } }), {
+      ...watch,
+      handlers: { ...deployHandlers, RollBackFunctionArn: crashAfterRelaunching },
+      onEvent: (event) => {
+        watch.onEvent(event);
+        breakThird(event);
+      },
+    });
+
+    expect(record.error).toBe("CycleRolledBack");
+    expect(relaunched.length).toBeGreaterThan(0);
+    const end = fleetState(fleet);
+    expect(end.ids).toEqual(expect.arrayContaining(relaunched));
+    expect(end.releases).toEqual(Array(6).fill("v1:InService"));
+    expect(watch.minServing()).toBeGreaterThanOrEqual(6);
   });
 });

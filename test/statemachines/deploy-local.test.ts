@@ -297,5 +297,32 @@ describe("deploy state machine, run locally", () => {
     expect(record.cause).toContain(missing);
     expect(Object.keys(fleet.cloud.calls.byCommand).filter((command) => !command.startsWith("Describe"))).toEqual([]);
   });
-});
 
+  it("marks the release on a group with no instances (stopped by a schedule), so its next start boots it", async () => {
+    const fleet = createLocalFleet({ instances: 0, minSize: 0, maxSize: 4 });
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy }));
+
+    expect(record.status).toBe("SUCCEEDED");
+    expect(record.steps.at(-1)?.state).toBe("Release marked");
+    expect((await readGroup(fleet.groupName)).tags["gantry:release"]).toBe("v2");
+    const outcome = (record.output as { outcome: { status: string; summary: string } }).outcome;
+    expect(outcome.status).toBe("deployed");
+    expect(outcome.summary).toBe("hello-prod has no instances (stopped by a schedule, or scaled to zero): nothing was replaced; release v2 is marked on the group, so its next start boots v2");
+    expect(fleetState(fleet).suspended).toEqual([]);
+
+    fleet.cloud.scaleBySelf(fleet.groupName, 2);
+
+    expect(fleetState(fleet).releases.map((entry) => entry.split(":")[0])).toEqual(["v2", "v2"]);
+  });
+
+  it("still ends as already on release, changing nothing, when the group is marked and runs the release", async () => {
+    const fleet = createLocalFleet({ instances: 2 });
+    fleet.cloud.resetCalls();
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v1", { strategy }));
+
+    expect(record.steps.at(-1)?.state).toBe("Already on release");
+    expect(Object.keys(fleet.cloud.calls.byCommand).filter((command) => !command.startsWith("Describe"))).toEqual([]);
+  });
+});

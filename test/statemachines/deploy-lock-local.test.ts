@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { readLock } from "../../functions/aws/deploy-lock.js";
+import { acquireLock, readLock } from "../../functions/aws/deploy-lock.js";
 import { listReleases } from "../../functions/aws/release-history.js";
-import { closeLocalDynamo } from "../../local/dynamo-session.js";
+import { VirtualClock } from "../../local/clock.js";
+import { closeLocalDynamo, ensureLocalDynamo } from "../../local/dynamo-session.js";
 import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";
-import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
+import { createLocalFleet, cycleInputOf, runLocalDeploy } from "../../local/scenario.js";
 import { fleetState } from "../../local/watch.js";
 
 const strategy = { batches: ["50%"], bakeSeconds: 30, pollSeconds: 10 };
@@ -73,5 +74,28 @@ describe("deploy state machine with its app/env lock and release history", () =>
     expect(next.steps.map((step) => step.state)).not.toContain("Wait for the deploy lock");
     expect(next.status).toBe("SUCCEEDED");
   });
-});
 
+  it("ends the turn of a queued push that fails while waiting, so cycles are not blocked by it", async () => {
+    const clock = new VirtualClock();
+    const fleet = createLocalFleet({ instances: 2, app: "lockdead", ages: [30 * 86_400, 30 * 86_400], clock });
+    await ensureLocalDynamo();
+    const now = clock.now();
+    await acquireLock({ app: "lockdead", env: "prod", holder: "lockdead-prod-r1", seq: now - 10, now, leaseSeconds: 60 });
+    const take = deployHandlers.TakeDeployLockFunctionArn as LambdaHandler;
+    let asks = 0;
+    // The push registers as the next waiter, then its lock step fails for good.
+    const failingWhileWaiting: LambdaHandler = async (event, context) => {
+      if ((asks += 1) > 1) throw Object.assign(new Error("Lambda timed out"), { name: "States.Timeout" });
+      return take(event, context);
+    };
+    const push = await runLocalDeploy(fleet, fleet.deployInput("r2", { strategy, trigger: { source: "github", receivedAt: now } }), {
+      handlers: { ...deployHandlers, TakeDeployLockFunctionArn: failingWhileWaiting },
+    });
+    clock.set(clock.now() + 120_000);
+
+    const cycle = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy: { bakeSeconds: 30, pollSeconds: 10 } }));
+
+    expect(push.error).toBe("DeployNotStarted");
+    expect(cycle.steps.at(-1)?.state).toBe("Cycled");
+  });
+});

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../functions/core/config.js";
 import { ageSeconds, formatAge, maxAgeProblem } from "../../../functions/core/cycle-age.js";
 import { schedulerCronProblem } from "../../../functions/core/cycle-config.js";
+import { cycleInputFor } from "../../../functions/core/cycle.js";
 import example from "../../../gantry.config.js";
 import { rejection } from "./config-rejection.js";
 
@@ -48,6 +49,14 @@ describe("cycling configuration", () => {
 
     expect(message).toContain(`${PATH}.schedule.cron: "cron(0 3 ? * 0 *)" is not valid: its day-of-week field "0" is not 1–7 or SUN–SAT`);
     expect(message).toContain(`${PATH}.schedule.timezone: "London" is not an IANA timezone`);
+  });
+
+  it("takes maxBatchesPerRun into the cycle input only when it is set, and rejects one above 60", () => {
+    const limited = parseConfig(withCycling({ maxAge: "14d", schedule, maxBatchesPerRun: 10 }));
+
+    expect(cycleInputFor(limited, "hello", "prod", { source: "schedule" }).cycle).toEqual({ maxAge: "14d", batchSize: 1, maxBatchesPerRun: 10 });
+    expect(cycleInputFor(parseConfig(example), "hello", "prod", { source: "schedule" }).cycle).toEqual({ maxAge: "14d", batchSize: 1 });
+    expect(rejection(withCycling({ maxAge: "14d", schedule, maxBatchesPerRun: 100 }))).toContain(`${PATH}.maxBatchesPerRun: 100 is above 60`);
   });
 
   it("rejects a batch size that is neither a count nor a share", () => {

@@ -47,6 +47,8 @@ describe("execution input in cycle mode", () => {
     expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "14d" }, release: { id: "v2" } })).toThrow(/release: .* is not taken by a cycle run/);
     expect(() => parseDeployInput({ ...base, mode: "cycle" })).toThrow(InvalidDeployInputError);
     expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "5m" } })).toThrow(/cycle\.maxAge: "5m" is shorter than the minimum/);
+    expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "14d", maxBatchesPerRun: 61 } })).toThrow(/cycle\.maxBatchesPerRun: 61 is above 60: more batches would not fit one run/);
+    expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "14d", maxBatchesPerRun: 0 } })).toThrow(/cycle\.maxBatchesPerRun: 0 is below 1/);
   });
 });
 
@@ -60,7 +62,29 @@ describe("planRollout in cycle mode", () => {
     const plan = planRollout(cycleInput(), group(members), health(members), [timing()], T0);
 
     expect(plan).toMatchObject({ release: "v1", previousRelease: "v1", toReplace: 3, alreadyOnRelease: 3, batchSizes: [1, 1, 1] });
-    expect(plan.cycle).toEqual({ maxAge: "14d", replaceLaunchedBefore: T0 - 14 * DAY });
+    expect(plan.cycle).toEqual({ maxAge: "14d", replaceLaunchedBefore: T0 - 14 * DAY, leftForNextRun: 0 });
+  });
+
+  it("plans at most 24 batches a run by default, leaving the rest for the next run", () => {
+    const fleet = instances(30, { launchedAt: T0 - 20 * DAY });
+
+    const plan = planRollout(cycleInput(), group(fleet), health(fleet), [timing()], T0);
+
+    expect(plan.batchSizes).toEqual(Array(24).fill(1));
+    expect(plan.toReplace).toBe(30);
+    expect(plan.cycle?.leftForNextRun).toBe(6);
+  });
+
+  it("plans at most maxBatchesPerRun batches, and all of them when the old instances fit", () => {
+    const fleet = instances(10, { launchedAt: T0 - 20 * DAY });
+
+    const limited = planRollout(cycleInput({ cycle: { maxAge: "14d", batchSize: 2, maxBatchesPerRun: 3 } }), group(fleet), health(fleet), [timing()], T0);
+    const fits = planRollout(cycleInput({ cycle: { maxAge: "14d", batchSize: 2, maxBatchesPerRun: 5 } }), group(fleet), health(fleet), [timing()], T0);
+
+    expect(limited.batchSizes).toEqual([2, 2, 2]);
+    expect(limited.cycle?.leftForNextRun).toBe(4);
+    expect(fits.batchSizes).toEqual([2, 2, 2, 2, 2]);
+    expect(fits.cycle?.leftForNextRun).toBe(0);
   });
 
   it("plans no batch when nothing is old enough", () => {

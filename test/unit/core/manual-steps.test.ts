@@ -28,6 +28,16 @@ describe("manualStepsCause", () => {
       expect(cause).not.toContain("i-pre001");
     });
 
+    it("names the instances a cycle launched as such, not as those on its release (which all are)", () => {
+      const cyclePlan = rolloutPlan({ release: "v1", previousRelease: "v1", cycle: { maxAge: "14d", replaceLaunchedBefore: T0 - HOUR } });
+      const members = [...oldInstances(10, { launchedAt: T0 - 20 * HOUR }), ...newInstances(2, { release: "v1" })];
+
+      const cause = manualStepsCause(cyclePlan, view(group(members), health(members), "v1"), "rollback", rollbackFailure, original);
+
+      expect(cause).toContain("then remove the instances this cycle launched: aws autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity --instance-id <id> for i-new001 i-new002");
+      expect(cause).not.toContain("the instances on v1");
+    });
+
     it("lists ten ids and counts the rest", () => {
       const members = [...oldInstances(10), ...newInstances(14)];
 

@@ -64,6 +64,23 @@ describe("planRollout", () => {
     expect(result.batchCount).toBe(0);
   });
 
+  it("marks the release only, suspending nothing, on a group with no instances whose tag is another release", () => {
+    const stopped = group([], { minSize: 0, desiredCapacity: 0, maxSize: 0 });
+
+    const result = plan(deployInput(), stopped, []);
+
+    expect(result).toMatchObject({ batchCount: 0, markOnly: true, suspend: [] });
+  });
+
+  it("does not mark again a group already tagged with the release", () => {
+    const stopped = group([], { minSize: 0, desiredCapacity: 0, maxSize: 0, tags: { "gantry:release": "v2" } });
+
+    const result = plan(deployInput(), stopped, []);
+
+    expect(result.batchCount).toBe(0);
+    expect(result.markOnly).toBeUndefined();
+  });
+
   it("uses the strategy's batch steps", () => {
     const { observed, targets } = healthyFleet(40, { maxSize: 80 });
 

@@ -5,13 +5,16 @@ import {
   decideLaunch,
   decideRetire,
   enforceHealthDeadline,
+  finishWaitSeconds,
   freshWanted,
   launchStatus,
   oldWanted,
   retireStatus,
   type Progress,
 } from "../../../functions/core/rollout.js";
-import { SECOND, T0, group, health, ids, newInstances, oldInstances, rolloutPlan, strategy, view } from "../fixtures.js";
+import { cycleSplit, type CyclePlan } from "../../../functions/core/cycle.js";
+import { viewFleet } from "../../../functions/core/fleet.js";
+import { HOUR, SECOND, T0, group, health, ids, newInstances, oldInstances, rolloutPlan, strategy, view } from "../fixtures.js";
 
 // Ten old instances replaced in batches of 2, 4, 4; floor 10; MaxSize 20.
 const plan = rolloutPlan();
@@ -251,5 +254,81 @@ describe("retireStatus", () => {
     expect(attempt).toThrow(
       "Batch 1 of 3: 2 old instance(s) still draining and 0 not yet retired after 901 s (deregistration delay 300 s + healthTimeoutSeconds 600).",
     );
+  });
+});
+
+describe("retireStatus in a cycle run (every instance on the same release)", () => {
+  const RETIRED = BATCH_STARTED + 120 * SECOND;
+  const cycle: CyclePlan = { maxAge: "14d", replaceLaunchedBefore: T0 - HOUR };
+  const cyclePlan = rolloutPlan({ release: "v1", previousRelease: "v1", cycle });
+  // Old: launched a day before the run; new: launched during it. Both run v1.
+  const cycleView = (members: ReturnType<typeof oldInstances>) => viewFleet(group(members), health(members), "v1", cycleSplit(cycle));
+
+  it("waits while the batch's old instances are still entering Standby", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "EnteringStandby", from: 9 }), ...newInstances(2, { release: "v1" })];
+
+    const status = retireStatus(cyclePlan, settings, cycleView(members), progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 60 * SECOND);
+
+    expect(status).toEqual({ settled: false, waitReason: "2 old instance(s) draining, 0 waiting for the capacity floor" });
+  });
+
+  it("waits while the batch's old instances are terminating (retire: terminate)", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "Terminating", from: 9 }), ...newInstances(2, { release: "v1" })];
+
+    const status = retireStatus(cyclePlan, settings, cycleView(members), progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 60 * SECOND);
+
+    expect(status.settled).toBe(false);
+  });
+
+  it("does not wait for a new instance the group is terminating by itself", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(2, { release: "v1" }), ...newInstances(1, { release: "v1", state: "Terminating", from: 3 })];
+
+    const status = retireStatus(cyclePlan, settings, cycleView(members), progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 60 * SECOND);
+
+    expect(status).toEqual({ settled: true });
+  });
+
+  it("fails with RetireTimeoutError when the drain never ends", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "EnteringStandby", from: 9 }), ...newInstances(2, { release: "v1" })];
+
+    const attempt = () => retireStatus(cyclePlan, settings, cycleView(members), progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 901 * SECOND);
+
+    expect(attempt).toThrow(RetireTimeoutError);
+  });
+});
+
+describe("finishWaitSeconds", () => {
+  const RETIRED = BATCH_STARTED + 120 * SECOND;
+
+  it("comes back in a second when only Standby instances are left to terminate", () => {
+    const members = [...newInstances(10), ...oldInstances(3, { state: "Standby" })];
+
+    const wait = finishWaitSeconds(plan, settings, view(group(members), health(members)), progress({ retiredAt: RETIRED }), RETIRED + 400 * SECOND);
+
+    expect(wait).toBe(1);
+  });
+
+  it("waits out the rest of the deregistration delay while retired instances are still entering Standby", () => {
+    const members = [...newInstances(10), ...oldInstances(3, { state: "EnteringStandby" })];
+
+    const wait = finishWaitSeconds(plan, settings, view(group(members), health(members)), progress({ retiredAt: RETIRED }), RETIRED + 60 * SECOND);
+
+    expect(wait).toBe(240);
+  });
+
+  it("polls at pollSeconds once the delay is over and the drain still runs", () => {
+    const members = [...newInstances(10), ...oldInstances(3, { state: "EnteringStandby" })];
+
+    const wait = finishWaitSeconds(plan, settings, view(group(members), health(members)), progress({ retiredAt: RETIRED }), RETIRED + 310 * SECOND);
+
+    expect(wait).toBe(settings.pollSeconds);
+  });
+
+  it("fails with RetireTimeoutError after the deregistration delay plus healthTimeoutSeconds", () => {
+    const members = [...newInstances(10), ...oldInstances(3, { state: "EnteringStandby" })];
+
+    const attempt = () => finishWaitSeconds(plan, settings, view(group(members), health(members)), progress({ retiredAt: RETIRED }), RETIRED + 901 * SECOND);
+
+    expect(attempt).toThrow(RetireTimeoutError);
   });
 });
