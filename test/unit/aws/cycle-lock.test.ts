@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { acquireLock, acquireLockIfFree, endWaitingTurn, readLock, releaseLock } from "../../../functions/aws/deploy-lock.js";
-import { startLocalDynamo, type LocalDynamo } from "../../../local/dynamo/index.js";
+import { useLocalDynamo } from "./local-dynamo.js";
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+useLocalDynamo();
 
 const T0 = Date.parse("2025-03-04T09:00:00Z");
 let envs = 0;

@@ -1,15 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { acquireLock, readLock, releaseLock } from "../../../functions/aws/deploy-lock.js";
-import { startLocalDynamo, type LocalDynamo } from "../../../local/dynamo/index.js";
+import { useLocalDynamo } from "./local-dynamo.js";
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+useLocalDynamo();
 
 const PUSHES = 20;
 

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { acquireLock, acquireLockIfFree, readLock, releaseLock } from "../../../functions/aws/deploy-lock.js";
 import { underPowerLocks } from "../../../functions/aws/power-lock.js";
-import { startLocalDynamo, type LocalDynamo } from "../../../local/dynamo/index.js";
+import { useLocalDynamo } from "./local-dynamo.js";
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+useLocalDynamo();
 
 const T0 = Date.parse("2026-03-24T16:00:00Z");
 const POWER = "office-hours-stop-1";

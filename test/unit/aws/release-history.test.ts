@@ -1,17 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { dynamoDb } from "../../../functions/aws/clients.js";
 import { finishRelease, findRelease, lastDeployed, listReleases, recordRelease } from "../../../functions/aws/release-history.js";
 import { ReleaseAlreadyFinishedError, ReleaseNotFoundError } from "../../../functions/core/errors.js";
 import type { ReleaseStart } from "../../../functions/core/releases.js";
-import { startLocalDynamo, type LocalDynamo } from "../../../local/dynamo/index.js";
+import { useLocalDynamo } from "./local-dynamo.js";
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+useLocalDynamo();
 
 /** Each test records into its own env, so numbering starts at v1 in every test. */
 let envs = 0;
