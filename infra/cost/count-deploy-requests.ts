@@ -2,6 +2,7 @@
 // state transitions, Lambda invocations (Task states entered, plus retries) and DynamoDB
 // requests (counted by a middleware on gantry's one DynamoDB client, which dynalite answers).
 // The README's "What it costs" comes from this. Run: npx tsx infra/cost/count-deploy-requests.ts [scenario…]
+import "../../local/quiet-sdk.js";
 import { dynamoDb } from "../../functions/aws/clients.js";
 import { deployScenarios } from "../../bench/deploy-scenarios.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
@@ -11,6 +12,9 @@ import { breakBatch } from "../../local/watch.js";
 
 /** Step Functions standard workflows: $0.025 per 1,000 state transitions. */
 const USD_PER_TRANSITION = 0.025 / 1000;
+
+// One JSON line per scenario: the steps' own log lines would bury them.
+process.env.GANTRY_QUIET = "1";
 
 const wanted = process.argv.slice(2);
 const dynamoRequests: Record<string, number> = {};
