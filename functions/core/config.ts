@@ -61,6 +61,11 @@ const infrastructureSchema = z.object({
    * under the path `/gantry/`.
    */
   instanceRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "is not an IAM role ARN")).optional(),
+  /**
+   * Customer-managed KMS keys that encrypt the EBS volumes of scheduled instances: starting such
+   * an instance needs kms:CreateGrant on its key (volumes under the AWS-managed key need nothing).
+   */
+  ebsKmsKeyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, 'is not a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-…"')).optional(),
   /** The SSM SecureString the webhook reads GitHub's secret from (default `/gantry/webhook-secret`). */
   webhookSecretParameter: z.string().regex(/^\/[A-Za-z0-9_.\/-]+$/, 'is not an SSM parameter name starting with "/"').optional(),
 });

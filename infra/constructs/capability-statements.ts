@@ -22,6 +22,8 @@ export interface AccessScope {
   dnsRecords: Record<string, string[]>;
   /** Roles the launch templates' instance profiles carry; undefined means "roles under /gantry/". */
   instanceRoleArns?: string[];
+  /** KMS keys of scheduled instances' encrypted volumes, which a start needs a grant on. */
+  ebsKmsKeyArns?: string[];
   vpc?: { subnetIds: string[]; securityGroupIds: string[] };
 }
 
@@ -61,6 +63,7 @@ export function accessScope(config: GantryConfig, where: { partition: string; re
     dnsRecords,
     ...(config.infrastructure?.instanceRoleArns ? { instanceRoleArns: config.infrastructure.instanceRoleArns } : {}),
     ...(config.infrastructure?.vpc ? { vpc: config.infrastructure.vpc } : {}),
+    ...(config.infrastructure?.ebsKmsKeyArns ? { ebsKmsKeyArns: config.infrastructure.ebsKmsKeyArns } : {}),
   };
 }
 
@@ -177,6 +180,10 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
         WHY.scheduledInstances,
       ),
     ),
+    // EC2 attaches a volume encrypted under a customer-managed key by creating a grant as the caller.
+    ...(scope.ebsKmsKeyArns?.length && Object.keys(scope.scheduleTags).length > 0
+      ? [statement("GrantEncryptedVolumes", ["kms:CreateGrant"], scope.ebsKmsKeyArns, { Bool: { "kms:GrantIsForAWSResource": true } })]
+      : []),
     ...(Object.keys(scope.scheduleTags).length === 0 ? [] : [statement("DescribeScheduledInstances", ["ec2:DescribeInstances", "ec2:DescribeInstanceStatus"], ["*"], undefined, WHY.describe)]),
   ],
 

@@ -110,6 +110,19 @@ describe("statementsFor", () => {
     expect(json("instance-power", { ...scope, scheduleTags: {} })).toEqual([]);
   });
 
+  it("instance-power may grant EC2 the configured volume keys, and only for AWS resources", () => {
+    const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const withKeys = accessScope(parseConfig({ ...config, infrastructure: { ebsKmsKeyArns: [key] } }), { partition: "aws", region: "eu-west-1", account: "123456789012" });
+
+    expect(json("instance-power", withKeys).find((statement) => statement.Sid === "GrantEncryptedVolumes")).toMatchObject({
+      Action: "kms:CreateGrant",
+      Resource: key,
+      Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+    });
+    expect(json("instance-power").map((statement) => statement.Sid)).not.toContain("GrantEncryptedVolumes");
+    expect(() => parseConfig({ ...config, infrastructure: { ebsKmsKeyArns: ["alias/aws/ebs"] } })).toThrow('infrastructure.ebsKmsKeyArns[0]: "alias/aws/ebs" is not a KMS key ARN');
+  });
+
   it("group-size sizes only the groups the schedules name", () => {
     const sizing = json("group-size").filter((statement) => statement.Sid !== "DescribeScheduledGroups");
 
