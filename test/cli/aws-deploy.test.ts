@@ -8,7 +8,7 @@ import {
   GATE_PASSED,
   PLAN,
   ROLLBACK_CAUSE,
-  ROLLED_BACK,
+  rolledBackHistory,
   captureEachTest,
   cloudFormation,
   deployHistory,
@@ -92,16 +92,7 @@ describe("gantry deploy on AWS", () => {
     stackWith();
     sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn(NAME) });
     const input = { app: "hello", env: "prod", release: { id: "v3" } };
-    const events = deployHistory(
-      input,
-      [
-        { state: "Plan rollout", type: "Task", output: PLAN },
-        { state: "Check new instances", type: "Task", caught: "HealthGateFailedError" },
-        { state: "Roll back", type: "Task", output: ROLLED_BACK },
-        { state: "Deploy rolled back", type: "Fail" },
-      ],
-      { error: "DeployRolledBack", cause: ROLLBACK_CAUSE },
-    );
+    const events = rolledBackHistory(input);
     runningExecution(NAME, input, events, 4);
 
     const code = await deployOnAws("v2", options({ wait: true }), follow);

@@ -120,3 +120,17 @@ export const GATE_PASSED = { ...PLAN, progress: { batch: 0, summary: "batch 1 of
 export const ROLLED_BACK = { ...PLAN, progress: { batch: 0, summary: "batch 1 of 2: gate failed: instance i-0000000000000000d is unhealthy in target group hello-prod-1" }, rollback: { summary: "batch 1 of 2: rolled back; desired 4, 4 on v2 in service, 4 serving" } };
 export const ROLLBACK_CAUSE =
   "Deploy of v3 to hello/prod failed in batch 1 of 2 and was rolled back to v2. HealthGateFailedError: Batch 1 of 2: instance i-0000000000000000d is unhealthy in target group hello-prod-1 (Target.ResponseCodeMismatch).";
+
+/** The history of a deploy whose first batch failed its health gate and was rolled back. */
+export function rolledBackHistory(input: unknown): HistoryEvent[] {
+  return deployHistory(
+    input,
+    [
+      { state: "Plan rollout", type: "Task", output: PLAN },
+      { state: "Check new instances", type: "Task", caught: "HealthGateFailedError" },
+      { state: "Roll back", type: "Task", output: ROLLED_BACK },
+      { state: "Deploy rolled back", type: "Fail" },
+    ],
+    { error: "DeployRolledBack", cause: ROLLBACK_CAUSE },
+  );
+}

@@ -2,7 +2,7 @@ import { DescribeExecutionCommand, ListExecutionsCommand } from "@aws-sdk/client
 import { beforeEach, describe, expect, it } from "vitest";
 import { historyOnAws, statusOnAws } from "../../cli/aws/inspect.js";
 import { UsageError } from "../../cli/output.js";
-import { DEPLOY_MACHINE, GATE_PASSED, PLAN, ROLLBACK_CAUSE, ROLLED_BACK, captureEachTest, deployHistory, executionArn, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
+import { DEPLOY_MACHINE, GATE_PASSED, PLAN, ROLLBACK_CAUSE, rolledBackHistory, captureEachTest, deployHistory, executionArn, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
 
 const flags = { stack: "Gantry", config: "gantry.config.ts" };
 const NOW = Date.UTC(2026, 0, 5, 11, 0, 0);
@@ -23,16 +23,7 @@ const listed = (name: string, status: "SUCCEEDED" | "FAILED" | "RUNNING", minute
 
 function rolledBack(name: string): void {
   const input = { app: "hello", env: "prod", release: { id: "v3" }, trigger: { source: "github", actor: "octocat" } };
-  const events = deployHistory(
-    input,
-    [
-      { state: "Plan rollout", type: "Task", output: PLAN },
-      { state: "Check new instances", type: "Task", caught: "HealthGateFailedError" },
-      { state: "Roll back", type: "Task", output: ROLLED_BACK },
-      { state: "Deploy rolled back", type: "Fail" },
-    ],
-    { error: "DeployRolledBack", cause: ROLLBACK_CAUSE },
-  );
+  const events = rolledBackHistory(input);
   runningExecution(name, input, events, events.length);
 }
 
