@@ -110,9 +110,9 @@ export class ScheduleNotFoundError extends GantryError {}
 export class NoReleaseToCycleError extends GantryError {}
 
 /**
- * The group launches from `$Latest` or `$Default` of its launch template: any new version changes
- * what it launches, without AWS checking the launch rights of whoever made the version, and a
- * rollback could not point it back at what it ran before.
+ * The group launches from `$Latest` or `$Default` of its launch template: a new latest or default
+ * version changes what it launches without AWS checking anyone's launch rights, and a rollback
+ * could not point it back at what it ran before.
  */
 export class LaunchTemplateNotPinnedError extends GantryError {}
 

@@ -16,9 +16,9 @@ export function isVersionAlias(version: string): boolean {
  * Refuses, before anything changes, a group whose launch template gantry cannot switch and
  * switch back within its roles. AWS checks the launch rights of whoever points a group at a
  * launch template version (UpdateAutoScalingGroup), but a group on `$Latest` or `$Default` picks up
- * every new version without that check (EC2 Auto Scaling User Guide, "Control Amazon EC2 launch
- * template usage in Auto Scaling groups"); its rollback, pointing it back at `$Latest`, would also
- * keep the new image. `currentImage` is the AMI of the group's version as written (read only for
+ * a new latest or default version without that check (EC2 Auto Scaling User Guide, "Control
+ * Amazon EC2 launch template usage in Auto Scaling groups"); and a rollback pointing it back at
+ * `$Latest` would keep the new image, since gantry's own new version is the latest then. `currentImage` is the AMI of the group's version as written (read only for
  * an `imageId` deploy): one that is `resolve:ssm:…` needs ssm:GetParameters from whoever points
  * the group back at it, which gantry's roles are not given.
  */
@@ -29,8 +29,9 @@ export function checkLaunchTemplate(group: ObservedGroup, imageId: string | unde
     `aws autoscaling update-auto-scaling-group --auto-scaling-group-name ${group.name} --launch-template LaunchTemplateId=${template.id},Version=${version}`;
   if (isVersionAlias(template.version)) {
     throw new LaunchTemplateNotPinnedError(
-      `Group "${group.name}" launches from launch template ${template.id} version ${template.version}, which follows every new version unchecked and cannot be rolled back to; ` +
-        `pin it to a version number first: ${fix("<number>")}`,
+      `Group "${group.name}" launches from launch template ${template.id} version ${template.version}, which Auto Scaling resolves at every launch: ` +
+        `a new (or newly default) version changes what the group launches without AWS checking anyone's launch rights, and a rollback could not put back what it ran. ` +
+        `Pin it to a version number first: ${fix("<number>")}`,
     );
   }
   if (imageId && currentImage && PARAMETER_IMAGE.test(currentImage)) {
