@@ -8,10 +8,13 @@
 /**
  * What a function may do in AWS, by name; infra/ turns each into scoped IAM statements.
  * - `group-read`: Describe* of Auto Scaling, EC2 instances, ELBv2 target health, CloudWatch alarms.
- * - `group-write`: change the configured Auto Scaling groups (desired, tags, standby, terminate,
- *   suspend/resume, launch template versions).
+ * - `group-write`: change the configured Auto Scaling groups (desired, max, tags, standby,
+ *   terminate, suspend/resume).
+ * - `launch-template-versions`: create versions of launch templates tagged `gantry:managed=true`.
+ * - `launch-template-use`: point a configured group at a version of such a launch template, which
+ *   AWS allows only to a caller who could launch from it (RunInstances, CreateTags, PassRole).
  * - `lock-table`: read and write gantry's DynamoDB table (deploy lock and release history).
- * - `instance-power`: start and stop instances tagged for a schedule, read their status.
+ * - `instance-power`: start and stop instances tagged for a schedule.
  * - `group-size`: set min/desired/max and tags of the Auto Scaling groups a schedule names.
  * - `dns-records`: change and read the Route 53 records a schedule names.
  * - `start-deploy`: start executions of the deploy state machine.
@@ -21,6 +24,8 @@
 export type Capability =
   | "group-read"
   | "group-write"
+  | "launch-template-versions"
+  | "launch-template-use"
   | "lock-table"
   | "instance-power"
   | "group-size"
@@ -39,22 +44,34 @@ export interface FunctionEntry {
   needs: readonly Capability[];
 }
 
+/**
+ * What each function calls decides its needs, and test/infra/catalog-needs.test.ts derives them
+ * from the SDK commands in each function's bundle: a capability the code does not use, or a call
+ * no capability allows, fails it. Only the two steps that switch launch template versions (a new
+ * image, and its rollback) carry the launch rights AWS checks when a group changes versions.
+ */
 export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "take-deploy-lock", machine: "deploy", placeholder: "TakeDeployLockFunctionArn", needs: ["lock-table"] },
   { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table"] },
-  { dir: "prepare-group", machine: "deploy", placeholder: "PrepareGroupFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  {
+    dir: "prepare-group",
+    machine: "deploy",
+    placeholder: "PrepareGroupFunctionArn",
+    needs: ["group-read", "group-write", "launch-template-versions", "launch-template-use", "lock-table"],
+  },
   { dir: "launch-batch", machine: "deploy", placeholder: "LaunchBatchFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   { dir: "check-new-instances", machine: "deploy", placeholder: "CheckNewInstancesFunctionArn", needs: ["group-read", "lock-table", "http-probe"] },
   { dir: "retire-old-instances", machine: "deploy", placeholder: "RetireOldInstancesFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   // Retires the batch's leftover old instances (Standby or terminate) before gating again: writes the group.
   { dir: "check-after-bake", machine: "deploy", placeholder: "CheckAfterBakeFunctionArn", needs: ["group-read", "group-write", "lock-table", "http-probe"] },
   { dir: "finish-rollout", machine: "deploy", placeholder: "FinishRolloutFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
-  { dir: "roll-back", machine: "deploy", placeholder: "RollBackFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  { dir: "roll-back", machine: "deploy", placeholder: "RollBackFunctionArn", needs: ["group-read", "group-write", "launch-template-use", "lock-table"] },
   { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table"] },
   { dir: "power-plan", machine: "power", placeholder: "PlanPowerFunctionArn", needs: ["lock-table"] },
   { dir: "power-act", machine: "power", placeholder: "PowerTargetsFunctionArn", needs: ["group-read", "instance-power", "group-size", "dns-records", "lock-table"] },
-  { dir: "power-check", machine: "power", placeholder: "CheckPowerFunctionArn", needs: ["group-read", "instance-power", "group-size", "dns-records", "lock-table"] },
+  // Only reads the targets again, stops what was still pending and moves DNS: no lock, no resize.
+  { dir: "power-check", machine: "power", placeholder: "CheckPowerFunctionArn", needs: ["group-read", "instance-power", "dns-records"] },
   { dir: "webhook", needs: ["start-deploy", "webhook-secret"] },
 ];
 

@@ -28,3 +28,13 @@ export async function ensureImageVersion(templateId: string, sourceVersion: stri
 function isAlias(alias: string, version: { DefaultVersion?: boolean }): boolean {
   return alias === "$Default" && version.DefaultVersion === true;
 }
+
+/**
+ * The AMI of one launch template version as written: an AMI id, or `resolve:ssm:<parameter>`
+ * for a version that takes it from Parameter Store (DescribeLaunchTemplateVersions shows the
+ * parameter unless asked to resolve it).
+ */
+export async function readVersionImage(templateId: string, version: string): Promise<string | undefined> {
+  const answer = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: [version] }));
+  return answer.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.ImageId;
+}

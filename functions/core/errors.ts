@@ -109,6 +109,19 @@ export class ScheduleNotFoundError extends GantryError {}
 /** A cycle run found no `gantry:release` tag on the group: it cannot tell which release to keep. */
 export class NoReleaseToCycleError extends GantryError {}
 
+/**
+ * The group launches from `$Latest` or `$Default` of its launch template: a new latest or default
+ * version changes what it launches without AWS checking anyone's launch rights, and a rollback
+ * could not point it back at what it ran before.
+ */
+export class LaunchTemplateNotPinnedError extends GantryError {}
+
+/**
+ * An `imageId` deploy of a group whose launch template version takes its AMI from an SSM
+ * parameter: its rollback would need ssm:GetParameters, which gantry's roles are not given.
+ */
+export class LaunchTemplateImageParameterError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -140,6 +153,8 @@ const ERROR_CLASSES = [
   InvalidPowerInputError,
   ScheduleNotFoundError,
   NoReleaseToCycleError,
+  LaunchTemplateNotPinnedError,
+  LaunchTemplateImageParameterError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

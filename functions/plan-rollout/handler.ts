@@ -1,10 +1,12 @@
 import { readAlarms } from "../aws/alarms.js";
 import { now } from "../aws/clock.js";
 import { readGroup } from "../aws/group.js";
+import { readVersionImage } from "../aws/launch-template.js";
 import { readTargetGroupTimings, readTargetHealth } from "../aws/targets.js";
 import { GantryError, InvalidDeployInputError } from "../core/errors.js";
 import { cycleSplit } from "../core/cycle.js";
 import { viewFleet } from "../core/fleet.js";
+import { checkLaunchTemplate, isVersionAlias } from "../core/launch-template.js";
 import { planRollout } from "../core/plan.js";
 import { summarize } from "../core/rollout.js";
 import { deployStep } from "../wiring/step.js";
@@ -25,6 +27,11 @@ export const handler = deployStep("plan-rollout", async ({ input }) => {
     if (missing.length > 0) {
       throw new InvalidDeployInputError(`gates.alarms: ${missing.map((alarm) => `"${alarm.name}"`).join(", ")} not found in CloudWatch; create the alarm or remove it from the gates.`);
     }
+    const imageId = input.release?.imageId;
+    const template = group.launchTemplate;
+    // The image a rollback would point the group back at: read only when a deploy changes it.
+    const currentImage = imageId && template && !isVersionAlias(template.version) ? await readVersionImage(template.id, template.version) : undefined;
+    checkLaunchTemplate(group, imageId, currentImage);
     const plan = planRollout(input, group, targets, timings, now());
     const view = viewFleet(group, targets, plan.release, plan.cycle ? cycleSplit(plan.cycle) : undefined);
     const note = plan.cycle

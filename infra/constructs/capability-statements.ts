@@ -134,16 +134,15 @@ const WHY = {
   scheduledInstances: "Instances carrying the schedule's tag only (aws:ResourceTag condition); which instances those are is decided by tagging them.",
   recordChanges: "GetChange reads the status of a change gantry just made; change ids are not known in advance.",
   vpc: "Lambda validates a VPC function's network-interface permissions against *; these are the actions of AWS's AWSLambdaVPCAccessExecutionRole.",
+  compositeAlarms:
+    "DescribeAlarms answers for composite alarms only to a caller allowed it on * (CloudWatch API reference, DescribeAlarms); it reads alarm states and changes nothing.",
 } as const;
 
 const STATEMENTS: Record<Capability, StatementBuilder> = {
   "group-read": (scope) => [
     statement("DescribeFleet", UNSCOPED_READS, ["*"], undefined, WHY.describe),
-    statement(
-      "ReadGateAlarms",
-      ["cloudwatch:DescribeAlarms"],
-      scope.alarmNames.map((name) => `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:${name}`),
-    ),
+    // Scoped to alarm ARNs, a composite alarm in gates.alarms would read as not found and refuse every deploy.
+    ...(scope.alarmNames.length === 0 ? [] : [statement("ReadGateAlarms", ["cloudwatch:DescribeAlarms"], ["*"], undefined, WHY.compositeAlarms)]),
   ],
 
   "group-write": (scope) => [
@@ -163,12 +162,17 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
       WHY.groupArn,
     ),
     statement("TagConfiguredGroups", ["autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"], groupArns(scope, scope.deployGroups), gantryTagKeysOnly, WHY.groupArn),
-    ...(scope.deployGroups.length === 0 ? [] : launchTemplateStatements(scope)),
   ],
 
-  "lock-table": (_scope, resources) => [
-    statement("ReadWriteGantryTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"], [resources.tableArn]),
-  ],
+  "launch-template-versions": (scope) =>
+    scope.deployGroups.length === 0
+      ? []
+      : [statement("VersionManagedLaunchTemplates", ["ec2:CreateLaunchTemplateVersion"], [ec2Arn(scope, "launch-template/*")], MANAGED, WHY.managedTemplates)],
+
+  "launch-template-use": (scope) => (scope.deployGroups.length === 0 ? [] : launchRightsStatements(scope)),
+
+  // Locks and release rows are read, created and updated in place; gantry deletes and queries nothing from a Lambda.
+  "lock-table": (_scope, resources) => [statement("ReadWriteGantryTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [resources.tableArn])],
 
   "instance-power": (scope) => [
     ...Object.entries(scope.scheduleTags).map(([key, values], index) =>
@@ -184,13 +188,12 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
     ...(scope.ebsKmsKeyArns?.length && Object.keys(scope.scheduleTags).length > 0
       ? [statement("GrantEncryptedVolumes", ["kms:CreateGrant"], scope.ebsKmsKeyArns, { Bool: { "kms:GrantIsForAWSResource": true } })]
       : []),
-    ...(Object.keys(scope.scheduleTags).length === 0 ? [] : [statement("DescribeScheduledInstances", ["ec2:DescribeInstances", "ec2:DescribeInstanceStatus"], ["*"], undefined, WHY.describe)]),
   ],
 
+  // A stop and a start set min, desired and max together (UpdateAutoScalingGroup); nothing sets desired alone.
   "group-size": (scope) => [
-    statement("SizeScheduledGroups", ["autoscaling:UpdateAutoScalingGroup", "autoscaling:SetDesiredCapacity"], groupArns(scope, scope.scheduleGroups), undefined, WHY.groupArn),
+    statement("SizeScheduledGroups", ["autoscaling:UpdateAutoScalingGroup"], groupArns(scope, scope.scheduleGroups), undefined, WHY.groupArn),
     statement("TagScheduledGroups", ["autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"], groupArns(scope, scope.scheduleGroups), gantryTagKeysOnly, WHY.groupArn),
-    ...(scope.scheduleGroups.length === 0 ? [] : [statement("DescribeScheduledGroups", ["autoscaling:DescribeAutoScalingGroups"], ["*"], undefined, WHY.describe)]),
   ],
 
   "dns-records": (scope) => {
@@ -218,20 +221,31 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
   "http-probe": (scope) => (scope.vpc ? [statement("ProbeFromVpc", VPC_NETWORK_INTERFACE_ACTIONS, ["*"], undefined, WHY.vpc)] : []),
 };
 
+const MANAGED = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG.key}`]: MANAGED_TAG.value } };
+
 /**
- * A deploy with a new `imageId` creates a launch template version and points the group at it.
- * UpdateAutoScalingGroup with a launch template checks that the caller could itself launch from
- * it (ec2:RunInstances, iam:PassRole for the instance profile, ec2:CreateTags for its tag
- * specifications), so those come scoped to launch templates tagged `gantry:managed=true`.
+ * A deploy with a new `imageId` points the group at a new launch template version, and its
+ * rollback points it back. UpdateAutoScalingGroup with a launch template checks that the caller
+ * could itself launch from it (ec2:RunInstances, iam:PassRole for the instance profile,
+ * ec2:CreateTags for its tag specifications: "Control Amazon EC2 launch template usage in Auto
+ * Scaling groups", EC2 Auto Scaling User Guide), so those come scoped to launch templates tagged
+ * `gantry:managed=true`.
+ *
+ * A version whose AMI is an SSM parameter (`resolve:ssm:…`) would need ssm:GetParameters too
+ * ("anyone who uses the launch template also needs ssm:GetParameters", same guide, "Use AWS
+ * Systems Manager parameters instead of AMI IDs"). That is not granted: the parameter names are
+ * not in gantry's configuration, and parameter/* would let these roles read every parameter of
+ * the account (and, through the default aws/ssm key, decrypt its SecureStrings, the webhook
+ * secret among them). Plan rollout refuses an `imageId` deploy of such a group instead
+ * (checkLaunchTemplate), before anything changed.
  */
-function launchTemplateStatements(scope: AccessScope): Grant[] {
-  const managed = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG.key}`]: MANAGED_TAG.value } };
+function launchRightsStatements(scope: AccessScope): Grant[] {
   const templates = ec2Arn(scope, "launch-template/*");
   const launchedResources = ["instance/*", "volume/*", "network-interface/*", "subnet/*", "security-group/*", "key-pair/*", "placement-group/*"].map((resource) =>
     ec2Arn(scope, resource),
   );
   return [
-    statement("VersionManagedLaunchTemplates", ["ec2:CreateLaunchTemplateVersion", "ec2:RunInstances"], [templates], managed, WHY.managedTemplates),
+    statement("LaunchFromManagedLaunchTemplates", ["ec2:RunInstances"], [templates], MANAGED, WHY.managedTemplates),
     statement(
       "LaunchFromLaunchTemplatesOnly",
       ["ec2:RunInstances"],

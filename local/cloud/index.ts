@@ -199,9 +199,14 @@ export class LocalCloud {
     this.fleet.settle();
   }
 
-  /** Sets a CloudWatch alarm's state (creating the alarm if needed). */
+  /** Sets a CloudWatch metric alarm's state (creating the alarm if needed). */
   setAlarm(name: string, state: StateValue, reason = `Set by the local cloud to ${state}`): void {
     this.alarms.set(name, state, reason, this.clock.now());
+  }
+
+  /** Sets a CloudWatch composite alarm's state (creating it if needed); its rule is not evaluated. */
+  setCompositeAlarm(name: string, state: StateValue, reason = `Set by the local cloud to ${state}`): void {
+    this.alarms.set(name, state, reason, this.clock.now(), "CompositeAlarm");
   }
 
   /** API calls answered so far, in total and per operation. */

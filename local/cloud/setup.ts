@@ -34,7 +34,11 @@ export interface GroupOptions {
   availabilityZones: string[];
   targetGroupArns?: string[];
   launchTemplateId: string;
-  /** "$Default" (AWS's default), "$Latest" or a version number. */
+  /**
+   * A version number, "$Default" or "$Latest". Default: the template's default version by its
+   * number, as gantry needs a group to be (it refuses groups on an alias). AWS's own default when
+   * CreateAutoScalingGroup names no version is "$Default"; UpdateAutoScalingGroup keeps that.
+   */
   launchTemplateVersion?: string;
   tags?: { key: string; value: string; propagateAtLaunch: boolean }[];
   /** Seconds from launch to InService (default 60). */
@@ -97,7 +101,7 @@ export function createGroup(fleet: Fleet, options: GroupOptions): string {
   }
   assertQuotaRoom(fleet, options, targetGroupArns);
   const template = fleet.launchTemplates.find({ LaunchTemplateId: options.launchTemplateId });
-  const version = options.launchTemplateVersion ?? "$Default";
+  const version = options.launchTemplateVersion ?? String(template.defaultVersion);
   fleet.launchTemplates.version(template, version);
   const now = fleet.clock.now();
   const group: GroupRecord = {

@@ -7,6 +7,8 @@ import { accessScope, statementsFor, type AccessScope } from "../../infra/constr
 const CAPABILITIES: Record<Capability, true> = {
   "group-read": true,
   "group-write": true,
+  "launch-template-versions": true,
+  "launch-template-use": true,
   "lock-table": true,
   "instance-power": true,
   "group-size": true,
@@ -78,24 +80,49 @@ describe("statementsFor", () => {
     expect(autoscaling.find((statement) => statement.Sid === "TagConfiguredGroups")?.Condition).toEqual({ "ForAllValues:StringLike": { "aws:TagKeys": ["gantry:*"] } });
   });
 
-  it("group-write touches EC2 only under a tag, launch-template or creating-action condition", () => {
-    const ec2 = json("group-write").filter((statement) => list(statement.Action).some((action) => action.startsWith("ec2:")));
+  it("group-write changes the groups only: no EC2 launch rights, no launch template versions, no role passing", () => {
+    const actions = json("group-write").flatMap((statement) => list(statement.Action));
 
-    expect(ec2.map((statement) => statement.Sid)).toEqual(["VersionManagedLaunchTemplates", "LaunchFromLaunchTemplatesOnly", "TagAtLaunch"]);
-    expect(ec2[0]?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/gantry:managed": "true" } });
-    expect(ec2[1]?.Condition).toEqual({ ArnLike: { "ec2:LaunchTemplate": "arn:aws:ec2:eu-west-1:123456789012:launch-template/*" } });
-    expect(ec2[2]?.Condition).toEqual({ StringEquals: { "ec2:CreateAction": "RunInstances" } });
+    expect(actions.filter((action) => !action.startsWith("autoscaling:"))).toEqual([]);
   });
 
-  it("group-write passes only instance roles under /gantry/ to EC2, or exactly the configured ones", () => {
-    const passRole = (within: AccessScope) => json("group-write", within).find((statement) => statement.Sid === "PassInstanceRoles");
+  it("launch-template-versions creates versions only of launch templates tagged gantry:managed=true", () => {
+    expect(json("launch-template-versions")).toEqual([
+      {
+        Sid: "VersionManagedLaunchTemplates",
+        Effect: "Allow",
+        Action: "ec2:CreateLaunchTemplateVersion",
+        Resource: "arn:aws:ec2:eu-west-1:123456789012:launch-template/*",
+        Condition: { StringEquals: { "aws:ResourceTag/gantry:managed": "true" } },
+      },
+    ]);
+  });
+
+  it("launch-template-use touches EC2 only under a tag, launch-template or creating-action condition, and reads no SSM parameter", () => {
+    const statements = json("launch-template-use");
+    const ec2 = statements.filter((statement) => list(statement.Action).some((action) => action.startsWith("ec2:")));
+
+    expect(ec2.map((statement) => statement.Sid)).toEqual(["LaunchFromManagedLaunchTemplates", "LaunchFromLaunchTemplatesOnly", "TagAtLaunch"]);
+    expect(ec2[0]).toMatchObject({ Action: "ec2:RunInstances", Condition: { StringEquals: { "aws:ResourceTag/gantry:managed": "true" } } });
+    expect(ec2[1]?.Condition).toEqual({ ArnLike: { "ec2:LaunchTemplate": "arn:aws:ec2:eu-west-1:123456789012:launch-template/*" } });
+    expect(ec2[2]?.Condition).toEqual({ StringEquals: { "ec2:CreateAction": "RunInstances" } });
+    expect(statements.flatMap((statement) => list(statement.Action)).filter((action) => action.startsWith("ssm:"))).toEqual([]);
+  });
+
+  it("grants no launch template rights when no deploy group is configured", () => {
+    expect(json("launch-template-versions", { ...scope, deployGroups: [] })).toEqual([]);
+    expect(json("launch-template-use", { ...scope, deployGroups: [] })).toEqual([]);
+  });
+
+  it("launch-template-use passes only instance roles under /gantry/ to EC2, or exactly the configured ones", () => {
+    const passRole = (within: AccessScope) => json("launch-template-use", within).find((statement) => statement.Sid === "PassInstanceRoles");
 
     expect(passRole(scope)).toMatchObject({ Resource: "arn:aws:iam::123456789012:role/gantry/*", Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
     expect(passRole({ ...scope, instanceRoleArns: ["arn:aws:iam::123456789012:role/web-instance"] })?.Resource).toBe("arn:aws:iam::123456789012:role/web-instance");
   });
 
-  it("group-read reads only the gate alarms the configuration names", () => {
-    expect(json("group-read").find((statement) => statement.Sid === "ReadGateAlarms")?.Resource).toBe("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:web-5xx");
+  it("group-read reads alarms on * (composite alarms answer nothing less), and only when the gates name one", () => {
+    expect(json("group-read").find((statement) => statement.Sid === "ReadGateAlarms")).toMatchObject({ Action: "cloudwatch:DescribeAlarms", Resource: "*" });
     expect(json("group-read", { ...scope, alarmNames: [] }).map((statement) => statement.Sid)).toEqual(["DescribeFleet"]);
   });
 
@@ -124,9 +151,10 @@ describe("statementsFor", () => {
   });
 
   it("group-size sizes only the groups the schedules name", () => {
-    const sizing = json("group-size").filter((statement) => statement.Sid !== "DescribeScheduledGroups");
+    const sizing = json("group-size");
 
     expect(sizing.flatMap((statement) => list(statement.Resource))).toEqual([groupArn("web-dev"), groupArn("web-dev")]);
+    expect(sizing.flatMap((statement) => list(statement.Action))).toEqual(["autoscaling:UpdateAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"]);
   });
 
   it("dns-records changes only the configured record names in the configured zone", () => {
@@ -140,7 +168,7 @@ describe("statementsFor", () => {
   });
 
   it("lock-table, start-deploy and webhook-secret name exactly the stack's table, deploy machine and parameter", () => {
-    expect(json("lock-table")).toEqual([expect.objectContaining({ Resource: resources.tableArn })]);
+    expect(json("lock-table")).toEqual([expect.objectContaining({ Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: resources.tableArn })]);
     expect(json("start-deploy")).toEqual([expect.objectContaining({ Action: "states:StartExecution", Resource: resources.deployStateMachineArn })]);
     expect(json("webhook-secret")).toEqual([expect.objectContaining({ Action: "ssm:GetParameter", Resource: resources.webhookSecretParameterArn })]);
   });

@@ -113,6 +113,16 @@ describe("GantryStack", () => {
     for (const { statement } of ec2) expect(Object.keys(statement.Condition ?? {})).not.toEqual([]);
   });
 
+  it("gives the launch rights only to the steps that point a group at another launch template version", () => {
+    const launching = FUNCTIONS.filter((entry) => roleStatements(entry.dir).some((statement) => asList(statement.Action).includes("ec2:RunInstances"))).map((entry) => entry.dir);
+    const versioning = FUNCTIONS.filter((entry) => roleStatements(entry.dir).some((statement) => asList(statement.Action).includes("ec2:CreateLaunchTemplateVersion"))).map((entry) => entry.dir);
+    const passing = FUNCTIONS.filter((entry) => roleStatements(entry.dir).some((statement) => asList(statement.Action).includes("iam:PassRole"))).map((entry) => entry.dir);
+
+    expect(launching).toEqual(["prepare-group", "roll-back"]);
+    expect(passing).toEqual(["prepare-group", "roll-back"]);
+    expect(versioning).toEqual(["prepare-group"]);
+  });
+
   it("tells the alerts topic about failed, timed-out and aborted executions of gantry's machines, over an encrypted, TLS-only topic", () => {
     template.hasResourceProperties("AWS::Events::Rule", {
       EventPattern: {

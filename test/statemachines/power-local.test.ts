@@ -58,6 +58,8 @@ describe("power state machine, run locally", () => {
 
     expect(record.status).toBe("SUCCEEDED");
     expect(outcomes(record.output)).toEqual({ [`instances tagged ${JUMPBOX}`]: "done", [`instances tagged ${BUILDBOX}`]: "done", "group hello-dev": "done" });
+    const lastCheck = record.steps.filter((step) => step.state === "Check the targets").at(-1);
+    expect(record.output).toEqual((lastCheck?.output as { power: unknown }).power);
     const power = world.cloud.instancePower(jumpbox!);
     expect(power.state).toBe("running");
     expect(world.cloud.dns.record(ZONE, "jumpbox.dev.example.com")).toEqual({ ttl: 60, values: [power.publicIp] });
@@ -88,6 +90,8 @@ describe("power state machine, run locally", () => {
 
     expect(record.status).toBe("SUCCEEDED");
     expect((record.output as PowerProgress).noop).toContain("2026-04-02 is a holiday");
+    // The execution's output is the plan itself ($.power), not the state around it.
+    expect(record.output).toEqual((record.steps.find((step) => step.state === "Plan power")?.output as { power: unknown }).power);
     expect(world.cloud.calls.byCommand.StartInstances).toBeUndefined();
     expect(world.cloud.instancePower(world.instances[JUMPBOX]![0]!).state).toBe("stopped");
   });

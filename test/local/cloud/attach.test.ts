@@ -30,7 +30,7 @@ describe("attachLocalCloud", () => {
       DesiredCapacity: 6,
       AvailabilityZones: ZONES,
       TargetGroupARNs: [targetGroupArn],
-      LaunchTemplate: { LaunchTemplateId: launchTemplateId, LaunchTemplateName: "hello", Version: "$Default" },
+      LaunchTemplate: { LaunchTemplateId: launchTemplateId, LaunchTemplateName: "hello", Version: "1" },
       SuspendedProcesses: [],
     });
     expect(group?.AutoScalingGroupARN).toMatch(/^arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:.+:autoScalingGroupName\/hello-prod$/);

@@ -36,4 +36,29 @@ describe("DescribeAlarms", () => {
     expect(cloud.calls.byCommand["DescribeAlarms"]).toBe(4);
     expect(compositeOnly.MetricAlarms).toEqual([]);
   });
+
+  it("answers for composite alarms only when AlarmTypes asks for them, in one page of MaxRecords with the metric alarms", async () => {
+    const { cloud, cloudWatch } = helloFleet();
+    cloud.setAlarm("hello-prod-5xx", "OK");
+    cloud.setCompositeAlarm("hello-prod-health", "ALARM");
+
+    const untyped = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ["hello-prod-5xx", "hello-prod-health"] }));
+    const both = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ["hello-prod-5xx", "hello-prod-health"], AlarmTypes: ["MetricAlarm", "CompositeAlarm"], MaxRecords: 1 }));
+    const next = await cloudWatch.send(
+      new DescribeAlarmsCommand({ AlarmNames: ["hello-prod-5xx", "hello-prod-health"], AlarmTypes: ["MetricAlarm", "CompositeAlarm"], MaxRecords: 1, NextToken: both.NextToken }),
+    );
+
+    expect(untyped.MetricAlarms?.map((alarm) => alarm.AlarmName)).toEqual(["hello-prod-5xx"]);
+    expect(untyped.CompositeAlarms).toEqual([]);
+    expect([both.MetricAlarms?.map((alarm) => alarm.AlarmName), both.CompositeAlarms]).toEqual([["hello-prod-5xx"], []]);
+    expect(next.CompositeAlarms).toEqual([expect.objectContaining({ AlarmName: "hello-prod-health", StateValue: "ALARM" })]);
+    expect(next.NextToken).toBeUndefined();
+  });
+
+  it("rejects setting a metric alarm's name as a composite alarm: one name space for both", () => {
+    const { cloud } = helloFleet();
+    cloud.setAlarm("hello-prod-5xx", "OK");
+
+    expect(() => cloud.setCompositeAlarm("hello-prod-5xx", "ALARM")).toThrow("Alarm hello-prod-5xx is a MetricAlarm; it cannot be set as a CompositeAlarm.");
+  });
 });

@@ -2,6 +2,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from "@aws-
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { readAlarms } from "../../../functions/aws/alarms.js";
+import { checkAppAndAlarms, type GateVerdict } from "../../../functions/core/gate.js";
 
 const cloudWatch = mockClient(CloudWatchClient);
 
@@ -47,6 +48,30 @@ describe("readAlarms", () => {
       AlarmNames: ["hello-prod-health", "hello-prod-typo", "hello-prod-5xx"],
       AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
     });
+  });
+
+  it("reads a composite alarm in ALARM while the metric alarms under it are OK, so a gate on it fails", async () => {
+    cloudWatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [metricAlarm("hello-prod-5xx", "OK")],
+      CompositeAlarms: [
+        {
+          AlarmName: "hello-prod-health",
+          AlarmArn: "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:hello-prod-health",
+          AlarmRule: 'ALARM("hello-prod-5xx") OR ALARM("hello-prod-latency")',
+          StateValue: "ALARM",
+          StateReason: "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:hello-prod-latency transitioned to ALARM at Monday 03 March, 2025 09:00:00 UTC",
+        },
+      ],
+    });
+
+    const states = await readAlarms(["hello-prod-health", "hello-prod-5xx"]);
+    const verdict = checkAppAndAlarms({ outcome: "pass", evidence: {} } as GateVerdict, "v2", undefined, states);
+
+    expect(states).toEqual([
+      { name: "hello-prod-health", state: "ALARM" },
+      { name: "hello-prod-5xx", state: "OK" },
+    ]);
+    expect(verdict).toMatchObject({ outcome: "fail", kind: "alarms", reason: "alarm hello-prod-health is in ALARM" });
   });
 
   it("asks about at most 100 names per call", async () => {

@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { ensureImageVersion } from "../../../functions/aws/launch-template.js";
+import { ensureImageVersion, readVersionImage } from "../../../functions/aws/launch-template.js";
 
 const ec2 = mockClient(EC2Client);
 const TEMPLATE = "lt-0123456789abcdef0";
@@ -86,5 +86,17 @@ describe("ensureImageVersion", () => {
 
     expect(created).toBe("5");
     expect(ec2).toHaveReceivedCommandTimes(CreateLaunchTemplateVersionCommand, 1);
+  });
+});
+
+describe("readVersionImage", () => {
+  it("reads the AMI of the group's version as written, an SSM parameter reference included", async () => {
+    ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [version(3, "resolve:ssm:/hello/prod/ami")] });
+
+    const image = await readVersionImage(TEMPLATE, "3");
+
+    expect(image).toBe("resolve:ssm:/hello/prod/ami");
+    expect(ec2).toHaveReceivedCommandWith(DescribeLaunchTemplateVersionsCommand, { LaunchTemplateId: TEMPLATE, Versions: ["3"] });
+    expect(ec2.commandCalls(DescribeLaunchTemplateVersionsCommand)[0]?.args[0].input.ResolveAlias).toBeUndefined();
   });
 });
