@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { cliClients, type CliClients } from "../../functions/aws/clients.js";
-import { documentsOver } from "../../functions/aws/dynamo-client.js";
-import { useReleaseDocuments } from "../../functions/aws/release-history.js";
+import { createAwsClients, type AwsClients } from "../../functions/aws/clients.js";
+import { createRuntime, provideRuntime } from "../../functions/aws/runtime.js";
 import { readGantryStack, stackOutput, type GantryStack } from "../../functions/aws/stack.js";
 import { loadConfigFile } from "../../functions/config/load.js";
 import type { GantryConfig } from "../../functions/core/config.js";
@@ -30,7 +29,7 @@ export function withAwsFlags(command: Command): Command {
 
 /** The deployed stack and the clients that reach it. */
 export interface AwsTarget {
-  clients: CliClients;
+  clients: AwsClients;
   stack: GantryStack;
 }
 
@@ -56,7 +55,7 @@ export function configuredRegion(config: GantryConfig | undefined, app?: string,
  */
 export async function connect(flags: AwsFlags, fallbackRegion?: string): Promise<AwsTarget> {
   const region = flags.region ?? process.env.AWS_REGION ?? fallbackRegion;
-  const clients = cliClients({ ...(region ? { region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) });
+  const clients = createAwsClients({ ...(region ? { region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) });
   return { clients, stack: await readGantryStack(clients.cloudFormation, flags.stack) };
 }
 
@@ -64,8 +63,7 @@ export function deployStateMachine(target: AwsTarget): string {
   return stackOutput(target.stack, "deployStateMachineArn");
 }
 
-/** Points the release history at the stack's table, through the CLI's DynamoDB client. */
+/** Provides the runtime the release history reads through: the CLI's clients, on the stack's table. */
 export function openStackReleaseHistory(target: AwsTarget): void {
-  process.env.GANTRY_TABLE = stackOutput(target.stack, "tableName");
-  useReleaseDocuments(documentsOver(target.clients.dynamoDb));
+  provideRuntime(createRuntime({ clients: target.clients, env: { tableName: stackOutput(target.stack, "tableName") } }));
 }

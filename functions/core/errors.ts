@@ -109,6 +109,9 @@ export class ScheduleNotFoundError extends GantryError {}
 /** A cycle run found no `gantry:release` tag on the group: it cannot tell which release to keep. */
 export class NoReleaseToCycleError extends GantryError {}
 
+/** A Lambda environment variable has a value gantry cannot use; the function refuses to start. */
+export class InvalidEnvironmentError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -140,6 +143,7 @@ const ERROR_CLASSES = [
   InvalidPowerInputError,
   ScheduleNotFoundError,
   NoReleaseToCycleError,
+  InvalidEnvironmentError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
