@@ -3,8 +3,7 @@ import { ContendedWriteError } from "../core/errors.js";
 import { decideCycleLock, queuedPush } from "../core/cycle-lock.js";
 import { decideAcquire, describeLock, type LockState, type LockView } from "../core/lock.js";
 import { now as clockNow } from "./clock.js";
-import { MAX_CONDITIONAL_ATTEMPTS, appEnvKey, gantryTableName, isConditionFailed, placeholdersIn } from "./dynamo-client.js";
-import { runtime } from "./runtime.js";
+import { MAX_CONDITIONAL_ATTEMPTS, appEnvKey, documents, gantryTableName, isConditionFailed, placeholdersIn } from "./dynamo-client.js";
 
 /** Who asks for the lock, and for how long a lease it gets. */
 export interface AcquireRequest {
@@ -59,7 +58,7 @@ function lockKey(app: string, env: string) {
 }
 
 async function readState(app: string, env: string): Promise<LockState | undefined> {
-  const answer = await runtime().clients.documents.send(new GetCommand({ TableName: gantryTableName(), Key: lockKey(app, env), ConsistentRead: true }));
+  const answer = await documents().send(new GetCommand({ TableName: gantryTableName(), Key: lockKey(app, env), ConsistentRead: true }));
   return answer.Item as LockState | undefined;
 }
 
@@ -67,7 +66,7 @@ async function readState(app: string, env: string): Promise<LockState | undefine
 async function updateLock(app: string, env: string, update: string, condition: string, values: Record<string, unknown>): Promise<LockState | false> {
   const expressions = `${update} ${condition}`;
   try {
-    const answer = await runtime().clients.documents.send(
+    const answer = await documents().send(
       new UpdateCommand({
         TableName: gantryTableName(),
         Key: lockKey(app, env),

@@ -1,4 +1,6 @@
-import { runtime } from "./runtime.js";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { runtime, type Runtime } from "./runtime.js";
 
 /**
  * The gantry table, written down once: local mode creates it from this and the CDK stack
@@ -24,6 +26,23 @@ export const GANTRY_TABLE_DEFINITION = {
 /** The table name every adapter uses: the runtime's (`GANTRY_TABLE` on AWS, the stack's for the CLI). */
 export function gantryTableName(): string {
   return runtime().env.tableName;
+}
+
+const views = new WeakMap<Runtime, DynamoDBDocumentClient>();
+
+/**
+ * Items as plain objects over the runtime's DynamoDB client: `from` shares that client's
+ * configuration and middleware stack, so endpoint, retries and credentials stay decided in one
+ * place. Optional fields left undefined are dropped rather than rejected.
+ */
+export function documents(): DynamoDBDocumentClient {
+  const current = runtime();
+  let view = views.get(current);
+  if (view === undefined) {
+    view = DynamoDBDocumentClient.from(current.client(DynamoDBClient), { marshallOptions: { removeUndefinedValues: true } });
+    views.set(current, view);
+  }
+  return view;
 }
 
 /** The partition every item of one app/env lives in; app and env names never contain `#`. */

@@ -1,5 +1,7 @@
 import { AwsThrottledError, AwsTransientError, DeployStartRejectedError, WebhookNotConfiguredError, type GantryError } from "../core/errors.js";
 import type { DeployInputRaw } from "../core/input.js";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { ANSWER_FAST } from "./clients.js";
 import { classifyAwsError } from "./errors.js";
 import { runtime } from "./runtime.js";
 import { startExecution } from "./step-functions.js";
@@ -22,10 +24,10 @@ export type DeployStarter = (start: DeployStart) => Promise<StartedDeploy>;
 
 /** Starts the deploy execution `name`, or finds it already started by an earlier delivery. */
 export async function startDeploy(start: DeployStart): Promise<StartedDeploy> {
-  const { startDeploy: local, clients } = runtime();
+  const { startDeploy: local, client } = runtime();
   if (local) return local(start);
   try {
-    const started = await startExecution(clients.stepFunctions, start);
+    const started = await startExecution(client(SFNClient, ANSWER_FAST), start);
     return { executionArn: started.executionArn, alreadyHandled: started.alreadyStarted };
   } catch (error) {
     throw startFailure(error, start.stateMachineArn, start.name);

@@ -1,4 +1,4 @@
-import { CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand } from "@aws-sdk/client-ec2";
+import { CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { runtime } from "./runtime.js";
 
 /**
@@ -8,13 +8,13 @@ import { runtime } from "./runtime.js";
  */
 export async function ensureImageVersion(templateId: string, sourceVersion: string, imageId: string, release: string): Promise<string> {
   const description = `gantry ${release}`;
-  const latest = await runtime().clients.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: ["$Latest", sourceVersion] }));
+  const latest = await runtime().client(EC2Client).send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: ["$Latest", sourceVersion] }));
   const versions = latest.LaunchTemplateVersions ?? [];
   const source = versions.find((version) => String(version.VersionNumber) === sourceVersion || isAlias(sourceVersion, version));
   if (source?.LaunchTemplateData?.ImageId === imageId && source.VersionNumber !== undefined) return String(source.VersionNumber);
   const reusable = versions.find((version) => version.LaunchTemplateData?.ImageId === imageId && version.VersionDescription === description);
   if (reusable?.VersionNumber !== undefined) return String(reusable.VersionNumber);
-  const created = await runtime().clients.ec2.send(
+  const created = await runtime().client(EC2Client).send(
     new CreateLaunchTemplateVersionCommand({
       LaunchTemplateId: templateId,
       SourceVersion: sourceVersion,

@@ -1,4 +1,4 @@
-import { CreateOrUpdateTagsCommand, DeleteTagsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import { AutoScalingClient, CreateOrUpdateTagsCommand, DeleteTagsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import { SAVED_SIZE_TAG, formatSavedSize, type GroupSize } from "../core/power.js";
 import { runtime } from "./runtime.js";
 
@@ -7,12 +7,12 @@ import { runtime } from "./runtime.js";
  * resize fails, the tag holds the size the group still has, and a start restores the same.
  */
 export async function saveSizeAndStop(group: string, size: GroupSize): Promise<void> {
-  await runtime().clients.autoScaling.send(
+  await runtime().client(AutoScalingClient).send(
     new CreateOrUpdateTagsCommand({
       Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG, Value: formatSavedSize(size), PropagateAtLaunch: false }],
     }),
   );
-  await runtime().clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: 0, DesiredCapacity: 0, MaxSize: 0 }));
+  await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: 0, DesiredCapacity: 0, MaxSize: 0 }));
 }
 
 /**
@@ -20,6 +20,6 @@ export async function saveSizeAndStop(group: string, size: GroupSize): Promise<v
  * the tag still there and sets the same size again; once the tag is gone the start is done.
  */
 export async function restoreSize(group: string, size: GroupSize): Promise<void> {
-  await runtime().clients.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: size.min, DesiredCapacity: size.desired, MaxSize: size.max }));
-  await runtime().clients.autoScaling.send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG }] }));
+  await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: size.min, DesiredCapacity: size.desired, MaxSize: size.max }));
+  await runtime().client(AutoScalingClient).send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG }] }));
 }

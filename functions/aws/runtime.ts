@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import bundled from "../../gantry.config.js";
 import { parseConfig, type GantryConfig } from "../core/config.js";
-import { createAwsClients, type AwsClients } from "./clients.js";
+import { STANDARD_SETTINGS, type ClientClass, type ClientSettings } from "./clients.js";
 import { readEnvironment, type GantryEnvironment, type LogLevel } from "./environment.js";
 import type { DeployStarter } from "./executions.js";
 import type { HttpTransport } from "./http-probe.js";
@@ -11,14 +11,21 @@ import type { HttpTransport } from "./http-probe.js";
  * configuration, the validated environment and the logger.
  *
  * One way in: adapters in functions/aws call `runtime()` when they need a client, the time or a
- * setting, and never keep their own. A Lambda container builds its runtime from the plain
- * environment on first use and keeps it for the container's life (warm invocations reuse the
- * clients); functions/wiring/step.ts adds X-Ray tracing to its clients. Local mode, the CLI
- * and tests build theirs with `createRuntime` (their own clients, clock and configuration) and
- * install it once with `provideRuntime` before any handler or adapter runs.
+ * setting, and never keep their own: `runtime().client(EC2Client).send(…)`. The runtime makes
+ * each client on first use and keeps it, so a warm Lambda reuses it, and a bundle holds only
+ * the clients its adapters name. A Lambda container builds its runtime from the plain
+ * environment on first use and keeps it for the container's life; functions/wiring/step.ts
+ * traces its clients with X-Ray. Local mode, the CLI and tests build theirs with
+ * `createRuntime` (their own client settings, clock and configuration; local mode attaches the
+ * local cloud to each client as it is made) and install it once with `provideRuntime` before
+ * any handler or adapter runs.
  */
 export interface Runtime {
-  clients: AwsClients;
+  /**
+   * The one client of this class, made on first use with the runtime's settings, then
+   * `settings` (a service's own needs, such as Route 53's region): the first use fixes them.
+   */
+  client<C extends object>(Client: ClientClass<C>, settings?: ClientSettings): C;
   /** Epoch milliseconds: the real time on AWS, the local cloud's clock in local mode. */
   now(): number;
   /** The configuration, parsed on first use. */
@@ -32,7 +39,12 @@ export interface Runtime {
 }
 
 export interface RuntimeParts {
-  clients: AwsClients;
+  /** Settings for every client: region, profile, credentials (default: the SDK's chain). */
+  settings?: ClientSettings;
+  /** Settings for one class of client, over everything else (local mode's DynamoDB endpoint). */
+  settingsFor?: (Client: ClientClass<object>) => ClientSettings | undefined;
+  /** Called with each client as it is made (local mode attaches the local cloud; Lambda adds tracing). */
+  onClient?: (client: object, Client: ClientClass<object>) => void;
   now?: () => number;
   /** The configuration, or the unparsed value to validate on first use (default: the bundled gantry.config.ts). */
   config?: GantryConfig | (() => GantryConfig);
@@ -47,8 +59,18 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const env: GantryEnvironment = { region: "us-east-1", tableName: "gantry", logLevel: "INFO", ...parts.env };
   let config: GantryConfig | undefined = typeof parts.config === "object" ? parts.config : undefined;
   const loadConfig = typeof parts.config === "function" ? parts.config : () => parseConfig(bundled);
+  const made = new Map<ClientClass<object>, object>();
   return {
-    clients: parts.clients,
+    client: <C extends object>(Client: ClientClass<C>, settings: ClientSettings = {}): C => {
+      let client = made.get(Client) as C | undefined;
+      if (client === undefined) {
+        // The only place gantry creates AWS clients.
+        client = new Client({ ...STANDARD_SETTINGS, ...parts.settings, ...settings, ...parts.settingsFor?.(Client) });
+        parts.onClient?.(client, Client);
+        made.set(Client, client);
+      }
+      return client;
+    },
     now: parts.now ?? (() => Date.now()),
     config: () => (config ??= loadConfig()),
     env,
@@ -62,9 +84,12 @@ export function createRuntime(parts: RuntimeParts): Runtime {
  * A Lambda's runtime, from its environment variables: fails at once, naming the variable, when
  * one is wrong. Regions and endpoints beyond these are the SDK's own (`AWS_ENDPOINT_URL`).
  */
-export function runtimeFromEnvironment(variables: Record<string, string | undefined> = process.env, config?: GantryConfig): Runtime {
+export function runtimeFromEnvironment(
+  variables: Record<string, string | undefined> = process.env,
+  extra: Pick<RuntimeParts, "config" | "onClient"> = {},
+): Runtime {
   const env = readEnvironment(variables);
-  return createRuntime({ clients: createAwsClients({ region: env.region, answerFast: true }), env, ...(config ? { config } : {}) });
+  return createRuntime({ settings: { region: env.region }, env, ...extra });
 }
 
 /** JSON lines with level, time and (inside a handler) the request id; never the event itself. */

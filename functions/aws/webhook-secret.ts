@@ -1,5 +1,6 @@
-import { GetParameterCommand } from "@aws-sdk/client-ssm";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AwsThrottledError, AwsTransientError, WebhookNotConfiguredError, WebhookSecretUnavailableError, type GantryError } from "../core/errors.js";
+import { ANSWER_FAST } from "./clients.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { classifyAwsError } from "./errors.js";
 
@@ -28,7 +29,7 @@ export function webhookSecret(): Promise<string> {
   return reading;
 }
 
-async function readSecret({ env, clients }: Runtime): Promise<string> {
+async function readSecret({ env, client }: Runtime): Promise<string> {
   const direct = env.webhookSecret;
   if (direct) return direct;
   const name = env.webhookSecretParameter;
@@ -37,7 +38,7 @@ async function readSecret({ env, clients }: Runtime): Promise<string> {
   }
   let value: string | undefined;
   try {
-    const output = await clients.ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const output = await client(SSMClient, ANSWER_FAST).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     value = output.Parameter?.Value;
   } catch (error) {
     throw secretFailure(name, error);

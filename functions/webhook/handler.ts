@@ -6,7 +6,7 @@ import { runtimeLogger, runtime } from "../aws/runtime.js";
 import { webhookSecret } from "../aws/webhook-secret.js";
 import { answerStarted, decideWebhook, failureVerdict, receivedLine, type WebhookLogLine, type WebhookVerdict } from "../core/webhook.js";
 import { readWebhookRequest, signatureMatches, signatureToCheck } from "../core/webhook-request.js";
-import { requestContext } from "../wiring/step.js";
+import { requestContext } from "../wiring/lambda.js";
 
 /**
  * What is known about each request so far, for the log line of a request that fails midway.

@@ -1,11 +1,11 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy, { type MiddlewareObj } from "@middy/core";
+import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type * as z from "zod";
 import { now } from "../aws/clock.js";
 import { renewLock } from "../aws/deploy-lock.js";
 import { classifyAwsError } from "../aws/errors.js";
-import { runtimeLogger, hasRuntime, provideRuntime, runtime, type Runtime } from "../aws/runtime.js";
+import { runtime, runtimeLogger } from "../aws/runtime.js";
+import { requestContext } from "./lambda.js";
 import { InvalidPowerInputError } from "../core/errors.js";
 import { describeIssues } from "../core/validation.js";
 import { readDeployState, type DeployState } from "./deploy-state.js";
@@ -24,8 +24,7 @@ export interface StepShape<I> {
  * Every Lambda step, deploy or power, is this: validated input, the step's work (core decides,
  * aws/ acts), one structured log line with the request id, and AWS errors given the names the
  * state machine retries on. The runtime is built on the first invocation when local mode or a
- * test has not provided one, with its clients traced by X-Ray (loaded only then, so local mode
- * and the CLI never load the tracer).
+ * test has not provided one (requestContext, functions/wiring/lambda.ts).
  */
 export function lambdaStep<I, R>(step: string, shape: StepShape<I>, work: (input: I) => Promise<R>) {
   return middy<unknown, R, Error, Context>(async (event: unknown) => {
@@ -73,36 +72,4 @@ async function keepLock(state: DeployState): Promise<void> {
   if (lock?.outcome !== "acquired" || state.outcome) return;
   const held = await renewLock({ app: state.input.app, env: state.input.env, holder: lock.holder, now: now(), leaseSeconds: lock.leaseSeconds });
   if (!held) runtime().logger.warn("deploy lock lost", { app: state.input.app, env: state.input.env, holder: lock.holder });
-}
-
-/** The container's runtime, traced, unless one was provided (local mode, tests). */
-export async function lambdaRuntime(): Promise<Runtime> {
-  if (!hasRuntime()) {
-    const { tracedRuntimeFromEnvironment } = await import("./tracing.js");
-    provideRuntime(tracedRuntimeFromEnvironment());
-  }
-  return runtime();
-}
-
-const contextHooks = new WeakMap<Runtime, MiddlewareObj>();
-
-/**
- * Powertools' injectLambdaContext on the runtime's logger (request id, function, cold start in
- * every line; keys reset after each run). The logger belongs to the runtime, which exists only
- * once the first invocation built it, so the middleware is made per runtime.
- */
-export function requestContext<E, R>(): MiddlewareObj<E, R, Error, Context> {
-  const hooks = (current: Runtime) => {
-    let made = contextHooks.get(current);
-    if (!made) {
-      made = injectLambdaContext(current.logger, { resetKeys: true }) as MiddlewareObj;
-      contextHooks.set(current, made);
-    }
-    return made as MiddlewareObj<E, R, Error, Context>;
-  };
-  return {
-    before: async (request) => hooks(await lambdaRuntime()).before?.(request),
-    after: (request) => hooks(runtime()).after?.(request),
-    onError: (request) => (hasRuntime() ? hooks(runtime()).onError?.(request) : undefined),
-  };
 }

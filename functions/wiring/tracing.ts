@@ -3,13 +3,15 @@ import { runtimeFromEnvironment, type Runtime } from "../aws/runtime.js";
 
 /**
  * The Lambda runtime with every SDK call traced as an X-Ray subsegment (the functions run with
- * active tracing). Outside Lambda, Powertools leaves the clients as they are. The document
- * client shares the DynamoDB client's middleware stack, so tracing that one covers both.
+ * active tracing), each client captured as the runtime makes it. Outside Lambda, Powertools
+ * leaves the clients as they are. The document client shares the DynamoDB client's middleware
+ * stack, so its calls are traced too.
  */
 export function tracedRuntimeFromEnvironment(): Runtime {
-  const built = runtimeFromEnvironment();
   const tracer = new Tracer({ serviceName: "gantry" });
-  const { documents: _shared, ...clients } = built.clients;
-  for (const client of Object.values(clients)) tracer.captureAWSv3Client(client);
-  return built;
+  return runtimeFromEnvironment(process.env, {
+    onClient: (client) => {
+      tracer.captureAWSv3Client(client as Parameters<Tracer["captureAWSv3Client"]>[0]);
+    },
+  });
 }

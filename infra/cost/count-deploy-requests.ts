@@ -3,6 +3,7 @@
 // requests (counted by a middleware on the local runtime's DynamoDB client, which dynalite answers).
 // The README's "What it costs" comes from this. Run: npx tsx infra/cost/count-deploy-requests.ts [scenario…]
 import "../../local/quiet-sdk.js";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { runtime } from "../../functions/aws/runtime.js";
 import { deployScenarios } from "../../bench/deploy-scenarios.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
@@ -25,7 +26,7 @@ for (const scenario of deployScenarios.filter((candidate) => wanted.length === 0
   // The same fleet, input and fault as the benchmark's scenario (bench/deploy-scenarios.ts).
   // Local mode's runtime is quiet: one JSON line per scenario, not the steps' own log lines.
   const fleet = createLocalFleet(scenario.fleet);
-  runtime().clients.dynamoDb.middlewareStack.add(
+  runtime().client(DynamoDBClient).middlewareStack.add(
     (next, context) => async (args) => {
       dynamoRequests[context.commandName ?? "unknown"] = (dynamoRequests[context.commandName ?? "unknown"] ?? 0) + 1;
       return next(args);

@@ -1,4 +1,4 @@
-import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import { acquireLock, readLock } from "../../../functions/aws/deploy-lock.js";
 import { provideRuntime, runtime } from "../../../functions/aws/runtime.js";
@@ -18,7 +18,7 @@ describe("startLocalDynamo", () => {
     running = await startLocalDynamo();
     provideRuntime(createLocalRuntime());
 
-    const { Table } = await runtime().clients.dynamoDb.send(new DescribeTableCommand({ TableName: "gantry" }));
+    const { Table } = await runtime().client(DynamoDBClient).send(new DescribeTableCommand({ TableName: "gantry" }));
 
     expect(running.tableName).toBe("gantry");
     expect(Table?.TableStatus).toBe("ACTIVE");
@@ -41,7 +41,7 @@ describe("startLocalDynamo", () => {
     await acquireLock({ app: "hello", env: "prod", holder: "hello-prod-a1", seq: 1, now: T0, leaseSeconds: 60 });
 
     expect(running.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect((await runtime().clients.dynamoDb.config.credentials()).accessKeyId).toBe("local");
+    expect((await runtime().client(DynamoDBClient).config.credentials()).accessKeyId).toBe("local");
     expect((await readLock("hello", "prod", T0))?.holder?.holder).toBe("hello-prod-a1");
     expect({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, key: process.env.AWS_ACCESS_KEY_ID }).toEqual(before);
   });
@@ -72,7 +72,7 @@ describe("startLocalDynamo", () => {
 
     expect(running.tableName).toBe("gantry-local-test");
     expect((await readLock("hello", "prod", T0))?.holder?.holder).toBe("hello-prod-a1");
-    await expect(runtime().clients.dynamoDb.send(new DescribeTableCommand({ TableName: "gantry" }))).rejects.toThrow(expect.objectContaining({ name: "ResourceNotFoundException" }));
+    await expect(runtime().client(DynamoDBClient).send(new DescribeTableCommand({ TableName: "gantry" }))).rejects.toThrow(expect.objectContaining({ name: "ResourceNotFoundException" }));
   });
 
   it("rejects a second start while one is running", async () => {

@@ -1,7 +1,6 @@
 import { ExecutionAlreadyExists, InvalidName, SFNClient, SFNServiceException, StartExecutionCommand, StateMachineDoesNotExist } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createAwsClients } from "../../../functions/aws/clients.js";
 import { startDeploy, type DeployStarter } from "../../../functions/aws/executions.js";
 import { createRuntime, provideRuntime, resetRuntime } from "../../../functions/aws/runtime.js";
 import { AwsThrottledError, AwsTransientError, DeployStartRejectedError } from "../../../functions/core/errors.js";
@@ -74,7 +73,7 @@ describe("startDeploy", () => {
 describe("startDeploy, on a runtime with its own starter", () => {
   it("starts deploys through the runtime's starter instead of Step Functions", async () => {
     const local = vi.fn<DeployStarter>(async ({ name }) => ({ executionArn: `local:${name}`, alreadyHandled: false }));
-    provideRuntime(createRuntime({ clients: createAwsClients(), startDeploy: local }));
+    provideRuntime(createRuntime({ startDeploy: local }));
 
     const started = await startDeploy({ stateMachineArn: STATE_MACHINE, name: NAME, input });
 
@@ -85,7 +84,7 @@ describe("startDeploy, on a runtime with its own starter", () => {
 
   it("goes back to Step Functions in a fresh container", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date() });
-    provideRuntime(createRuntime({ clients: createAwsClients(), startDeploy: async () => ({ executionArn: "local", alreadyHandled: false }) }));
+    provideRuntime(createRuntime({ startDeploy: async () => ({ executionArn: "local", alreadyHandled: false }) }));
     resetRuntime();
 
     await startDeploy({ stateMachineArn: STATE_MACHINE, name: NAME, input });

@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from "vitest";
-import { createAwsClients } from "../../../functions/aws/clients.js";
 import { probeInstances, readVersion, type HttpTransport } from "../../../functions/aws/http-probe.js";
 import { createRuntime, provideRuntime } from "../../../functions/aws/runtime.js";
 import { newInstances } from "../fixtures.js";
@@ -8,7 +7,7 @@ const gate = { port: 8080, healthPath: "/health", versionPath: "/version", timeo
 
 /** A runtime whose HTTP gates reach instances through `transport`. */
 function useHttpTransport(transport: HttpTransport): void {
-  provideRuntime(createRuntime({ clients: createAwsClients(), httpTransport: transport }));
+  provideRuntime(createRuntime({ httpTransport: transport }));
 }
 
 /** Answers per path, as an app on the instance would. */

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import { runtime } from "../../../functions/aws/runtime.js";
 import { finishRelease, findRelease, lastDeployed, listReleases, recordRelease } from "../../../functions/aws/release-history.js";
@@ -95,7 +96,7 @@ describe("recordRelease", () => {
  */
 function crashOnce(sk: string): () => void {
   let crashed = false;
-  const { dynamoDb } = runtime().clients;
+  const dynamoDb = runtime().client(DynamoDBClient);
   dynamoDb.middlewareStack.add(
     (next, context) => async (args) => {
       const item = (args.input as { Item?: { sk?: unknown } }).Item;
@@ -112,7 +113,7 @@ function crashOnce(sk: string): () => void {
 }
 
 afterEach(() => {
-  runtime().clients.dynamoDb.middlewareStack.remove("crashOnce");
+  runtime().client(DynamoDBClient).middlewareStack.remove("crashOnce");
 });
 
 describe("finishRelease", () => {

@@ -37,5 +37,5 @@ export function webhookEnvironment(options: { answerStartExecution?: boolean } =
  * test that changes a variable calls next, since a Lambda reads its environment once.
  */
 export function freshContainer(): void {
-  provideRuntime(runtimeFromEnvironment(process.env, testConfig));
+  provideRuntime(runtimeFromEnvironment(process.env, { config: testConfig }));
 }

@@ -17,7 +17,7 @@ beforeAll(() => {
   vi.stubEnv("GANTRY_WEBHOOK_SECRET_PARAMETER", SECRET_PARAMETER);
   vi.stubEnv("GANTRY_DEPLOY_STATE_MACHINE_ARN", STATE_MACHINE_ARN);
   ssm.on(GetParameterCommand).resolves({ Parameter: { Value: SECRET } });
-  provideRuntime(runtimeFromEnvironment(process.env, testConfig));
+  provideRuntime(runtimeFromEnvironment(process.env, { config: testConfig }));
 });
 
 beforeEach(() => {
