@@ -39,7 +39,7 @@ export function lambdaStep<I, R>(step: string, shape: StepShape<I>, work: (input
     .use({
       onError: (request) => {
         request.error = classifyAwsError(request.error) as Error;
-        runtimeLogger().error(step, { step, error: request.error?.name, message: request.error?.message });
+        runtimeLogger().error(step, { step, error: request.error?.name, reason: request.error?.message });
       },
     });
 }
