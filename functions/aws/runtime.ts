@@ -14,7 +14,7 @@ import type { HttpTransport } from "./http-probe.js";
  * setting, and never keep their own: `runtime().client(EC2Client).send(…)`. The runtime makes
  * each client on first use and keeps it, so a warm Lambda reuses it, and a bundle holds only
  * the clients its adapters name. A Lambda container builds its runtime from the plain
- * environment on first use and keeps it for the container's life; functions/wiring/step.ts
+ * environment on first use and keeps it for the container's life; functions/wiring/lambda.ts
  * traces its clients with X-Ray. Local mode, the CLI and tests build theirs with
  * `createRuntime` (their own client settings, clock and configuration; local mode attaches the
  * local cloud to each client as it is made) and install it once with `provideRuntime` before
@@ -46,7 +46,7 @@ export interface RuntimeParts {
   /** Called with each client as it is made (local mode attaches the local cloud; Lambda adds tracing). */
   onClient?: (client: object, Client: ClientClass<object>) => void;
   now?: () => number;
-  /** The configuration, or the unparsed value to validate on first use (default: the bundled gantry.config.ts). */
+  /** The configuration, or how to load it on first use (default: parse the bundled gantry.config.ts). */
   config?: GantryConfig | (() => GantryConfig);
   /** Settings beyond the defaults (region us-east-1, table "gantry", log level INFO). */
   env?: Partial<GantryEnvironment>;
