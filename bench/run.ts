@@ -10,8 +10,6 @@ import { runDemoScenario, runProcessDeployScenario } from "./process-scenarios.j
  * on real processes whose wall time is at most 1.05 × the waits its timings impose, and the
  * demo in at most 60 s (issue "Local mode"). `--only <name>` runs one scenario.
  */
-process.env.GANTRY_QUIET = "1";
-
 const only = process.argv.indexOf("--only") >= 0 ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const scenarios: [string, () => Promise<Record<string, unknown>>][] = [
   ...deployScenarios.map((scenario): [string, () => Promise<Record<string, unknown>>] => [scenario.scenario, () => runDeployScenario(scenario)]),

@@ -13,8 +13,6 @@ import { closeLocalDynamo } from "../local/dynamo-session.js";
 import { UsageError, paint } from "./output.js";
 import { explainAwsFailure } from "./aws/failures.js";
 
-process.env.GANTRY_QUIET ??= "1";
-
 const program = new Command("gantry")
   .description("push-to-deploy for EC2 Auto Scaling groups, orchestrated by AWS Step Functions")
   .showHelpAfterError()

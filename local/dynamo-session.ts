@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { PutCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
-import { documents, gantryTableName } from "../functions/aws/dynamo-client.js";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/index.js";
 
 /**
@@ -16,7 +15,7 @@ let persistPath: string | undefined;
 export function ensureLocalDynamo(options: { persistTo?: string } = {}): Promise<LocalDynamo> {
   if (options.persistTo) persistPath = options.persistTo;
   session ??= startLocalDynamo().then(async (dynamo) => {
-    if (persistPath && existsSync(persistPath)) await load(persistPath);
+    if (persistPath && existsSync(persistPath)) await load(dynamo, persistPath);
     return dynamo;
   });
   return session;
@@ -25,8 +24,7 @@ export function ensureLocalDynamo(options: { persistTo?: string } = {}): Promise
 /** Saves the table where it persists (if it does), so other commands see it while this process runs on. */
 export async function saveLocalDynamo(): Promise<void> {
   if (session && persistPath) {
-    await session;
-    await save(persistPath);
+    await save(await session, persistPath);
   }
 }
 
@@ -36,18 +34,18 @@ export async function closeLocalDynamo(): Promise<void> {
   session = undefined;
   if (!running) return;
   const dynamo = await running;
-  if (persistPath) await save(persistPath);
+  if (persistPath) await save(dynamo, persistPath);
   await dynamo.close();
 }
 
-async function load(path: string): Promise<void> {
+async function load({ documents, tableName }: LocalDynamo, path: string): Promise<void> {
   const items = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>[];
-  for (const item of items) await documents.send(new PutCommand({ TableName: gantryTableName(), Item: item }));
+  for (const item of items) await documents.send(new PutCommand({ TableName: tableName, Item: item }));
 }
 
-async function save(path: string): Promise<void> {
+async function save({ documents, tableName }: LocalDynamo, path: string): Promise<void> {
   const items: Record<string, unknown>[] = [];
-  for await (const page of paginateScan({ client: documents }, { TableName: gantryTableName() })) items.push(...(page.Items ?? []));
+  for await (const page of paginateScan({ client: documents }, { TableName: tableName })) items.push(...(page.Items ?? []));
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(items));
 }

@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import type { StateMachineDefinition } from "aws-local-stepfunctions";
-import { allClients } from "../functions/aws/clients.js";
+import { provideRuntime } from "../functions/aws/runtime.js";
 import type { GantryConfig } from "../functions/core/config.js";
 import type { PowerInput } from "../functions/core/power.js";
-import { usePowerConfig } from "../functions/power-plan/config.js";
 import { VirtualClock, type Clock } from "./clock.js";
-import { LocalCloud, attachLocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
+import { LocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
 import { ensureLocalDynamo } from "./dynamo-session.js";
 import { powerHandlers, type LambdaHandler } from "./handlers.js";
 import { runExecution, type ExecutionRecord, type RunOptions } from "./runner.js";
+import { createLocalRuntime } from "./runtime.js";
 
 /** The power definition, read from the same file the infrastructure deploys. */
 export function loadPowerDefinition(): StateMachineDefinition {
@@ -74,9 +74,8 @@ export function createPowerWorld(options: PowerWorldOptions): PowerWorld {
     }
     if (target.autoScalingGroup) addGroup(cloud, target.autoScalingGroup, options.running, options.groupSize ?? 2);
   }
-  for (const client of allClients) attachLocalCloud(client);
   setActiveCloud(cloud);
-  usePowerConfig(options.config);
+  provideRuntime(createLocalRuntime({ cloud, config: options.config }));
   return { cloud, clock, config: options.config, instances };
 }
 

@@ -1,6 +1,5 @@
 import "./polyfill.js";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
-import { useClock } from "../functions/aws/clock.js";
 import type { Clock } from "./clock.js";
 import { deployHandlers, type LambdaHandler } from "./handlers.js";
 import { countEvent, newTally } from "./history.js";
@@ -54,14 +53,14 @@ export interface RunOptions {
 
 /**
  * Runs a state machine definition in-process with aws-local-stepfunctions, each Task calling
- * the handler of its `${...}` placeholder. Wait states and retry intervals take no real time
+ * the handler of its `${...}` placeholder, on the runtime local mode provided (whose clock
+ * should be `clock`: createLocalFleet and createPowerWorld see to it). Wait states and retry intervals take no real time
  * of their own: the runner turns them into `clock.sleep`, so a virtual clock skips them and a
  * real clock waits them out.
  */
 export async function runExecution(options: RunOptions): Promise<ExecutionRecord> {
   const { definition, clock } = options;
   const handlers = options.handlers ?? deployHandlers;
-  useClock(() => clock.now());
   const record: ExecutionRecord = {
     name: options.name,
     status: "RUNNING",

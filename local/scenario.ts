@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import type { StateMachineDefinition } from "aws-local-stepfunctions";
-import { allClients } from "../functions/aws/clients.js";
-import { useHttpTransport } from "../functions/aws/http-probe.js";
+import { provideRuntime } from "../functions/aws/runtime.js";
 import type { CycleInputRaw, DeployInputRaw, ExecutionInputRaw } from "../functions/core/input.js";
 import { VirtualClock, type Clock } from "./clock.js";
-import { LocalCloud, attachLocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
+import { LocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
 import { executionName } from "../functions/core/naming.js";
 import { ensureLocalDynamo } from "./dynamo-session.js";
 import { runExecution, type ExecutionRecord, type RunOptions } from "./runner.js";
+import { createLocalRuntime, type LocalRuntimeOptions } from "./runtime.js";
 
 /** The deploy definition, read from the same file the infrastructure deploys. */
 export function loadDeployDefinition(): StateMachineDefinition {
@@ -40,6 +40,8 @@ export interface FleetOptions {
   cloud?: LocalCloud;
   /** Ages in seconds of the starting instances, in launch order (default: launched now). */
   ages?: number[];
+  /** More of the runtime the fleet's steps run on (the local webhook's configuration, secret and starter). */
+  runtime?: Omit<LocalRuntimeOptions, "cloud" | "clock">;
 }
 
 /** A local Auto Scaling group behind target groups, with gantry's AWS clients pointed at it. */
@@ -60,8 +62,8 @@ export function cycleInputOf(fleet: LocalFleet, maxAge: string, overrides: Parti
 }
 
 /**
- * Builds a fleet in a fresh local cloud and makes it the one gantry's clients talk to: every
- * SDK call from `functions/aws` is answered by this cloud from now on.
+ * Builds a fleet in a fresh local cloud and provides the runtime whose clients it answers:
+ * every SDK call from `functions/aws` is answered by this cloud from now on, on its clock.
  */
 export function createLocalFleet(options: FleetOptions): LocalFleet {
   const clock = options.cloud?.clock ?? options.clock ?? new VirtualClock();
@@ -95,9 +97,8 @@ export function createLocalFleet(options: FleetOptions): LocalFleet {
     targetGroupMembership: options.membership ?? "all",
     ...(options.ages ? { instanceAgesSeconds: options.ages } : {}),
   });
-  for (const client of allClients) attachLocalCloud(client);
   setActiveCloud(cloud);
-  useHttpTransport(async (instance, _port, path) => cloud.httpProbe(instance.id, path));
+  provideRuntime(createLocalRuntime({ ...options.runtime, cloud }));
   return {
     cloud,
     clock,

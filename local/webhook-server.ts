@@ -1,12 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { useDeployStarter, type DeployStart } from "../functions/aws/executions.js";
-import { forgetWebhookSecret } from "../functions/aws/webhook-secret.js";
+import type { DeployStart, DeployStarter } from "../functions/aws/executions.js";
+import { provideRuntime } from "../functions/aws/runtime.js";
 import type { GantryConfig } from "../functions/core/config.js";
 import { executionArnFor } from "../functions/core/execution-links.js";
 import { handler } from "../functions/webhook/handler.js";
-import { useWebhookConfig } from "../functions/webhook/config.js";
 import { VirtualClock } from "./clock.js";
 import type { LocalCloud } from "./cloud/index.js";
 import { saveLocalDynamo } from "./dynamo-session.js";
@@ -14,6 +13,7 @@ import { applyExampleReleaseHealth } from "./example-releases.js";
 import { ExecutionStore } from "./records.js";
 import type { ExecutionRecord, RunnerEvent } from "./runner.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
+import { createLocalRuntime, type LocalRuntimeOptions } from "./runtime.js";
 
 /** GitHub sends at most 25 MB; past a little more the server stops reading and answers 413 itself. */
 const MAX_READ_BYTES = 26 * 1024 * 1024;
@@ -43,10 +43,6 @@ export interface WebhookServer {
  * configured app/env in one local cloud, recorded like any local execution.
  */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
-  process.env.GANTRY_WEBHOOK_SECRET = options.secret;
-  forgetWebhookSecret();
-  process.env.GANTRY_DEPLOY_STATE_MACHINE_ARN = LOCAL_STATE_MACHINE;
-  useWebhookConfig(options.config);
   const store = new ExecutionStore();
   const deploys = new Map<string, Promise<ExecutionRecord>>();
   const fleets = new Map<string, LocalFleet>();
@@ -58,7 +54,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (!fleet) {
       const instances = options.instances ?? 4;
       // Room for any batch size the configuration may ask for, up to the whole group at once.
-      fleet = createLocalFleet({ instances, maxSize: 2 * instances, app, env, release: "initial", ...(cloud ? { cloud } : { clock: new VirtualClock(Date.now()) }) });
+      fleet = createLocalFleet({
+        instances,
+        maxSize: 2 * instances,
+        app,
+        env,
+        release: "initial",
+        runtime: webhookRuntime,
+        ...(cloud ? { cloud } : { clock: new VirtualClock(Date.now()) }),
+      });
       cloud ??= fleet.cloud;
       applyExampleReleaseHealth(fleet.cloud);
       fleets.set(key, fleet);
@@ -66,7 +70,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     return fleet;
   };
 
-  useDeployStarter(async ({ stateMachineArn, name, input }: DeployStart) => {
+  const startDeploy: DeployStarter = async ({ stateMachineArn, name, input }: DeployStart) => {
     const executionArn = executionArnFor(stateMachineArn, name);
     // Execution names are unique: the name taken means an earlier delivery started it.
     if (deploys.has(name) || store.find(name)?.name === name) return { executionArn, alreadyHandled: true };
@@ -83,7 +87,15 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     });
     deploys.set(name, run);
     return { executionArn, alreadyHandled: false };
-  });
+  };
+  // What the webhook Lambda reads from its environment and the bundled configuration, given directly.
+  const webhookRuntime: Omit<LocalRuntimeOptions, "cloud" | "clock"> = {
+    config: options.config,
+    webhookSecret: options.secret,
+    deployStateMachineArn: LOCAL_STATE_MACHINE,
+    startDeploy,
+  };
+  provideRuntime(createLocalRuntime(webhookRuntime));
 
   const server = createServer((request, response) => {
     void serve(request, response).catch((error: unknown) => {
@@ -98,7 +110,6 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     port,
     deploys,
     close: async () => {
-      useDeployStarter();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -46,6 +46,9 @@ export async function buildFunctions({ outdir = join(root, "dist", "functions"),
     target: "node22",
     format: "esm",
     minify: true,
+    // Step Functions' Retry and Catch match the error class names the handlers throw
+    // (`this.name = new.target.name`): minified class names would match none of them.
+    keepNames: true,
     sourcemap: "linked",
     legalComments: "none",
     banner: { js: "import { createRequire as gantryCreateRequire } from 'node:module'; const require = gantryCreateRequire(import.meta.url);" },

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { cliClients, type CliClients } from "../../functions/aws/clients.js";
-import { documentsOver } from "../../functions/aws/dynamo-client.js";
-import { useReleaseDocuments } from "../../functions/aws/release-history.js";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import type { ClientSettings } from "../../functions/aws/clients.js";
+import { createRuntime, provideRuntime } from "../../functions/aws/runtime.js";
 import { readGantryStack, stackOutput, type GantryStack } from "../../functions/aws/stack.js";
 import { loadConfigFile } from "../../functions/config/load.js";
 import type { GantryConfig } from "../../functions/core/config.js";
@@ -30,7 +32,9 @@ export function withAwsFlags(command: Command): Command {
 
 /** The deployed stack and the clients that reach it. */
 export interface AwsTarget {
-  clients: CliClients;
+  clients: { cloudFormation: CloudFormationClient; stepFunctions: SFNClient; dynamoDb: DynamoDBClient };
+  /** Where the clients reach: the release history's runtime is made with the same. */
+  settings: ClientSettings;
   stack: GantryStack;
 }
 
@@ -56,16 +60,17 @@ export function configuredRegion(config: GantryConfig | undefined, app?: string,
  */
 export async function connect(flags: AwsFlags, fallbackRegion?: string): Promise<AwsTarget> {
   const region = flags.region ?? process.env.AWS_REGION ?? fallbackRegion;
-  const clients = cliClients({ ...(region ? { region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) });
-  return { clients, stack: await readGantryStack(clients.cloudFormation, flags.stack) };
+  const settings: ClientSettings = { ...(region ? { region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) };
+  const aws = createRuntime({ settings });
+  const clients = { cloudFormation: aws.client(CloudFormationClient), stepFunctions: aws.client(SFNClient), dynamoDb: aws.client(DynamoDBClient) };
+  return { clients, settings, stack: await readGantryStack(clients.cloudFormation, flags.stack) };
 }
 
 export function deployStateMachine(target: AwsTarget): string {
   return stackOutput(target.stack, "deployStateMachineArn");
 }
 
-/** Points the release history at the stack's table, through the CLI's DynamoDB client. */
+/** Provides the runtime the release history reads through: the CLI's clients, on the stack's table. */
 export function openStackReleaseHistory(target: AwsTarget): void {
-  process.env.GANTRY_TABLE = stackOutput(target.stack, "tableName");
-  useReleaseDocuments(documentsOver(target.clients.dynamoDb));
+  provideRuntime(createRuntime({ settings: target.settings, env: { tableName: stackOutput(target.stack, "tableName") } }));
 }

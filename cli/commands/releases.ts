@@ -2,7 +2,9 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { findRelease, lastDeployed, listReleases } from "../../functions/aws/release-history.js";
 import type { ReleaseRecord } from "../../functions/core/releases.js";
+import { provideRuntime } from "../../functions/aws/runtime.js";
 import { ensureLocalDynamo } from "../../local/dynamo-session.js";
+import { createLocalRuntime } from "../../local/runtime.js";
 import { gantryHome } from "../../local/records.js";
 import { UsageError, line, paint, printJson } from "../output.js";
 import { deployLocally } from "./local-deploy.js";
@@ -11,6 +13,7 @@ import { withAwsFlags, type AwsFlags } from "../aws/target.js";
 
 async function openHistory(): Promise<void> {
   await ensureLocalDynamo({ persistTo: join(gantryHome(), "dynamo.json") });
+  provideRuntime(createLocalRuntime());
 }
 
 /** `gantry releases` and `gantry rollback`: the numbered release history of an app/env. */

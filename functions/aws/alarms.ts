@@ -1,6 +1,6 @@
-import { paginateDescribeAlarms } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, paginateDescribeAlarms } from "@aws-sdk/client-cloudwatch";
 import type { AlarmState } from "../core/gate.js";
-import { cloudWatch } from "./clients.js";
+import { runtime } from "./runtime.js";
 
 /** DescribeAlarms takes at most 100 alarm names per call, and pages its answer. */
 const NAMES_PER_CALL = 100;
@@ -11,7 +11,7 @@ export async function readAlarms(names: readonly string[]): Promise<AlarmState[]
   for (let start = 0; start < names.length; start += NAMES_PER_CALL) {
     const chunk = names.slice(start, start + NAMES_PER_CALL);
     const pages = paginateDescribeAlarms(
-      { client: cloudWatch, pageSize: NAMES_PER_CALL },
+      { client: runtime().client(CloudWatchClient), pageSize: NAMES_PER_CALL },
       { AlarmNames: chunk, AlarmTypes: ["MetricAlarm", "CompositeAlarm"] },
     );
     for await (const page of pages) {

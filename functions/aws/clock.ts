@@ -1,13 +1,9 @@
+import { runtime } from "./runtime.js";
+
 /**
- * The current time as handlers see it. Handlers read it once and pass it into core; local
- * mode swaps it for the local cloud's clock so hours of rollout run in seconds.
+ * The current time as handlers see it: the runtime's clock. Handlers read it and pass it into
+ * core; local mode's runtime carries the local cloud's clock, so hours of rollout run in seconds.
  */
-let source: () => number = () => Date.now();
-
 export function now(): number {
-  return source();
-}
-
-export function useClock(next: () => number): void {
-  source = next;
+  return runtime().now();
 }

@@ -58,7 +58,7 @@ function lockKey(app: string, env: string) {
 }
 
 async function readState(app: string, env: string): Promise<LockState | undefined> {
-  const answer = await documents.send(new GetCommand({ TableName: gantryTableName(), Key: lockKey(app, env), ConsistentRead: true }));
+  const answer = await documents().send(new GetCommand({ TableName: gantryTableName(), Key: lockKey(app, env), ConsistentRead: true }));
   return answer.Item as LockState | undefined;
 }
 
@@ -66,7 +66,7 @@ async function readState(app: string, env: string): Promise<LockState | undefine
 async function updateLock(app: string, env: string, update: string, condition: string, values: Record<string, unknown>): Promise<LockState | false> {
   const expressions = `${update} ${condition}`;
   try {
-    const answer = await documents.send(
+    const answer = await documents().send(
       new UpdateCommand({
         TableName: gantryTableName(),
         Key: lockKey(app, env),

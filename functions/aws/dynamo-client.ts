@@ -1,6 +1,6 @@
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { dynamoDb } from "./clients.js";
+import { runtime, type Runtime } from "./runtime.js";
 
 /**
  * The gantry table, written down once: local mode creates it from this and the CDK stack
@@ -23,24 +23,32 @@ export const GANTRY_TABLE_DEFINITION = {
   billingMode: "PAY_PER_REQUEST",
 } as const;
 
-/** The table name every adapter uses: `GANTRY_TABLE`, read per call so tests and local mode can set it. */
+/** The table name every adapter uses: the runtime's (`GANTRY_TABLE` on AWS, the stack's for the CLI). */
 export function gantryTableName(): string {
-  return process.env.GANTRY_TABLE || "gantry";
+  return runtime().env.tableName;
+}
+
+const views = new WeakMap<Runtime, DynamoDBDocumentClient>();
+
+/**
+ * Items as plain objects over the runtime's DynamoDB client: `from` shares that client's
+ * configuration and middleware stack, so endpoint, retries and credentials stay decided in one
+ * place. Optional fields left undefined are dropped rather than rejected.
+ */
+export function documents(): DynamoDBDocumentClient {
+  const current = runtime();
+  let view = views.get(current);
+  if (view === undefined) {
+    view = DynamoDBDocumentClient.from(current.client(DynamoDBClient), { marshallOptions: { removeUndefinedValues: true } });
+    views.set(current, view);
+  }
+  return view;
 }
 
 /** The partition every item of one app/env lives in; app and env names never contain `#`. */
 export function appEnvKey(app: string, env: string): string {
   return `${app}#${env}`;
 }
-
-/**
- * Items as plain objects over the one DynamoDB client from clients.ts: `from` shares that
- * client's configuration and middleware stack, so endpoint, retries and credentials stay
- * decided in one place. Optional fields left undefined are dropped rather than rejected.
- */
-export const documents = DynamoDBDocumentClient.from(dynamoDb, {
-  marshallOptions: { removeUndefinedValues: true },
-});
 
 /**
  * True for the error a failed ConditionExpression raises. Matched by name because the SDK
@@ -60,8 +68,3 @@ export function placeholdersIn<T>(expressions: string, placeholders: Record<stri
 
 /** How many conditional writes one call may lose before giving up with ContendedWriteError. */
 export const MAX_CONDITIONAL_ATTEMPTS = 50;
-
-/** The same document view over another DynamoDB client: the CLI's, made for its --region and --profile. */
-export function documentsOver(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}

@@ -1,9 +1,10 @@
-import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { AwsThrottledError, AwsTransientError, DeployStartRejectedError, type GantryError } from "../core/errors.js";
-import { executionArnFor } from "../core/execution-links.js";
+import { AwsThrottledError, AwsTransientError, DeployStartRejectedError, WebhookNotConfiguredError, type GantryError } from "../core/errors.js";
 import type { DeployInputRaw } from "../core/input.js";
-import { stepFunctions } from "./clients.js";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { ANSWER_FAST } from "./clients.js";
 import { classifyAwsError } from "./errors.js";
+import { runtime } from "./runtime.js";
+import { startExecution } from "./step-functions.js";
 
 /** One deploy to start: the execution name makes a redelivered push start nothing new. */
 export interface DeployStart {
@@ -18,30 +19,26 @@ export interface StartedDeploy {
   alreadyHandled: boolean;
 }
 
-/** Starts a deploy execution; swapped in local mode, where the local state machine runs it. */
+/** Starts a deploy execution; local mode's runtime carries one that runs the local state machine. */
 export type DeployStarter = (start: DeployStart) => Promise<StartedDeploy>;
 
-const stepFunctionsStarter: DeployStarter = async ({ stateMachineArn, name, input }) => {
+/** Starts the deploy execution `name`, or finds it already started by an earlier delivery. */
+export async function startDeploy(start: DeployStart): Promise<StartedDeploy> {
+  const { startDeploy: local, client } = runtime();
+  if (local) return local(start);
   try {
-    const output = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-    return { executionArn: output.executionArn ?? executionArnFor(stateMachineArn, name), alreadyHandled: false };
+    const started = await startExecution(client(SFNClient, ANSWER_FAST), start);
+    return { executionArn: started.executionArn, alreadyHandled: started.alreadyStarted };
   } catch (error) {
-    // Names are unique per state machine for 90 days: the name taken means this push was handled.
-    if (error instanceof Error && error.name === "ExecutionAlreadyExists") return { executionArn: executionArnFor(stateMachineArn, name), alreadyHandled: true };
-    throw startFailure(error, stateMachineArn, name);
+    throw startFailure(error, start.stateMachineArn, start.name);
   }
-};
-
-let starter: DeployStarter = stepFunctionsStarter;
-
-/** Plugs in another way to start deploys (local mode runs the local state machine); no argument restores Step Functions. */
-export function useDeployStarter(next: DeployStarter = stepFunctionsStarter): void {
-  starter = next;
 }
 
-/** Starts the deploy execution `name`, or finds it already started by an earlier delivery. */
-export function startDeploy(start: DeployStart): Promise<StartedDeploy> {
-  return starter(start);
+/** The deploy state machine pushes start, from `GANTRY_DEPLOY_STATE_MACHINE_ARN`. */
+export function deployStateMachineArn(): string {
+  const arn = runtime().env.deployStateMachineArn;
+  if (!arn) throw new WebhookNotConfiguredError("GANTRY_DEPLOY_STATE_MACHINE_ARN is not set; the webhook does not know which state machine deploys.");
+  return arn;
 }
 
 /** Throttling and outages stay retryable (the answer says "redeliver"); anything else needs fixing. */

@@ -1,4 +1,5 @@
 import {
+  AutoScalingClient,
   CreateOrUpdateTagsCommand,
   DeleteTagsCommand,
   EnterStandbyCommand,
@@ -11,7 +12,7 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import pLimit from "p-limit";
 import { RELEASE_TAG } from "../core/fleet.js";
-import { autoScaling } from "./clients.js";
+import { runtime } from "./runtime.js";
 
 /** EnterStandby and ExitStandby take at most 20 instance ids per call. */
 export const STANDBY_IDS_PER_CALL = 20;
@@ -27,7 +28,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** Sets the release tag that new instances inherit at launch. */
 export async function markRelease(group: string, release: string): Promise<void> {
-  await autoScaling.send(
+  await runtime().client(AutoScalingClient).send(
     new CreateOrUpdateTagsCommand({
       Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG, Value: release, PropagateAtLaunch: true }],
     }),
@@ -37,38 +38,38 @@ export async function markRelease(group: string, release: string): Promise<void>
 /** Puts the release tag back as it was before a deploy: its old value, or no tag at all. */
 export async function restoreRelease(group: string, release: string | null): Promise<void> {
   if (release !== null) return markRelease(group, release);
-  await autoScaling.send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG }] }));
+  await runtime().client(AutoScalingClient).send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG }] }));
 }
 
 export async function setDesiredCapacity(group: string, desired: number): Promise<void> {
-  await autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: group, DesiredCapacity: desired, HonorCooldown: false }));
+  await runtime().client(AutoScalingClient).send(new SetDesiredCapacityCommand({ AutoScalingGroupName: group, DesiredCapacity: desired, HonorCooldown: false }));
 }
 
 export async function setMaxSize(group: string, maxSize: number): Promise<void> {
-  await autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MaxSize: maxSize }));
+  await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MaxSize: maxSize }));
 }
 
 export async function useLaunchTemplateVersion(group: string, templateId: string, version: string): Promise<void> {
-  await autoScaling.send(
+  await runtime().client(AutoScalingClient).send(
     new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, LaunchTemplate: { LaunchTemplateId: templateId, Version: version } }),
   );
 }
 
 export async function suspendProcesses(group: string, processes: readonly string[]): Promise<void> {
   if (processes.length === 0) return;
-  await autoScaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
+  await runtime().client(AutoScalingClient).send(new SuspendProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
 }
 
 export async function resumeProcesses(group: string, processes: readonly string[]): Promise<void> {
   if (processes.length === 0) return;
-  await autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
+  await runtime().client(AutoScalingClient).send(new ResumeProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
 }
 
 /** Moves instances to Standby, decrementing desired capacity: the load balancers drain them. */
 export async function enterStandby(group: string, instanceIds: readonly string[]): Promise<void> {
   await Promise.all(
     chunks(instanceIds, STANDBY_IDS_PER_CALL).map((ids) =>
-      limit(() => autoScaling.send(new EnterStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: true }))),
+      limit(() => runtime().client(AutoScalingClient).send(new EnterStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: true }))),
     ),
   );
 }
@@ -76,7 +77,7 @@ export async function enterStandby(group: string, instanceIds: readonly string[]
 /** Returns Standby instances to service; desired capacity grows by as many. */
 export async function exitStandby(group: string, instanceIds: readonly string[]): Promise<void> {
   await Promise.all(
-    chunks(instanceIds, STANDBY_IDS_PER_CALL).map((ids) => limit(() => autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids })))),
+    chunks(instanceIds, STANDBY_IDS_PER_CALL).map((ids) => limit(() => runtime().client(AutoScalingClient).send(new ExitStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids })))),
   );
 }
 
@@ -89,7 +90,7 @@ export async function exitStandby(group: string, instanceIds: readonly string[])
 export async function terminateInstances(instanceIds: readonly string[], decrement: boolean): Promise<void> {
   await Promise.all(
     instanceIds.map((id) =>
-      limit(() => autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: decrement }))),
+      limit(() => runtime().client(AutoScalingClient).send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: decrement }))),
     ),
   );
 }

@@ -1,8 +1,8 @@
-import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from "@aws-sdk/client-auto-scaling";
-import { DescribeInstancesCommand, paginateDescribeInstances, type Instance } from "@aws-sdk/client-ec2";
+import { AutoScalingClient, type AutoScalingGroup, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { DescribeInstancesCommand, EC2Client, type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import { GroupNotFoundError } from "../core/errors.js";
 import { RELEASE_TAG, type ObservedGroup, type ObservedInstance } from "../core/fleet.js";
-import { autoScaling, ec2 } from "./clients.js";
+import { runtime } from "./runtime.js";
 
 /** Instance details the group listing lacks: release tag, launch time, address. */
 interface InstanceDetails {
@@ -17,11 +17,11 @@ interface InstanceDetails {
  * and DescribeInstances (1,000 a page) reads their tags.
  */
 export async function readGroup(name: string): Promise<ObservedGroup> {
-  const answer = await autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  const answer = await runtime().client(AutoScalingClient).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
   const group = answer.AutoScalingGroups?.find((candidate) => candidate.AutoScalingGroupName === name);
   if (!group) {
     throw new GroupNotFoundError(
-      `Auto Scaling group "${name}" was not found in region ${await autoScaling.config.region()}; check group.autoScalingGroupName and the region.`,
+      `Auto Scaling group "${name}" was not found in region ${await runtime().client(AutoScalingClient).config.region()}; check group.autoScalingGroupName and the region.`,
     );
   }
   const details = await readInstanceDetails(name);
@@ -36,7 +36,7 @@ export async function readGroup(name: string): Promise<ObservedGroup> {
  */
 async function readUnlisted(ids: readonly string[], details: Map<string, InstanceDetails>): Promise<void> {
   try {
-    const answer = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [...ids] }));
+    const answer = await runtime().client(EC2Client).send(new DescribeInstancesCommand({ InstanceIds: [...ids] }));
     for (const reservation of answer.Reservations ?? []) {
       for (const instance of reservation.Instances ?? []) if (instance.InstanceId) details.set(instance.InstanceId, detailsOf(instance));
     }
@@ -57,7 +57,7 @@ function detailsOf(instance: Instance): InstanceDetails {
 async function readInstanceDetails(groupName: string): Promise<Map<string, InstanceDetails>> {
   const details = new Map<string, InstanceDetails>();
   const pages = paginateDescribeInstances(
-    { client: ec2, pageSize: 1000 },
+    { client: runtime().client(EC2Client), pageSize: 1000 },
     {
       Filters: [
         { Name: "tag:aws:autoscaling:groupName", Values: [groupName] },

@@ -2,10 +2,11 @@ import pLimit from "p-limit";
 import type { ObservedInstance } from "../core/fleet.js";
 import type { HttpProbeResult } from "../core/gate.js";
 import type { DeployInput } from "../core/input.js";
+import { runtime } from "./runtime.js";
 
 type HttpGate = NonNullable<DeployInput["gates"]["http"]>;
 
-/** One GET against one instance; swapped in local mode to reach local instances. */
+/** One GET against one instance; local mode's runtime carries one that reaches local instances. */
 export type HttpTransport = (instance: ObservedInstance, port: number, path: string, timeoutMs: number) => Promise<{ status: number; body: string }>;
 
 const fetchTransport: HttpTransport = async (instance, port, path, timeoutMs) => {
@@ -13,12 +14,6 @@ const fetchTransport: HttpTransport = async (instance, port, path, timeoutMs) =>
   const response = await fetch(`http://${instance.privateIp}:${port}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
   return { status: response.status, body: await response.text() };
 };
-
-let transport: HttpTransport = fetchTransport;
-
-export function useHttpTransport(next: HttpTransport): void {
-  transport = next;
-}
 
 /** Sixteen probes in flight: a 1,000-instance check stays short without flooding the VPC. */
 const limit = pLimit(16);
@@ -29,6 +24,7 @@ export async function probeInstances(instances: readonly ObservedInstance[], gat
 }
 
 async function probeOne(instance: ObservedInstance, gate: HttpGate): Promise<HttpProbeResult> {
+  const transport = runtime().httpTransport ?? fetchTransport;
   try {
     const health = await transport(instance, gate.port, gate.healthPath, gate.timeoutMs);
     if (!gate.versionPath) return { instanceId: instance.id, healthStatus: health.status };

@@ -1,7 +1,7 @@
-import { DescribeInstanceStatusCommand, StartInstancesCommand, StopInstancesCommand, paginateDescribeInstances } from "@aws-sdk/client-ec2";
+import { DescribeInstanceStatusCommand, EC2Client, paginateDescribeInstances, StartInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { splitTag } from "../core/power.js";
 import type { PoweredInstance } from "../core/power-progress.js";
-import { ec2 } from "./clients.js";
+import { runtime } from "./runtime.js";
 
 /**
  * EC2 documents at most 100 explicit ids per DescribeInstanceStatus; Start/StopInstances take
@@ -23,7 +23,7 @@ export async function findTagged(tag: string): Promise<TaggedInstance[]> {
     { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] },
   ];
   const found: TaggedInstance[] = [];
-  for await (const page of paginateDescribeInstances({ client: ec2 }, { Filters: filters, MaxResults: 1000 })) {
+  for await (const page of paginateDescribeInstances({ client: runtime().client(EC2Client) }, { Filters: filters, MaxResults: 1000 })) {
     for (const instance of (page.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? [])) {
       if (!instance.InstanceId) continue;
       found.push({
@@ -39,18 +39,18 @@ export async function findTagged(tag: string): Promise<TaggedInstance[]> {
 }
 
 export async function startInstances(ids: readonly string[]): Promise<void> {
-  for (const chunk of chunks(ids)) await ec2.send(new StartInstancesCommand({ InstanceIds: chunk }));
+  for (const chunk of chunks(ids)) await runtime().client(EC2Client).send(new StartInstancesCommand({ InstanceIds: chunk }));
 }
 
 export async function stopInstances(ids: readonly string[]): Promise<void> {
-  for (const chunk of chunks(ids)) await ec2.send(new StopInstancesCommand({ InstanceIds: chunk }));
+  for (const chunk of chunks(ids)) await runtime().client(EC2Client).send(new StopInstancesCommand({ InstanceIds: chunk }));
 }
 
 /** Ids among `ids` whose instance and system status checks are both ok. */
 export async function passingStatusChecks(ids: readonly string[]): Promise<Set<string>> {
   const ok = new Set<string>();
   for (const chunk of chunks(ids)) {
-    const answer = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: chunk }));
+    const answer = await runtime().client(EC2Client).send(new DescribeInstanceStatusCommand({ InstanceIds: chunk }));
     for (const status of answer.InstanceStatuses ?? []) {
       if (status.InstanceId && status.InstanceStatus?.Status === "ok" && status.SystemStatus?.Status === "ok") ok.add(status.InstanceId);
     }

@@ -1,18 +1,18 @@
-import { CreateOrUpdateTagsCommand, DeleteTagsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import { AutoScalingClient, CreateOrUpdateTagsCommand, DeleteTagsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import { SAVED_SIZE_TAG, formatSavedSize, type GroupSize } from "../core/power.js";
-import { autoScaling } from "./clients.js";
+import { runtime } from "./runtime.js";
 
 /**
  * Saves the group's size in its SAVED_SIZE_TAG, then sets it to 0/0/0. Tag first: if the
  * resize fails, the tag holds the size the group still has, and a start restores the same.
  */
 export async function saveSizeAndStop(group: string, size: GroupSize): Promise<void> {
-  await autoScaling.send(
+  await runtime().client(AutoScalingClient).send(
     new CreateOrUpdateTagsCommand({
       Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG, Value: formatSavedSize(size), PropagateAtLaunch: false }],
     }),
   );
-  await autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: 0, DesiredCapacity: 0, MaxSize: 0 }));
+  await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: 0, DesiredCapacity: 0, MaxSize: 0 }));
 }
 
 /**
@@ -20,6 +20,6 @@ export async function saveSizeAndStop(group: string, size: GroupSize): Promise<v
  * the tag still there and sets the same size again; once the tag is gone the start is done.
  */
 export async function restoreSize(group: string, size: GroupSize): Promise<void> {
-  await autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: size.min, DesiredCapacity: size.desired, MaxSize: size.max }));
-  await autoScaling.send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG }] }));
+  await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: size.min, DesiredCapacity: size.desired, MaxSize: size.max }));
+  await runtime().client(AutoScalingClient).send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG }] }));
 }

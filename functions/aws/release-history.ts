@@ -1,19 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ContendedWriteError, ReleaseAlreadyFinishedError, ReleaseNotFoundError } from "../core/errors.js";
 import { finishableFrom, parseReleaseLabel, startedRelease, type FinalStatus, type ReleaseRecord, type ReleaseStart } from "../core/releases.js";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { MAX_CONDITIONAL_ATTEMPTS, appEnvKey, documents as sharedDocuments, gantryTableName, isConditionFailed, placeholdersIn } from "./dynamo-client.js";
-
-let documents: DynamoDBDocumentClient = sharedDocuments;
-
-/**
- * Reads and writes the release history through another client: the CLI's, made for its
- * --region and --profile (the table name still comes from GANTRY_TABLE). No argument puts the
- * shared client back.
- */
-export function useReleaseDocuments(client: DynamoDBDocumentClient = sharedDocuments): void {
-  documents = client;
-}
+import { MAX_CONDITIONAL_ATTEMPTS, appEnvKey, documents, gantryTableName, isConditionFailed, placeholdersIn } from "./dynamo-client.js";
 
 /** Zero-padded so sort keys order the way numbers do; ten digits outlast any fleet. */
 const releaseSk = (number: number) => `release#${String(number).padStart(10, "0")}`;
@@ -25,14 +13,14 @@ function key(app: string, env: string, sk: string) {
 }
 
 async function getItem(app: string, env: string, sk: string): Promise<Record<string, unknown> | undefined> {
-  const answer = await documents.send(new GetCommand({ TableName: gantryTableName(), Key: key(app, env, sk), ConsistentRead: true }));
+  const answer = await documents().send(new GetCommand({ TableName: gantryTableName(), Key: key(app, env, sk), ConsistentRead: true }));
   return answer.Item;
 }
 
 /** Writes `item` unless its key exists; false when it did. */
 async function putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
   try {
-    await documents.send(new PutCommand({ TableName: gantryTableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
+    await documents().send(new PutCommand({ TableName: gantryTableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
     return true;
   } catch (error) {
     if (isConditionFailed(error)) return false;
@@ -98,7 +86,7 @@ async function complete(release: ReleaseRecord): Promise<void> {
   const { app, env, execution, number } = release;
   await putIfAbsent({ ...key(app, env, `execution#${execution}`), number });
   try {
-    await documents.send(
+    await documents().send(
       new UpdateCommand({
         TableName: gantryTableName(),
         Key: key(app, env, "release-counter"),
@@ -152,7 +140,7 @@ export async function finishRelease(finish: ReleaseFinish): Promise<ReleaseRecor
   const values: Record<string, unknown> = { ":status": status, ":finishedAt": finish.finishedAt, ":cause": finish.cause };
   from.forEach((previous, index) => (values[`:from${index}`] = previous));
   try {
-    const answer = await documents.send(
+    const answer = await documents().send(
       new UpdateCommand({
         TableName: gantryTableName(),
         Key: key(app, env, releaseSk(number)),
@@ -224,7 +212,7 @@ async function queryReleases(app: string, env: string, before: number | undefine
   const found: ReleaseRecord[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await documents.send(new QueryCommand({ ...input, Limit: status === undefined ? limit - found.length : 100, ExclusiveStartKey: startKey }));
+    const page = await documents().send(new QueryCommand({ ...input, Limit: status === undefined ? limit - found.length : 100, ExclusiveStartKey: startKey }));
     found.push(...(page.Items ?? []).map(toRecord));
     startKey = page.LastEvaluatedKey;
   } while (found.length < limit && startKey !== undefined);

@@ -1,45 +1,44 @@
-import { GetParameterCommand } from "@aws-sdk/client-ssm";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AwsThrottledError, AwsTransientError, WebhookNotConfiguredError, WebhookSecretUnavailableError, type GantryError } from "../core/errors.js";
-import { ssm } from "./clients.js";
+import { ANSWER_FAST } from "./clients.js";
+import { runtime, type Runtime } from "./runtime.js";
 import { classifyAwsError } from "./errors.js";
 
 /**
- * The secret GitHub signs deliveries with. Read once per warm container: SSM on every request
- * would add latency against GitHub's 10 s and cost a call per push. A failed read is not
- * cached, so the next delivery tries again.
+ * The secret GitHub signs deliveries with. Read once per runtime, so once per warm container:
+ * SSM on every request would add latency against GitHub's 10 s and cost a call per push. A
+ * failed read is not cached, so the next delivery tries again.
  */
-let cached: Promise<string> | undefined;
+const cache = new WeakMap<Runtime, Promise<string>>();
 
 /**
  * The webhook secret: `GANTRY_WEBHOOK_SECRET` when set (local mode), otherwise the SecureString
  * parameter named by `GANTRY_WEBHOOK_SECRET_PARAMETER`, decrypted.
  */
 export function webhookSecret(): Promise<string> {
-  if (!cached) {
-    const reading = readSecret();
-    cached = reading;
-    reading.catch(() => {
-      if (cached === reading) cached = undefined;
+  const current = runtime();
+  let reading = cache.get(current);
+  if (!reading) {
+    const started = readSecret(current);
+    reading = started;
+    cache.set(current, started);
+    started.catch(() => {
+      if (cache.get(current) === started) cache.delete(current);
     });
   }
-  return cached;
+  return reading;
 }
 
-/** Drops the cached secret, so the next request reads it again (tests; a rotated secret in local mode). */
-export function forgetWebhookSecret(): void {
-  cached = undefined;
-}
-
-async function readSecret(): Promise<string> {
-  const direct = process.env.GANTRY_WEBHOOK_SECRET;
+async function readSecret({ env, client }: Runtime): Promise<string> {
+  const direct = env.webhookSecret;
   if (direct) return direct;
-  const name = process.env.GANTRY_WEBHOOK_SECRET_PARAMETER;
+  const name = env.webhookSecretParameter;
   if (!name) {
     throw new WebhookNotConfiguredError("Neither GANTRY_WEBHOOK_SECRET_PARAMETER (the SSM parameter holding the webhook secret) nor GANTRY_WEBHOOK_SECRET is set.");
   }
   let value: string | undefined;
   try {
-    const output = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const output = await client(SSMClient, ANSWER_FAST).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     value = output.Parameter?.Value;
   } catch (error) {
     throw secretFailure(name, error);

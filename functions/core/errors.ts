@@ -122,6 +122,9 @@ export class LaunchTemplateNotPinnedError extends GantryError {}
  */
 export class LaunchTemplateImageParameterError extends GantryError {}
 
+/** A Lambda environment variable has a value gantry cannot use; the function refuses to start. */
+export class InvalidEnvironmentError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -155,6 +158,7 @@ const ERROR_CLASSES = [
   NoReleaseToCycleError,
   LaunchTemplateNotPinnedError,
   LaunchTemplateImageParameterError,
+  InvalidEnvironmentError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

@@ -1,5 +1,6 @@
+import * as z from "zod";
 import { decidePower, POWER_POLL_SECONDS, POWER_TIMEOUT_SECONDS, targetLabel, type PowerInput } from "./power.js";
-import type { Schedule, ScheduleTarget } from "./schedule-config.js";
+import { targetSchema, type Schedule, type ScheduleTarget } from "./schedule-config.js";
 
 /**
  * The power execution's state: one entry per configured target (a handful), never one per
@@ -37,6 +38,37 @@ export interface PowerProgress {
   waitSeconds: number;
   summary: string;
 }
+
+const targetProgressSchema = z.object({
+  target: z.string(),
+  config: targetSchema,
+  status: z.enum(["working", "done", "skipped", "failed"]),
+  detail: z.string(),
+  counts: z.record(z.string(), z.number()).optional(),
+  dnsChange: z.string().optional(),
+  locks: z.array(z.object({ app: z.string(), env: z.string() })).optional(),
+});
+
+/**
+ * `$.power` as "Power the targets" and "Check the targets" receive it: what "Plan power" (or
+ * the previous check) returned, checked before a step acts on it, so a hand-edited redrive
+ * input fails with the field that is wrong rather than halfway through the targets.
+ */
+export const powerProgressSchema: z.ZodType<PowerProgress> = z.object({
+  schedule: z.string().min(1),
+  action: z.enum(["start", "stop"]),
+  at: z.iso.datetime({ offset: true }),
+  localDate: z.string(),
+  timezone: z.string(),
+  deadline: z.number(),
+  holder: z.string().optional(),
+  noop: z.string().optional(),
+  targets: z.array(targetProgressSchema),
+  done: z.boolean(),
+  failed: z.number().int().nonnegative(),
+  waitSeconds: z.number().nonnegative(),
+  summary: z.string(),
+});
 
 /**
  * The run's starting point: every configured target working, or the whole run a no-op when a

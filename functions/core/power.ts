@@ -33,6 +33,15 @@ export const powerInputSchema = z.object({
 });
 export type PowerInput = z.infer<typeof powerInputSchema>;
 
+/**
+ * What "Plan power" receives: the execution input plus `$.execution` from "Name the run" (the
+ * name becomes the lock holder of a stop; the start time is when Scheduler fired).
+ */
+export const planPowerInputSchema = powerInputSchema.extend({
+  execution: z.object({ name: z.string().min(1), startedAt: z.iso.datetime({ offset: true }) }).optional(),
+});
+export type PlanPowerInput = z.infer<typeof planPowerInputSchema>;
+
 /** Validates the execution input, naming each wrong field. */
 export function parsePowerInput(raw: unknown): PowerInput {
   const result = powerInputSchema.safeParse(raw);

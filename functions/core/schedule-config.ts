@@ -38,7 +38,7 @@ const workWeekSchema = z.union(
   { error: `is not a work week: use "MON-FRI", "SUN-THU" or a list of days such as ["SUN", "TUE"]` },
 );
 
-const targetSchema = z
+export const targetSchema = z
   .object({
     /** Instances carrying this tag, written `key=value`, e.g. `gantry:schedule=office-hours`. */
     tag: z.string().regex(/^[^=\s]+=[^=]*$/, 'is not a tag filter such as "gantry:schedule=office-hours"').optional(),

@@ -1,7 +1,7 @@
 import { now } from "../aws/clock.js";
 import { checkTargets } from "../aws/power-run.js";
-import { powerStep } from "../aws/power-step.js";
-import type { PowerProgress } from "../core/power-progress.js";
+import { powerProgressSchema } from "../core/power-progress.js";
+import { powerStep } from "../wiring/step.js";
 
 /** Check the targets: reads them again, updates DNS once a start settled, and says whether all are done. Input and output: `$.power`. */
-export const handler = powerStep("check-power", async (event) => checkTargets(event as PowerProgress, now()));
+export const handler = powerStep("check-power", powerProgressSchema, async (progress) => checkTargets(progress, now()));

@@ -1,8 +1,8 @@
 import { now } from "../aws/clock.js";
 import { planPower } from "../aws/power-plan.js";
-import { powerStep } from "../aws/power-step.js";
-import { parsePowerInput } from "../core/power.js";
-import { powerConfig } from "./config.js";
+import { runtime } from "../aws/runtime.js";
+import { planPowerInputSchema } from "../core/power.js";
+import { powerStep } from "../wiring/step.js";
 
 /**
  * Plan power: reads the schedule, decides whether the run does anything (a start on a holiday
@@ -10,9 +10,7 @@ import { powerConfig } from "./config.js";
  * Input: `{ schedule, action, at?, execution: { name, startedAt } }`; `at` defaults to the start of
  * the execution, which is when Scheduler fired it.
  */
-export const handler = powerStep("plan-power", async (event) => {
-  const { execution, ...rest } = (event ?? {}) as { execution?: { name?: string; startedAt?: string } };
-  const input = parsePowerInput(rest);
+export const handler = powerStep("plan-power", planPowerInputSchema, async ({ execution, ...input }) => {
   const at = new Date(input.at ?? execution?.startedAt ?? now());
-  return planPower(powerConfig(), input, at, now(), execution?.name);
+  return planPower(runtime().config(), input, at, now(), execution?.name);
 });

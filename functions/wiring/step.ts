@@ -1,26 +1,66 @@
 import middy from "@middy/core";
+import type { Context } from "aws-lambda";
+import type * as z from "zod";
 import { now } from "../aws/clock.js";
 import { renewLock } from "../aws/deploy-lock.js";
 import { classifyAwsError } from "../aws/errors.js";
+import { runtime, runtimeLogger } from "../aws/runtime.js";
+import { requestContext } from "./lambda.js";
+import { InvalidPowerInputError } from "../core/errors.js";
+import { describeIssues } from "../core/validation.js";
 import { readDeployState, type DeployState } from "./deploy-state.js";
 
+/** What one step's wrapper needs to know besides its work. */
+export interface StepShape<I> {
+  /** Validates the event, throwing the step's named input error when it is wrong. */
+  parse: (event: unknown) => I;
+  /** Fields that say what the run was about, for its log line (app/env, schedule). */
+  about?: (input: I) => Record<string, unknown>;
+  /** Runs before the work, after the input is known (deploy steps renew their lock). */
+  before?: (input: I) => Promise<void>;
+}
+
 /**
- * Wraps one deploy step for Lambda: parses the state, logs one line per run, and gives AWS
- * errors the names the state machine retries on.
+ * Every Lambda step, deploy or power, is this: validated input, the step's work (core decides,
+ * aws/ acts), one structured log line with the request id, and AWS errors given the names the
+ * state machine retries on. The runtime is built on the first invocation when local mode or a
+ * test has not provided one (requestContext, functions/wiring/lambda.ts).
  */
-export function deployStep<R>(step: string, run: (state: DeployState) => Promise<R>) {
-  return middy(async (event: unknown) => {
-    const state = readDeployState(event);
-    await keepLock(state);
-    const result = await run(state);
-    log(step, state, result);
+export function lambdaStep<I, R>(step: string, shape: StepShape<I>, work: (input: I) => Promise<R>) {
+  return middy<unknown, R, Error, Context>(async (event: unknown) => {
+    const input = shape.parse(event);
+    await shape.before?.(input);
+    const result = await work(input);
+    const summary = (result as { summary?: unknown } | undefined)?.summary;
+    runtime().logger.info(step, { step, ...shape.about?.(input), ...(summary ? { summary } : { result }) });
     return result;
-  }).use({
-    onError: (request) => {
-      request.error = classifyAwsError(request.error) as Error;
-      log(step, undefined, { error: request.error?.name, message: request.error?.message });
-    },
-  });
+  })
+    .use(requestContext())
+    .use({
+      onError: (request) => {
+        request.error = classifyAwsError(request.error) as Error;
+        runtimeLogger().error(step, { step, error: request.error?.name, reason: request.error?.message });
+      },
+    });
+}
+
+/** A step of the deploy state machine: the execution state, and the app/env lock renewed on every run. */
+export function deployStep<R>(step: string, work: (state: DeployState) => Promise<R>) {
+  return lambdaStep(step, { parse: readDeployState, before: keepLock, about: deployAbout }, work);
+}
+
+/** A step of the power state machine: its part of the state, validated by `schema`. */
+export function powerStep<S extends z.ZodType, R>(step: string, schema: S, work: (input: z.output<S>) => Promise<R>) {
+  const parse = (event: unknown): z.output<S> => {
+    const parsed = schema.safeParse(event);
+    if (parsed.success) return parsed.data;
+    throw new InvalidPowerInputError(`The input of "${step}" is invalid:\n  ${describeIssues(event, parsed.error.issues).join("\n  ")}`);
+  };
+  return lambdaStep(step, { parse, about: (input: z.output<S>) => ({ schedule: (input as { schedule?: unknown }).schedule }) }, work);
+}
+
+function deployAbout(state: DeployState): Record<string, unknown> {
+  return { app: state.input.app, env: state.input.env, release: state.input.release?.id ?? state.input.mode };
 }
 
 /**
@@ -31,16 +71,5 @@ async function keepLock(state: DeployState): Promise<void> {
   const lock = state.lock;
   if (lock?.outcome !== "acquired" || state.outcome) return;
   const held = await renewLock({ app: state.input.app, env: state.input.env, holder: lock.holder, now: now(), leaseSeconds: lock.leaseSeconds });
-  if (!held) console.warn(JSON.stringify({ warning: "deploy lock lost", app: state.input.app, env: state.input.env, holder: lock.holder }));
-}
-
-function log(step: string, state: DeployState | undefined, result: unknown): void {
-  if (process.env.GANTRY_QUIET === "1") return;
-  const summary = (result as { summary?: unknown } | undefined)?.summary;
-  const line = {
-    step,
-    ...(state ? { app: state.input.app, env: state.input.env, release: state.input.release?.id ?? state.input.mode } : {}),
-    ...(summary ? { summary } : { result }),
-  };
-  console.log(JSON.stringify(line));
+  if (!held) runtime().logger.warn("deploy lock lost", { app: state.input.app, env: state.input.env, holder: lock.holder });
 }

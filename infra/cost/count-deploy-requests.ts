@@ -1,9 +1,10 @@
 // Counts what one deploy costs on AWS, from a local run of the real definition and handlers:
 // state transitions, Lambda invocations (Task states entered, plus retries) and DynamoDB
-// requests (counted by a middleware on gantry's one DynamoDB client, which dynalite answers).
+// requests (counted by a middleware on the local runtime's DynamoDB client, which dynalite answers).
 // The README's "What it costs" comes from this. Run: npx tsx infra/cost/count-deploy-requests.ts [scenario…]
 import "../../local/quiet-sdk.js";
-import { dynamoDb } from "../../functions/aws/clients.js";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { runtime } from "../../functions/aws/runtime.js";
 import { deployScenarios } from "../../bench/deploy-scenarios.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
 import type { RunnerEvent } from "../../local/runner.js";
@@ -13,18 +14,8 @@ import { breakBatch } from "../../local/watch.js";
 /** Step Functions standard workflows: $0.025 per 1,000 state transitions. */
 const USD_PER_TRANSITION = 0.025 / 1000;
 
-// One JSON line per scenario: the steps' own log lines would bury them.
-process.env.GANTRY_QUIET = "1";
-
 const wanted = process.argv.slice(2);
 const dynamoRequests: Record<string, number> = {};
-dynamoDb.middlewareStack.add(
-  (next, context) => async (args) => {
-    dynamoRequests[context.commandName ?? "unknown"] = (dynamoRequests[context.commandName ?? "unknown"] ?? 0) + 1;
-    return next(args);
-  },
-  { step: "initialize", name: "gantryCountRequests" },
-);
 
 for (const scenario of deployScenarios.filter((candidate) => wanted.length === 0 || wanted.includes(candidate.scenario))) {
   for (const key of Object.keys(dynamoRequests)) delete dynamoRequests[key];
@@ -33,7 +24,15 @@ for (const scenario of deployScenarios.filter((candidate) => wanted.length === 0
     if ((event.kind === "entered" && event.step.type === "Task") || event.kind === "retried") invocations += 1;
   };
   // The same fleet, input and fault as the benchmark's scenario (bench/deploy-scenarios.ts).
+  // Local mode's runtime is quiet: one JSON line per scenario, not the steps' own log lines.
   const fleet = createLocalFleet(scenario.fleet);
+  runtime().client(DynamoDBClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      dynamoRequests[context.commandName ?? "unknown"] = (dynamoRequests[context.commandName ?? "unknown"] ?? 0) + 1;
+      return next(args);
+    },
+    { step: "initialize", name: "gantryCountRequests" },
+  );
   const input = fleet.deployInput("v2", { strategy: scenario.strategy });
   const batches = Math.ceil(100 / Number.parseFloat(String(scenario.strategy.batches?.[0] ?? "25%")));
   const failAt = scenario.failBatch === "last" ? batches : scenario.failBatch;

@@ -1,7 +1,8 @@
+import { RELEASE_TAG } from "../../functions/core/fleet.js";
 import type { VirtualInstance } from "./model.js";
 
-/** The tag gantry writes on the group and AWS propagates to each instance it launches. */
-export const RELEASE_TAG = "gantry:release";
+/** The tag gantry writes on the group and AWS propagates to each instance it launches: core's, so both sides read one name. */
+export { RELEASE_TAG };
 
 export interface ProbeResponse {
   status: number;

@@ -1,16 +1,18 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CreateTableCommand, DescribeTableCommand, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
-import { dynamoDb } from "../../functions/aws/clients.js";
-import { GANTRY_TABLE_DEFINITION, gantryTableName } from "../../functions/aws/dynamo-client.js";
+import { GANTRY_TABLE_DEFINITION } from "../../functions/aws/dynamo-client.js";
 
-/** A running dynalite holding the gantry table, with gantry's DynamoDB client pointed at it. */
+/** A running dynalite holding the gantry table. */
 export interface LocalDynamo {
   endpoint: string;
   tableName: string;
-  /** Stops the server and puts back the environment variables it replaced. */
+  /** A client of its own on the table, for loading and saving it whole (local/dynamo-session.ts). */
+  documents: DynamoDBDocumentClient;
+  /** Stops the server. */
   close(): Promise<void>;
 }
 
@@ -22,47 +24,51 @@ export class LocalDynamoError extends Error {
   }
 }
 
-/**
- * The SDK reads `AWS_ENDPOINT_URL_DYNAMODB` on the client's first request and keeps what it
- * found for the client's life, so a second start in the same process must listen where the
- * first did.
- */
+/** A second start in the same process listens where the first did, so clients made meanwhile keep working. */
 let pinnedPort: number | undefined;
-let running = false;
+let running: string | undefined;
 
 /**
- * Starts dynalite in-process on 127.0.0.1, creates the gantry table from the shared definition
- * and points gantry's own DynamoDB client at it through the SDK's standard endpoint variable:
- * the adapters run unchanged, with real conditional writes. Dummy credentials replace any in
- * the environment (dynalite checks none), so no AWS account is needed.
+ * Where this process's dynalite listens, for the `endpoint` of local mode's DynamoDB client
+ * (local/runtime.ts): asked on every request, so a client made before dynalite started, or
+ * across a restart, reaches it. Fails loudly, rather than reaching AWS, when none runs.
  */
-export async function startLocalDynamo(): Promise<LocalDynamo> {
-  if (running) throw new LocalDynamoError("Local DynamoDB is already running in this process; close it before starting another.");
-  running = true;
+export async function localDynamoEndpoint(): Promise<{ url: URL }> {
+  if (running === undefined) {
+    throw new LocalDynamoError("Local DynamoDB is not running: start it (ensureLocalDynamo or startLocalDynamo) before a local step reads or writes the table.");
+  }
+  return { url: new URL(running) };
+}
+
+/**
+ * Starts dynalite in-process on 127.0.0.1 and creates the gantry table (`tableName`, default
+ * "gantry") from the shared definition. Local mode's runtime sends its DynamoDB calls here, so
+ * the adapters run unchanged, with real conditional writes, and no AWS account is needed.
+ */
+export async function startLocalDynamo(options: { tableName?: string } = {}): Promise<LocalDynamo> {
+  if (running !== undefined) throw new LocalDynamoError("Local DynamoDB is already running in this process; close it before starting another.");
+  running = "";
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   try {
     const port = await listen(server, pinnedPort ?? 0);
     pinnedPort = port;
     const endpoint = `http://127.0.0.1:${port}`;
-    const restore = replaceEnv({
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_SESSION_TOKEN: undefined,
-    });
-    const tableName = gantryTableName();
-    await createTable(tableName);
+    const client = new DynamoDBClient({ endpoint, region: "eu-west-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const tableName = options.tableName ?? "gantry";
+    await createTable(client, tableName);
+    running = endpoint;
     return {
       endpoint,
       tableName,
+      documents: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
       close: async () => {
         await stop(server);
-        restore();
-        running = false;
+        client.destroy();
+        running = undefined;
       },
     };
   } catch (error) {
-    running = false;
+    running = undefined;
     if (server.listening) await stop(server);
     throw error instanceof LocalDynamoError ? error : new LocalDynamoError(`Local DynamoDB did not start: ${String(error)}`, { cause: error });
   }
@@ -83,7 +89,7 @@ export function gantryTableInput(tableName: string): CreateTableCommandInput {
 }
 
 /** Even with createTableMs 0 the table turns ACTIVE on a later tick; wait for it like on AWS. */
-async function createTable(tableName: string): Promise<void> {
+async function createTable(dynamoDb: DynamoDBClient, tableName: string): Promise<void> {
   await dynamoDb.send(new CreateTableCommand(gantryTableInput(tableName)));
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const { Table } = await dynamoDb.send(new DescribeTableCommand({ TableName: tableName }));
@@ -104,17 +110,4 @@ function listen(server: Server, port: number): Promise<number> {
 
 function stop(server: Server): Promise<void> {
   return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-}
-
-/** Sets (or, for undefined, removes) variables; the returned function puts the old values back. */
-function replaceEnv(values: Record<string, string | undefined>): () => void {
-  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
-  const apply = (next: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(next)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  apply(values);
-  return () => apply(previous);
 }

@@ -2,18 +2,25 @@ import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { releasesOnAws, rollbackOnAws } from "../../cli/aws/releases.js";
 import { UsageError } from "../../cli/output.js";
-import { finishRelease, recordRelease, useReleaseDocuments } from "../../functions/aws/release-history.js";
+import { finishRelease, recordRelease } from "../../functions/aws/release-history.js";
+import { provideRuntime } from "../../functions/aws/runtime.js";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamo/index.js";
+import { createLocalRuntime } from "../../local/runtime.js";
 import { DEPLOY_MACHINE, TABLE, captureEachTest, executionArn, sfn, stackWith } from "./aws-fixtures.js";
 
 const flags = { stack: "Gantry", config: "gantry.config.ts" };
 const NOW = Date.UTC(2026, 0, 6, 9, 0, 0);
 
-// The stack's table is a real DynamoDB (dynalite) under the stack's table name; CloudFormation and Step Functions are mocked.
+// The stack's table is a real DynamoDB (dynalite) under the stack's table name, which the CLI
+// reaches through the SDK's own endpoint variable; CloudFormation and Step Functions are mocked.
 let dynamo: LocalDynamo;
+const before = { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, key: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
 beforeAll(async () => {
-  process.env.GANTRY_TABLE = TABLE;
-  dynamo = await startLocalDynamo();
+  dynamo = await startLocalDynamo({ tableName: TABLE });
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+  process.env.AWS_ACCESS_KEY_ID = "local";
+  process.env.AWS_SECRET_ACCESS_KEY = "local";
+  provideRuntime(createLocalRuntime({ tableName: TABLE }));
   for (const [index, releaseId] of ["3f2c1ab", "8d9e0fa", "c0ffee1"].entries()) {
     const execution = `hello-prod-${releaseId}-d${index}`;
     await recordRelease({ app: "hello", env: "prod", releaseId, commit: `${releaseId}00000`, trigger: { source: "github", actor: "octocat" }, execution, startedAt: `2026-01-0${index + 1}T10:00:00.000Z` });
@@ -21,15 +28,17 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  useReleaseDocuments();
   await dynamo.close();
-  delete process.env.GANTRY_TABLE;
+  for (const [name, value] of [["AWS_ENDPOINT_URL_DYNAMODB", before.endpoint], ["AWS_ACCESS_KEY_ID", before.key], ["AWS_SECRET_ACCESS_KEY", before.secret]] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 });
 
 const output = captureEachTest();
 beforeEach(() => {
-  // The CLI must read the table the stack names, whatever GANTRY_TABLE said before.
-  process.env.GANTRY_TABLE = "some-other-table";
+  // The CLI must read the table the stack names, whatever runtime was there before.
+  provideRuntime(createLocalRuntime({ tableName: "some-other-table" }));
   stackWith();
   sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: executionArn(input.name) }));
 });

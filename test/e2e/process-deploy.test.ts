@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allClients } from "../../functions/aws/clients.js";
-import { useHttpTransport } from "../../functions/aws/http-probe.js";
+import { provideRuntime } from "../../functions/aws/runtime.js";
+import { createLocalRuntime } from "../../local/runtime.js";
 import type { DeployInputRaw } from "../../functions/core/input.js";
 import { startBalancer, type Balancer } from "../../local/balancer/index.js";
 import { ScaledClock } from "../../local/clock.js";
-import { attachLocalCloud, LocalCloud, setActiveCloud } from "../../local/cloud/index.js";
+import { LocalCloud, setActiveCloud } from "../../local/cloud/index.js";
 import { startLoad } from "../../local/load/index.js";
 import { createProcessDriver, type ProcessDriver } from "../../local/process/index.js";
 import { runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
@@ -35,9 +35,8 @@ beforeAll(async () => {
     tags: [{ key: "gantry:release", value: "v1", propagateAtLaunch: true }],
     bootSeconds: 60,
   });
-  for (const client of allClients) attachLocalCloud(client);
   setActiveCloud(cloud);
-  useHttpTransport((instance, _port, path) => cloud.httpProbe(instance.id, path));
+  provideRuntime(createLocalRuntime({ cloud }));
   balancer = await startBalancer({ cloud, targetGroupArn, driver });
   const ids = cloud.snapshot(GROUP).instances.map((i) => i.instanceId);
   await driver.waitUntilServing(ids, 10_000);

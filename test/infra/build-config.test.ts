@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildFunctions } from "../../scripts/build.mjs";
 
@@ -8,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), "gantry-build-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("buildFunctions", () => {
-  it("bundles the configuration it is given into the functions that route by it", async () => {
+  it("bundles the configuration it is given into the functions that route by it, keeping error names", async () => {
     const configFile = join(dir, "other.config.ts");
     const coreConfig = resolve("functions/core/config.js");
     writeFileSync(
@@ -26,5 +27,8 @@ export default defineConfig({ apps: { other: { repository: "octo-org/only-in-oth
       expect(bundle, name).toContain("octo-org/only-in-other-config");
       expect(bundle, name).not.toContain("hello-prod-1");
     }
+    // Step Functions' Retry and Catch match error class names: the bundle must keep them.
+    const { handler } = (await import(pathToFileURL(join(outdir, "power-plan", "index.mjs")).href)) as { handler: (event: unknown, context: object) => Promise<unknown> };
+    await expect(handler({ schedule: "office-hours", action: "restart" }, {})).rejects.toMatchObject({ name: "InvalidPowerInputError" });
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readGroup } from "../../functions/aws/group.js";
-import { useHttpTransport } from "../../functions/aws/http-probe.js";
+import { provideRuntime } from "../../functions/aws/runtime.js";
+import { createLocalRuntime } from "../../local/runtime.js";
 import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { breakBatch, fleetState, watchFleet } from "../../local/watch.js";
@@ -251,7 +252,7 @@ describe("deploy state machine, run locally", () => {
 
   it("rolls back when the app reports another version, keeping the failed gate's evidence", async () => {
     const fleet = createLocalFleet({ instances: 4 });
-    useHttpTransport(async (_instance, _port, path) => (path === "/version" ? { status: 200, body: '{"release":"v1"}' } : { status: 200, body: "ok" }));
+    provideRuntime(createLocalRuntime({ cloud: fleet.cloud, httpTransport: async (_instance, _port, path) => (path === "/version" ? { status: 200, body: '{"release":"v1"}' } : { status: 200, body: "ok" }) }));
 
     const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy, gates: { http: { port: 8080, versionPath: "/version" }, alarms: [] } }));
 

@@ -1,7 +1,7 @@
-import { UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
-import { CreateLaunchTemplateVersionCommand } from "@aws-sdk/client-ec2";
+import { AutoScalingClient, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import { CreateLaunchTemplateVersionCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { autoScaling, ec2 } from "../../functions/aws/clients.js";
+import { runtime } from "../../functions/aws/runtime.js";
 import { readGroup } from "../../functions/aws/group.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { fleetState } from "../../local/watch.js";
@@ -12,7 +12,7 @@ const mutating = (commands: Record<string, number>) => Object.keys(commands).fil
 describe("deploy definition, run locally: launch templates and composite alarms", () => {
   it("refuses a group on $Latest before changing anything, naming the group, its version and the command that pins it", async () => {
     const fleet = createLocalFleet({ instances: 4 });
-    await autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: fleet.groupName, LaunchTemplate: { LaunchTemplateId: fleet.launchTemplateId, Version: "$Latest" } }));
+    await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: fleet.groupName, LaunchTemplate: { LaunchTemplateId: fleet.launchTemplateId, Version: "$Latest" } }));
     fleet.cloud.resetCalls();
     const before = fleetState(fleet);
 
@@ -31,8 +31,8 @@ describe("deploy definition, run locally: launch templates and composite alarms"
   it("refuses an imageId deploy of a group whose version takes its AMI from an SSM parameter, and deploys it without imageId", async () => {
     const fleet = createLocalFleet({ instances: 4 });
     const image = "resolve:ssm:/hello/prod/ami";
-    await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: fleet.launchTemplateId, SourceVersion: "1", LaunchTemplateData: { ImageId: image } }));
-    await autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: fleet.groupName, LaunchTemplate: { LaunchTemplateId: fleet.launchTemplateId, Version: "2" } }));
+    await runtime().client(EC2Client).send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: fleet.launchTemplateId, SourceVersion: "1", LaunchTemplateData: { ImageId: image } }));
+    await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: fleet.groupName, LaunchTemplate: { LaunchTemplateId: fleet.launchTemplateId, Version: "2" } }));
     fleet.cloud.resetCalls();
 
     const refused = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy, release: { id: "v2", imageId: "ami-0aaaaaaaaaaaaaaa2" } }));

@@ -1,14 +1,14 @@
-import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
-import { dynamoDb } from "../../../functions/aws/clients.js";
 import { acquireLock, readLock } from "../../../functions/aws/deploy-lock.js";
+import { provideRuntime, runtime } from "../../../functions/aws/runtime.js";
 import { LocalDynamoError, startLocalDynamo, type LocalDynamo } from "../../../local/dynamo/index.js";
+import { createLocalRuntime } from "../../../local/runtime.js";
 
 let running: LocalDynamo | undefined;
 afterEach(async () => {
   await running?.close();
   running = undefined;
-  delete process.env.GANTRY_TABLE;
 });
 
 const T0 = Date.parse("2025-03-04T09:00:00Z");
@@ -16,8 +16,9 @@ const T0 = Date.parse("2025-03-04T09:00:00Z");
 describe("startLocalDynamo", () => {
   it("creates the gantry table from the shared definition: pk and sk strings, on demand", async () => {
     running = await startLocalDynamo();
+    provideRuntime(createLocalRuntime());
 
-    const { Table } = await dynamoDb.send(new DescribeTableCommand({ TableName: "gantry" }));
+    const { Table } = await runtime().client(DynamoDBClient).send(new DescribeTableCommand({ TableName: "gantry" }));
 
     expect(running.tableName).toBe("gantry");
     expect(Table?.TableStatus).toBe("ACTIVE");
@@ -32,40 +33,46 @@ describe("startLocalDynamo", () => {
     expect(Table?.BillingModeSummary?.BillingMode).toBe("PAY_PER_REQUEST");
   });
 
-  it("points gantry's own DynamoDB client at a local endpoint with dummy credentials", async () => {
+  it("is where local mode's runtime sends DynamoDB calls, with dummy credentials, leaving the environment alone", async () => {
+    const before = { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, key: process.env.AWS_ACCESS_KEY_ID };
     running = await startLocalDynamo();
+    provideRuntime(createLocalRuntime());
 
     await acquireLock({ app: "hello", env: "prod", holder: "hello-prod-a1", seq: 1, now: T0, leaseSeconds: 60 });
 
     expect(running.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(running.endpoint);
-    expect((await dynamoDb.config.credentials()).accessKeyId).toBe("local");
+    expect((await runtime().client(DynamoDBClient).config.credentials()).accessKeyId).toBe("local");
     expect((await readLock("hello", "prod", T0))?.holder?.holder).toBe("hello-prod-a1");
+    expect({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, key: process.env.AWS_ACCESS_KEY_ID }).toEqual(before);
   });
 
-  it("puts the environment back when closed, and starts empty again on the same endpoint", async () => {
-    const before = process.env.AWS_ACCESS_KEY_ID;
+  it("starts empty again on the same endpoint after a close, reached by a runtime made before", async () => {
+    provideRuntime(createLocalRuntime());
     const first = await startLocalDynamo();
     await acquireLock({ app: "hello", env: "prod", holder: "hello-prod-a1", seq: 1, now: T0, leaseSeconds: 60 });
     await first.close();
-    const afterClose = { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, key: process.env.AWS_ACCESS_KEY_ID };
 
     running = await startLocalDynamo();
 
-    expect(afterClose).toEqual({ endpoint: undefined, key: before });
     expect(running.endpoint).toBe(first.endpoint);
     expect(await readLock("hello", "prod", T0)).toBeUndefined();
   });
 
-  it("creates the table named by GANTRY_TABLE, which the adapters then use", async () => {
-    process.env.GANTRY_TABLE = "gantry-local-test";
-    running = await startLocalDynamo();
+  it("fails loudly, rather than reaching AWS, when a local runtime calls DynamoDB with none running", async () => {
+    provideRuntime(createLocalRuntime());
+
+    await expect(readLock("hello", "prod", T0)).rejects.toThrow("Local DynamoDB is not running");
+  });
+
+  it("creates the table it is asked for, which a runtime on that table then uses", async () => {
+    running = await startLocalDynamo({ tableName: "gantry-local-test" });
+    provideRuntime(createLocalRuntime({ tableName: "gantry-local-test" }));
 
     await acquireLock({ app: "hello", env: "prod", holder: "hello-prod-a1", seq: 1, now: T0, leaseSeconds: 60 });
 
     expect(running.tableName).toBe("gantry-local-test");
     expect((await readLock("hello", "prod", T0))?.holder?.holder).toBe("hello-prod-a1");
-    await expect(dynamoDb.send(new DescribeTableCommand({ TableName: "gantry" }))).rejects.toThrow(expect.objectContaining({ name: "ResourceNotFoundException" }));
+    await expect(runtime().client(DynamoDBClient).send(new DescribeTableCommand({ TableName: "gantry" }))).rejects.toThrow(expect.objectContaining({ name: "ResourceNotFoundException" }));
   });
 
   it("rejects a second start while one is running", async () => {

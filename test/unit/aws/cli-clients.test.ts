@@ -1,7 +1,10 @@
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { cliClients } from "../../../functions/aws/clients.js";
+import { createRuntime } from "../../../functions/aws/runtime.js";
 import { readGantryStack } from "../../../functions/aws/stack.js";
 
 /** A DescribeStacks answer in CloudFormation's query-protocol XML, as LocalStack returns it. */
@@ -43,14 +46,14 @@ afterEach(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe("cliClients", () => {
+describe("a runtime's clients, as the CLI makes them", () => {
   it("sends to AWS_ENDPOINT_URL when it is set, as a LocalStack user has it", async () => {
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     vi.stubEnv("AWS_ENDPOINT_URL", endpoint);
     vi.stubEnv("AWS_ACCESS_KEY_ID", "test");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test");
 
-    const { cloudFormation } = cliClients({ region: "us-east-1" });
+    const cloudFormation = createRuntime({ settings: { region: "us-east-1" } }).client(CloudFormationClient);
     // Should the endpoint ever resolve elsewhere, refuse before anything leaves the machine.
     cloudFormation.middlewareStack.add(
       (next) => async (args) => {
@@ -72,9 +75,9 @@ describe("cliClients", () => {
   it("uses --region over AWS_REGION, and the profile given, on every client", async () => {
     vi.stubEnv("AWS_REGION", "eu-west-1");
 
-    const clients = cliClients({ region: "ap-southeast-2", profile: "deployer" });
+    const aws = createRuntime({ settings: { region: "ap-southeast-2", profile: "deployer" } });
 
-    for (const client of [clients.cloudFormation, clients.stepFunctions, clients.dynamoDb]) {
+    for (const client of [aws.client(CloudFormationClient), aws.client(SFNClient), aws.client(DynamoDBClient)]) {
       expect(await client.config.region()).toBe("ap-southeast-2");
       expect(client.config.profile).toBe("deployer");
     }
@@ -83,6 +86,6 @@ describe("cliClients", () => {
   it("leaves the region to the SDK's chain (AWS_REGION) when none is given", async () => {
     vi.stubEnv("AWS_REGION", "sa-east-1");
 
-    expect(await cliClients().stepFunctions.config.region()).toBe("sa-east-1");
+    expect(await createRuntime({}).client(SFNClient).config.region()).toBe("sa-east-1");
   });
 });

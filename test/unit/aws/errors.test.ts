@@ -63,6 +63,26 @@ describe("classifyAwsError", () => {
   });
 });
 
+describe("classifyAwsError, codes the SDK knows", () => {
+  it("treats EC2's EC2ThrottledException as throttling", () => {
+    const error = Object.assign(new Error("Request limit exceeded."), { name: "EC2ThrottledException", $fault: "client", $metadata: { httpStatusCode: 400 } });
+
+    expect(classifyAwsError(error)).toBeInstanceOf(AwsThrottledError);
+  });
+
+  it("treats a 429 answer as throttling whatever its code", () => {
+    const error = Object.assign(new Error("Slow down"), { name: "SomethingNew", $fault: "client", $metadata: { httpStatusCode: 429 } });
+
+    expect(classifyAwsError(error)).toBeInstanceOf(AwsThrottledError);
+  });
+
+  it("passes an aborted call through unchanged: nobody wants it retried", () => {
+    const aborted = Object.assign(new Error("The operation was aborted"), { name: "AbortError" });
+
+    expect(classifyAwsError(aborted)).toBe(aborted);
+  });
+});
+
 describe("classifyAwsError, DynamoDB", () => {
   it("treats DynamoDB's ProvisionedThroughputExceededException as throttling", () => {
     const error = Object.assign(new Error("Rate of requests exceeds the allowed throughput"), { name: "ProvisionedThroughputExceededException", $fault: "client" });

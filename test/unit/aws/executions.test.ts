@@ -1,7 +1,8 @@
 import { ExecutionAlreadyExists, InvalidName, SFNClient, SFNServiceException, StartExecutionCommand, StateMachineDoesNotExist } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { startDeploy, useDeployStarter, type DeployStarter } from "../../../functions/aws/executions.js";
+import { startDeploy, type DeployStarter } from "../../../functions/aws/executions.js";
+import { createRuntime, provideRuntime, resetRuntime } from "../../../functions/aws/runtime.js";
 import { AwsThrottledError, AwsTransientError, DeployStartRejectedError } from "../../../functions/core/errors.js";
 import type { DeployInputRaw } from "../../../functions/core/input.js";
 
@@ -20,7 +21,7 @@ const input: DeployInputRaw = {
 
 afterEach(() => {
   sfn.reset();
-  useDeployStarter();
+  resetRuntime();
 });
 
 describe("startDeploy", () => {
@@ -69,10 +70,10 @@ describe("startDeploy", () => {
   });
 });
 
-describe("useDeployStarter", () => {
-  it("starts deploys through the plugged-in starter instead of Step Functions", async () => {
+describe("startDeploy, on a runtime with its own starter", () => {
+  it("starts deploys through the runtime's starter instead of Step Functions", async () => {
     const local = vi.fn<DeployStarter>(async ({ name }) => ({ executionArn: `local:${name}`, alreadyHandled: false }));
-    useDeployStarter(local);
+    provideRuntime(createRuntime({ startDeploy: local }));
 
     const started = await startDeploy({ stateMachineArn: STATE_MACHINE, name: NAME, input });
 
@@ -81,10 +82,10 @@ describe("useDeployStarter", () => {
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
-  it("goes back to Step Functions when called without a starter", async () => {
+  it("goes back to Step Functions in a fresh container", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION, startDate: new Date() });
-    useDeployStarter(async () => ({ executionArn: "local", alreadyHandled: false }));
-    useDeployStarter();
+    provideRuntime(createRuntime({ startDeploy: async () => ({ executionArn: "local", alreadyHandled: false }) }));
+    resetRuntime();
 
     await startDeploy({ stateMachineArn: STATE_MACHINE, name: NAME, input });
 

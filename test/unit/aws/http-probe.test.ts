@@ -1,8 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
-import { probeInstances, readVersion, useHttpTransport, type HttpTransport } from "../../../functions/aws/http-probe.js";
+import { probeInstances, readVersion, type HttpTransport } from "../../../functions/aws/http-probe.js";
+import { createRuntime, provideRuntime } from "../../../functions/aws/runtime.js";
 import { newInstances } from "../fixtures.js";
 
 const gate = { port: 8080, healthPath: "/health", versionPath: "/version", timeoutMs: 2_000 };
+
+/** A runtime whose HTTP gates reach instances through `transport`. */
+function useHttpTransport(transport: HttpTransport): void {
+  provideRuntime(createRuntime({ httpTransport: transport }));
+}
 
 /** Answers per path, as an app on the instance would. */
 function appAnswering(answers: Record<string, { status: number; body: string }>): HttpTransport {
@@ -63,7 +69,7 @@ describe("probeInstances", () => {
   });
 
   it("turns a request error into a failed result instead of throwing", async () => {
-    useHttpTransport(async (instance) => {
+    useHttpTransport(async (instance: { id: string }) => {
       if (instance.id === "i-new002") throw new Error("connect ECONNREFUSED 10.0.0.3:8080");
       return { status: 200, body: "v2" };
     });

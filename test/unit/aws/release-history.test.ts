@@ -1,5 +1,6 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
-import { dynamoDb } from "../../../functions/aws/clients.js";
+import { runtime } from "../../../functions/aws/runtime.js";
 import { finishRelease, findRelease, lastDeployed, listReleases, recordRelease } from "../../../functions/aws/release-history.js";
 import { ReleaseAlreadyFinishedError, ReleaseNotFoundError } from "../../../functions/core/errors.js";
 import type { ReleaseStart } from "../../../functions/core/releases.js";
@@ -95,6 +96,7 @@ describe("recordRelease", () => {
  */
 function crashOnce(sk: string): () => void {
   let crashed = false;
+  const dynamoDb = runtime().client(DynamoDBClient);
   dynamoDb.middlewareStack.add(
     (next, context) => async (args) => {
       const item = (args.input as { Item?: { sk?: unknown } }).Item;
@@ -111,7 +113,7 @@ function crashOnce(sk: string): () => void {
 }
 
 afterEach(() => {
-  dynamoDb.middlewareStack.remove("crashOnce");
+  runtime().client(DynamoDBClient).middlewareStack.remove("crashOnce");
 });
 
 describe("finishRelease", () => {

@@ -1,7 +1,7 @@
 import { ExecutionAlreadyExists, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliClients } from "../../../functions/aws/clients.js";
+import { createRuntime } from "../../../functions/aws/runtime.js";
 import { historySince, listExecutions, startExecution } from "../../../functions/aws/step-functions.js";
 import { executionsOf } from "../../../functions/core/execution-filter.js";
 
@@ -10,7 +10,7 @@ afterEach(() => sfn.reset());
 
 const MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:GantryDeploy";
 const arnOf = (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:GantryDeploy:${name}`;
-const client = () => cliClients({ region: "eu-west-1" }).stepFunctions;
+const client = () => createRuntime({ settings: { region: "eu-west-1" } }).client(SFNClient);
 
 describe("startExecution", () => {
   it("starts the named execution with the input as JSON and links its console page", async () => {

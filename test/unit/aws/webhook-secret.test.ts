@@ -1,7 +1,8 @@
 import { AccessDeniedException, GetParameterCommand, InternalServerError, ParameterNotFound, SSMClient, ThrottlingException } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { forgetWebhookSecret, webhookSecret } from "../../../functions/aws/webhook-secret.js";
+import { resetRuntime } from "../../../functions/aws/runtime.js";
+import { webhookSecret } from "../../../functions/aws/webhook-secret.js";
 import { AwsThrottledError, AwsTransientError, WebhookNotConfiguredError, WebhookSecretUnavailableError } from "../../../functions/core/errors.js";
 
 const ssm = mockClient(SSMClient);
@@ -11,11 +12,12 @@ const SECRET = "It's a Secret to Everybody";
 beforeEach(() => {
   vi.stubEnv("GANTRY_WEBHOOK_SECRET_PARAMETER", PARAMETER);
   vi.stubEnv("GANTRY_WEBHOOK_SECRET", "");
+  resetRuntime();
 });
 
 afterEach(() => {
   vi.unstubAllEnvs();
-  forgetWebhookSecret();
+  resetRuntime();
   ssm.reset();
 });
 

@@ -2,8 +2,7 @@ import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, vi } from "vitest";
-import { forgetWebhookSecret } from "../../../functions/aws/webhook-secret.js";
-import { useWebhookConfig } from "../../../functions/webhook/config.js";
+import { provideRuntime, resetRuntime, runtimeFromEnvironment } from "../../../functions/aws/runtime.js";
 import { SECRET, SECRET_PARAMETER, STATE_MACHINE_ARN, testConfig } from "./github.js";
 
 /**
@@ -21,14 +20,22 @@ export function webhookEnvironment(options: { answerStartExecution?: boolean } =
     if (options.answerStartExecution !== false) {
       sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:aws:states:eu-west-1:123456789012:execution:gantry-deploy:x", startDate: new Date() });
     }
-    useWebhookConfig(testConfig);
+    freshContainer();
   });
   afterEach(() => {
     vi.unstubAllEnvs();
     vi.restoreAllMocks();
-    forgetWebhookSecret();
+    resetRuntime();
     sfn.reset();
     ssm.reset();
   });
   return { sfn, ssm };
+}
+
+/**
+ * A container started with the environment as it is now and the test configuration: what a
+ * test that changes a variable calls next, since a Lambda reads its environment once.
+ */
+export function freshContainer(): void {
+  provideRuntime(runtimeFromEnvironment(process.env, { config: testConfig }));
 }

@@ -2,7 +2,7 @@ import { SFNServiceException, StartExecutionCommand, StateMachineDoesNotExist } 
 import { AccessDeniedException, GetParameterCommand, InternalServerError } from "@aws-sdk/client-ssm";
 import { describe, expect, it, vi } from "vitest";
 import { SECRET, SECRET_PARAMETER, call, delivery, ping, pushOfTag, pushToBranch } from "./github.js";
-import { webhookEnvironment } from "./environment.js";
+import { freshContainer, webhookEnvironment } from "./environment.js";
 
 const { sfn, ssm } = webhookEnvironment();
 
@@ -23,6 +23,7 @@ describe("webhook handler, the secret", () => {
 
   it("takes the secret from GANTRY_WEBHOOK_SECRET without calling SSM", async () => {
     vi.stubEnv("GANTRY_WEBHOOK_SECRET", "local secret");
+    freshContainer();
 
     const answer = await call(await delivery(ping(), { event: "ping", secret: "local secret" }));
 
@@ -62,6 +63,7 @@ describe("webhook handler, the secret", () => {
 
   it("fails with 500 when no secret is configured at all", async () => {
     vi.stubEnv("GANTRY_WEBHOOK_SECRET_PARAMETER", "");
+    freshContainer();
 
     const answer = await call(await delivery(pushToBranch()));
 
@@ -88,6 +90,7 @@ describe("webhook handler, starting the deploy", () => {
 
   it("fails with 500 when no state machine is configured, starting nothing", async () => {
     vi.stubEnv("GANTRY_DEPLOY_STATE_MACHINE_ARN", "");
+    freshContainer();
 
     const answer = await call(await delivery(pushToBranch()));
 
@@ -96,10 +99,24 @@ describe("webhook handler, starting the deploy", () => {
   });
 });
 
+/**
+ * The JSON lines the webhook's logger writes from now on (Powertools writes to stdout through a
+ * console of its own), in a container whose level lets INFO through.
+ */
+function logLines(): string[] {
+  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "INFO");
+  freshContainer();
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split("\n").filter((text) => text.startsWith("{")));
+    return true;
+  });
+  return lines;
+}
+
 describe("webhook handler, logging", () => {
   it("logs one line per request, never the secret, the signature or the body", async () => {
-    vi.stubEnv("GANTRY_QUIET", "0");
-    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const output = logLines();
     const push = await delivery(pushToBranch());
     const forged = await delivery(pushToBranch(), { secret: "guess" });
     sfn.on(StartExecutionCommand).rejects(new StateMachineDoesNotExist({ message: "State Machine Does Not Exist", $metadata: { httpStatusCode: 400 } }));
@@ -108,12 +125,14 @@ describe("webhook handler, logging", () => {
     await call(forged);
     await call(await delivery(ping(), { event: "ping" }));
 
-    const output = log.mock.calls.map((args) => args.map(String).join(" "));
     expect(output).toHaveLength(3);
     for (const secretish of [SECRET, push.headers["x-hub-signature-256"], forged.headers["x-hub-signature-256"], push.body, '"commits"']) {
       expect(output.join("\n")).not.toContain(secretish);
     }
     expect(JSON.parse(output[0] ?? "")).toMatchObject({
+      level: "INFO",
+      message: "webhook",
+      service: "gantry",
       function: "webhook",
       event: "push",
       delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958",
@@ -123,18 +142,22 @@ describe("webhook handler, logging", () => {
       execution: "hello-prod-6113728f27ae-72d3162e",
       error: expect.stringContaining("StateMachineDoesNotExist") as string,
     });
-    expect(JSON.parse(output[1] ?? "")).toEqual({ function: "webhook", event: "push", delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958", decision: "rejected: bad signature" });
+    expect(JSON.parse(output[1] ?? "")).toMatchObject({ function: "webhook", event: "push", delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958", decision: "rejected: bad signature" });
+    expect(JSON.parse(output[1] ?? "")).not.toHaveProperty("execution");
   });
 
   it("logs the event and delivery of a request that failed before it was decided", async () => {
-    vi.stubEnv("GANTRY_QUIET", "0");
-    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const output = logLines();
     ssm.on(GetParameterCommand).rejects(ssmDown());
 
     await call(await delivery(pushToBranch()));
 
-    expect(log).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(String(log.mock.calls[0]?.[0]))).toEqual({
+    expect(output).toHaveLength(1);
+    const { level, message, service, function: name, event, delivery: id, decision, error } = JSON.parse(output[0] ?? "") as Record<string, unknown>;
+    expect({ level, message, service, function: name, event, delivery: id, decision, error }).toEqual({
+      level: "INFO",
+      message: "webhook",
+      service: "gantry",
       function: "webhook",
       event: "push",
       delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958",

@@ -5,9 +5,8 @@ import { sign } from "@octokit/webhooks-methods";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { forgetWebhookSecret } from "../../../functions/aws/webhook-secret.js";
+import { provideRuntime, resetRuntime, runtimeFromEnvironment } from "../../../functions/aws/runtime.js";
 import { MAX_WEBHOOK_BODY_BYTES } from "../../../functions/core/webhook-request.js";
-import { useWebhookConfig } from "../../../functions/webhook/config.js";
 import { SECRET, SECRET_PARAMETER, STATE_MACHINE_ARN, call, delivery, functionUrlEvent, pushToBranch, testConfig } from "./github.js";
 
 const sfn = mockClient(SFNClient);
@@ -18,7 +17,7 @@ beforeAll(() => {
   vi.stubEnv("GANTRY_WEBHOOK_SECRET_PARAMETER", SECRET_PARAMETER);
   vi.stubEnv("GANTRY_DEPLOY_STATE_MACHINE_ARN", STATE_MACHINE_ARN);
   ssm.on(GetParameterCommand).resolves({ Parameter: { Value: SECRET } });
-  useWebhookConfig(testConfig);
+  provideRuntime(runtimeFromEnvironment(process.env, { config: testConfig }));
 });
 
 beforeEach(() => {
@@ -28,7 +27,7 @@ beforeEach(() => {
 
 afterAll(() => {
   vi.unstubAllEnvs();
-  forgetWebhookSecret();
+  resetRuntime();
   sfn.reset();
   ssm.reset();
 });
