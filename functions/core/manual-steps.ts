@@ -1,4 +1,4 @@
-import { describeFleet, type FleetView, type ObservedInstance } from "./fleet.js";
+import { describeFleet, launchedSince, type FleetView, type ObservedInstance } from "./fleet.js";
 import type { RolloutPlan } from "./plan.js";
 import { describeFailure, type CaughtFailure } from "./rollback.js";
 
@@ -22,7 +22,7 @@ export function manualStepsCause(
 ): string {
   const group = view.group.name;
   const steps: string[] = [];
-  const launched = view.fresh.filter((instance) => (instance.launchedAt ?? 0) >= plan.startedAt);
+  const launched = view.fresh.filter((instance) => launchedSince(instance, plan.startedAt));
   if (what === "rollback") {
     if (view.retired.length > 0) {
       steps.push(`return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name ${group} --instance-ids ${idList(view.retired)} (20 ids per call)`);

@@ -1,5 +1,5 @@
 import { RollbackTimeoutError } from "./errors.js";
-import { describeFleet, isServing, type FleetView, type ObservedInstance } from "./fleet.js";
+import { describeFleet, isServing, launchedSince, type FleetView, type ObservedInstance } from "./fleet.js";
 import type { Strategy } from "./input.js";
 import type { RolloutPlan } from "./plan.js";
 
@@ -61,7 +61,7 @@ export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass
   const actions: RollbackActions = { terminate: [], exitStandby: [], resume: [] };
   const group = view.group;
   const serving = (instance: ObservedInstance) => isServing(view.health.get(instance.id));
-  const launchedDuringDeploy = (instance: ObservedInstance) => (instance.launchedAt ?? 0) >= plan.startedAt;
+  const launchedDuringDeploy = (instance: ObservedInstance) => launchedSince(instance, plan.startedAt);
   // Launches still owed when the tag was restored come up on the old release: surplus to remove too.
   const surplusOld = view.old.filter(launchedDuringDeploy).slice(0, Math.max(0, view.old.length - plan.toReplace));
   const removable = [...view.fresh.filter(launchedDuringDeploy), ...surplusOld];

@@ -170,6 +170,16 @@ describe("decideRollback", () => {
       expect(result.actions.terminate).toEqual(ids(during));
     });
 
+    it("terminates a new instance launched in the second the deploy was planned in (EC2's LaunchTime has no milliseconds)", () => {
+      const sameSecond = newInstances(2, { launchedAt: T0 });
+      const members = [...oldInstances(10), ...sameSecond];
+
+      const result = pass(members, {}, health(members), rolloutPlan({ startedAt: T0 + 400 }));
+
+      expect(result.stage).toBe("remove-new");
+      expect(result.actions.terminate).toEqual(ids(sameSecond));
+    });
+
     it(`terminates at most ${TERMINATIONS_PER_PASS} instances per pass`, () => {
       const members = [...oldInstances(10), ...newInstances(300)];
 
