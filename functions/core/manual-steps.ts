@@ -32,6 +32,10 @@ export function manualStepsCause(
       const which = plan.cycle ? "the instances this cycle launched" : `the instances on ${plan.release}`;
       steps.push(`then remove ${which}: aws autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity --instance-id <id> for ${idList(launched)}`);
     }
+    if (view.freshStandby.length > 0) {
+      // Standby instances are outside desired capacity: a decrement would take it below the starting size.
+      steps.push(`terminate the instances on ${plan.release} left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${idList(view.freshStandby)}`);
+    }
     steps.push(`set the group tag gantry:release back to ${plan.previousRelease ?? "(none: delete it)"}`);
   } else if (view.retired.length > 0) {
     steps.push(`terminate the old instances left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${idList(view.retired)}`);
