@@ -26,8 +26,11 @@ export interface FleetSpec {
   app: string;
   instances: number;
   release?: string;
-  /** Make the starting instances at least this old for the run's clock (cycle runs). */
-  agedSeconds?: number;
+  /**
+   * For a cycle with this maxAge: to the run's clock the starting instances are older than
+   * it, and whatever the run launches is younger.
+   */
+  cycleMaxAgeSeconds?: number;
 }
 
 export interface Fleet {
@@ -68,11 +71,15 @@ export interface FinalState {
   lastRelease: { releaseId: string; status: string } | undefined;
 }
 
-/** Fast settings: every Wait and poll short, so a scenario on a real clock takes seconds. */
-export const FAST_STRATEGY = {
+/**
+ * Fast settings for a real clock: every Wait and poll short, so a scenario takes seconds. moto
+ * launches instances running and registers them healthy at once, so short deadlines only fail
+ * a release that is broken on purpose.
+ */
+export const FAST_STRATEGY: Fleet["strategy"] = {
   batches: [1],
   bakeSeconds: 1,
   pollSeconds: 1,
-  launchTimeoutSeconds: 30,
-  healthTimeoutSeconds: 6,
-} as const;
+  launchTimeoutSeconds: 5,
+  healthTimeoutSeconds: 5,
+};

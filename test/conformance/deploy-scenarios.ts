@@ -26,7 +26,7 @@ function expectSettled(state: FinalState, release: string, desired: number): voi
  * template version, the lock free and the release-history row.
  */
 export function deployScenarios(backend: Backend, timeout: number): void {
-  const fleetOf = (app: string, options: { agedSeconds?: number } = {}): Promise<Fleet> => backend.createFleet({ app, instances: 2, ...options });
+  const fleetOf = (app: string, options: { cycleMaxAgeSeconds?: number } = {}): Promise<Fleet> => backend.createFleet({ app, instances: 2, ...options });
 
   it(DEPLOY_SCENARIOS.deploy, { timeout }, async () => {
     const fleet = await fleetOf("confdeploy");
@@ -105,7 +105,7 @@ export function deployScenarios(backend: Backend, timeout: number): void {
   });
 
   it(DEPLOY_SCENARIOS.cycle, { timeout }, async () => {
-    const fleet = await fleetOf("confcycle", { agedSeconds: 2 * 3_600 });
+    const fleet = await fleetOf("confcycle", { cycleMaxAgeSeconds: 3_600 });
     const before = await backend.finalState(fleet);
     const { app, env, group, strategy } = fleet.deployInput("v1");
 

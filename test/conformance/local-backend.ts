@@ -5,7 +5,7 @@ import type { Backend, Fleet, FleetSpec } from "./backend.js";
 import { readClients, readFinalState } from "./read-back.js";
 
 /** On a virtual clock boots and health checks cost nothing, so the timings can be AWS-like. */
-const LOCAL_STRATEGY = { batches: [1], bakeSeconds: 1, pollSeconds: 5, launchTimeoutSeconds: 300, healthTimeoutSeconds: 120 } as const;
+const LOCAL_STRATEGY: Fleet["strategy"] = { batches: [1], bakeSeconds: 1, pollSeconds: 5, launchTimeoutSeconds: 300, healthTimeoutSeconds: 120 };
 
 const clients = readClients();
 for (const client of Object.values(clients)) attachLocalCloud(client);
@@ -29,7 +29,7 @@ export const localBackend: Backend = {
       maxSize: spec.instances + 2,
       zones: 2,
       ...(spec.release ? { release: spec.release } : {}),
-      ...(spec.agedSeconds !== undefined ? { ages: Array.from({ length: spec.instances }, () => spec.agedSeconds ?? 0) } : {}),
+      ...(spec.cycleMaxAgeSeconds !== undefined ? { ages: Array.from({ length: spec.instances }, () => (spec.cycleMaxAgeSeconds ?? 0) + 60) } : {}),
     });
     const alarmName = `${local.groupName}-5xx`;
     local.cloud.setAlarm(alarmName, "OK");

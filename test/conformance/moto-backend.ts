@@ -7,6 +7,7 @@ import {
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
+  ModifyTargetGroupAttributesCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { gantryTableName } from "../../functions/aws/dynamo-client.js";
 import { SystemClock, type Clock } from "../../local/clock.js";
@@ -58,7 +59,9 @@ export function motoNetwork(): Promise<Network> {
 /**
  * A clock `aheadMs` in the future: moto's LaunchTime is the real launch time and cannot be set,
  * and a cycle's maxAge is at least an hour, so a cycle run sees the fleet an hour older by
- * running its clock an hour ahead.
+ * running its clock (almost) an hour ahead. Only a cycle's success path can run so: anything
+ * that compares LaunchTime with the run's own start (a rollback telling its launches apart)
+ * would see an hour of clock skew between the steps and EC2.
  */
 function clockAhead(aheadMs: number): Clock {
   const system = new SystemClock();
@@ -87,6 +90,10 @@ export const motoBackend: Backend = {
       new CreateTargetGroupCommand({ Name: name, Protocol: "HTTP", Port: 80, VpcId: vpcId, TargetType: "instance", HealthCheckPath: "/health" }),
     );
     const targetGroupArn = targetGroup.TargetGroups?.[0]?.TargetGroupArn ?? "";
+    // gantry waits out the deregistration delay after each retirement: 300 s by default.
+    await setup.elb.send(
+      new ModifyTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn, Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "1" }] }),
+    );
     const balancer = await setup.elb.send(new CreateLoadBalancerCommand({ Name: name, Subnets: subnetIds, Type: "application", Scheme: "internal" }));
     await setup.elb.send(
       new CreateListenerCommand({
@@ -124,11 +131,11 @@ export const motoBackend: Backend = {
     );
     await setup.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarmName, StateValue: "OK", StateReason: "conformance setup" }));
     let clock: Clock = new SystemClock();
-    if (spec.agedSeconds !== undefined) {
+    if (spec.cycleMaxAgeSeconds !== undefined) {
       // LaunchTime is whole seconds: 3 s after the launches, a cutoff 1.5 s before the run's
       // start lies after every starting instance and before anything the run launches.
       await sleep(3_000);
-      clock = clockAhead(spec.agedSeconds * 1000 - 1_500);
+      clock = clockAhead(spec.cycleMaxAgeSeconds * 1000 - 1_500);
     }
     return {
       app,
