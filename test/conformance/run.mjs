@@ -65,28 +65,37 @@ let vitest;
 
 function stopAll() {
   if (vitest && vitest.exitCode === null) vitest.kill("SIGTERM");
-  if (moto.exitCode === null) moto.kill("SIGTERM");
+  if (moto.exitCode === null && moto.signalCode === null) moto.kill("SIGTERM");
   rmSync(reportDir, { recursive: true, force: true });
 }
 
-process.on("exit", stopAll);
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    stopAll();
-    process.exit(130);
-  });
+/** Stops vitest and moto and waits until moto has exited (so no server outlives the run), then exits. */
+let finishing = false;
+async function finish(code) {
+  finishing = true;
+  stopAll();
+  if (moto.exitCode === null && moto.signalCode === null) {
+    const exited = new Promise((resolve) => moto.once("exit", resolve));
+    const timer = setTimeout(() => moto.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  process.exit(code);
 }
+
+// The last resort, should anything exit without finish(): the kill is synchronous.
+process.on("exit", stopAll);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void finish(130));
 process.on("uncaughtException", (error) => {
   console.error(error);
-  stopAll();
-  process.exit(1);
+  void finish(1);
 });
 
 try {
   await waitUntilAnswering(endpoint, moto);
 } catch (error) {
   console.error(`${error.message}\n${motoLog}`);
-  process.exit(1);
+  await finish(1);
 }
 
 const env = {
@@ -109,6 +118,8 @@ vitest = spawn(
   { stdio: "inherit", env },
 );
 const code = await new Promise((resolve) => vitest.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));
+// Interrupted: finish() is already stopping everything, and there is no result to count.
+if (finishing) await new Promise(() => undefined);
 
 let summary;
 try {
@@ -118,4 +129,4 @@ try {
   summary = { passed: 0, failed: 0, total: 0 };
 }
 console.log(`${summary.passed} passed, ${summary.failed} failed`);
-process.exit(code === 0 && summary.total > 0 && summary.failed === 0 ? 0 : 1);
+await finish(code === 0 && summary.total > 0 && summary.failed === 0 ? 0 : 1);
