@@ -1,3 +1,4 @@
+import { DEFAULT_VIRTUAL_START, VirtualClock } from "../../local/clock.js";
 import { attachLocalCloud } from "../../local/cloud/index.js";
 import { ensureLocalDynamo } from "../../local/dynamo-session.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
@@ -24,6 +25,9 @@ export const localBackend: Backend = {
   async createFleet(spec: FleetSpec): Promise<Fleet> {
     await ensureLocalDynamo();
     const local = createLocalFleet({
+      // Mid-second, as a real clock mostly is: a plan made at 09:00:00.400 and its launches,
+      // whose LaunchTime reads 09:00:00, fall in the same second (issue 17's rollback bug).
+      clock: new VirtualClock(DEFAULT_VIRTUAL_START + 400),
       app: spec.app,
       instances: spec.instances,
       maxSize: spec.instances + 2,
