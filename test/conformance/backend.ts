@@ -70,16 +70,3 @@ export interface FinalState {
   /** The newest release-history row of the app/env. */
   lastRelease: { releaseId: string; status: string } | undefined;
 }
-
-/**
- * Fast settings for a real clock: every Wait and poll short, so a scenario takes seconds. moto
- * launches instances running and registers them healthy at once, so short deadlines only fail
- * a release that is broken on purpose.
- */
-export const FAST_STRATEGY: Fleet["strategy"] = {
-  batches: [1],
-  bakeSeconds: 1,
-  pollSeconds: 1,
-  launchTimeoutSeconds: 5,
-  healthTimeoutSeconds: 5,
-};

@@ -14,7 +14,7 @@ import { SystemClock, type Clock } from "../../local/clock.js";
 import { gantryTableInput } from "../../local/dynamo/index.js";
 import { runExecution } from "../../local/runner.js";
 import { loadDeployDefinition } from "../../local/scenario.js";
-import { FAST_STRATEGY, type Backend, type Breakage, type Fleet, type FleetSpec } from "./backend.js";
+import type { Backend, Breakage, Fleet, FleetSpec } from "./backend.js";
 import { readClients, readFinalState } from "./read-back.js";
 
 export const REGION = process.env.AWS_REGION ?? "eu-west-1";
@@ -27,6 +27,19 @@ export const setup = {
   elb: new ElasticLoadBalancingV2Client({ region: REGION }),
   cloudWatch: new CloudWatchClient({ region: REGION }),
   dynamoDb: new DynamoDBClient({ region: REGION }),
+};
+
+/**
+ * Fast settings for a real clock: every Wait and poll short, so a scenario takes seconds. moto
+ * launches instances running and registers them healthy at once, so short deadlines only fail
+ * a release that is broken on purpose.
+ */
+const MOTO_STRATEGY: Fleet["strategy"] = {
+  batches: [1],
+  bakeSeconds: 1,
+  pollSeconds: 1,
+  launchTimeoutSeconds: 5,
+  healthTimeoutSeconds: 5,
 };
 
 interface Network {
@@ -146,13 +159,13 @@ export const motoBackend: Backend = {
       alarmName,
       images,
       clock,
-      strategy: FAST_STRATEGY,
+      strategy: MOTO_STRATEGY,
       deployInput: (id, overrides = {}) => ({
         app,
         env,
         release: { id },
         group: { autoScalingGroupName: name, targetGroupArns: [targetGroupArn] },
-        strategy: FAST_STRATEGY,
+        strategy: MOTO_STRATEGY,
         trigger: { source: "conformance" },
         ...overrides,
       }),
