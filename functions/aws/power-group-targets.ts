@@ -70,10 +70,10 @@ export async function checkGroup(run: Run, target: TargetProgress, name: string)
  *
  * The advice keeps desired capacity where it is. Standby instances are outside desired capacity
  * (Amazon EC2 Auto Scaling User Guide, "Temporarily remove instances from your Auto Scaling
- * group"), so a decrement on the stopped 0/0/0 group would ask for −1, below MinSize 0, which
- * TerminateInstanceInAutoScalingGroup refuses. Without it, the API reference says the group
- * launches replacements, but only up to desired capacity: at desired 0 and MaxSize 0 it
- * launches nothing.
+ * group"), so a decrement on the stopped 0/0/0 group would ask for −1, below MinSize 0: AWS
+ * refuses it (moto takes it and leaves desired at −1). Without it, the
+ * TerminateInstanceInAutoScalingGroup API reference says the group launches replacements, but
+ * only up to desired capacity: at desired 0 and MaxSize 0 it launches nothing.
  */
 function standbyLeft(group: string, ids: readonly string[]): string {
   return (
