@@ -86,7 +86,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
  */
 export function runtimeFromEnvironment(
   variables: Record<string, string | undefined> = process.env,
-  extra: Pick<RuntimeParts, "config" | "onClient"> = {},
+  extra: Pick<RuntimeParts, "config" | "onClient" | "now"> = {},
 ): Runtime {
   const env = readEnvironment(variables);
   return createRuntime({ settings: { region: env.region }, env, ...extra });

@@ -2,7 +2,7 @@ import { planBatchSizes, shareOf } from "./batches.js";
 import { ageSeconds, formatAge } from "./cycle-age.js";
 import type { CycleBatchSize } from "./cycle-config.js";
 import { InvalidConfigError, NoReleaseToCycleError, RolloutInProgressError } from "./errors.js";
-import { RELEASE_TAG, isCounted, type FleetSplit, type ObservedGroup, type ObservedInstance } from "./fleet.js";
+import { RELEASE_TAG, isCounted, launchedSince, type FleetSplit, type ObservedGroup, type ObservedInstance } from "./fleet.js";
 import { environmentOf, type GantryConfig } from "./config.js";
 import type { CycleInputRaw, ExecutionInputRaw } from "./input.js";
 
@@ -94,9 +94,8 @@ export function planCycle(maxAge: string, now: number): CyclePlan {
  */
 export function cycleSplit(cycle: CyclePlan, rollbackFrom?: number): FleetSplit {
   const isOld = (instance: ObservedInstance) => {
-    const launchedAt = instance.launchedAt;
-    if (launchedAt === undefined || launchedAt < cycle.replaceLaunchedBefore) return true;
-    return rollbackFrom !== undefined && launchedAt >= rollbackFrom;
+    if (!launchedSince(instance, cycle.replaceLaunchedBefore)) return true;
+    return rollbackFrom !== undefined && launchedSince(instance, rollbackFrom);
   };
   return { isOld, labels: { fresh: `under ${cycle.maxAge}`, old: `over ${cycle.maxAge}` } };
 }

@@ -58,6 +58,12 @@ export class RetireTimeoutError extends GantryError {}
 /** The rollback could not bring the group back to its starting state in time. */
 export class RollbackTimeoutError extends GantryError {}
 
+/**
+ * A rollback reached its end but the group, read afresh, still holds instances the deploy
+ * launched or instances in Standby: it is not as it started, so it must not be reported restored.
+ */
+export class RollbackIncompleteError extends GantryError {}
+
 /** AWS throttled a call or reported a conflicting update; the step is safe to retry. */
 export class AwsThrottledError extends GantryError {
   override readonly transient = true;
@@ -142,6 +148,7 @@ const ERROR_CLASSES = [
   AlarmGateFailedError,
   RetireTimeoutError,
   RollbackTimeoutError,
+  RollbackIncompleteError,
   AwsThrottledError,
   AwsTransientError,
   ReleaseNotFoundError,

@@ -55,6 +55,16 @@ export function isLeaving(instance: ObservedInstance): boolean {
   return state.startsWith("Terminating") || state.startsWith("Detach") || state === "Terminated";
 }
 
+/**
+ * Launched at or after `moment`, at EC2's resolution: `LaunchTime` is whole seconds, so an
+ * instance launched in the same second as `moment` reads as launched before it. Flooring the
+ * moment to its second keeps such an instance on the "launched since" side. No launch time
+ * reads as launched long ago.
+ */
+export function launchedSince(instance: ObservedInstance, moment: number): boolean {
+  return instance.launchedAt !== undefined && instance.launchedAt >= Math.floor(moment / 1000) * 1000;
+}
+
 /** Per instance, the health states reported by every target group it is registered in. */
 export function healthByInstance(targets: readonly TargetHealth[]): Map<string, TargetHealth[]> {
   const byInstance = new Map<string, TargetHealth[]>();

@@ -1,4 +1,4 @@
-import { describeFleet, type FleetView, type ObservedInstance } from "./fleet.js";
+import { describeFleet, launchedSince, type FleetView, type ObservedInstance } from "./fleet.js";
 import type { RolloutPlan } from "./plan.js";
 import { describeFailure, type CaughtFailure } from "./rollback.js";
 
@@ -22,7 +22,7 @@ export function manualStepsCause(
 ): string {
   const group = view.group.name;
   const steps: string[] = [];
-  const launched = view.fresh.filter((instance) => (instance.launchedAt ?? 0) >= plan.startedAt);
+  const launched = view.fresh.filter((instance) => launchedSince(instance, plan.startedAt));
   if (what === "rollback") {
     if (view.retired.length > 0) {
       steps.push(`return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name ${group} --instance-ids ${idList(view.retired)} (20 ids per call)`);
@@ -31,6 +31,10 @@ export function manualStepsCause(
       // In a cycle every instance runs the release: "the instances on v1" would read as all of them.
       const which = plan.cycle ? "the instances this cycle launched" : `the instances on ${plan.release}`;
       steps.push(`then remove ${which}: aws autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity --instance-id <id> for ${idList(launched)}`);
+    }
+    if (view.freshStandby.length > 0) {
+      // Standby instances are outside desired capacity: a decrement would take it below the starting size.
+      steps.push(`terminate the instances on ${plan.release} left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${idList(view.freshStandby)}`);
     }
     steps.push(`set the group tag gantry:release back to ${plan.previousRelease ?? "(none: delete it)"}`);
   } else if (view.retired.length > 0) {

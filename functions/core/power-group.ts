@@ -59,11 +59,18 @@ export function groupPowerProgress(run: Pick<Run, "action">, target: TargetProgr
  * lock, they are a failed deploy's or cycle's leftovers (the previous release kept for a
  * rollback) or an instance someone took out of service on purpose, and only a person can say
  * whether they are still needed. They keep running and costing, so the target fails.
+ *
+ * The advice keeps desired capacity where it is. Standby instances are outside desired capacity
+ * (Amazon EC2 Auto Scaling User Guide, "Temporarily remove instances from your Auto Scaling
+ * group"), so a decrement on the stopped 0/0/0 group would ask for −1, below MinSize 0: AWS
+ * refuses it (moto takes it and leaves desired at −1). Without it, the
+ * TerminateInstanceInAutoScalingGroup API reference says the group launches replacements, but
+ * only up to desired capacity: at desired 0 and MaxSize 0 it launches nothing.
  */
 function standbyLeft(group: string, ids: readonly string[]): string {
   return (
     `0/0/0, but ${ids.length} instance(s) in Standby keep running, which Auto Scaling does not terminate: ${listed(ids)}. ` +
-    `If nobody needs them, terminate each: aws autoscaling terminate-instance-in-auto-scaling-group --instance-id <id> --should-decrement-desired-capacity ` +
+    `If nobody needs them, terminate each: aws autoscaling terminate-instance-in-auto-scaling-group --instance-id <id> --no-should-decrement-desired-capacity ` +
     `(group ${group}; size saved in ${SAVED_SIZE_TAG})`
   );
 }

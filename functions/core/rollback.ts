@@ -1,5 +1,5 @@
-import { RollbackTimeoutError } from "./errors.js";
-import { describeFleet, isServing, type FleetView, type ObservedInstance } from "./fleet.js";
+import { RollbackIncompleteError, RollbackTimeoutError } from "./errors.js";
+import { describeFleet, isServing, launchedSince, type FleetView, type ObservedInstance } from "./fleet.js";
 import type { Strategy } from "./input.js";
 import type { RolloutPlan } from "./plan.js";
 
@@ -61,7 +61,7 @@ export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass
   const actions: RollbackActions = { terminate: [], exitStandby: [], resume: [] };
   const group = view.group;
   const serving = (instance: ObservedInstance) => isServing(view.health.get(instance.id));
-  const launchedDuringDeploy = (instance: ObservedInstance) => (instance.launchedAt ?? 0) >= plan.startedAt;
+  const launchedDuringDeploy = (instance: ObservedInstance) => launchedSince(instance, plan.startedAt);
   // Launches still owed when the tag was restored come up on the old release: surplus to remove too.
   const surplusOld = view.old.filter(launchedDuringDeploy).slice(0, Math.max(0, view.old.length - plan.toReplace));
   const removable = [...view.fresh.filter(launchedDuringDeploy), ...surplusOld];
@@ -128,6 +128,29 @@ export function enforceRollbackDeadline(plan: RolloutPlan, strategy: Strategy, s
   if (stalled > limit) {
     throw new RollbackTimeoutError(`Rollback of ${plan.release} made no progress for ${Math.round(stalled)} s (limit ${limit} s): ${waitReason}.`);
   }
+}
+
+/**
+ * The last word before a rollback reports the group restored, from the group as it is now and
+ * independent of how the passes told old from new: no more instances of the release than the
+ * group had before the deploy (a deploy: counted by release tag; a cycle: by launch time since
+ * it began), none of them launched since, and nothing in Standby. Otherwise it throws, and the
+ * execution ends with the manual steps instead of a clean "rolled back".
+ */
+export function assertRolledBack(plan: RolloutPlan, view: FleetView): void {
+  const launched = view.fresh.filter((instance) => launchedSince(instance, plan.startedAt));
+  const extra = view.fresh.length > plan.alreadyOnRelease ? view.fresh : launched;
+  const standby = [...view.retired, ...view.freshStandby];
+  if (launched.length === 0 && view.fresh.length <= plan.alreadyOnRelease && standby.length === 0) return;
+  const problems: string[] = [];
+  if (extra.length > 0) {
+    const what = plan.cycle ? `launched by the cycle` : `on ${plan.release}`;
+    problems.push(`${extra.length} instance(s) ${what} still in it (${extra.map((instance) => instance.id).join(" ")}; it had ${plan.alreadyOnRelease} before)`);
+  }
+  if (standby.length > 0) problems.push(`${standby.length} instance(s) in Standby (${standby.map((instance) => instance.id).join(" ")})`);
+  throw new RollbackIncompleteError(
+    `Rollback of ${plan.release} on group "${view.group.name}" reached its end, but the group has ${problems.join(" and ")}. It is not as it started; finish by hand with the steps below.`,
+  );
 }
 
 /** The error a Catch recorded: `{ Error, Cause }`, where a Lambda's Cause is JSON with errorMessage. */

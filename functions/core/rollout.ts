@@ -1,5 +1,5 @@
 import { HealthGateTimeoutError, LaunchTimeoutError, MaxSizeTooSmallError, RetireTimeoutError } from "./errors.js";
-import { describeFleet, isServing, type FleetView, type ObservedInstance } from "./fleet.js";
+import { describeFleet, isServing, launchedSince, type FleetView, type ObservedInstance } from "./fleet.js";
 import type { GateEvidence, GateVerdict } from "./gate.js";
 import type { Strategy } from "./input.js";
 import type { RolloutPlan } from "./plan.js";
@@ -80,7 +80,7 @@ export function decideLaunch(plan: RolloutPlan, view: FleetView, batch: number, 
 export function batchInstances(plan: RolloutPlan, view: FleetView, progress: Progress): ObservedInstance[] {
   const newestFirst = [...view.fresh].sort((a, b) => (b.launchedAt ?? 0) - (a.launchedAt ?? 0));
   const size = plan.batchSizes[progress.batch] ?? 0;
-  return newestFirst.filter((instance, index) => index < size || (instance.launchedAt ?? 0) >= progress.batchStartedAt);
+  return newestFirst.filter((instance, index) => index < size || launchedSince(instance, progress.batchStartedAt));
 }
 
 /**

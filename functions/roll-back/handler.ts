@@ -10,7 +10,7 @@ import {
 } from "../aws/group-actions.js";
 import { observeFleet } from "../aws/observe.js";
 import { RELEASE_TAG } from "../core/fleet.js";
-import { decideRollback, enforceRollbackDeadline, rolledBackCause, type RollbackProgress } from "../core/rollback.js";
+import { assertRolledBack, decideRollback, enforceRollbackDeadline, rolledBackCause, type RollbackProgress } from "../core/rollback.js";
 import { summarize } from "../core/rollout.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
@@ -53,6 +53,7 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
   const failedBatch = state.progress?.batch ?? -1;
   if (pass.stage === "done") {
     view = await observeFleet(input, plan, startedAt);
+    assertRolledBack(plan, view);
     const cause = rolledBackCause(plan, input.app, input.env, failedBatch, state.failure ?? state.progress?.failed, view);
     return { startedAt, stage: "done", done: true, waitSeconds: 0, summary: summarize(plan, view, failedBatch, "rolled back"), cause };
   }

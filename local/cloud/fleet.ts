@@ -7,6 +7,7 @@ import type { Ids } from "./ids.js";
 import { LaunchTemplates } from "./launch-templates.js";
 import {
   isCounted,
+  launchTimeAt,
   type GroupRecord,
   type HealthMemo,
   type Lifecycle,
@@ -86,7 +87,7 @@ export class Fleet {
       privateIpAddress: this.ids.privateIp(),
       imageId: version.imageId,
       launchTemplate: { id: template.id, name: template.name, version: version.number },
-      launchTime: at,
+      launchTime: launchTimeAt(at),
       tags,
       lifecycle: undefined,
       token: 0,

@@ -14,7 +14,7 @@ import type {
 } from "@aws-sdk/client-ec2";
 import { CloudFault, LocalCloudSetupError, LocalCloudUnsupportedError } from "./errors.js";
 import type { Fleet } from "./fleet.js";
-import type { StandalonePower, VirtualInstance } from "./model.js";
+import { launchTimeAt, type StandalonePower, type VirtualInstance } from "./model.js";
 import { byKey, onlyParameters, page, type Operations, type Result } from "./operations.js";
 
 const STATE_CODES: Record<string, number> = { pending: 0, running: 16, "shutting-down": 32, terminated: 48, stopping: 64, stopped: 80 };
@@ -61,7 +61,7 @@ export function createStandalone(fleet: Fleet, options: StandaloneOptions): Virt
     privateIpAddress: fleet.ids.privateIp(),
     imageId: "ami-0123456789abcdef0",
     launchTemplate: { id: "", name: "", version: 0 },
-    launchTime: now,
+    launchTime: launchTimeAt(now),
     tags: new Map(Object.entries(options.tags ?? {})),
     lifecycle: undefined,
     token: 0,
@@ -144,7 +144,7 @@ export function instancePowerOperations(fleet: Fleet): Operations {
             delete power.publicIp;
           } else {
             power.publicIp = fleet.ids.publicIp();
-            instance.launchTime = at;
+            instance.launchTime = launchTimeAt(at);
             instance.bootedAt = at;
             delete instance.stateReason;
             fleet.driver.onLaunch(instance);

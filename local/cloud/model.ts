@@ -6,6 +6,15 @@
 /** Auto Scaling lifecycle states the model uses (a subset of the SDK's LifecycleState). */
 export type Lifecycle = "Pending" | "InService" | "EnteringStandby" | "Standby" | "Terminating";
 
+/**
+ * An instance's `LaunchTime` as EC2 keeps it: whole seconds (DescribeInstances answers such as
+ * `2012-05-25T07:34:27.000Z`). Kept that coarse here too, so code comparing it with a
+ * millisecond clock fails locally as it would on AWS.
+ */
+export function launchTimeAt(at: number): number {
+  return Math.floor(at / 1000) * 1000;
+}
+
 /** Instances that count toward desired capacity, as AWS counts them (Standby ones do not). */
 export function isCounted(lifecycle: Lifecycle | undefined): boolean {
   return lifecycle === "Pending" || lifecycle === "InService";

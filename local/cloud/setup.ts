@@ -1,6 +1,6 @@
 import { LocalCloudSetupError } from "./errors.js";
 import type { Fleet } from "./fleet.js";
-import type { GroupRecord, TargetGroupRecord } from "./model.js";
+import { launchTimeAt, type GroupRecord, type TargetGroupRecord } from "./model.js";
 import { TARGETS_PER_TARGET_GROUP } from "./targets.js";
 
 /** A target group as a scenario declares it; defaults are short but within ALB's limits. */
@@ -131,8 +131,8 @@ export function createGroup(fleet: Fleet, options: GroupOptions): string {
     const age = options.instanceAgesSeconds?.[i];
     if (age !== undefined) {
       if (!(age >= 0)) throw new LocalCloudSetupError(`Group ${name}: instanceAgesSeconds[${i}] must be 0 or more, got ${age}.`);
-      instance.launchTime = now - age * 1000;
-      instance.bootedAt = instance.launchTime;
+      instance.launchTime = launchTimeAt(now - age * 1000);
+      instance.bootedAt = now - age * 1000;
     }
   }
   return group.arn;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { enterStandby } from "../../functions/aws/group-actions.js";
 import { readGroup } from "../../functions/aws/group.js";
 import { provideRuntime } from "../../functions/aws/runtime.js";
 import { createLocalRuntime } from "../../local/runtime.js";
@@ -284,6 +285,36 @@ describe("deploy state machine, run locally", () => {
     // The batch's broken instances were being removed before the rollback stopped.
     expect(end.releases.filter((release) => release === "v2:InService")).toHaveLength(6);
     expect(end.releases.filter((release) => release === "v2:Terminating")).toHaveLength(3);
+  });
+
+  it("never reports the group rolled back while an instance of the new release is still in it: fails with the manual steps", async () => {
+    const fleet = createLocalFleet({ instances: 4 });
+    fleet.cloud.setAlarm("hello-prod-5xx", "OK");
+    const rollBack = deployHandlers.RollBackFunctionArn as LambdaHandler;
+    let parked: string | undefined;
+    // Someone parks a new instance in Standby as the rollback starts: no rollback pass looks at it.
+    const parkingOne: LambdaHandler = async (event, context) => {
+      if (parked === undefined) {
+        const group = await readGroup(fleet.groupName);
+        parked = group.instances.find((instance) => instance.release === "v2" && instance.lifecycleState === "InService")?.id;
+        if (parked) await enterStandby(fleet.groupName, [parked]);
+      }
+      return rollBack(event, context);
+    };
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy, gates: { alarms: ["hello-prod-5xx"] } }), {
+      handlers: { ...deployHandlers, RollBackFunctionArn: parkingOne },
+      onEvent: (event) => {
+        if (event.kind === "exited" && event.step.state === "Retire old instances") fleet.cloud.setAlarm("hello-prod-5xx", "ALARM");
+      },
+    });
+
+    expect(parked).toMatch(/^i-/);
+    expect(record.error).toBe("RollbackFailed");
+    expect(record.cause).toContain(`RollbackIncompleteError: Rollback of v2 on group "hello-prod" reached its end, but the group has 1 instance(s) in Standby (${parked})`);
+    expect(record.cause).toContain(`terminate the instances on v2 left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${parked}`);
+    // The parked instance is still draining from the target group (EnteringStandby) or in Standby.
+    expect(fleetState(fleet).releases).toEqual([...v1Fleet(4), expect.stringMatching(/^v2:(EnteringStandby|Standby)$/)]);
   });
 
   it("fails before touching anything when a target group does not exist", async () => {

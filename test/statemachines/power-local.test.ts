@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { acquireLock, readLock } from "../../functions/aws/deploy-lock.js";
 import { readGroup } from "../../functions/aws/group.js";
-import { enterStandby } from "../../functions/aws/group-actions.js";
+import { enterStandby, terminateInstances } from "../../functions/aws/group-actions.js";
 import { parseConfig } from "../../functions/core/config.js";
 import type { PowerProgress } from "../../functions/core/power-progress.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
@@ -195,6 +195,20 @@ describe("power state machine, run locally", () => {
     const group = await readGroup("hello-standby");
     expect(group.instances.map((instance) => [instance.id, instance.lifecycleState])).toEqual([[standby, "Standby"]]);
     expect(group.tags["gantry:power-saved-size"]).toBe("min=1 desired=1 max=4");
+  });
+
+  it("advises a termination of the Standby instances the stopped group accepts, which leaves it 0/0/0 and empty", async () => {
+    const world = createPowerWorld({ config: config("hello-standby", "standby"), schedule: "office-hours", running: true });
+    const [standby] = (await readGroup("hello-standby")).instances.map((instance) => instance.id);
+    await enterStandby("hello-standby", [standby!]);
+
+    const record = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP });
+    expect(record.cause).toContain(`terminate-instance-in-auto-scaling-group --instance-id <id> --no-should-decrement-desired-capacity`);
+    await terminateInstances([standby!], false);
+    await world.clock.sleep(10 * 60_000);
+
+    const group = await readGroup("hello-standby");
+    expect([group.minSize, group.desiredCapacity, group.maxSize, group.instances.length]).toEqual([0, 0, 0, 0]);
   });
 
   it("does not claim a DNS record in sync when a retried stop found it already deleted, and says what it saw", async () => {

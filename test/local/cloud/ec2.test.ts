@@ -74,6 +74,18 @@ describe("DescribeInstances", () => {
     expect(instance?.PrivateIpAddress).toMatch(/^10\.\d+\.\d+\.\d+$/);
   });
 
+  it("answers LaunchTime in whole seconds, as EC2 does, for an instance launched mid-second", async () => {
+    const fleet = helloFleet();
+    const before = new Set(fleet.cloud.snapshot(GROUP).instances.map((i) => i.instanceId));
+    fleet.clock.advance(700);
+    await fleet.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: GROUP, DesiredCapacity: 7 }));
+
+    const out = await fleet.ec2.send(new DescribeInstancesCommand({}));
+
+    const launched = out.Reservations?.flatMap((r) => r.Instances ?? []).filter((i) => !before.has(i.InstanceId!));
+    expect(launched?.map((i) => i.LaunchTime)).toEqual([new Date(Date.UTC(2026, 0, 5, 9, 0, 0))]);
+  });
+
   it("forgets terminated instances after an hour", async () => {
     const fleet = helloFleet();
     const a = fleet.cloud.snapshot(GROUP).instances[0]!.instanceId;

@@ -133,6 +133,16 @@ describe("cycleSplit", () => {
     expect([ids(during.old), ids(during.fresh)]).toEqual([["i-old001", "i-old002"], ["i-new001", "i-relaunch001"]]);
     expect([ids(rollingBack.old), ids(rollingBack.fresh)]).toEqual([["i-old001", "i-old002", "i-relaunch001"], ["i-new001"]]);
   });
+
+  it("counts an instance relaunched in the second the rollback began in as old (EC2's LaunchTime has no milliseconds)", () => {
+    const old = instances(2, { prefix: "old", launchedAt: T0 - 20 * DAY });
+    const relaunched = instances(1, { prefix: "relaunch", launchedAt: T0 + HOUR });
+    const members = [...old, ...relaunched];
+
+    const rollingBack = viewFleet(group(members), health(members), "v1", cycleSplit(planCycle("14d", T0), T0 + HOUR + 600));
+
+    expect(ids(rollingBack.old)).toEqual(["i-old001", "i-old002", "i-relaunch001"]);
+  });
 });
 
 describe("decideCycleLock", () => {

@@ -28,6 +28,14 @@ describe("manualStepsCause", () => {
       expect(cause).not.toContain("i-pre001");
     });
 
+    it("lists an instance launched in the second the deploy was planned in (EC2's LaunchTime has no milliseconds)", () => {
+      const members = [...oldInstances(10), ...newInstances(1, { launchedAt: T0 })];
+
+      const cause = manualStepsCause(rolloutPlan({ startedAt: T0 + 400 }), view(group(members), health(members)), "rollback", rollbackFailure, original);
+
+      expect(cause).toContain("--should-decrement-desired-capacity --instance-id <id> for i-new001");
+    });
+
     it("names the instances a cycle launched as such, not as those on its release (which all are)", () => {
       const cyclePlan = rolloutPlan({ release: "v1", previousRelease: "v1", cycle: { maxAge: "14d", replaceLaunchedBefore: T0 - HOUR } });
       const members = [...oldInstances(10, { launchedAt: T0 - 20 * HOUR }), ...newInstances(2, { release: "v1" })];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { RollbackTimeoutError } from "../../../functions/core/errors.js";
+import { RollbackIncompleteError, RollbackTimeoutError } from "../../../functions/core/errors.js";
 import type { ObservedGroup, ObservedInstance, TargetHealth } from "../../../functions/core/fleet.js";
-import { TERMINATIONS_PER_PASS, decideRollback, describeFailure, enforceRollbackDeadline, rolledBackCause, type CaughtFailure } from "../../../functions/core/rollback.js";
+import { TERMINATIONS_PER_PASS, assertRolledBack, decideRollback, describeFailure, enforceRollbackDeadline, rolledBackCause, type CaughtFailure } from "../../../functions/core/rollback.js";
 import { HOUR, SECOND, T0, group, health, ids, newInstances, oldInstances, rolloutPlan, strategy, view } from "../fixtures.js";
 
 // Ten old instances on v1 replaced in batches of 2, 4, 4 from T0; baseline desired 10, MaxSize 20.
@@ -170,6 +170,16 @@ describe("decideRollback", () => {
       expect(result.actions.terminate).toEqual(ids(during));
     });
 
+    it("terminates a new instance launched in the second the deploy was planned in (EC2's LaunchTime has no milliseconds)", () => {
+      const sameSecond = newInstances(2, { launchedAt: T0 });
+      const members = [...oldInstances(10), ...sameSecond];
+
+      const result = pass(members, {}, health(members), rolloutPlan({ startedAt: T0 + 400 }));
+
+      expect(result.stage).toBe("remove-new");
+      expect(result.actions.terminate).toEqual(ids(sameSecond));
+    });
+
     it(`terminates at most ${TERMINATIONS_PER_PASS} instances per pass`, () => {
       const members = [...oldInstances(10), ...newInstances(300)];
 
@@ -227,6 +237,39 @@ describe("decideRollback", () => {
       expect(result.actions.restoreMaxTo).toBeUndefined();
       expect(result.actions.resume).toEqual(["AZRebalance"]);
     });
+  });
+});
+
+describe("assertRolledBack", () => {
+  const ended = (members: ObservedInstance[], rolloutPlanUsed = plan) => () => assertRolledBack(rolloutPlanUsed, view(group(members, { maxSize: 20 }), health(members)));
+
+  it("lets a group with only old instances, none in Standby, end as rolled back", () => {
+    expect(ended(oldInstances(10))).not.toThrow();
+  });
+
+  it("keeps instances that were on the release before the deploy", () => {
+    const members = [...oldInstances(10), ...newInstances(2, { launchedAt: T0 - HOUR, prefix: "pre" })];
+
+    expect(ended(members, rolloutPlan({ alreadyOnRelease: 2 }))).not.toThrow();
+  });
+
+  it("fails with RollbackIncompleteError naming a new-release instance still in service", () => {
+    const members = [...oldInstances(10), ...newInstances(1, { launchedAt: T0 })];
+
+    expect(ended(members, rolloutPlan({ startedAt: T0 + 400 }))).toThrow(RollbackIncompleteError);
+    expect(ended(members, rolloutPlan({ startedAt: T0 + 400 }))).toThrow('Rollback of v2 on group "hello-prod-web" reached its end, but the group has 1 instance(s) on v2 still in it (i-new001; it had 0 before)');
+  });
+
+  it("fails on more new-release instances than the group had before, whatever their launch time says", () => {
+    const members = [...oldInstances(10), ...newInstances(1, { launchedAt: T0 - HOUR })];
+
+    expect(ended(members)).toThrow("1 instance(s) on v2 still in it (i-new001; it had 0 before)");
+  });
+
+  it("fails on instances left in Standby, old or new", () => {
+    const members = [...oldInstances(9), ...oldInstances(1, { state: "Standby", from: 10 }), ...newInstances(1, { state: "Standby" })];
+
+    expect(ended(members)).toThrow("2 instance(s) in Standby (i-old010 i-new001)");
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { HealthGateTimeoutError, LaunchTimeoutError, MaxSizeTooSmallError, RetireTimeoutError } from "../../../functions/core/errors.js";
 import type { GateVerdict } from "../../../functions/core/gate.js";
 import {
+  batchInstances,
   decideLaunch,
   decideRetire,
   enforceHealthDeadline,
@@ -149,6 +150,19 @@ describe("decideRetire", () => {
     const retirees = decideRetire(plan, fleet, 0);
 
     expect(retirees).toEqual([]);
+  });
+});
+
+describe("batchInstances", () => {
+  it("includes an instance launched in the second the batch started in (EC2's LaunchTime has no milliseconds)", () => {
+    // Batch 1 launches 2; the group added a third of its own in the same second.
+    const earlier = newInstances(2, { launchedAt: BATCH_STARTED - 30 * SECOND, from: 4 });
+    const sameSecond = newInstances(3, { launchedAt: BATCH_STARTED });
+    const members = [...oldInstances(8), ...earlier, ...sameSecond];
+
+    const probed = batchInstances(plan, view(group(members), health(members)), progress({ batch: 0, batchStartedAt: BATCH_STARTED + 700 }));
+
+    expect(ids(probed).sort()).toEqual(["i-new001", "i-new002", "i-new003"]);
   });
 });
 
