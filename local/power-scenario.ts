@@ -8,7 +8,8 @@ import { VirtualClock, type Clock } from "./clock.js";
 import { LocalCloud, attachLocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
 import { ensureLocalDynamo } from "./dynamo-session.js";
 import { powerHandlers, type LambdaHandler } from "./handlers.js";
-import { runExecution, type ExecutionRecord, type RunOptions } from "./runner.js";
+import { runExecution, type RunOptions } from "./runner.js";
+import type { ExecutionRecord } from "../functions/core/execution-record.js";
 
 /** The power definition, read from the same file the infrastructure deploys. */
 export function loadPowerDefinition(): StateMachineDefinition {

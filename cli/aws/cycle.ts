@@ -5,7 +5,8 @@ import { printJson } from "../output.js";
 import { cliActor } from "./deploy.js";
 import { followExecution, type FollowOptions } from "./follow.js";
 import { startOnStack } from "./start.js";
-import { configFor, configuredRegion, connect, type AwsFlags } from "./target.js";
+import { configFor, configuredRegion, connect } from "./target.js";
+import type { AwsFlags } from "../flags.js";
 
 export interface AwsCycleOptions extends AwsFlags {
   dryRun?: boolean;

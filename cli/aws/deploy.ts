@@ -5,7 +5,8 @@ import { executionName } from "../../functions/core/naming.js";
 import { UsageError, printJson } from "../output.js";
 import { followExecution, type FollowOptions } from "./follow.js";
 import { startOnStack } from "./start.js";
-import { configFor, configuredRegion, connect, type AwsFlags } from "./target.js";
+import { configFor, configuredRegion, connect } from "./target.js";
+import type { AwsFlags } from "../flags.js";
 
 export interface AwsDeployOptions extends AwsFlags {
   app: string;

@@ -7,7 +7,8 @@ import { UsageError, line, paint, printJson } from "../output.js";
 import { cliActor, cliDeployInput } from "./deploy.js";
 import { followExecution, type FollowOptions } from "./follow.js";
 import { startOnStack } from "./start.js";
-import { configFor, configuredRegion, connect, deployStateMachine, openStackReleaseHistory, type AwsFlags } from "./target.js";
+import { configFor, configuredRegion, connect, deployStateMachine, openStackReleaseHistory } from "./target.js";
+import type { AwsFlags } from "../flags.js";
 
 /** `gantry releases <app> <env>` on AWS: the numbered history in the stack's table, newest first. */
 export async function releasesOnAws(app: string, env: string, options: AwsFlags & { limit: number }): Promise<(ReleaseRecord & { consoleUrl: string })[]> {

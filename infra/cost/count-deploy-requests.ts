@@ -6,7 +6,7 @@ import "../../local/quiet-sdk.js";
 import { dynamoDb } from "../../functions/aws/clients.js";
 import { deployScenarios } from "../../bench/deploy-scenarios.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
-import type { RunnerEvent } from "../../local/runner.js";
+import type { ExecutionEvent } from "../../functions/core/execution-record.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { breakBatch } from "../../local/watch.js";
 
@@ -29,7 +29,7 @@ dynamoDb.middlewareStack.add(
 for (const scenario of deployScenarios.filter((candidate) => wanted.length === 0 || wanted.includes(candidate.scenario))) {
   for (const key of Object.keys(dynamoRequests)) delete dynamoRequests[key];
   let invocations = 0;
-  const countInvocations = (event: RunnerEvent): void => {
+  const countInvocations = (event: ExecutionEvent): void => {
     if ((event.kind === "entered" && event.step.type === "Task") || event.kind === "retried") invocations += 1;
   };
   // The same fleet, input and fault as the benchmark's scenario (bench/deploy-scenarios.ts).

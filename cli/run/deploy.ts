@@ -1,0 +1,47 @@
+import { loadConfigFile } from "../../functions/config/load.js";
+import { environmentOf } from "../../functions/core/config.js";
+import type { BatchStep } from "../../functions/core/input.js";
+import { deployLocally } from "../../local/local-deploy.js";
+import { cliActor, deployOnAws } from "../aws/deploy.js";
+import type { DeployOptions } from "../commands/deploy.js";
+import { printExecution } from "../executions.js";
+import { openLocalDynamo } from "../lifecycle.js";
+import { printJson } from "../output.js";
+import { progressPrinter } from "../progress.js";
+
+export function deployToAws(release: string, options: DeployOptions): Promise<number> {
+  return deployOnAws(release, options);
+}
+
+/** `gantry deploy --local`: the app/env must be one the configuration defines; the simulated group's strategy comes from the flags. */
+export async function deployHere(release: string, options: DeployOptions): Promise<number> {
+  environmentOf(await loadConfigFile(options.config), options.app, options.env);
+  return runLocalDeploy(release, options, { source: "cli", actor: cliActor() });
+}
+
+export type LocalDeployFlags = Pick<DeployOptions, "app" | "env" | "instances" | "from" | "batches" | "bakeSeconds" | "minHealthyPercent" | "retire" | "dryRun" | "json">;
+
+/** Runs a local deploy with live progress and prints its outcome; the exit code is 1 unless it succeeded. */
+export async function runLocalDeploy(release: string, options: LocalDeployFlags, trigger: { source: string; actor?: string }): Promise<number> {
+  await openLocalDynamo();
+  const printer = progressPrinter({ quiet: Boolean(options.json) });
+  const { summary, recordedIn } = await deployLocally({
+    app: options.app,
+    env: options.env,
+    release,
+    instances: options.instances,
+    from: options.from,
+    strategy: { batches: batchSteps(options.batches), bakeSeconds: options.bakeSeconds, minHealthyPercent: options.minHealthyPercent, retire: options.retire },
+    dryRun: Boolean(options.dryRun),
+    trigger,
+    onEvent: printer,
+  });
+  if (options.json) printJson(summary);
+  else printExecution({ ...summary, recordedIn, simulated: true }, "outcome");
+  return summary.status === "SUCCEEDED" ? 0 : 1;
+}
+
+/** "1,25%,100%" → [1, "25%", "100%"]; the input's schema judges each step. */
+function batchSteps(text: string): BatchStep[] {
+  return text.split(",").map((step) => (/^\d+$/.test(step.trim()) ? Number(step) : step.trim()));
+}
