@@ -34,3 +34,8 @@ export function wholeNumber(min: number, max: number): (text: string) => number 
     return value;
   };
 }
+
+/** Who runs the CLI, as the release history shows it. */
+export function cliActor(): string {
+  return process.env.USER ?? process.env.USERNAME ?? "someone";
+}

@@ -17,3 +17,16 @@ export async function openLocalDynamo(): Promise<void> {
   await session.ensureLocalDynamo({ persistTo: join(gantryHome(), "dynamo.json") });
   closers.push(session.closeLocalDynamo);
 }
+
+/**
+ * Loads a command's code. With GANTRY_STARTUP_TIMING set, says on stderr how long after the
+ * process started the command took over (`dispatch`: all that start-up costs every command)
+ * and when its code had loaded (`loaded`): what `npm run bench` measures.
+ */
+export async function loadCommand<T>(load: () => Promise<T>): Promise<T> {
+  const timing = Boolean(process.env.GANTRY_STARTUP_TIMING);
+  if (timing) process.stderr.write(`gantry-startup dispatch ${Math.round(performance.now())}\n`);
+  const module = await load();
+  if (timing) process.stderr.write(`gantry-startup loaded ${Math.round(performance.now())}\n`);
+  return module;
+}

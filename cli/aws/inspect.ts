@@ -36,11 +36,15 @@ function needAppEnv(options: AwsInspectOptions, command: string): { app: string;
 /** One execution with its whole history, summarised as the local view summarises a local run. */
 async function readExecution(stepFunctions: SFNClient, executionArn: string, now: number) {
   const reader = new HistoryReader();
-  const description = await describeExecution(stepFunctions, executionArn).catch((error: unknown) => {
+  let description: Awaited<ReturnType<typeof describeExecution>>;
+  try {
+    description = await describeExecution(stepFunctions, executionArn);
+  } catch (error) {
     if ((error as { name?: string }).name !== "ExecutionDoesNotExist") throw error;
     const name = executionArn.split(":").at(-1) ?? executionArn;
-    throw new UsageError(`No execution named "${name}" on ${executionArn.split(":").slice(0, -1).join(":").replace(":execution:", ":stateMachine:")}; list them with: gantry history --app <app> --env <env>`);
-  });
+    const machine = executionArn.split(":").slice(0, -1).join(":").replace(":execution:", ":stateMachine:");
+    throw new UsageError(`No execution named "${name}" on ${machine}; list them with: gantry history --app <app> --env <env>`, { cause: error });
+  }
   reader.read(await historySince(stepFunctions, executionArn));
   const record = reader.record(description);
   return { summary: summaryOf(record, executionArn, now), steps: record.steps.map((step) => describeStep(step, record.startedAt)) };

@@ -4,7 +4,8 @@ import { consoleUrlFor, executionArnFor } from "../../functions/core/execution-l
 import { executionName } from "../../functions/core/naming.js";
 import type { ReleaseRecord } from "../../functions/core/releases.js";
 import { UsageError, line, paint, printJson } from "../output.js";
-import { cliActor, cliDeployInput } from "./deploy.js";
+import { cliActor } from "../flags.js";
+import { cliDeployInput } from "./deploy.js";
 import { followExecution, type FollowOptions } from "./follow.js";
 import { startOnStack } from "./start.js";
 import { configFor, configuredRegion, connect, deployStateMachine, openStackReleaseHistory } from "./target.js";

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadCommand } from "../lifecycle.js";
 import { withAwsFlags, wholeNumber, type AwsFlags } from "../flags.js";
 import { UsageError } from "../output.js";
 
@@ -44,7 +45,7 @@ export function registerCycle(program: Command): void {
       const many = localOnly.length > 1;
       throw new UsageError(`${given} ${many ? "describe" : "describes"} the simulated group of --local; on AWS the real group is cycled. Add --local (gantry cycle ${app} ${env} --local …) or leave ${many ? "them" : "it"} out.`);
     }
-    const run = await import("../run/cycle.js");
+    const run = await loadCommand(() => import("../run/cycle.js"));
     process.exitCode = options.local ? await run.cycleHere(app, env, options) : await run.cycleOnAws(app, env, options);
   });
 }

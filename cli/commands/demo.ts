@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadCommand } from "../lifecycle.js";
 import { wholeNumber } from "../flags.js";
 
 /** `gantry demo`: the local rolling deploy and automatic rollback, with live progress. */
@@ -9,6 +10,6 @@ export function registerDemo(program: Command): void {
     .option("--instances <n>", "fleet size: real processes (1-16)", wholeNumber(1, 16), 4)
     .option("--json", "print the summary as JSON on the last line")
     .action(async (options: { instances: number; json?: boolean }) => {
-      process.exitCode = await (await import("../run/demo.js")).runDemo(options);
+      process.exitCode = await (await loadCommand(() => import("../run/demo.js"))).runDemo(options);
     });
 }

@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { loadCommand } from "../lifecycle.js";
 import { withAwsFlags, wholeNumber, type AwsFlags } from "../flags.js";
 import { UsageError } from "../output.js";
 
@@ -47,7 +48,7 @@ export function registerDeploy(program: Command): void {
       }
       if (!given("app") || !given("env")) throw new UsageError(`gantry deploy on AWS needs --app <name> and --env <name>, e.g. gantry deploy ${release} --app hello --env prod (or --local for a simulated group).`);
     }
-    const run = await import("../run/deploy.js");
+    const run = await loadCommand(() => import("../run/deploy.js"));
     process.exitCode = options.local ? await run.deployHere(release, options) : await run.deployToAws(release, options);
   });
 }

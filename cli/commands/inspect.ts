@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadCommand } from "../lifecycle.js";
 import { withAwsFlags, wholeNumber, type AwsFlags } from "../flags.js";
 
 export interface InspectOptions extends AwsFlags {
@@ -21,7 +22,7 @@ export function registerInspect(program: Command): void {
     .option("--limit <n>", "local: how many to list (1-1000)", wholeNumber(1, 1000), 10)
     .option("--json", "print the result as JSON on the last line");
   withAwsFlags(status).action(async (execution: string | undefined, options: InspectOptions) => {
-    const run = await import("../run/inspect.js");
+    const run = await loadCommand(() => import("../run/inspect.js"));
     await (options.local ? run.statusHere(execution, options) : run.statusOnAws(execution, options));
   });
 
@@ -35,7 +36,7 @@ export function registerInspect(program: Command): void {
     .option("--limit <n>", "on AWS: how many executions to list (1-1000)", wholeNumber(1, 1000), 20)
     .option("--json", "print the history as JSON on the last line");
   withAwsFlags(history).action(async (name: string | undefined, options: InspectOptions) => {
-    const run = await import("../run/inspect.js");
+    const run = await loadCommand(() => import("../run/inspect.js"));
     await (options.local ? run.historyHere(name, options) : run.historyOnAws(name, options));
   });
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadCommand } from "../lifecycle.js";
 import { withAwsFlags, wholeNumber, type AwsFlags } from "../flags.js";
 
 export interface ReleasesOptions extends AwsFlags {
@@ -26,7 +27,7 @@ export function registerReleases(program: Command): void {
     .option("--limit <n>", "how many to show (1-1000)", wholeNumber(1, 1000), 20)
     .option("--json", "print the releases as JSON on the last line");
   withAwsFlags(releases).action(async (app: string, env: string, options: ReleasesOptions) => {
-    await (await import("../run/releases.js")).listReleases(app, env, options);
+    await (await loadCommand(() => import("../run/releases.js"))).listReleases(app, env, options);
   });
 
   const rollback = program
@@ -40,6 +41,6 @@ export function registerReleases(program: Command): void {
     .option("--wait", "on AWS: follow the execution to its end; exit 1 if it failed or rolled back")
     .option("--json", "print the execution summary as JSON on the last line");
   withAwsFlags(rollback).action(async (app: string, env: string, options: RollbackOptions) => {
-    process.exitCode = await (await import("../run/releases.js")).rollback(app, env, options);
+    process.exitCode = await (await loadCommand(() => import("../run/releases.js"))).rollback(app, env, options);
   });
 }

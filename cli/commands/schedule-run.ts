@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadCommand } from "../lifecycle.js";
 import { withAwsFlags, wholeNumber, type AwsFlags } from "../flags.js";
 
 export interface RunOptions extends AwsFlags {
@@ -29,7 +30,7 @@ export function registerScheduleRun(schedule: Command): void {
     .option("--wait", "on AWS: follow the execution to its end; exit 1 if a target failed")
     .option("--json", "print the execution's outcome as JSON on the last line");
   withAwsFlags(command).action(async (name: string, action: string, options: RunOptions) => {
-    const run = await import("../run/schedule-run.js");
+    const run = await loadCommand(() => import("../run/schedule-run.js"));
     process.exitCode = options.local ? await run.runScheduleHere(name, action, options) : await run.runScheduleOnAws(name, action, options);
   });
 }

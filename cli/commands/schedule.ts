@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadCommand } from "../lifecycle.js";
 import { wholeNumber } from "../flags.js";
 import { UsageError } from "../output.js";
 import { registerScheduleRun } from "./schedule-run.js";
@@ -24,7 +25,7 @@ export function registerSchedule(program: Command): void {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || Number.isNaN(Date.parse(`${from}T00:00:00Z`))) {
         throw new UsageError(`--from "${from}" is not a date: write it YYYY-MM-DD, e.g. --from 2026-03-23.`);
       }
-      await (await import("../run/schedule.js")).planSchedules(from, options.days, options);
+      await (await loadCommand(() => import("../run/schedule.js"))).planSchedules(from, options.days, options);
     });
 
   schedule
@@ -33,7 +34,7 @@ export function registerSchedule(program: Command): void {
     .option("--config <path>", "the gantry configuration", "gantry.config.ts")
     .option("--json", "print the figures as JSON on the last line")
     .action(async (options: ScheduleOptions) => {
-      await (await import("../run/schedule.js")).scheduleSavings(options);
+      await (await loadCommand(() => import("../run/schedule.js"))).scheduleSavings(options);
     });
 
   registerScheduleRun(schedule);

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadCommand } from "../lifecycle.js";
 import { wholeNumber } from "../flags.js";
 
 export interface WebhookServeOptions {
@@ -17,6 +18,6 @@ export function registerWebhook(program: Command): void {
     .option("--config <path>", "the gantry configuration", "gantry.config.ts")
     .option("--instances <n>", "instances of each simulated group (1-5000)", wholeNumber(1, 5000), 4)
     .action(async (options: WebhookServeOptions) => {
-      await (await import("../run/webhook.js")).serveWebhook(options);
+      await (await loadCommand(() => import("../run/webhook.js"))).serveWebhook(options);
     });
 }

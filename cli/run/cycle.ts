@@ -2,20 +2,24 @@ import { loadConfigFile } from "../../functions/config/load.js";
 import { ageSeconds, formatAge } from "../../functions/core/cycle-age.js";
 import { describeAged } from "../../functions/core/cycle.js";
 import type { BatchPreview, RolloutPlan } from "../../functions/core/plan.js";
-import { prepareLocalCycle, type GroupInstance, type LocalCycleResult } from "../../local/local-cycle.js";
-import { cliActor } from "../aws/deploy.js";
+import type { GroupInstance, LocalCycleResult } from "../../local/local-cycle.js";
+import { cliActor } from "../flags.js";
 import type { CycleOptions } from "../commands/cycle.js";
 import { openLocalDynamo } from "../lifecycle.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
 import { progressPrinter } from "../progress.js";
 
-export { cycleOnAws } from "../aws/cycle.js";
+// Each path loads its own code: the SDK clients for AWS, the local cloud and runner for --local.
+export async function cycleOnAws(app: string, env: string, options: CycleOptions): Promise<number> {
+  return (await import("../aws/cycle.js")).cycleOnAws(app, env, options);
+}
 
 /** `gantry cycle <app> <env> --local`: a cycle run on a simulated group, with its preview or outcome. */
 export async function cycleHere(app: string, env: string, options: CycleOptions): Promise<number> {
   const config = await loadConfigFile(options.config);
   const ages = parseAges(options.ages, options.instances);
   const startAt = startTime(options.at);
+  const { prepareLocalCycle } = await import("../../local/local-cycle.js");
   await openLocalDynamo();
   const quiet = Boolean(options.json);
   const cycle = prepareLocalCycle({

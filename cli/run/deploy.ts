@@ -1,16 +1,16 @@
 import { loadConfigFile } from "../../functions/config/load.js";
 import { environmentOf } from "../../functions/core/config.js";
 import type { BatchStep } from "../../functions/core/input.js";
-import { deployLocally } from "../../local/local-deploy.js";
-import { cliActor, deployOnAws } from "../aws/deploy.js";
 import type { DeployOptions } from "../commands/deploy.js";
+import { cliActor } from "../flags.js";
 import { printExecution } from "../executions.js";
 import { openLocalDynamo } from "../lifecycle.js";
 import { printJson } from "../output.js";
 import { progressPrinter } from "../progress.js";
 
-export function deployToAws(release: string, options: DeployOptions): Promise<number> {
-  return deployOnAws(release, options);
+// Each path loads its own code: the SDK clients for AWS, the local cloud and runner for --local.
+export async function deployToAws(release: string, options: DeployOptions): Promise<number> {
+  return (await import("../aws/deploy.js")).deployOnAws(release, options);
 }
 
 /** `gantry deploy --local`: the app/env must be one the configuration defines; the simulated group's strategy comes from the flags. */
@@ -23,6 +23,7 @@ export type LocalDeployFlags = Pick<DeployOptions, "app" | "env" | "instances" |
 
 /** Runs a local deploy with live progress and prints its outcome; the exit code is 1 unless it succeeded. */
 export async function runLocalDeploy(release: string, options: LocalDeployFlags, trigger: { source: string; actor?: string }): Promise<number> {
+  const { deployLocally } = await import("../../local/local-deploy.js");
   await openLocalDynamo();
   const printer = progressPrinter({ quiet: Boolean(options.json) });
   const { summary, recordedIn } = await deployLocally({

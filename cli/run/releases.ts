@@ -1,10 +1,8 @@
-import { findRelease, lastDeployed, listReleases as listStored } from "../../functions/aws/release-history.js";
 import type { ReleaseRecord } from "../../functions/core/releases.js";
-import { releasesOnAws, rollbackOnAws } from "../aws/releases.js";
 import type { ReleasesOptions, RollbackOptions } from "../commands/releases.js";
 import { openLocalDynamo } from "../lifecycle.js";
 import { UsageError, line, paint, printJson } from "../output.js";
-import { cliActor } from "../aws/deploy.js";
+import { cliActor } from "../flags.js";
 import { runLocalDeploy } from "./deploy.js";
 
 /** `gantry releases <app> <env>`: the numbered history, locally or in the stack's table. */
@@ -12,9 +10,9 @@ export async function listReleases(app: string, env: string, options: ReleasesOp
   let releases: (ReleaseRecord & { consoleUrl?: string })[];
   if (options.local) {
     await openLocalDynamo();
-    releases = (await listStored(app, env, { limit: options.limit })).releases;
+    releases = (await (await import("../../functions/aws/release-history.js")).listReleases(app, env, { limit: options.limit })).releases;
   } else {
-    releases = await releasesOnAws(app, env, options);
+    releases = await (await import("../aws/releases.js")).releasesOnAws(app, env, options);
   }
   if (options.json) return printJson(releases);
   const local = options.local ? " --local" : "";
@@ -24,7 +22,8 @@ export async function listReleases(app: string, env: string, options: ReleasesOp
 
 /** `gantry rollback <app> <env>`: a deploy of an earlier release, on AWS or on a simulated group. */
 export async function rollback(app: string, env: string, options: RollbackOptions): Promise<number> {
-  if (!options.local) return rollbackOnAws(app, env, options);
+  if (!options.local) return (await import("../aws/releases.js")).rollbackOnAws(app, env, options);
+  const { findRelease, lastDeployed } = await import("../../functions/aws/release-history.js");
   await openLocalDynamo();
   const current = await lastDeployed(app, env);
   if (!current) throw new UsageError(`${app}/${env} has no deployed release to roll back from; see gantry releases ${app} ${env} --local`);

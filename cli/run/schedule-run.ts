@@ -1,9 +1,6 @@
 import { loadConfigFile } from "../../functions/config/load.js";
 import { parsePowerInput } from "../../functions/core/power.js";
-import { powerLocally } from "../../local/local-power.js";
-import { followExecution, type FollowOptions } from "../aws/follow.js";
-import { startOnStack } from "../aws/start.js";
-import { configFor, connect } from "../aws/target.js";
+import type { FollowOptions } from "../aws/follow.js";
 import type { RunOptions } from "../commands/schedule-run.js";
 import { openLocalDynamo } from "../lifecycle.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
@@ -19,6 +16,7 @@ function powerInput(name: string, action: string, at: string | undefined) {
 /** Starts the stack's power state machine for one schedule, as Scheduler would; with --wait, follows it. */
 export async function runScheduleOnAws(name: string, action: string, options: RunOptions, follow: Partial<FollowOptions> = {}): Promise<number> {
   const input = powerInput(name, action, options.at);
+  const [{ configFor, connect }, { startOnStack }, { followExecution }] = await Promise.all([import("../aws/target.js"), import("../aws/start.js"), import("../aws/follow.js")]);
   const config = await configFor(options, false);
   if (config && !config.schedules?.[name]) {
     throw new UsageError(`${options.config} has no schedule "${name}" (configured: ${Object.keys(config.schedules ?? {}).join(", ") || "none"}).`);
@@ -41,6 +39,7 @@ export async function runScheduleHere(name: string, action: string, options: Run
   if (!config.schedules?.[name]) {
     throw new UsageError(`${options.config} has no schedule "${name}" (configured: ${Object.keys(config.schedules ?? {}).join(", ") || "none"}).`);
   }
+  const { powerLocally } = await import("../../local/local-power.js");
   await openLocalDynamo();
   const { name: executionName, record, output, simulatedSeconds, recordedIn } = await powerLocally({
     config,

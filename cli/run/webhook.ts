@@ -1,5 +1,4 @@
 import { loadConfigFile } from "../../functions/config/load.js";
-import { startWebhookServer } from "../../local/webhook-server.js";
 import type { WebhookServeOptions } from "../commands/webhook.js";
 import { openLocalDynamo } from "../lifecycle.js";
 import { UsageError, line, paint, statusColour } from "../output.js";
@@ -10,6 +9,7 @@ export async function serveWebhook(options: WebhookServeOptions): Promise<void> 
   const secret = process.env.GANTRY_WEBHOOK_SECRET;
   if (!secret) throw new UsageError("GANTRY_WEBHOOK_SECRET is not set: export the same secret you give GitHub (or curl) to sign deliveries.");
   const config = await loadConfigFile(options.config);
+  const { startWebhookServer } = await import("../../local/webhook-server.js");
   await openLocalDynamo();
   const printers = new Map<string, ReturnType<typeof progressPrinter>>();
   const server = await startWebhookServer({

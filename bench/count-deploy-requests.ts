@@ -1,14 +1,14 @@
 // Counts what one deploy costs on AWS, from a local run of the real definition and handlers:
 // state transitions, Lambda invocations (Task states entered, plus retries) and DynamoDB
 // requests (counted by a middleware on gantry's one DynamoDB client, which dynalite answers).
-// The README's "What it costs" comes from this. Run: npx tsx infra/cost/count-deploy-requests.ts [scenario…]
-import "../../local/quiet-sdk.js";
-import { dynamoDb } from "../../functions/aws/clients.js";
-import { deployScenarios } from "../../bench/deploy-scenarios.js";
-import { closeLocalDynamo } from "../../local/dynamo-session.js";
-import type { ExecutionEvent } from "../../functions/core/execution-record.js";
-import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
-import { breakBatch } from "../../local/watch.js";
+// The README's "What it costs" comes from this. Run: npx tsx bench/count-deploy-requests.ts [scenario…]
+import "../local/quiet-sdk.js";
+import { dynamoDb } from "../functions/aws/clients.js";
+import { deployScenarios } from "./deploy-scenarios.js";
+import { closeLocalDynamo } from "../local/dynamo-session.js";
+import type { ExecutionEvent } from "../functions/core/execution-record.js";
+import { createLocalFleet, runLocalDeploy } from "../local/scenario.js";
+import { breakBatch } from "../local/watch.js";
 
 /** Step Functions standard workflows: $0.025 per 1,000 state transitions. */
 const USD_PER_TRANSITION = 0.025 / 1000;
