@@ -81,6 +81,18 @@ async function timed(args: string[], home: string, runs: number): Promise<Comman
   };
 }
 
+/** Node with tsx registered and commander loaded, nothing of gantry: the floor of any start-up. */
+async function timedFloor(runs: number): Promise<number> {
+  const script = 'const { register } = await import("tsx/esm/api"); register(); await import("commander");';
+  const times: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const started = process.hrtime.bigint();
+    await new Promise<void>((resolve) => execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: new URL("..", import.meta.url).pathname }, () => resolve()));
+    if (run > 0) times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(times);
+}
+
 /**
  * The CLI's start-up: `node bin/gantry.mjs` spawned `runs` times per command, medians reported.
  * `wallMedianMs` is the whole process; `beforeWorkMedianMs` the time from process start until the
@@ -89,6 +101,7 @@ async function timed(args: string[], home: string, runs: number): Promise<Comman
 export async function runStartupScenario(runs = 7): Promise<Record<string, unknown>> {
   const home = mkdtempSync(join(tmpdir(), "gantry-bench-startup-"));
   try {
+    const floor = await timedFloor(runs);
     const help = await timed(["--help"], home, runs);
     const helps = [];
     for (const args of HELPS) helps.push(await timed(args, home, runs));
@@ -101,6 +114,7 @@ export async function runStartupScenario(runs = 7): Promise<Record<string, unkno
       runs,
       helpMedianMs: help.wallMedianMs,
       helpTargetMs: HELP_TARGET_MS,
+      floorMedianMs: floor,
       statusLocalMedianMs: statusLocal?.wallMedianMs,
       slowestBeforeWorkMs: slowest,
       beforeWorkTargetMs: BEFORE_WORK_TARGET_MS,
