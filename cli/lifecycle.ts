@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { gantryHome } from "../local/records.js";
 
 /**
  * What must be closed before the CLI exits (the local DynamoDB, which also saves the table),
@@ -13,7 +12,7 @@ export async function closeOpened(): Promise<void> {
 
 /** Starts the local DynamoDB, kept in `.gantry/dynamo.json` between commands, and closes it at exit. */
 export async function openLocalDynamo(): Promise<void> {
-  const session = await import("../local/dynamo-session.js");
+  const [session, { gantryHome }] = await Promise.all([import("../local/dynamo-session.js"), import("../local/records.js")]);
   await session.ensureLocalDynamo({ persistTo: join(gantryHome(), "dynamo.json") });
   closers.push(session.closeLocalDynamo);
 }

@@ -9,7 +9,6 @@ import { registerReleases } from "./commands/releases.js";
 import { registerSchedule } from "./commands/schedule.js";
 import { registerWebhook } from "./commands/webhook.js";
 import { closeOpened } from "./lifecycle.js";
-import { describeFailure, EXIT } from "./failure.js";
 
 process.env.GANTRY_QUIET ??= "1";
 
@@ -47,6 +46,8 @@ try {
   await closeOpened();
 } catch (error) {
   await closeOpened().catch(() => undefined);
+  // Loaded only on failure: what it explains (gantry's and AWS's errors) costs nothing at start-up.
+  const { describeFailure, EXIT } = await import("./failure.js");
   if (error instanceof CommanderError) {
     // Commander has printed its message; help and --version are done, anything else is usage.
     process.exit(["commander.helpDisplayed", "commander.version"].includes(error.code) ? EXIT.done : EXIT.usage);
