@@ -17,6 +17,11 @@ export async function openLocalDynamo(): Promise<void> {
   closers.push(session.closeLocalDynamo);
 }
 
+/** Closes at exit the local DynamoDB a command's runs start on their own (in memory, not saved). */
+export function closeLocalDynamoAtExit(): void {
+  closers.push(async () => (await import("../local/dynamo-session.js")).closeLocalDynamo());
+}
+
 /**
  * Loads a command's code. With GANTRY_STARTUP_TIMING set, says on stderr how long after the
  * process started the command took over (`dispatch`: all that start-up costs every command)

@@ -1,9 +1,12 @@
 import { Demo, type DemoSummary } from "../../local/demo.js";
+import { closeLocalDynamoAtExit } from "../lifecycle.js";
 import { progressPrinter } from "../progress.js";
 import { line, paint, printJson } from "../output.js";
 
 /** The demo with live progress, then its summary; 1 when it did not end as it should. */
 export async function runDemo(options: { instances: number; json?: boolean }): Promise<number> {
+  // The demo's deploys take their lock in a local DynamoDB kept in memory: closed at exit, or it keeps the process alive.
+  closeLocalDynamoAtExit();
   const quiet = Boolean(options.json);
   const printers = new Map<string, ReturnType<typeof progressPrinter>>();
   const demo = new Demo({
