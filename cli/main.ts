@@ -1,21 +1,34 @@
 import "../local/quiet-sdk.js";
-import "../local/polyfill.js";
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerCycle } from "./commands/cycle.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
-import { registerDeploy } from "./commands/local-deploy.js";
+import { registerDeploy } from "./commands/deploy.js";
 import { registerReleases } from "./commands/releases.js";
 import { registerSchedule } from "./commands/schedule.js";
 import { registerWebhook } from "./commands/webhook.js";
-import { GantryError } from "../functions/core/errors.js";
-import { closeLocalDynamo } from "../local/dynamo-session.js";
-import { UsageError, paint } from "./output.js";
-import { explainAwsFailure } from "./aws/failures.js";
+import { closeOpened } from "./lifecycle.js";
 
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+// Commands register their options and help here and load their code only when they run: start-up
+// stays at commander's cost, whatever SDK clients, dynalite or local runner a command needs.
 const program = new Command("gantry")
   .description("push-to-deploy for EC2 Auto Scaling groups, orchestrated by AWS Step Functions")
-  .showHelpAfterError()
+  .version(version, "-V, --version", "print gantry's version")
+  .showHelpAfterError("(add --help for usage)")
+  .addHelpText(
+    "after",
+    `
+Exit codes:
+  0  done
+  1  the deploy, cycle or run failed or rolled back (or gantry itself failed unexpectedly)
+  2  usage or configuration error: an unknown command or option, a wrong value, an app/env or
+     execution that does not exist, no AWS credentials
+
+Set GANTRY_DEBUG=1 to see the stack trace of an unexpected failure.`,
+  )
   .exitOverride();
 
 registerCycle(program);
@@ -28,19 +41,17 @@ registerWebhook(program);
 
 try {
   await program.parseAsync(process.argv);
-  await closeLocalDynamo();
+  await closeOpened();
 } catch (error) {
-  await closeLocalDynamo();
-  if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof UsageError || error instanceof GantryError) {
-    // Both say in words what is wrong and what to do: no stack trace.
-    process.stderr.write(`${paint("red", "error:")} ${error.message}\n`);
-    process.exit(2);
+  await closeOpened().catch(() => undefined);
+  // Loaded only on failure: what it explains (gantry's and AWS's errors) costs nothing at start-up.
+  const { describeFailure, EXIT } = await import("./failure.js");
+  if (error instanceof CommanderError) {
+    // Commander has printed its message; help and --version are done, anything else is usage.
+    process.exit(["commander.helpDisplayed", "commander.version"].includes(error.code) ? EXIT.done : EXIT.usage);
   }
-  const awsFailure = explainAwsFailure(error);
-  if (awsFailure) {
-    process.stderr.write(`${paint("red", "error:")} ${awsFailure}\n`);
-    process.exit(2);
-  }
-  throw error;
+  const failure = describeFailure(error);
+  process.stderr.write(`${failure.message}\n`);
+  if (failure.unexpected && process.env.GANTRY_DEBUG && error instanceof Error) process.stderr.write(`${error.stack ?? ""}\n`);
+  process.exit(failure.exitCode);
 }

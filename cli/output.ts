@@ -18,8 +18,8 @@ export function printJson(value: unknown): void {
 
 /** A usage error: says which value is wrong and what to do, exits 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "UsageError";
   }
 }

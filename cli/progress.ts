@@ -1,12 +1,12 @@
-import { stepSummary } from "../local/execution-view.js";
-import type { RunnerEvent } from "../local/runner.js";
+import { stepSummary } from "../functions/core/execution-record.js";
+import type { ExecutionEvent } from "../functions/core/execution-record.js";
 import { line as printLine, paint } from "./output.js";
 
 /**
  * Live progress of an execution: each state as it is entered, and what each step reported
  * (batch n of m, instances launching, healthy, draining). Waits and choices stay quiet.
  */
-export function progressPrinter(options: { quiet: boolean; prefix?: string; out?: (text: string) => void }): (event: RunnerEvent) => void {
+export function progressPrinter(options: { quiet: boolean; prefix?: string; out?: (text: string) => void }): (event: ExecutionEvent) => void {
   const prefix = options.prefix ?? "";
   const line = options.out ?? printLine;
   let lastTask = "";

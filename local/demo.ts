@@ -3,7 +3,7 @@ import { startBalancer } from "./balancer/index.js";
 import { startLoad, type LoadReport } from "./load/index.js";
 import { createProcessDriver } from "./process/index.js";
 import { ExecutionStore } from "./records.js";
-import type { RunnerEvent } from "./runner.js";
+import type { ExecutionEvent } from "../functions/core/execution-record.js";
 import { createLocalFleet, runLocalDeploy } from "./scenario.js";
 import { executionName } from "../functions/core/naming.js";
 
@@ -45,7 +45,7 @@ export interface DemoOptions {
   instances?: number;
   /** Requests per second through the load balancer while the demo runs. */
   rate?: number;
-  onEvent?: (release: string, event: RunnerEvent) => void;
+  onEvent?: (release: string, event: ExecutionEvent) => void;
   onNote?: (text: string) => void;
   /** Put in every app process's environment as GANTRY_RUN_ID, so a check can find strays. */
   runId?: string;

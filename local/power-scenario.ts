@@ -7,7 +7,8 @@ import { VirtualClock, type Clock } from "./clock.js";
 import { LocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
 import { ensureLocalDynamo } from "./dynamo-session.js";
 import { powerHandlers, type LambdaHandler } from "./handlers.js";
-import { runExecution, type ExecutionRecord, type RunOptions } from "./runner.js";
+import { runExecution, type RunOptions } from "./runner.js";
+import type { ExecutionRecord } from "../functions/core/execution-record.js";
 import { createLocalRuntime } from "./runtime.js";
 
 /** The power definition, read from the same file the infrastructure deploys. */

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ExecutionRecord } from "./runner.js";
+import type { ExecutionRecord } from "../functions/core/execution-record.js";
 
 /**
  * Local executions, one JSON file each under `.gantry/executions/`, written as the execution
@@ -37,18 +37,17 @@ export class ExecutionStore {
     return files.map((file) => this.read(join(this.dir, file))).sort((a, b) => b.startedAt - a.startedAt);
   }
 
-  /** One execution by name, or by a unique prefix of its name. */
-  find(name: string): ExecutionRecord | undefined {
+  /** One execution by name, or by a unique prefix of its name; `matches` names every execution the prefix starts. */
+  lookup(name: string): { record?: ExecutionRecord; matches: string[] } {
     const all = this.list();
-    return all.find((record) => record.name === name) ?? uniquePrefix(all, name);
+    const exact = all.find((record) => record.name === name);
+    if (exact) return { record: exact, matches: [exact.name] };
+    const matches = all.filter((record) => record.name.startsWith(name));
+    const [only] = matches;
+    return only && matches.length === 1 ? { record: only, matches: [only.name] } : { matches: matches.map((record) => record.name) };
   }
 
   private read(path: string): ExecutionRecord {
     return JSON.parse(readFileSync(path, "utf8")) as ExecutionRecord;
   }
-}
-
-function uniquePrefix(records: ExecutionRecord[], prefix: string): ExecutionRecord | undefined {
-  const matches = records.filter((record) => record.name.startsWith(prefix));
-  return matches.length === 1 ? matches[0] : undefined;
 }

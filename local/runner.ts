@@ -3,38 +3,7 @@ import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctio
 import type { Clock } from "./clock.js";
 import { deployHandlers, type LambdaHandler } from "./handlers.js";
 import { countEvent, newTally } from "./history.js";
-
-/** One state the execution went through, on the local clock. */
-export interface StepRecord {
-  state: string;
-  type: string;
-  enteredAt: number;
-  exitedAt?: number;
-  output?: unknown;
-  error?: string;
-}
-
-export interface ExecutionRecord {
-  name: string;
-  status: "RUNNING" | "SUCCEEDED" | "FAILED";
-  startedAt: number;
-  stoppedAt?: number;
-  input: unknown;
-  output?: unknown;
-  error?: string;
-  cause?: string;
-  /** Events AWS would write to this execution's history (see history.ts). */
-  historyEvents: number;
-  transitions: number;
-  /** Largest state input or output, in bytes of JSON. */
-  maxPayloadBytes: number;
-  steps: StepRecord[];
-}
-
-export type RunnerEvent =
-  | { kind: "entered" | "exited"; step: StepRecord }
-  | { kind: "retried"; state: string; error: string; attempt: number }
-  | { kind: "caught"; state: string; error: string };
+import type { ExecutionEvent, ExecutionRecord, StepRecord } from "../functions/core/execution-record.js";
 
 export interface RunOptions {
   definition: StateMachineDefinition;
@@ -42,7 +11,7 @@ export interface RunOptions {
   name: string;
   clock: Clock;
   handlers?: Record<string, LambdaHandler>;
-  onEvent?: (event: RunnerEvent) => void;
+  onEvent?: (event: ExecutionEvent) => void;
   /** Called as the record changes (at most every `recordEveryMs` of real time), to persist it. */
   onRecord?: (record: ExecutionRecord) => void;
   recordEveryMs?: number;

@@ -6,7 +6,8 @@ import { VirtualClock, type Clock } from "./clock.js";
 import { LocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
 import { executionName } from "../functions/core/naming.js";
 import { ensureLocalDynamo } from "./dynamo-session.js";
-import { runExecution, type ExecutionRecord, type RunOptions } from "./runner.js";
+import { runExecution, type RunOptions } from "./runner.js";
+import type { ExecutionRecord } from "../functions/core/execution-record.js";
 import { createLocalRuntime, type LocalRuntimeOptions } from "./runtime.js";
 
 /** The deploy definition, read from the same file the infrastructure deploys. */

@@ -1,5 +1,5 @@
 import type { LocalFleet } from "./scenario.js";
-import type { RunnerEvent } from "./runner.js";
+import type { ExecutionEvent } from "../functions/core/execution-record.js";
 
 /**
  * Watches a local deploy as it runs: the serving count on every state change and every few
@@ -16,7 +16,7 @@ export function watchFleet(fleet: LocalFleet, tickMs = 5_000) {
     for (const instance of snapshot.instances) launched.add(instance.instanceId);
   };
   return {
-    onEvent: (_event: RunnerEvent) => look(),
+    onEvent: (_event: ExecutionEvent) => look(),
     onTick: look,
     tickMs,
     /** The fewest instances that were serving at any moment observed. */
@@ -30,7 +30,7 @@ export function watchFleet(fleet: LocalFleet, tickMs = 5_000) {
  * Breaks the app on the instances launched by batch `batch` (1-based) only, as a release that
  * fails on some hosts would: their health checks fail from launch on.
  */
-export function breakBatch(fleet: LocalFleet, batch: number): (event: RunnerEvent) => void {
+export function breakBatch(fleet: LocalFleet, batch: number): (event: ExecutionEvent) => void {
   let launches = 0;
   const before = new Set<string>();
   return (event) => {

@@ -11,7 +11,7 @@ import type { LocalCloud } from "./cloud/index.js";
 import { saveLocalDynamo } from "./dynamo-session.js";
 import { applyExampleReleaseHealth } from "./example-releases.js";
 import { ExecutionStore } from "./records.js";
-import type { ExecutionRecord, RunnerEvent } from "./runner.js";
+import type { ExecutionRecord, ExecutionEvent } from "../functions/core/execution-record.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
 import { createLocalRuntime, type LocalRuntimeOptions } from "./runtime.js";
 
@@ -25,7 +25,7 @@ export interface WebhookServerOptions {
   port?: number;
   /** Instances of each simulated group. */
   instances?: number;
-  onDeployEvent?: (execution: string, event: RunnerEvent) => void;
+  onDeployEvent?: (execution: string, event: ExecutionEvent) => void;
   onDeployDone?: (record: ExecutionRecord) => void;
 }
 
@@ -73,7 +73,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const startDeploy: DeployStarter = async ({ stateMachineArn, name, input }: DeployStart) => {
     const executionArn = executionArnFor(stateMachineArn, name);
     // Execution names are unique: the name taken means an earlier delivery started it.
-    if (deploys.has(name) || store.find(name)?.name === name) return { executionArn, alreadyHandled: true };
+    if (deploys.has(name) || store.lookup(name).record?.name === name) return { executionArn, alreadyHandled: true };
     const fleet = fleetFor(input.app, input.env);
     const local = { ...input, group: fleet.deployInput(input.release.id).group };
     const run = runLocalDeploy(fleet, local, {

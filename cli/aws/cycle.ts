@@ -2,10 +2,11 @@ import type { GantryConfig } from "../../functions/core/config.js";
 import { cycleInputFor } from "../../functions/core/cycle.js";
 import { executionName } from "../../functions/core/naming.js";
 import { printJson } from "../output.js";
-import { cliActor } from "./deploy.js";
+import { cliActor } from "../flags.js";
 import { followExecution, type FollowOptions } from "./follow.js";
 import { startOnStack } from "./start.js";
-import { configFor, configuredRegion, connect, type AwsFlags } from "./target.js";
+import { configFor, configuredRegion, connect } from "./target.js";
+import type { AwsFlags } from "../flags.js";
 
 export interface AwsCycleOptions extends AwsFlags {
   dryRun?: boolean;

@@ -2,10 +2,12 @@ import { deployInputFor, type GantryConfig } from "../../functions/core/config.j
 import { InvalidDeployInputError } from "../../functions/core/errors.js";
 import { parseDeployInput, type DeployInputRaw } from "../../functions/core/input.js";
 import { executionName } from "../../functions/core/naming.js";
+import { cliActor } from "../flags.js";
 import { UsageError, printJson } from "../output.js";
 import { followExecution, type FollowOptions } from "./follow.js";
 import { startOnStack } from "./start.js";
-import { configFor, configuredRegion, connect, type AwsFlags } from "./target.js";
+import { configFor, configuredRegion, connect } from "./target.js";
+import type { AwsFlags } from "../flags.js";
 
 export interface AwsDeployOptions extends AwsFlags {
   app: string;
@@ -13,11 +15,6 @@ export interface AwsDeployOptions extends AwsFlags {
   wait?: boolean;
   dryRun?: boolean;
   json?: boolean;
-}
-
-/** Who runs the CLI, as the release history shows it. */
-export function cliActor(): string {
-  return process.env.USER ?? process.env.USERNAME ?? "someone";
 }
 
 /** The deploy input of `release` for an app/env, from the configuration; a bad release id is a usage error. */

@@ -2,11 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
 import { describeExecution, historySince } from "../../functions/aws/step-functions.js";
 import { consoleUrlFor } from "../../functions/core/execution-links.js";
-import { summarizeExecution, type ExecutionSummary } from "../../local/execution-view.js";
-import type { ExecutionRecord } from "../../local/runner.js";
-import { line, note, paint, printJson, statusColour } from "../output.js";
+import { summarizeExecution, type ExecutionSummary } from "../../functions/core/execution-record.js";
+import type { ExecutionRecord } from "../../functions/core/execution-record.js";
+import { printExecution } from "../executions.js";
+import { note, printJson } from "../output.js";
 import { progressPrinter } from "../progress.js";
-import { HistoryReader } from "./history-record.js";
+import { HistoryReader } from "../../functions/aws/execution-history.js";
 import type { AwsTarget } from "./target.js";
 
 /** An execution's summary as `status`, `history` and `deploy --wait` print it, with where it lives. */
@@ -57,9 +58,6 @@ export async function followExecution(target: AwsTarget, executionArn: string, o
 }
 
 function printOutcome(summary: AwsExecutionSummary, json: boolean): void {
-  if (json) return printJson(summary);
-  line();
-  line(`${paint("bold", summary.name)}  ${statusColour(summary.status)}  ${summary.release}  ${summary.durationSeconds} s`);
-  if (summary.error && summary.status !== "SUCCEEDED") line(`${paint("red", summary.error)}${summary.cause ? `: ${summary.cause}` : ""}`);
-  line(paint("dim", summary.consoleUrl));
+  if (json) printJson(summary);
+  else printExecution(summary, "outcome");
 }

@@ -4,17 +4,18 @@ import { describeExecution, historySince, listExecutions } from "../../functions
 import type { GantryConfig } from "../../functions/core/config.js";
 import { consoleUrlFor, executionArnFor } from "../../functions/core/execution-links.js";
 import { executionsOf } from "../../functions/core/execution-filter.js";
-import { describeStep } from "../../local/execution-view.js";
+import { describeStep } from "../../functions/core/execution-record.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
-import { printSteps } from "../steps.js";
+import { printExecution, printSteps } from "../executions.js";
 import { summaryOf, type AwsExecutionSummary } from "./follow.js";
-import { HistoryReader } from "./history-record.js";
-import { configFor, configuredRegion, connect, deployStateMachine, type AwsFlags, type AwsTarget } from "./target.js";
+import { HistoryReader } from "../../functions/aws/execution-history.js";
+import type { AwsFlags } from "../flags.js";
+import { configFor, configuredRegion, connect, deployStateMachine, type AwsTarget } from "./target.js";
 
 export interface AwsInspectOptions extends AwsFlags {
   app?: string;
   env?: string;
-  limit?: string;
+  limit?: number;
   json?: boolean;
 }
 
@@ -35,7 +36,15 @@ function needAppEnv(options: AwsInspectOptions, command: string): { app: string;
 /** One execution with its whole history, summarised as the local view summarises a local run. */
 async function readExecution(stepFunctions: SFNClient, executionArn: string, now: number) {
   const reader = new HistoryReader();
-  const description = await describeExecution(stepFunctions, executionArn);
+  let description: Awaited<ReturnType<typeof describeExecution>>;
+  try {
+    description = await describeExecution(stepFunctions, executionArn);
+  } catch (error) {
+    if ((error as { name?: string }).name !== "ExecutionDoesNotExist") throw error;
+    const name = executionArn.split(":").at(-1) ?? executionArn;
+    const machine = executionArn.split(":").slice(0, -1).join(":").replace(":execution:", ":stateMachine:");
+    throw new UsageError(`No execution named "${name}" on ${machine}; list them with: gantry history --app <app> --env <env>`, { cause: error });
+  }
   reader.read(await historySince(stepFunctions, executionArn));
   const record = reader.record(description);
   return { summary: summaryOf(record, executionArn, now), steps: record.steps.map((step) => describeStep(step, record.startedAt)) };
@@ -64,7 +73,7 @@ export async function statusOnAws(execution: string | undefined, options: AwsIns
   const { target, config } = await connectFor(execution, options);
   const { summary } = await readExecution(target.clients.stepFunctions, await pickExecution(target, execution, options, config), now);
   if (options.json) printJson(summary);
-  else printDetail(summary);
+  else printExecution(summary, "detail");
   return summary;
 }
 
@@ -83,8 +92,7 @@ export async function historyOnAws(execution: string | undefined, options: AwsIn
     return detail;
   }
   const { app, env } = needAppEnv(options, "history");
-  const limit = Number(options.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${JSON.stringify(options.limit)} is not a whole number of at least 1.`);
+  const limit = options.limit ?? 20;
   const stateMachineArn = deployStateMachine(target);
   const listed = await listExecutions(stepFunctions, stateMachineArn, { belongs: executionsOf(app, env, appEnvsOf(config)), limit });
   const describe = pLimit(4);
@@ -119,16 +127,7 @@ export async function historyOnAws(execution: string | undefined, options: AwsIn
   return executions;
 }
 
-function printDetail(summary: AwsExecutionSummary): void {
-  const batch = summary.batch ? `batch ${summary.batch.current}/${summary.batch.of}` : "";
-  line(`${paint("bold", summary.name)}  ${statusColour(summary.status)}  ${summary.release}  ${summary.currentState}  ${batch}  ${summary.durationSeconds} s`);
-  line(`  started ${summary.startedAt}${summary.stoppedAt ? `, stopped ${summary.stoppedAt}` : ", still running"}`);
-  if (summary.lastSummary) line(`  ${summary.lastSummary}`);
-  if (summary.cause) line(`  ${paint(summary.status === "SUCCEEDED" ? "dim" : "red", summary.cause)}`);
-  line(`  ${paint("dim", summary.consoleUrl)}`);
-}
-
 function printExecutionSteps(summary: AwsExecutionSummary, steps: ReturnType<typeof describeStep>[]): void {
-  printDetail(summary);
+  printExecution(summary, "detail");
   printSteps(steps, summary.evidence);
 }

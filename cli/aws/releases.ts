@@ -4,10 +4,12 @@ import { consoleUrlFor, executionArnFor } from "../../functions/core/execution-l
 import { executionName } from "../../functions/core/naming.js";
 import type { ReleaseRecord } from "../../functions/core/releases.js";
 import { UsageError, line, paint, printJson } from "../output.js";
-import { cliActor, cliDeployInput } from "./deploy.js";
+import { cliActor } from "../flags.js";
+import { cliDeployInput } from "./deploy.js";
 import { followExecution, type FollowOptions } from "./follow.js";
 import { startOnStack } from "./start.js";
-import { configFor, configuredRegion, connect, deployStateMachine, openStackReleaseHistory, type AwsFlags } from "./target.js";
+import { configFor, configuredRegion, connect, deployStateMachine, openStackReleaseHistory } from "./target.js";
+import type { AwsFlags } from "../flags.js";
 
 /** `gantry releases <app> <env>` on AWS: the numbered history in the stack's table, newest first. */
 export async function releasesOnAws(app: string, env: string, options: AwsFlags & { limit: number }): Promise<(ReleaseRecord & { consoleUrl: string })[]> {

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Command } from "commander";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -9,26 +8,7 @@ import { createRuntime, provideRuntime } from "../../functions/aws/runtime.js";
 import { readGantryStack, stackOutput, type GantryStack } from "../../functions/aws/stack.js";
 import { loadConfigFile } from "../../functions/config/load.js";
 import type { GantryConfig } from "../../functions/core/config.js";
-import { DEFAULT_STACK_NAME } from "../../functions/core/stack-outputs.js";
-
-/** The flags every command that reaches the deployed stack takes. */
-export interface AwsFlags {
-  region?: string;
-  profile?: string;
-  stack: string;
-  config: string;
-}
-
-export const DEFAULT_CONFIG = "gantry.config.ts";
-
-/** Adds --region, --profile, --stack and --config to a command. */
-export function withAwsFlags(command: Command): Command {
-  return command
-    .option("--region <region>", "AWS region of the gantry stack (default: AWS_REGION, then the app/env's configured region, then your profile's)")
-    .option("--profile <name>", "AWS profile from your shared config (default: AWS_PROFILE, then the standard credential chain)")
-    .option("--stack <name>", "name of the gantry CloudFormation stack", DEFAULT_STACK_NAME)
-    .option("--config <path>", "the gantry configuration", DEFAULT_CONFIG);
-}
+import { DEFAULT_CONFIG, type AwsFlags } from "../flags.js";
 
 /** The deployed stack and the clients that reach it. */
 export interface AwsTarget {

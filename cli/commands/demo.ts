@@ -1,55 +1,15 @@
 import type { Command } from "commander";
-import { Demo, type DemoSummary } from "../../local/demo.js";
-import { progressPrinter } from "../progress.js";
-import { line, paint, printJson } from "../output.js";
+import { loadCommand } from "../lifecycle.js";
+import { wholeNumber } from "../flags.js";
 
 /** `gantry demo`: the local rolling deploy and automatic rollback, with live progress. */
 export function registerDemo(program: Command): void {
   program
     .command("demo")
     .description("run a real rolling deploy (v1 → v2) and an automatic rollback (v3) on this machine, under live traffic")
-    .option("--instances <n>", "fleet size", "4")
+    .option("--instances <n>", "fleet size: real processes (1-16)", wholeNumber(1, 16), 4)
     .option("--json", "print the summary as JSON on the last line")
-    .action(async (options: { instances: string; json?: boolean }) => {
-      const quiet = Boolean(options.json);
-      const printers = new Map<string, ReturnType<typeof progressPrinter>>();
-      const demo = new Demo({
-        instances: Number(options.instances) || 4,
-        onNote: (text) => !quiet && line(paint("bold", `• ${text}`)),
-        onEvent: (release, event) => {
-          if (!printers.has(release)) {
-            if (!quiet) line(paint("bold", `\n• deploying ${release}`));
-            printers.set(release, progressPrinter({ quiet, prefix: "  " }));
-          }
-          printers.get(release)?.(event);
-        },
-      });
-      const stop = (signal: NodeJS.Signals) => {
-        process.stderr.write(`\n${signal}: stopping every instance and port…\n`);
-        void demo.shutdown().then(() => process.exit(130));
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      const summary = await demo.run();
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      if (quiet) printJson(summary);
-      else printSummary(summary);
-      process.exitCode = summary.ok ? 0 : 1;
+    .action(async (options: { instances: number; json?: boolean }) => {
+      process.exitCode = await (await loadCommand(() => import("../run/demo.js"))).runDemo(options);
     });
-}
-
-function printSummary(summary: DemoSummary): void {
-  line();
-  line(paint("bold", "summary"));
-  for (const deploy of summary.deploys) {
-    const colour = deploy.status === "failed" ? "red" : deploy.status === "rolled back" ? "yellow" : "green";
-    line(`  ${deploy.release}: ${paint(colour, deploy.status)} in ${(deploy.durationMs / 1000).toFixed(1)} s, ${deploy.batches} batch(es)  ${paint("dim", deploy.execution)}`);
-    if (deploy.cause) line(`    ${paint("dim", deploy.cause)}`);
-  }
-  const failed = summary.requests.failed === 0 ? paint("green", "0 failed") : paint("red", `${summary.requests.failed} failed`);
-  line(`  requests: ${summary.requests.total} sent through the load balancer, ${failed}`);
-  line(`  every instance serves: ${summary.finalRelease} (${summary.instances.map((instance) => instance.id).join(", ")})`);
-  line(`  total ${(summary.durationMs / 1000).toFixed(1)} s — ${summary.ok ? paint("green", "OK") : paint("red", "NOT OK")}`);
-  for (const error of summary.requests.errors) line(paint("red", `  ${error}`));
 }

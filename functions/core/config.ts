@@ -1,33 +1,26 @@
 import * as z from "zod";
 import { cyclingSchema } from "./cycle-config.js";
 import { InvalidConfigError } from "./errors.js";
-import { httpGateSchema, strategySchema, type DeployInputRaw } from "./input.js";
+import { deploySettingsShape, type DeployInputRaw } from "./input.js";
 import { scheduleSchema } from "./schedule-config.js";
 import { describeIssues } from "./validation.js";
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "is not lowercase letters, digits and dashes (at most 40)");
 
-const environmentSchema = z.object({
+const environmentSchema = z.strictObject({
   /** Pushes to this branch deploy to this environment. */
   branch: z
     .string()
     .min(1, "is empty")
     .refine((branch) => !branch.startsWith("refs/"), 'is a full ref: give the branch name alone, e.g. "main"'),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region such as "eu-west-1"'),
-  group: z.object({
-    autoScalingGroupName: z.string().min(1, "is empty").max(255, "is longer than 255 characters"),
-    targetGroupArns: z.array(z.string().startsWith("arn:", "is not an ARN")).min(1, "is empty: name at least one target group"),
-  }),
-  strategy: strategySchema.default(strategySchema.parse({})),
-  gates: z
-    .object({ http: httpGateSchema.optional(), alarms: z.array(z.string().min(1, "is empty")).default([]) })
-    .default({ alarms: [] }),
+  ...deploySettingsShape,
   /** Replace instances older than a maximum age, on a schedule (see cycle-config.ts). */
   cycling: cyclingSchema.optional(),
 });
 
 const appSchema = z
-  .object({
+  .strictObject({
     repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'is not a GitHub repository such as "octo-org/hello"'),
     environments: z.record(slug, environmentSchema).refine((environments) => Object.keys(environments).length > 0, "is empty: configure at least one environment"),
   })
@@ -47,10 +40,10 @@ const appSchema = z
  * optional: without `vpc`, the functions that probe `/health` run outside any VPC and reach only
  * public addresses.
  */
-const infrastructureSchema = z.object({
+const infrastructureSchema = z.strictObject({
   /** Subnets and security groups for the functions that call instances over HTTP (`http-probe`). */
   vpc: z
-    .object({
+    .strictObject({
       subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'is not a subnet id such as "subnet-0abc1234"')).min(1, "is empty: name at least one subnet"),
       securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'is not a security group id such as "sg-0abc1234"')).min(1, "is empty: name at least one security group"),
     })
@@ -70,7 +63,7 @@ const infrastructureSchema = z.object({
   webhookSecretParameter: z.string().regex(/^\/[A-Za-z0-9_.\/-]+$/, 'is not an SSM parameter name starting with "/"').optional(),
 });
 
-export const gantryConfigSchema = z.object({
+export const gantryConfigSchema = z.strictObject({
   apps: z.record(slug, appSchema),
   /** Work-hours schedules that start and stop instances and groups (see schedule-config.ts). */
   schedules: z.record(slug, scheduleSchema).optional(),
@@ -91,7 +84,7 @@ export function defineConfig(config: GantryConfigInput): GantryConfigInput {
 export function parseConfig(raw: unknown, source = "gantry.config.ts"): GantryConfig {
   const result = gantryConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  const problems = describeIssues(raw, result.error.issues);
+  const problems = describeIssues(raw, result.error.issues, gantryConfigSchema);
   throw new InvalidConfigError(`${source} is invalid:\n  ${problems.join("\n  ")}`);
 }
 

@@ -85,11 +85,11 @@ const batchSizeSchema = z.union([z.number(), z.string()], { error: 'is not a cou
 });
 
 /** `cycling` of an app/env: replace instances older than maxAge, on a schedule, in batches. */
-export const cyclingSchema = z.object({
+export const cyclingSchema = z.strictObject({
   /** Instances launched longer ago than this are replaced: "14d", "12h", "90m" (at least 1h). */
   maxAge: z.string().superRefine(check(maxAgeProblem)),
   /** When EventBridge Scheduler starts a cycle run, read in `timezone`. */
-  schedule: z.object({
+  schedule: z.strictObject({
     cron: z.string().superRefine(check(schedulerCronProblem)),
     timezone: z.string().refine(isTimeZone, 'is not an IANA timezone such as "Europe/London": check the spelling'),
   }),

@@ -36,14 +36,14 @@ export function batchStepProblem(step: number | string): string | undefined {
   return percent > 0 ? undefined : "is not above 0%";
 }
 
-export const httpGateSchema = z.object({
+export const httpGateSchema = z.strictObject({
   port: z.number().int().min(1).max(65535),
   healthPath: z.string().startsWith("/").default("/health"),
   versionPath: z.string().startsWith("/").optional(),
   timeoutMs: z.number().int().positive().max(10_000).default(2_000),
 });
 
-export const strategySchema = z.object({
+export const strategySchema = z.strictObject({
   batches: z.array(batchStep).min(1).default(["25%"]),
   minHealthyPercent: z.number().min(0).max(100).default(100),
   bakeSeconds: z.number().int().min(0).max(3_600).default(60),
@@ -54,30 +54,38 @@ export const strategySchema = z.object({
   suspendProcesses: z.array(z.string()).default(["AZRebalance"]),
 });
 
-export const deployInputSchema = z.object({
+/** The Auto Scaling group a deploy rolls and the target groups its instances serve behind. */
+export const groupSchema = z.strictObject({
+  autoScalingGroupName: z.string().min(1, "is empty").max(255, "is longer than 255 characters"),
+  targetGroupArns: z.array(z.string().startsWith("arn:", "is not an ARN")).min(1, "is empty: name at least one target group"),
+});
+
+/** What every batch must pass: the app's own HTTP checks and named CloudWatch alarms. */
+export const gatesSchema = z
+  .strictObject({ http: httpGateSchema.optional(), alarms: z.array(z.string().min(1, "is empty")).default([]) })
+  .default({ alarms: [] });
+
+/** One app/env's group, strategy and gates: the configuration holds them, an execution input carries them. */
+export const deploySettingsShape = {
+  group: groupSchema,
+  strategy: strategySchema.default(strategySchema.parse({})),
+  gates: gatesSchema,
+};
+
+export const deployInputSchema = z.strictObject({
   app: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
   env: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
   /** What a deploy rolls out. A cycle run has none: it keeps the release the group runs. */
   release: z
-    .object({
+    .strictObject({
       id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "letters, digits and . _ : - (at most 128)"),
       ref: z.string().optional(),
       imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0abc1234").optional(),
     })
     .optional(),
-  group: z.object({
-    autoScalingGroupName: z.string().min(1).max(255),
-    targetGroupArns: z.array(z.string().startsWith("arn:")).min(1),
-  }),
-  strategy: strategySchema.default(strategySchema.parse({})),
-  gates: z
-    .object({
-      http: httpGateSchema.optional(),
-      alarms: z.array(z.string().min(1)).default([]),
-    })
-    .default({ alarms: [] }),
+  ...deploySettingsShape,
   trigger: z
-    .object({
+    .strictObject({
       source: z.string(),
       deliveryId: z.string().optional(),
       actor: z.string().optional(),
@@ -88,7 +96,7 @@ export const deployInputSchema = z.object({
   mode: z.enum(["deploy", "cycle"]).default("deploy"),
   /** Cycle runs only: which instances are old enough to replace, and how many go per batch. */
   cycle: z
-    .object({
+    .strictObject({
       maxAge: z.string().superRefine((text, context) => {
         const problem = maxAgeProblem(text);
         if (problem) context.addIssue({ code: "custom", message: problem });
@@ -125,5 +133,5 @@ export type BatchStep = Strategy["batches"][number];
 export function parseDeployInput(raw: unknown): DeployInput {
   const result = deployInputSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new InvalidDeployInputError(`Deploy input rejected: ${describeIssues(raw, result.error.issues).join("; ")}`);
+  throw new InvalidDeployInputError(`Deploy input rejected: ${describeIssues(raw, result.error.issues, deployInputSchema).join("; ")}`);
 }

@@ -39,7 +39,7 @@ const workWeekSchema = z.union(
 );
 
 export const targetSchema = z
-  .object({
+  .strictObject({
     /** Instances carrying this tag, written `key=value`, e.g. `gantry:schedule=office-hours`. */
     tag: z.string().regex(/^[^=\s]+=[^=]*$/, 'is not a tag filter such as "gantry:schedule=office-hours"').optional(),
     /** An Auto Scaling group, by name: scaled to zero when off, back to its size when on. */
@@ -48,7 +48,7 @@ export const targetSchema = z
     hourlyPrice: z.number().nonnegative("is negative").optional(),
     /** A Route 53 record pointed at the instance's new address each time it starts. */
     dns: z
-      .object({
+      .strictObject({
         hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, 'is not a hosted zone id such as "Z0123456789ABCDEFGHIJ"'),
         recordName: z.string().regex(/^([a-z0-9_-]+\.)+[a-z0-9-]+\.?$/i, 'is not a DNS name such as "jumpbox.example.com"'),
       })
@@ -65,7 +65,7 @@ export const targetSchema = z
 
 /** One work-hours schedule: when its targets run, in its own timezone. */
 export const scheduleSchema = z
-  .object({
+  .strictObject({
     /** IANA timezone the times are read in; also passed to Scheduler as ScheduleExpressionTimezone. */
     timezone: z.string().refine(isTimeZone, 'is not an IANA timezone such as "Asia/Jerusalem": check the spelling'),
     workWeek: workWeekSchema.default("MON-FRI"),

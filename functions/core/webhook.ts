@@ -55,7 +55,7 @@ export function decideWebhook({ request, secretValid, config, receivedAt }: Webh
   if (!event) return reject(400, "The X-GitHub-Event header is missing; GitHub names the event in it.", "rejected: no event");
   if (!HANDLED_EVENTS.has(event)) return ignored(`gantry acts on push events; ${event} events start nothing.`, { ...line, decision: "ignored: event" });
   const reading = readPayload(request);
-  if ("problem" in reading) return reject(400, reading.problem, "rejected: unreadable payload");
+  if ("problem" in reading) return reject(reading.status, reading.problem, reading.status === 415 ? "rejected: content type" : "rejected: unreadable payload");
   const { payload } = reading;
   if (event === "ping") return { status: 200, body: { ok: true, ...(typeof payload.zen === "string" ? { zen: payload.zen } : {}) }, log: { ...line, decision: "pong" } };
 

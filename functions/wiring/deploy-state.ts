@@ -65,10 +65,17 @@ export interface DeployState {
   finishFailure?: CaughtFailure;
 }
 
+/**
+ * The fields the deploy definition writes into the state (its ResultPaths), beside the
+ * execution input. Everything else is the input, which is parsed strictly: a key it does not
+ * know (a typo in an input started from the console) fails the first step, naming the key.
+ */
+export const STATE_FIELDS = ["execution", "lock", "outcome", "plan", "progress", "failure", "rollback", "rollbackFailure", "finishFailure", "cleanup", "cleanupFailure", "released", "releaseFailure"] as const;
+
 /** Splits a step's event into the validated input and the fields steps wrote. */
 export function readDeployState(event: unknown): DeployState {
-  const input = parseDeployInput(event);
   const record = (event ?? {}) as Record<string, unknown>;
+  const input = parseDeployInput(typeof event === "object" && event !== null ? Object.fromEntries(Object.entries(record).filter(([key]) => !(STATE_FIELDS as readonly string[]).includes(key))) : event);
   return {
     input,
     ...(record.execution ? { execution: record.execution as ExecutionIdentity } : {}),

@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import { beforeEach, describe, expect, it } from "vitest";
 import { historyOnAws, statusOnAws } from "../../cli/aws/inspect.js";
 import { UsageError } from "../../cli/output.js";
@@ -51,6 +51,15 @@ describe("gantry status on AWS", () => {
 
   it("rejects a call with neither an execution nor --app and --env", async () => {
     await expect(statusOnAws(undefined, flags, NOW)).rejects.toThrow(UsageError);
+  });
+
+  it("rejects an execution name that matches nothing, saying how to list them", async () => {
+    sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ message: "Execution Does Not Exist", $metadata: {} }));
+
+    const failure = statusOnAws("hello-prod-nope", flags, NOW);
+
+    await expect(failure).rejects.toThrow(UsageError);
+    await expect(failure).rejects.toThrow(`No execution named "hello-prod-nope" on ${DEPLOY_MACHINE}; list them with: gantry history --app <app> --env <env>`);
   });
 });
 

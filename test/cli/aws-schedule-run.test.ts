@@ -1,6 +1,7 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
-import { runScheduleOnAws, type RunOptions } from "../../cli/commands/schedule-run.js";
+import type { RunOptions } from "../../cli/commands/schedule-run.js";
+import { runScheduleOnAws } from "../../cli/run/schedule-run.js";
 import { StackOutputMissingError } from "../../functions/core/errors.js";
 import { DEPLOY_MACHINE, TABLE, captureEachTest, deployHistory, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
 
@@ -8,7 +9,7 @@ const NOW = Date.UTC(2026, 2, 24, 6, 0, 0);
 const POWER_MACHINE = DEPLOY_MACHINE.replace("GantryDeployStateMachine", "GantryPowerStateMachine");
 const NAME = `office-hours-start-manual-${NOW.toString(36)}`;
 const powerExecutionArn = `${POWER_MACHINE.replace(":stateMachine:", ":execution:")}:${NAME}`;
-const options = (extra: Partial<RunOptions> = {}): RunOptions => ({ stack: "Gantry", config: "gantry.config.ts", instances: "1", ...extra });
+const options = (extra: Partial<RunOptions> = {}): RunOptions => ({ stack: "Gantry", config: "gantry.config.ts", instances: 1, ...extra });
 const follow = { now: () => NOW, wait: async () => undefined };
 
 const output = captureEachTest({ AWS_REGION: "eu-west-1" });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Demo } from "../../local/demo.js";
+import { gantryIn } from "../cli/run-gantry.js";
 
 const home = mkdtempSync(join(tmpdir(), "gantry-demo-"));
 process.env.GANTRY_HOME = home;
@@ -71,6 +72,13 @@ describe("gantry demo", () => {
     expect(pids.filter(alive)).toEqual([]);
     for (const port of ports) expect(await portOpen(port)).toBe(false);
   });
+
+  it("exits by itself with 0 once the demo is done, its summary as JSON on the last line", async () => {
+    const result = await gantryIn(home)("demo", "--json");
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "")).toMatchObject({ ok: true, finalRelease: "v2" });
+  }, 120_000);
 
   it("stops every process and port when the demo fails with an exception", async () => {
     let notes = 0;

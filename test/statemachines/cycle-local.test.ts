@@ -4,7 +4,7 @@ import { listReleases } from "../../functions/aws/release-history.js";
 import { VirtualClock } from "../../local/clock.js";
 import { closeLocalDynamo, ensureLocalDynamo } from "../../local/dynamo-session.js";
 import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";
-import type { RunnerEvent } from "../../local/runner.js";
+import type { ExecutionEvent } from "../../functions/core/execution-record.js";
 import { createLocalFleet, cycleInputOf, runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
 import { breakBatch, fleetState, watchFleet } from "../../local/watch.js";
 
@@ -18,7 +18,7 @@ function retirementOrder(fleet: LocalFleet) {
   const order: string[] = [];
   return {
     order,
-    onEvent: (event: RunnerEvent) => {
+    onEvent: (event: ExecutionEvent) => {
       if (event.kind !== "exited" || event.step.state !== "Retire old instances") return;
       for (const instance of fleet.cloud.snapshot(fleet.groupName).instances) {
         const leaving = instance.lifecycle !== "InService" && instance.lifecycle !== "Pending";

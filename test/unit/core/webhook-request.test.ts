@@ -98,18 +98,18 @@ describe("readPayload", () => {
   });
 
   it("rejects a form without a payload field, and one whose payload is not JSON", () => {
-    expect(readPayload(request("application/x-www-form-urlencoded", "zen=x"))).toEqual({ problem: 'The form body has no "payload" field; choose "application/json" as the content type in the webhook settings.' });
-    expect(readPayload(request("application/x-www-form-urlencoded", "payload=x"))).toMatchObject({ problem: expect.stringMatching(/^The "payload" form field is not valid JSON/) as string });
+    expect(readPayload(request("application/x-www-form-urlencoded", "zen=x"))).toEqual({ problem: 'The form body has no "payload" field; choose "application/json" as the content type in the webhook settings.', status: 400 });
+    expect(readPayload(request("application/x-www-form-urlencoded", "payload=x"))).toMatchObject({ problem: expect.stringMatching(/^The "payload" form field is not valid JSON/) as string, status: 400 });
   });
 
-  it("rejects another or a missing content type, saying which to choose", () => {
-    expect(readPayload(request("text/plain", "{}"))).toEqual({ problem: 'The Content-Type header is "text/plain"; choose "application/json" as the content type in the webhook settings.' });
-    expect(readPayload(request(undefined, "{}"))).toEqual({ problem: 'The Content-Type header is missing; choose "application/json" as the content type in the webhook settings.' });
+  it("rejects another or a missing content type as unsupported (415), saying which to choose", () => {
+    expect(readPayload(request("text/plain", "{}"))).toEqual({ problem: 'The Content-Type header is "text/plain"; choose "application/json" as the content type in the webhook settings.', status: 415 });
+    expect(readPayload(request(undefined, "{}"))).toEqual({ problem: 'The Content-Type header is missing; choose "application/json" as the content type in the webhook settings.', status: 415 });
   });
 
   it("rejects JSON that is not an object", () => {
     for (const body of ["null", "[]", '"push"', "42"]) {
-      expect(readPayload(request("application/json", body))).toEqual({ problem: "The body is JSON but not an object; GitHub sends an object for every event." });
+      expect(readPayload(request("application/json", body))).toEqual({ problem: "The body is JSON but not an object; GitHub sends an object for every event.", status: 400 });
     }
   });
 });

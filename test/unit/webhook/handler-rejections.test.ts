@@ -55,10 +55,10 @@ describe("webhook handler, malformed requests", () => {
     expect(answer).toMatchObject({ status: 400, body: { error: "The body is JSON but not an object; GitHub sends an object for every event." } });
   });
 
-  it("rejects a content type other than JSON or a form with 400, saying which to choose", async () => {
+  it("rejects a content type other than JSON or a form with 415, saying which to choose", async () => {
     const answer = await call(await delivery(pushToBranch(), { contentType: "text/plain" }));
 
-    expect(answer).toMatchObject({ status: 400, body: { error: 'The Content-Type header is "text/plain"; choose "application/json" as the content type in the webhook settings.' } });
+    expect(answer).toMatchObject({ status: 415, body: { error: 'The Content-Type header is "text/plain"; choose "application/json" as the content type in the webhook settings.' } });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 

@@ -133,7 +133,7 @@ describe("webhook handler, any request", () => {
         const answer = await call(event);
 
         expect(answer.status).toBeLessThan(500);
-        expect([200, 202, 400, 401, 405, 413]).toContain(answer.status);
+        expect([200, 202, 400, 401, 405, 413, 415]).toContain(answer.status);
         const starts = sfn.commandCalls(StartExecutionCommand).length;
         expect(starts).toBeLessThanOrEqual(1);
         if (starts === 1) expect(signedExactly(headers, bytes)).toBe(true);

@@ -1,15 +1,15 @@
 // Counts what one deploy costs on AWS, from a local run of the real definition and handlers:
 // state transitions, Lambda invocations (Task states entered, plus retries) and DynamoDB
 // requests (counted by a middleware on the local runtime's DynamoDB client, which dynalite answers).
-// The README's "What it costs" comes from this. Run: npx tsx infra/cost/count-deploy-requests.ts [scenario…]
-import "../../local/quiet-sdk.js";
+// The README's "What it costs" comes from this. Run: npx tsx bench/count-deploy-requests.ts [scenario…]
+import "../local/quiet-sdk.js";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { runtime } from "../../functions/aws/runtime.js";
-import { deployScenarios } from "../../bench/deploy-scenarios.js";
-import { closeLocalDynamo } from "../../local/dynamo-session.js";
-import type { RunnerEvent } from "../../local/runner.js";
-import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
-import { breakBatch } from "../../local/watch.js";
+import { runtime } from "../functions/aws/runtime.js";
+import type { ExecutionEvent } from "../functions/core/execution-record.js";
+import { deployScenarios } from "./deploy-scenarios.js";
+import { closeLocalDynamo } from "../local/dynamo-session.js";
+import { createLocalFleet, runLocalDeploy } from "../local/scenario.js";
+import { breakBatch } from "../local/watch.js";
 
 /** Step Functions standard workflows: $0.025 per 1,000 state transitions. */
 const USD_PER_TRANSITION = 0.025 / 1000;
@@ -20,7 +20,7 @@ const dynamoRequests: Record<string, number> = {};
 for (const scenario of deployScenarios.filter((candidate) => wanted.length === 0 || wanted.includes(candidate.scenario))) {
   for (const key of Object.keys(dynamoRequests)) delete dynamoRequests[key];
   let invocations = 0;
-  const countInvocations = (event: RunnerEvent): void => {
+  const countInvocations = (event: ExecutionEvent): void => {
     if ((event.kind === "entered" && event.step.type === "Task") || event.kind === "retried") invocations += 1;
   };
   // The same fleet, input and fault as the benchmark's scenario (bench/deploy-scenarios.ts).

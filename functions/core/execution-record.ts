@@ -1,5 +1,43 @@
-import type { GateEvidence } from "../functions/core/gate.js";
-import type { ExecutionRecord, StepRecord } from "./runner.js";
+import type { GateEvidence } from "./gate.js";
+
+/** One state the execution went through, with the times it entered and left it (epoch ms). */
+export interface StepRecord {
+  state: string;
+  type: string;
+  enteredAt: number;
+  exitedAt?: number;
+  output?: unknown;
+  error?: string;
+}
+
+/**
+ * An execution as gantry shows it, wherever it ran: the local runner writes one as it runs
+ * (and keeps it under `.gantry/`), and the AWS reader builds one from DescribeExecution and
+ * GetExecutionHistory. The CLI formats both with the same code.
+ */
+export interface ExecutionRecord {
+  name: string;
+  /** AWS has more statuses than local mode (ABORTED, TIMED_OUT, PENDING_REDRIVE); they are shown as they are. */
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT" | "PENDING_REDRIVE";
+  startedAt: number;
+  stoppedAt?: number;
+  input: unknown;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** Events in the execution's history (locally: the events AWS would write, see local/history.ts). */
+  historyEvents: number;
+  transitions: number;
+  /** Largest state input or output, in bytes of JSON. */
+  maxPayloadBytes: number;
+  steps: StepRecord[];
+}
+
+/** What an execution reports as it moves: the CLI's live progress reads these, from a local run or an AWS history. */
+export type ExecutionEvent =
+  | { kind: "entered" | "exited"; step: StepRecord }
+  | { kind: "retried"; state: string; error: string; attempt: number }
+  | { kind: "caught"; state: string; error: string };
 
 /**
  * What `gantry status` and `gantry history` show of an execution: the fields the Step Functions

@@ -1,5 +1,5 @@
 import type { DescribeExecutionCommandOutput, HistoryEvent } from "@aws-sdk/client-sfn";
-import type { ExecutionRecord, RunnerEvent, StepRecord } from "../../local/runner.js";
+import type { ExecutionRecord, ExecutionEvent, StepRecord } from "../core/execution-record.js";
 
 /** A failure event of a Task's work: the Lambda (or integration) answered with an error. */
 const WORK_FAILED = new Set(["LambdaFunctionFailed", "LambdaFunctionTimedOut", "LambdaFunctionStartFailed", "TaskFailed", "TaskTimedOut", "TaskStartFailed"]);
@@ -43,7 +43,7 @@ export class HistoryReader {
   private attempts = 0;
   private lastFailure: string | undefined;
 
-  constructor(private readonly onEvent: (event: RunnerEvent) => void = () => {}) {}
+  constructor(private readonly onEvent: (event: ExecutionEvent) => void = () => {}) {}
 
   /** The id of the newest event read: where the next poll starts. */
   get lastEventId(): number {

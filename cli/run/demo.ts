@@ -1,0 +1,50 @@
+import { Demo, type DemoSummary } from "../../local/demo.js";
+import { closeLocalDynamoAtExit } from "../lifecycle.js";
+import { progressPrinter } from "../progress.js";
+import { line, paint, printJson } from "../output.js";
+
+/** The demo with live progress, then its summary; 1 when it did not end as it should. */
+export async function runDemo(options: { instances: number; json?: boolean }): Promise<number> {
+  // The demo's deploys take their lock in a local DynamoDB kept in memory: closed at exit, or it keeps the process alive.
+  closeLocalDynamoAtExit();
+  const quiet = Boolean(options.json);
+  const printers = new Map<string, ReturnType<typeof progressPrinter>>();
+  const demo = new Demo({
+    instances: options.instances,
+    onNote: (text) => !quiet && line(paint("bold", `• ${text}`)),
+    onEvent: (release, event) => {
+      if (!printers.has(release)) {
+        if (!quiet) line(paint("bold", `\n• deploying ${release}`));
+        printers.set(release, progressPrinter({ quiet, prefix: "  " }));
+      }
+      printers.get(release)?.(event);
+    },
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping every instance and port…\n`);
+    void demo.shutdown().then(() => process.exit(130));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const summary = await demo.run();
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  if (quiet) printJson(summary);
+  else printSummary(summary);
+  return summary.ok ? 0 : 1;
+}
+
+function printSummary(summary: DemoSummary): void {
+  line();
+  line(paint("bold", "summary"));
+  for (const deploy of summary.deploys) {
+    const colour = deploy.status === "failed" ? "red" : deploy.status === "rolled back" ? "yellow" : "green";
+    line(`  ${deploy.release}: ${paint(colour, deploy.status)} in ${(deploy.durationMs / 1000).toFixed(1)} s, ${deploy.batches} batch(es)  ${paint("dim", deploy.execution)}`);
+    if (deploy.cause) line(`    ${paint("dim", deploy.cause)}`);
+  }
+  const failed = summary.requests.failed === 0 ? paint("green", "0 failed") : paint("red", `${summary.requests.failed} failed`);
+  line(`  requests: ${summary.requests.total} sent through the load balancer, ${failed}`);
+  line(`  every instance serves: ${summary.finalRelease} (${summary.instances.map((instance) => instance.id).join(", ")})`);
+  line(`  total ${(summary.durationMs / 1000).toFixed(1)} s — ${summary.ok ? paint("green", "OK") : paint("red", "NOT OK")}`);
+  for (const error of summary.requests.errors) line(paint("red", `  ${error}`));
+}

@@ -1,0 +1,48 @@
+import { loadConfigFile } from "../../functions/config/load.js";
+import { environmentOf } from "../../functions/core/config.js";
+import type { BatchStep } from "../../functions/core/input.js";
+import type { DeployOptions } from "../commands/deploy.js";
+import { cliActor } from "../flags.js";
+import { printExecution } from "../executions.js";
+import { openLocalDynamo } from "../lifecycle.js";
+import { printJson } from "../output.js";
+import { progressPrinter } from "../progress.js";
+
+// Each path loads its own code: the SDK clients for AWS, the local cloud and runner for --local.
+export async function deployToAws(release: string, options: DeployOptions): Promise<number> {
+  return (await import("../aws/deploy.js")).deployOnAws(release, options);
+}
+
+/** `gantry deploy --local`: the app/env must be one the configuration defines; the simulated group's strategy comes from the flags. */
+export async function deployHere(release: string, options: DeployOptions): Promise<number> {
+  environmentOf(await loadConfigFile(options.config), options.app, options.env);
+  return runLocalDeploy(release, options, { source: "cli", actor: cliActor() });
+}
+
+export type LocalDeployFlags = Pick<DeployOptions, "app" | "env" | "instances" | "from" | "batches" | "bakeSeconds" | "minHealthyPercent" | "retire" | "dryRun" | "json">;
+
+/** Runs a local deploy with live progress and prints its outcome; the exit code is 1 unless it succeeded. */
+export async function runLocalDeploy(release: string, options: LocalDeployFlags, trigger: { source: string; actor?: string }): Promise<number> {
+  const { deployLocally } = await import("../../local/local-deploy.js");
+  await openLocalDynamo();
+  const printer = progressPrinter({ quiet: Boolean(options.json) });
+  const { summary, recordedIn } = await deployLocally({
+    app: options.app,
+    env: options.env,
+    release,
+    instances: options.instances,
+    from: options.from,
+    strategy: { batches: batchSteps(options.batches), bakeSeconds: options.bakeSeconds, minHealthyPercent: options.minHealthyPercent, retire: options.retire },
+    dryRun: Boolean(options.dryRun),
+    trigger,
+    onEvent: printer,
+  });
+  if (options.json) printJson(summary);
+  else printExecution({ ...summary, recordedIn, simulated: true }, "outcome");
+  return summary.status === "SUCCEEDED" ? 0 : 1;
+}
+
+/** "1,25%,100%" → [1, "25%", "100%"]; the input's schema judges each step. */
+function batchSteps(text: string): BatchStep[] {
+  return text.split(",").map((step) => (/^\d+$/.test(step.trim()) ? Number(step) : step.trim()));
+}

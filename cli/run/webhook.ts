@@ -1,0 +1,40 @@
+import { loadConfigFile } from "../../functions/config/load.js";
+import type { WebhookServeOptions } from "../commands/webhook.js";
+import { openLocalDynamo } from "../lifecycle.js";
+import { UsageError, line, paint, statusColour } from "../output.js";
+import { progressPrinter } from "../progress.js";
+
+/** Serves the webhook until Ctrl-C, each deploy it starts printed as it runs. */
+export async function serveWebhook(options: WebhookServeOptions): Promise<void> {
+  const secret = process.env.GANTRY_WEBHOOK_SECRET;
+  if (!secret) throw new UsageError("GANTRY_WEBHOOK_SECRET is not set: export the same secret you give GitHub (or curl) to sign deliveries.");
+  const config = await loadConfigFile(options.config);
+  const { startWebhookServer } = await import("../../local/webhook-server.js");
+  await openLocalDynamo();
+  const printers = new Map<string, ReturnType<typeof progressPrinter>>();
+  const server = await startWebhookServer({
+    config,
+    secret,
+    port: options.port,
+    instances: options.instances,
+    onDeployEvent: (execution, event) => {
+      if (!printers.has(execution)) {
+        line(paint("bold", `• ${execution}`));
+        printers.set(execution, progressPrinter({ quiet: false, prefix: "  " }));
+      }
+      printers.get(execution)?.(event);
+    },
+    onDeployDone: (record) => line(`${paint("bold", record.name)} ${statusColour(record.status)}${record.cause ? `: ${record.cause}` : ""}`),
+  });
+  line(paint("bold", `gantry webhook listening on ${server.url}`));
+  for (const [app, settings] of Object.entries(config.apps)) {
+    for (const [env, environment] of Object.entries(settings.environments)) line(`  push to ${settings.repository}@${environment.branch} → deploys ${app}/${env}`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  line("stopping: closing the server; deploys still running stop with it");
+  await server.close();
+}
