@@ -1,5 +1,6 @@
 import "../local/quiet-sdk.js";
 import "../local/polyfill.js";
+import { runBundleScenario } from "./bundles.js";
 import { deployScenarios, runDeployScenario } from "./deploy-scenarios.js";
 import { runDemoScenario, runProcessDeployScenario } from "./process-scenarios.js";
 import { runStartupScenario } from "./startup-scenario.js";
@@ -20,6 +21,7 @@ const scenarios: [string, () => Promise<Record<string, unknown>>][] = [
   ...deployScenarios.map((scenario): [string, () => Promise<Record<string, unknown>>] => [scenario.scenario, () => runDeployScenario(scenario)]),
   ["process-deploy-aws-timings-scaled", runProcessDeployScenario],
   ["demo", runDemoScenario],
+  ["bundles", () => runBundleScenario()],
 ];
 for (const [name, run] of scenarios) {
   if (only && name !== only) continue;

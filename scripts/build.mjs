@@ -1,11 +1,16 @@
 // Bundles each Lambda (functions/<name>/handler.ts) into dist/functions/<name>/index.mjs:
 // ESM for the nodejs22.x runtime, AWS SDK bundled (pinned versions, faster cold start than the
-// runtime's copy), with a createRequire banner because some SDK dependencies still call require().
+// runtime's copy). The SDK is taken from its ES-module builds (dist-es), which esbuild can
+// tree-shake down to the commands a function sends; their CommonJS builds (dist-cjs) are one
+// module per client, bundled whole. The X-Ray SDK under Powertools Tracer is CommonJS and calls
+// require() for Node's built-ins, hence the createRequire banner. `bench/bundles.ts` (`npm run bench -- --only bundles`) prints each bundle's size and
+// import cost.
 // `npm run build` runs it; the CDK app (infra/) imports `buildFunctions` so both ship the same bundles.
 import { build } from "esbuild";
 import { readdirSync, existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sdkSchemasPlugin } from "./sdk-schemas-plugin.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const functionsDir = join(root, "functions");
@@ -37,12 +42,14 @@ function configFilePlugin(configFile) {
 export async function buildFunctions({ outdir = join(root, "dist", "functions"), configFile = join(root, "gantry.config.ts") } = {}) {
   const names = functionNames();
   await build({
-    plugins: [configFilePlugin(configFile)],
+    plugins: [configFilePlugin(configFile), sdkSchemasPlugin()],
     entryPoints: Object.fromEntries(names.map((name) => [`${name}/index`, join(functionsDir, name, "handler.ts")])),
     outdir,
     outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
+    // For platform node esbuild reads "main" first, which is dist-cjs in every SDK package.
+    mainFields: ["module", "main"],
     target: "node22",
     format: "esm",
     minify: true,
