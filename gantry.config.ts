@@ -1,4 +1,4 @@
-import { defineConfig } from "./functions/core/config.js";
+import { defineConfig } from "./functions/core/config/config.js";
 
 /**
  * The example configuration: the hello app deploys `main` to prod and `staging` to staging.

@@ -5,7 +5,7 @@
 import "../local/quiet-sdk.js";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { runtime } from "../functions/aws/runtime.js";
-import type { ExecutionEvent } from "../functions/core/execution-record.js";
+import type { ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { deployScenarios } from "./deploy-scenarios.js";
 import { closeLocalDynamo } from "../local/dynamo-session.js";
 import { createLocalFleet, runLocalDeploy } from "../local/scenario.js";

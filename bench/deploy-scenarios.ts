@@ -1,4 +1,4 @@
-import type { DeployInputRaw } from "../functions/core/input.js";
+import type { DeployInputRaw } from "../functions/core/config/input.js";
 import { createLocalFleet, runLocalDeploy, type FleetOptions } from "../local/scenario.js";
 import { breakBatch, watchFleet } from "../local/watch.js";
 

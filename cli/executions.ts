@@ -1,4 +1,4 @@
-import type { describeStep, ExecutionSummary } from "../functions/core/execution-record.js";
+import type { describeStep, ExecutionSummary } from "../functions/core/executions/execution-record.js";
 import { line, paint, statusColour } from "./output.js";
 
 /** A summary with where the execution lives: an AWS console link, or the local record's directory. */

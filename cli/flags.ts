@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { DEFAULT_STACK_NAME } from "../functions/core/stack-outputs.js";
+import { DEFAULT_STACK_NAME } from "../functions/core/config/stack-outputs.js";
 
 /** The flags every command that reaches the deployed stack takes. */
 export interface AwsFlags {

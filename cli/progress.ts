@@ -1,5 +1,5 @@
-import { stepSummary } from "../functions/core/execution-record.js";
-import type { ExecutionEvent } from "../functions/core/execution-record.js";
+import { stepSummary } from "../functions/core/executions/execution-record.js";
+import type { ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { line as printLine, paint } from "./output.js";
 
 /**

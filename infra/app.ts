@@ -8,7 +8,7 @@ import { App, Validations } from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { loadConfigFile } from "../functions/config/load.js";
-import { DEFAULT_STACK_NAME } from "../functions/core/stack-outputs.js";
+import { DEFAULT_STACK_NAME } from "../functions/core/config/stack-outputs.js";
 import { buildFunctions } from "../scripts/build.mjs";
 import { deployRegion } from "./deploy-region.js";
 import { GantryStack } from "./stacks/gantry-stack.js";

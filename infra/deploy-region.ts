@@ -1,4 +1,4 @@
-import type { GantryConfig } from "../functions/core/config.js";
+import type { GantryConfig } from "../functions/core/config/config.js";
 import { InvalidConfigError } from "../functions/core/errors.js";
 
 /**

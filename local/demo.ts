@@ -3,9 +3,9 @@ import { startBalancer } from "./balancer/index.js";
 import { startLoad, type LoadReport } from "./load/index.js";
 import { createProcessDriver } from "./process/index.js";
 import { ExecutionStore } from "./records.js";
-import type { ExecutionEvent } from "../functions/core/execution-record.js";
+import type { ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { createLocalFleet, runLocalDeploy } from "./scenario.js";
-import { executionName } from "../functions/core/naming.js";
+import { executionName } from "../functions/core/executions/naming.js";
 
 /**
  * The demo's timings, in the local cloud's seconds: AWS's shape (boot, health checks at an

@@ -1,8 +1,8 @@
-import type { GantryConfig } from "../functions/core/config.js";
-import { cycleInputFor, type AgedInstance } from "../functions/core/cycle.js";
-import { summarizeExecution, type ExecutionEvent, type ExecutionRecord, type ExecutionSummary } from "../functions/core/execution-record.js";
-import { executionName } from "../functions/core/naming.js";
-import type { BatchPreview, RolloutPlan } from "../functions/core/plan.js";
+import type { GantryConfig } from "../functions/core/config/config.js";
+import { cycleInputFor, type AgedInstance } from "../functions/core/cycle/cycle.js";
+import { summarizeExecution, type ExecutionEvent, type ExecutionRecord, type ExecutionSummary } from "../functions/core/executions/execution-record.js";
+import { executionName } from "../functions/core/executions/naming.js";
+import type { BatchPreview, RolloutPlan } from "../functions/core/rollout/plan.js";
 import { VirtualClock } from "./clock.js";
 import { applyExampleReleaseHealth } from "./example-releases.js";
 import { ExecutionStore } from "./records.js";

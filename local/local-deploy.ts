@@ -1,10 +1,10 @@
-import { executionName } from "../functions/core/naming.js";
-import { parseDeployInput, type DeployInputRaw, type Strategy } from "../functions/core/input.js";
+import { executionName } from "../functions/core/executions/naming.js";
+import { parseDeployInput, type DeployInputRaw, type Strategy } from "../functions/core/config/input.js";
 import { VirtualClock } from "./clock.js";
 import { applyExampleReleaseHealth } from "./example-releases.js";
-import { summarizeExecution, type ExecutionSummary } from "../functions/core/execution-record.js";
+import { summarizeExecution, type ExecutionSummary } from "../functions/core/executions/execution-record.js";
 import { ExecutionStore } from "./records.js";
-import type { ExecutionRecord, ExecutionEvent } from "../functions/core/execution-record.js";
+import type { ExecutionRecord, ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { createLocalFleet, runLocalDeploy } from "./scenario.js";
 
 export interface LocalDeployRequest {

@@ -1,7 +1,7 @@
-import type { GantryConfig } from "../functions/core/config.js";
-import type { ExecutionEvent, ExecutionRecord } from "../functions/core/execution-record.js";
-import type { PowerInput } from "../functions/core/power.js";
-import type { PowerProgress } from "../functions/core/power-progress.js";
+import type { GantryConfig } from "../functions/core/config/config.js";
+import type { ExecutionEvent, ExecutionRecord } from "../functions/core/executions/execution-record.js";
+import type { PowerInput } from "../functions/core/power/power.js";
+import type { PowerProgress } from "../functions/core/power/power-progress.js";
 import { VirtualClock } from "./clock.js";
 import { createPowerWorld, runLocalPower } from "./power-scenario.js";
 import { ExecutionStore } from "./records.js";

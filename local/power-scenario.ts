@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import type { StateMachineDefinition } from "aws-local-stepfunctions";
 import { provideRuntime } from "../functions/aws/runtime.js";
-import type { GantryConfig } from "../functions/core/config.js";
-import type { PowerInput } from "../functions/core/power.js";
+import type { GantryConfig } from "../functions/core/config/config.js";
+import type { PowerInput } from "../functions/core/power/power.js";
 import { VirtualClock, type Clock } from "./clock.js";
 import { LocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
 import { ensureLocalDynamo } from "./dynamo-session.js";
 import { powerHandlers, type LambdaHandler } from "./handlers.js";
 import { runExecution, type RunOptions } from "./runner.js";
-import type { ExecutionRecord } from "../functions/core/execution-record.js";
+import type { ExecutionRecord } from "../functions/core/executions/execution-record.js";
 import { createLocalRuntime } from "./runtime.js";
 
 /** The power definition, read from the same file the infrastructure deploys. */

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ExecutionRecord } from "../functions/core/execution-record.js";
+import type { ExecutionRecord } from "../functions/core/executions/execution-record.js";
 
 /**
  * Local executions, one JSON file each under `.gantry/executions/`, written as the execution

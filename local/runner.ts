@@ -3,7 +3,7 @@ import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctio
 import type { Clock } from "./clock.js";
 import { deployHandlers, type LambdaHandler } from "./handlers.js";
 import { countEvent, newTally } from "./history.js";
-import type { ExecutionEvent, ExecutionRecord, StepRecord } from "../functions/core/execution-record.js";
+import type { ExecutionEvent, ExecutionRecord, StepRecord } from "../functions/core/executions/execution-record.js";
 
 export interface RunOptions {
   definition: StateMachineDefinition;

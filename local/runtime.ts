@@ -6,10 +6,10 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { Route53Client } from "@aws-sdk/client-route-53";
 import type { ClientClass } from "../functions/aws/clients.js";
 import type { LogLevel } from "../functions/aws/environment.js";
-import type { DeployStarter } from "../functions/aws/executions.js";
-import type { HttpTransport } from "../functions/aws/http-probe.js";
+import type { DeployStarter } from "../functions/aws/executions/executions.js";
+import type { HttpTransport } from "../functions/aws/rollout/http-probe.js";
 import { createRuntime, type Runtime } from "../functions/aws/runtime.js";
-import type { GantryConfig } from "../functions/core/config.js";
+import type { GantryConfig } from "../functions/core/config/config.js";
 import type { Clock } from "./clock.js";
 import { activeCloud, attachLocalCloud, type LocalCloud, type LocalCloudClient } from "./cloud/index.js";
 import { localDynamoEndpoint } from "./dynamo/index.js";

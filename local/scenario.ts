@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import type { StateMachineDefinition } from "aws-local-stepfunctions";
 import { provideRuntime } from "../functions/aws/runtime.js";
-import type { CycleInputRaw, DeployInputRaw, ExecutionInputRaw } from "../functions/core/input.js";
+import type { CycleInputRaw, DeployInputRaw, ExecutionInputRaw } from "../functions/core/config/input.js";
 import { VirtualClock, type Clock } from "./clock.js";
 import { LocalCloud, setActiveCloud, type LocalCloudOptions } from "./cloud/index.js";
-import { executionName } from "../functions/core/naming.js";
+import { executionName } from "../functions/core/executions/naming.js";
 import { ensureLocalDynamo } from "./dynamo-session.js";
 import { runExecution, type RunOptions } from "./runner.js";
-import type { ExecutionRecord } from "../functions/core/execution-record.js";
+import type { ExecutionRecord } from "../functions/core/executions/execution-record.js";
 import { createLocalRuntime, type LocalRuntimeOptions } from "./runtime.js";
 
 /** The deploy definition, read from the same file the infrastructure deploys. */

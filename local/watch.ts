@@ -1,5 +1,5 @@
 import type { LocalFleet } from "./scenario.js";
-import type { ExecutionEvent } from "../functions/core/execution-record.js";
+import type { ExecutionEvent } from "../functions/core/executions/execution-record.js";
 
 /**
  * Watches a local deploy as it runs: the serving count on every state change and every few

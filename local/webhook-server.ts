@@ -1,17 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import type { DeployStart, DeployStarter } from "../functions/aws/executions.js";
+import type { DeployStart, DeployStarter } from "../functions/aws/executions/executions.js";
 import { provideRuntime } from "../functions/aws/runtime.js";
-import type { GantryConfig } from "../functions/core/config.js";
-import { executionArnFor } from "../functions/core/execution-links.js";
+import type { GantryConfig } from "../functions/core/config/config.js";
+import { executionArnFor } from "../functions/core/executions/execution-links.js";
 import { handler } from "../functions/webhook/handler.js";
 import { VirtualClock } from "./clock.js";
 import type { LocalCloud } from "./cloud/index.js";
 import { saveLocalDynamo } from "./dynamo-session.js";
 import { applyExampleReleaseHealth } from "./example-releases.js";
 import { ExecutionStore } from "./records.js";
-import type { ExecutionRecord, ExecutionEvent } from "../functions/core/execution-record.js";
+import type { ExecutionRecord, ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
 import { createLocalRuntime, type LocalRuntimeOptions } from "./runtime.js";
 

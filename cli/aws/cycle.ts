@@ -1,6 +1,6 @@
-import type { GantryConfig } from "../../functions/core/config.js";
-import { cycleInputFor } from "../../functions/core/cycle.js";
-import { executionName } from "../../functions/core/naming.js";
+import type { GantryConfig } from "../../functions/core/config/config.js";
+import { cycleInputFor } from "../../functions/core/cycle/cycle.js";
+import { executionName } from "../../functions/core/executions/naming.js";
 import { printJson } from "../output.js";
 import { cliActor } from "../flags.js";
 import { followExecution, type FollowOptions } from "./follow.js";

@@ -1,7 +1,7 @@
-import { deployInputFor, type GantryConfig } from "../../functions/core/config.js";
+import { deployInputFor, type GantryConfig } from "../../functions/core/config/config.js";
 import { InvalidDeployInputError } from "../../functions/core/errors.js";
-import { parseDeployInput, type DeployInputRaw } from "../../functions/core/input.js";
-import { executionName } from "../../functions/core/naming.js";
+import { parseDeployInput, type DeployInputRaw } from "../../functions/core/config/input.js";
+import { executionName } from "../../functions/core/executions/naming.js";
 import { cliActor } from "../flags.js";
 import { UsageError, printJson } from "../output.js";
 import { followExecution, type FollowOptions } from "./follow.js";

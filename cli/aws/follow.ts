@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DescribeExecutionCommandOutput } from "@aws-sdk/client-sfn";
-import { describeExecution, historySince } from "../../functions/aws/step-functions.js";
-import { consoleUrlFor } from "../../functions/core/execution-links.js";
-import { summarizeExecution, type ExecutionSummary } from "../../functions/core/execution-record.js";
-import type { ExecutionRecord } from "../../functions/core/execution-record.js";
+import { describeExecution, historySince } from "../../functions/aws/executions/step-functions.js";
+import { consoleUrlFor } from "../../functions/core/executions/execution-links.js";
+import { summarizeExecution, type ExecutionSummary } from "../../functions/core/executions/execution-record.js";
+import type { ExecutionRecord } from "../../functions/core/executions/execution-record.js";
 import { printExecution } from "../executions.js";
 import { note, printJson } from "../output.js";
 import { progressPrinter } from "../progress.js";
-import { HistoryReader } from "../../functions/aws/execution-history.js";
+import { HistoryReader } from "../../functions/aws/executions/execution-history.js";
 import type { AwsTarget } from "./target.js";
 
 /** An execution's summary as `status`, `history` and `deploy --wait` print it, with where it lives. */

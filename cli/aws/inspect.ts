@@ -1,14 +1,14 @@
 import pLimit from "p-limit";
 import type { SFNClient } from "@aws-sdk/client-sfn";
-import { describeExecution, historySince, listExecutions } from "../../functions/aws/step-functions.js";
-import type { GantryConfig } from "../../functions/core/config.js";
-import { consoleUrlFor, executionArnFor } from "../../functions/core/execution-links.js";
-import { executionsOf } from "../../functions/core/execution-filter.js";
-import { describeStep } from "../../functions/core/execution-record.js";
+import { describeExecution, historySince, listExecutions } from "../../functions/aws/executions/step-functions.js";
+import type { GantryConfig } from "../../functions/core/config/config.js";
+import { consoleUrlFor, executionArnFor } from "../../functions/core/executions/execution-links.js";
+import { executionsOf } from "../../functions/core/executions/execution-filter.js";
+import { describeStep } from "../../functions/core/executions/execution-record.js";
 import { UsageError, line, paint, printJson, statusColour } from "../output.js";
 import { printExecution, printSteps } from "../executions.js";
 import { summaryOf, type AwsExecutionSummary } from "./follow.js";
-import { HistoryReader } from "../../functions/aws/execution-history.js";
+import { HistoryReader } from "../../functions/aws/executions/execution-history.js";
 import type { AwsFlags } from "../flags.js";
 import { configFor, configuredRegion, connect, deployStateMachine, type AwsTarget } from "./target.js";
 

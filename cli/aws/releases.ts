@@ -1,8 +1,8 @@
-import { findRelease, lastDeployed, listReleases } from "../../functions/aws/release-history.js";
-import type { GantryConfig } from "../../functions/core/config.js";
-import { consoleUrlFor, executionArnFor } from "../../functions/core/execution-links.js";
-import { executionName } from "../../functions/core/naming.js";
-import type { ReleaseRecord } from "../../functions/core/releases.js";
+import { findRelease, lastDeployed, listReleases } from "../../functions/aws/releases/release-history.js";
+import type { GantryConfig } from "../../functions/core/config/config.js";
+import { consoleUrlFor, executionArnFor } from "../../functions/core/executions/execution-links.js";
+import { executionName } from "../../functions/core/executions/naming.js";
+import type { ReleaseRecord } from "../../functions/core/releases/releases.js";
 import { UsageError, line, paint, printJson } from "../output.js";
 import { cliActor } from "../flags.js";
 import { cliDeployInput } from "./deploy.js";

@@ -1,6 +1,6 @@
-import { startExecution, type StartedExecution } from "../../functions/aws/step-functions.js";
-import { stackOutput } from "../../functions/aws/stack.js";
-import type { StackOutputKey } from "../../functions/core/stack-outputs.js";
+import { startExecution, type StartedExecution } from "../../functions/aws/executions/step-functions.js";
+import { stackOutput } from "../../functions/aws/executions/stack.js";
+import type { StackOutputKey } from "../../functions/core/config/stack-outputs.js";
 import { line, note, paint } from "../output.js";
 import type { AwsTarget } from "./target.js";
 

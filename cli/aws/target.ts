@@ -5,9 +5,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import type { ClientSettings } from "../../functions/aws/clients.js";
 import { createRuntime, provideRuntime } from "../../functions/aws/runtime.js";
-import { readGantryStack, stackOutput, type GantryStack } from "../../functions/aws/stack.js";
+import { readGantryStack, stackOutput, type GantryStack } from "../../functions/aws/executions/stack.js";
 import { loadConfigFile } from "../../functions/config/load.js";
-import type { GantryConfig } from "../../functions/core/config.js";
+import type { GantryConfig } from "../../functions/core/config/config.js";
 import { DEFAULT_CONFIG, type AwsFlags } from "../flags.js";
 
 /** The deployed stack and the clients that reach it. */

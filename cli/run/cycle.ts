@@ -1,7 +1,7 @@
 import { loadConfigFile } from "../../functions/config/load.js";
-import { ageSeconds, formatAge } from "../../functions/core/cycle-age.js";
-import { describeAged } from "../../functions/core/cycle.js";
-import type { BatchPreview, RolloutPlan } from "../../functions/core/plan.js";
+import { ageSeconds, formatAge } from "../../functions/core/cycle/cycle-age.js";
+import { describeAged } from "../../functions/core/cycle/cycle.js";
+import type { BatchPreview, RolloutPlan } from "../../functions/core/rollout/plan.js";
 import type { GroupInstance, LocalCycleResult } from "../../local/local-cycle.js";
 import { cliActor } from "../flags.js";
 import type { CycleOptions } from "../commands/cycle.js";

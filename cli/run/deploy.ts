@@ -1,6 +1,6 @@
 import { loadConfigFile } from "../../functions/config/load.js";
-import { environmentOf } from "../../functions/core/config.js";
-import type { BatchStep } from "../../functions/core/input.js";
+import { environmentOf } from "../../functions/core/config/config.js";
+import type { BatchStep } from "../../functions/core/config/input.js";
 import type { DeployOptions } from "../commands/deploy.js";
 import { cliActor } from "../flags.js";
 import { printExecution } from "../executions.js";

@@ -1,5 +1,5 @@
-import { describeStep, summarizeExecution } from "../../functions/core/execution-record.js";
-import type { ExecutionRecord } from "../../functions/core/execution-record.js";
+import { describeStep, summarizeExecution } from "../../functions/core/executions/execution-record.js";
+import type { ExecutionRecord } from "../../functions/core/executions/execution-record.js";
 import { ExecutionStore } from "../../local/records.js";
 import type { InspectOptions } from "../commands/inspect.js";
 import { printExecution, printSteps } from "../executions.js";

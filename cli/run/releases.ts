@@ -1,4 +1,4 @@
-import type { ReleaseRecord } from "../../functions/core/releases.js";
+import type { ReleaseRecord } from "../../functions/core/releases/releases.js";
 import type { ReleasesOptions, RollbackOptions } from "../commands/releases.js";
 import { openLocalDynamo } from "../lifecycle.js";
 import { UsageError, line, paint, printJson } from "../output.js";
@@ -10,7 +10,7 @@ export async function listReleases(app: string, env: string, options: ReleasesOp
   let releases: (ReleaseRecord & { consoleUrl?: string })[];
   if (options.local) {
     await openLocalDynamo();
-    releases = (await (await import("../../functions/aws/release-history.js")).listReleases(app, env, { limit: options.limit })).releases;
+    releases = (await (await import("../../functions/aws/releases/release-history.js")).listReleases(app, env, { limit: options.limit })).releases;
   } else {
     releases = await (await import("../aws/releases.js")).releasesOnAws(app, env, options);
   }
@@ -23,7 +23,7 @@ export async function listReleases(app: string, env: string, options: ReleasesOp
 /** `gantry rollback <app> <env>`: a deploy of an earlier release, on AWS or on a simulated group. */
 export async function rollback(app: string, env: string, options: RollbackOptions): Promise<number> {
   if (!options.local) return (await import("../aws/releases.js")).rollbackOnAws(app, env, options);
-  const { findRelease, lastDeployed } = await import("../../functions/aws/release-history.js");
+  const { findRelease, lastDeployed } = await import("../../functions/aws/releases/release-history.js");
   await openLocalDynamo();
   const current = await lastDeployed(app, env);
   if (!current) throw new UsageError(`${app}/${env} has no deployed release to roll back from; see gantry releases ${app} ${env} --local`);

@@ -1,5 +1,5 @@
 import { loadConfigFile } from "../../functions/config/load.js";
-import { parsePowerInput } from "../../functions/core/power.js";
+import { parsePowerInput } from "../../functions/core/power/power.js";
 import type { FollowOptions } from "../aws/follow.js";
 import type { RunOptions } from "../commands/schedule-run.js";
 import { openLocalDynamo } from "../lifecycle.js";

@@ -1,10 +1,10 @@
 import { loadConfigFile } from "../../functions/config/load.js";
-import type { GantryConfig } from "../../functions/core/config.js";
-import type { Schedule } from "../../functions/core/schedule-config.js";
-import { schedulerExpressions } from "../../functions/core/schedule-cron.js";
-import { MONTH_DAYS, savings, weeklyHours } from "../../functions/core/schedule-savings.js";
-import { instantsOf, localDates, offsetChange, formatOffset, nextDate } from "../../functions/core/schedule-time.js";
-import { transitions } from "../../functions/core/schedule.js";
+import type { GantryConfig } from "../../functions/core/config/config.js";
+import type { Schedule } from "../../functions/core/power/schedule-config.js";
+import { schedulerExpressions } from "../../functions/core/power/schedule-cron.js";
+import { MONTH_DAYS, savings, weeklyHours } from "../../functions/core/power/schedule-savings.js";
+import { instantsOf, localDates, offsetChange, formatOffset, nextDate } from "../../functions/core/power/schedule-time.js";
+import { transitions } from "../../functions/core/power/schedule.js";
 import type { ScheduleOptions } from "../commands/schedule.js";
 import { UsageError, line, paint, printJson } from "../output.js";
 

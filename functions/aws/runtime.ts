@@ -1,10 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import bundled from "../../gantry.config.js";
-import { parseConfig, type GantryConfig } from "../core/config.js";
+import { parseConfig, type GantryConfig } from "../core/config/config.js";
 import { STANDARD_SETTINGS, type ClientClass, type ClientSettings } from "./clients.js";
 import { readEnvironment, type GantryEnvironment, type LogLevel } from "./environment.js";
-import type { DeployStarter } from "./executions.js";
-import type { HttpTransport } from "./http-probe.js";
+import type { DeployStarter } from "./executions/executions.js";
+import type { HttpTransport } from "./rollout/http-probe.js";
 
 /**
  * Everything gantry's adapters need from the world: the AWS clients, the clock, the

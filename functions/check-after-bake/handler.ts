@@ -1,9 +1,9 @@
 import { now } from "../aws/clock.js";
-import { readQueuedPush } from "../aws/deploy-lock.js";
-import { retireInstances } from "../aws/group-actions.js";
-import { observeFleet } from "../aws/observe.js";
-import { bakedProgress, decideAfterBake } from "../core/bake.js";
-import { batchInstances, decideRetire, summarize, type Progress } from "../core/rollout.js";
+import { readQueuedPush } from "../aws/lock/deploy-lock.js";
+import { retireInstances } from "../aws/rollout/group-actions.js";
+import { observeFleet } from "../aws/rollout/observe.js";
+import { bakedProgress, decideAfterBake } from "../core/rollout/bake.js";
+import { batchInstances, decideRetire, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { gateFailure, runGate } from "../wiring/run-gate.js";
 import { deployStep } from "../wiring/step.js";

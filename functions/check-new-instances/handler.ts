@@ -1,6 +1,6 @@
 import { now } from "../aws/clock.js";
-import { observeFleet } from "../aws/observe.js";
-import { batchInstances, enforceHealthDeadline, launchStatus, summarize, type Progress } from "../core/rollout.js";
+import { observeFleet } from "../aws/rollout/observe.js";
+import { batchInstances, enforceHealthDeadline, launchStatus, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { gateFailure, runGate } from "../wiring/run-gate.js";
 import { deployStep } from "../wiring/step.js";

@@ -1,6 +1,6 @@
-import { resumeProcesses, setMaxSize } from "../aws/group-actions.js";
-import { observeFleet } from "../aws/observe.js";
-import { manualStepsCause } from "../core/manual-steps.js";
+import { resumeProcesses, setMaxSize } from "../aws/rollout/group-actions.js";
+import { observeFleet } from "../aws/rollout/observe.js";
+import { manualStepsCause } from "../core/rollout/manual-steps.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { InvalidConfigError } from "../core/errors.js";
-import { parseConfig, type GantryConfig } from "../core/config.js";
+import { parseConfig, type GantryConfig } from "../core/config/config.js";
 
 /**
  * Loads and validates a configuration file (TypeScript or JavaScript, exporting the config as

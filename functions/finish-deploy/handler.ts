@@ -1,6 +1,6 @@
 import { now } from "../aws/clock.js";
-import { endWaitingTurn, releaseLock } from "../aws/deploy-lock.js";
-import { finishRelease } from "../aws/release-history.js";
+import { endWaitingTurn, releaseLock } from "../aws/lock/deploy-lock.js";
+import { finishRelease } from "../aws/releases/release-history.js";
 import { deployStep } from "../wiring/step.js";
 
 /**

@@ -1,8 +1,8 @@
 import { now } from "../aws/clock.js";
-import { resumeProcesses, terminateInstances } from "../aws/group-actions.js";
-import { observeFleet } from "../aws/observe.js";
-import { TERMINATIONS_PER_PASS } from "../core/rollback.js";
-import { finishWaitSeconds, summarize, type Progress } from "../core/rollout.js";
+import { resumeProcesses, terminateInstances } from "../aws/rollout/group-actions.js";
+import { observeFleet } from "../aws/rollout/observe.js";
+import { TERMINATIONS_PER_PASS } from "../core/rollout/rollback.js";
+import { finishWaitSeconds, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 

@@ -1,14 +1,14 @@
-import { readAlarms } from "../aws/alarms.js";
+import { readAlarms } from "../aws/rollout/alarms.js";
 import { now } from "../aws/clock.js";
-import { readGroup } from "../aws/group.js";
-import { readVersionImage } from "../aws/launch-template.js";
-import { readTargetGroupTimings, readTargetHealth } from "../aws/targets.js";
+import { readGroup } from "../aws/rollout/group.js";
+import { readVersionImage } from "../aws/rollout/launch-template.js";
+import { readTargetGroupTimings, readTargetHealth } from "../aws/rollout/targets.js";
 import { GantryError, InvalidDeployInputError } from "../core/errors.js";
-import { cycleSplit } from "../core/cycle.js";
+import { cycleSplit } from "../core/cycle/cycle.js";
 import { viewFleet } from "../core/fleet.js";
-import { checkLaunchTemplate, isVersionAlias } from "../core/launch-template.js";
-import { planRollout } from "../core/plan.js";
-import { summarize } from "../core/rollout.js";
+import { checkLaunchTemplate, isVersionAlias } from "../core/rollout/launch-template.js";
+import { planRollout } from "../core/rollout/plan.js";
+import { summarize } from "../core/rollout/rollout.js";
 import { deployStep } from "../wiring/step.js";
 
 /**

@@ -1,6 +1,6 @@
 import { now } from "../aws/clock.js";
-import { actOnTargets } from "../aws/power-run.js";
-import { powerProgressSchema } from "../core/power-progress.js";
+import { actOnTargets } from "../aws/power/power-run.js";
+import { powerProgressSchema } from "../core/power/power-progress.js";
 import { powerStep } from "../wiring/step.js";
 
 /** Power the targets: starts or stops every target the plan left working, each on its own. Input and output: `$.power`. */

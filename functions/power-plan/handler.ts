@@ -1,7 +1,7 @@
 import { now } from "../aws/clock.js";
-import { planPower } from "../aws/power-plan.js";
+import { planPower } from "../aws/power/power-plan.js";
 import { runtime } from "../aws/runtime.js";
-import { planPowerInputSchema } from "../core/power.js";
+import { planPowerInputSchema } from "../core/power/power.js";
 import { powerStep } from "../wiring/step.js";
 
 /**

@@ -1,7 +1,7 @@
-import { markRelease, suspendProcesses, useLaunchTemplateVersion } from "../aws/group-actions.js";
-import { readGroup } from "../aws/group.js";
-import { ensureImageVersion } from "../aws/launch-template.js";
-import { startProgress } from "../core/rollout.js";
+import { markRelease, suspendProcesses, useLaunchTemplateVersion } from "../aws/rollout/group-actions.js";
+import { readGroup } from "../aws/rollout/group.js";
+import { ensureImageVersion } from "../aws/rollout/launch-template.js";
+import { startProgress } from "../core/rollout/rollout.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 

@@ -1,7 +1,7 @@
 import { now } from "../aws/clock.js";
-import { retireInstances } from "../aws/group-actions.js";
-import { observeFleet } from "../aws/observe.js";
-import { decideRetire, summarize, type Progress } from "../core/rollout.js";
+import { retireInstances } from "../aws/rollout/group-actions.js";
+import { observeFleet } from "../aws/rollout/observe.js";
+import { decideRetire, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 

@@ -7,11 +7,11 @@ import {
   setMaxSize,
   terminateInstances,
   useLaunchTemplateVersion,
-} from "../aws/group-actions.js";
-import { observeFleet } from "../aws/observe.js";
+} from "../aws/rollout/group-actions.js";
+import { observeFleet } from "../aws/rollout/observe.js";
 import { RELEASE_TAG } from "../core/fleet.js";
-import { assertRolledBack, decideRollback, enforceRollbackDeadline, rolledBackCause, type RollbackProgress } from "../core/rollback.js";
-import { summarize } from "../core/rollout.js";
+import { assertRolledBack, decideRollback, enforceRollbackDeadline, rolledBackCause, type RollbackProgress } from "../core/rollout/rollback.js";
+import { summarize } from "../core/rollout/rollout.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 

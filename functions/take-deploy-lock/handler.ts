@@ -1,7 +1,7 @@
 import { now } from "../aws/clock.js";
-import { acquireLock, acquireLockIfFree } from "../aws/deploy-lock.js";
-import { recordRelease } from "../aws/release-history.js";
-import { LOCK_POLL_SECONDS, leaseSecondsFor } from "../core/lease.js";
+import { acquireLock, acquireLockIfFree } from "../aws/lock/deploy-lock.js";
+import { recordRelease } from "../aws/releases/release-history.js";
+import { LOCK_POLL_SECONDS, leaseSecondsFor } from "../core/lock/lease.js";
 import type { LockHold } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 

@@ -1,11 +1,11 @@
 import middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { now } from "../aws/clock.js";
-import { deployStateMachineArn, startDeploy } from "../aws/executions.js";
+import { deployStateMachineArn, startDeploy } from "../aws/executions/executions.js";
 import { runtimeLogger, runtime } from "../aws/runtime.js";
-import { webhookSecret } from "../aws/webhook-secret.js";
-import { answerStarted, decideWebhook, failureVerdict, receivedLine, type WebhookLogLine, type WebhookVerdict } from "../core/webhook.js";
-import { readWebhookRequest, signatureMatches, signatureToCheck } from "../core/webhook-request.js";
+import { webhookSecret } from "../aws/webhook/webhook-secret.js";
+import { answerStarted, decideWebhook, failureVerdict, receivedLine, type WebhookLogLine, type WebhookVerdict } from "../core/webhook/webhook.js";
+import { readWebhookRequest, signatureMatches, signatureToCheck } from "../core/webhook/webhook-request.js";
 import { requestContext } from "../wiring/lambda.js";
 
 /**

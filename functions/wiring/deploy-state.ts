@@ -1,8 +1,8 @@
-import type { DeployInput } from "../core/input.js";
-import { parseDeployInput } from "../core/input.js";
-import type { RolloutPlan } from "../core/plan.js";
-import type { CaughtFailure, RollbackProgress } from "../core/rollback.js";
-import type { Progress } from "../core/rollout.js";
+import type { DeployInput } from "../core/config/input.js";
+import { parseDeployInput } from "../core/config/input.js";
+import type { RolloutPlan } from "../core/rollout/plan.js";
+import type { CaughtFailure, RollbackProgress } from "../core/rollout/rollback.js";
+import type { Progress } from "../core/rollout/rollout.js";
 
 /** A precondition that failed: the deploy ends before anything changed. */
 export interface Rejection {

@@ -1,10 +1,10 @@
-import { readAlarms } from "../aws/alarms.js";
-import { probeInstances } from "../aws/http-probe.js";
+import { readAlarms } from "../aws/rollout/alarms.js";
+import { probeInstances } from "../aws/rollout/http-probe.js";
 import { AlarmGateFailedError, HealthGateFailedError, HttpGateFailedError } from "../core/errors.js";
 import type { FleetView, ObservedInstance } from "../core/fleet.js";
-import { checkAppAndAlarms, checkTargets, type GateVerdict } from "../core/gate.js";
-import type { DeployInput } from "../core/input.js";
-import type { CaughtFailure } from "../core/rollback.js";
+import { checkAppAndAlarms, checkTargets, type GateVerdict } from "../core/rollout/gate.js";
+import type { DeployInput } from "../core/config/input.js";
+import type { CaughtFailure } from "../core/rollout/rollback.js";
 
 const FAILURES = { targets: HealthGateFailedError, http: HttpGateFailedError, alarms: AlarmGateFailedError } as const;
 

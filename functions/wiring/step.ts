@@ -2,12 +2,12 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import type * as z from "zod";
 import { now } from "../aws/clock.js";
-import { renewLock } from "../aws/deploy-lock.js";
+import { renewLock } from "../aws/lock/deploy-lock.js";
 import { classifyAwsError } from "../aws/errors.js";
 import { runtime, runtimeLogger } from "../aws/runtime.js";
 import { requestContext } from "./lambda.js";
 import { InvalidPowerInputError } from "../core/errors.js";
-import { describeIssues } from "../core/validation.js";
+import { describeIssues } from "../core/config/validation.js";
 import { readDeployState, type DeployState } from "./deploy-state.js";
 
 /** What one step's wrapper needs to know besides its work. */

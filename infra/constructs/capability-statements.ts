@@ -1,6 +1,6 @@
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { Capability } from "../../functions/catalog.js";
-import type { GantryConfig } from "../../functions/core/config.js";
+import type { GantryConfig } from "../../functions/core/config/config.js";
 
 /**
  * What the configuration lets gantry touch, as names: the IAM statements of every capability

@@ -2,9 +2,9 @@ import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import type * as iam from "aws-cdk-lib/aws-iam";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
-import type { GantryConfig } from "../../functions/core/config.js";
-import { cycleInputFor } from "../../functions/core/cycle.js";
-import { schedulerExpressions } from "../../functions/core/schedule-cron.js";
+import type { GantryConfig } from "../../functions/core/config/config.js";
+import { cycleInputFor } from "../../functions/core/cycle/cycle.js";
+import { schedulerExpressions } from "../../functions/core/power/schedule-cron.js";
 
 /** One EventBridge Scheduler schedule as gantry needs it: what fires, when, in which timezone, with what input. */
 export interface ScheduleEntry {

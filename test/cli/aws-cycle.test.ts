@@ -2,7 +2,7 @@ import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import { cycleOnAws, type AwsCycleOptions } from "../../cli/aws/cycle.js";
 import { loadConfigFile } from "../../functions/config/load.js";
-import { cycleInputFor } from "../../functions/core/cycle.js";
+import { cycleInputFor } from "../../functions/core/cycle/cycle.js";
 import { InvalidConfigError } from "../../functions/core/errors.js";
 import { DEPLOY_MACHINE, captureEachTest, cloudFormation, deployHistory, executionArn, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
 

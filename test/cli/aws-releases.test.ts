@@ -2,7 +2,7 @@ import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { releasesOnAws, rollbackOnAws } from "../../cli/aws/releases.js";
 import { UsageError } from "../../cli/output.js";
-import { finishRelease, recordRelease } from "../../functions/aws/release-history.js";
+import { finishRelease, recordRelease } from "../../functions/aws/releases/release-history.js";
 import { provideRuntime } from "../../functions/aws/runtime.js";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamo/index.js";
 import { createLocalRuntime } from "../../local/runtime.js";

@@ -1,6 +1,6 @@
 import type { Clock } from "../../local/clock.js";
-import type { DeployInputRaw, ExecutionInputRaw } from "../../functions/core/input.js";
-import type { ExecutionRecord } from "../../functions/core/execution-record.js";
+import type { DeployInputRaw, ExecutionInputRaw } from "../../functions/core/config/input.js";
+import type { ExecutionRecord } from "../../functions/core/executions/execution-record.js";
 
 /**
  * What a conformance scenario needs from the cloud it runs against. Each scenario is written

@@ -2,10 +2,10 @@ import { CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from 
 import { CreateLaunchTemplateCommand, DescribeInstancesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { describe, expect, it } from "vitest";
-import { readLock } from "../../functions/aws/deploy-lock.js";
+import { readLock } from "../../functions/aws/lock/deploy-lock.js";
 import { provideRuntime, runtimeFromEnvironment } from "../../functions/aws/runtime.js";
-import { parseConfig, type GantryConfig } from "../../functions/core/config.js";
-import type { PowerProgress } from "../../functions/core/power-progress.js";
+import { parseConfig, type GantryConfig } from "../../functions/core/config/config.js";
+import type { PowerProgress } from "../../functions/core/power/power-progress.js";
 import type { Clock } from "../../local/clock.js";
 import { powerHandlers } from "../../local/handlers.js";
 import { loadPowerDefinition } from "../../local/power-scenario.js";

@@ -1,7 +1,7 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { readLock } from "../../functions/aws/deploy-lock.js";
-import { listReleases } from "../../functions/aws/release-history.js";
+import { readLock } from "../../functions/aws/lock/deploy-lock.js";
+import { listReleases } from "../../functions/aws/releases/release-history.js";
 import type { Fleet, FinalState } from "./backend.js";
 
 /** The test's own clients, apart from gantry's: what they read back is the cloud's word, not gantry's. */

@@ -8,7 +8,7 @@ import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient } from "
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gantryTableName } from "../../functions/aws/dynamo-client.js";
-import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from "../../functions/core/stack-outputs.js";
+import { DEFAULT_STACK_NAME, STACK_OUTPUTS } from "../../functions/core/config/stack-outputs.js";
 import { provideRuntime, runtimeFromEnvironment } from "../../functions/aws/runtime.js";
 import { loadDeployDefinition } from "../../local/scenario.js";
 import { SECRET, call, delivery, pushToBranch, testConfig } from "../unit/webhook/github.js";

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../functions/core/config.js";
+import { parseConfig } from "../../functions/core/config/config.js";
 import { ScaledClock } from "../../local/clock.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
 import { createPowerWorld, runLocalPower } from "../../local/power-scenario.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provideRuntime } from "../../functions/aws/runtime.js";
 import { createLocalRuntime } from "../../local/runtime.js";
-import type { DeployInputRaw } from "../../functions/core/input.js";
+import type { DeployInputRaw } from "../../functions/core/config/input.js";
 import { startBalancer, type Balancer } from "../../local/balancer/index.js";
 import { ScaledClock } from "../../local/clock.js";
 import { LocalCloud, setActiveCloud } from "../../local/cloud/index.js";

@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("buildFunctions", () => {
   it("bundles the configuration it is given into the functions that route by it, keeping error names", async () => {
     const configFile = join(dir, "other.config.ts");
-    const coreConfig = resolve("functions/core/config.js");
+    const coreConfig = resolve("functions/core/config/config.js");
     writeFileSync(
       configFile,
       `import { defineConfig } from ${JSON.stringify(coreConfig)};

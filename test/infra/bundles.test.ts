@@ -48,7 +48,7 @@ describe("the Lambda bundles", () => {
     const report = loadAndInvoke(name);
     expect(report.handler).toBe("function");
     expect(report.error?.name).toBe("InvalidDeployInputError");
-    expect(report.error?.stack).toMatch(/functions\/core\/input\.ts:\d+/);
+    expect(report.error?.stack).toMatch(/functions\/core\/config\/input\.ts:\d+/);
   });
 
   it("power-plan refuses an empty event as InvalidPowerInputError", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Capability } from "../../functions/catalog.js";
-import { parseConfig } from "../../functions/core/config.js";
+import { parseConfig } from "../../functions/core/config/config.js";
 import { accessScope, statementsFor, type AccessScope } from "../../infra/constructs/capability-statements.js";
 
 /** Every capability, so a new one in catalog.ts fails to compile here until it is mapped and tested. */

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FUNCTIONS, type Capability, type FunctionEntry } from "../../functions/catalog.js";
-import { parseConfig } from "../../functions/core/config.js";
+import { parseConfig } from "../../functions/core/config/config.js";
 import { VPC_NETWORK_INTERFACE_ACTIONS, accessScope, statementsFor } from "../../infra/constructs/capability-statements.js";
 
 /** The IAM service prefix of each SDK package a function may import. */

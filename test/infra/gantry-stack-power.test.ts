@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FUNCTIONS, type FunctionEntry } from "../../functions/catalog.js";
-import { parseConfig } from "../../functions/core/config.js";
-import { STACK_OUTPUTS } from "../../functions/core/stack-outputs.js";
+import { parseConfig } from "../../functions/core/config/config.js";
+import { STACK_OUTPUTS } from "../../functions/core/config/stack-outputs.js";
 import { DEFINITIONS_DIR } from "../../infra/constructs/definition-file.js";
 import { asList, policyStatements, synthGantry } from "./synth.js";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Match } from "aws-cdk-lib/assertions";
 import { FUNCTIONS, machines, placeholdersOf } from "../../functions/catalog.js";
-import { cycleInputFor } from "../../functions/core/cycle.js";
+import { cycleInputFor } from "../../functions/core/cycle/cycle.js";
 import { loadConfigFile } from "../../functions/config/load.js";
-import { STACK_OUTPUTS } from "../../functions/core/stack-outputs.js";
+import { STACK_OUTPUTS } from "../../functions/core/config/stack-outputs.js";
 import { placeholdersIn, readDefinition } from "../../infra/constructs/definition-file.js";
 import { asList, policyStatements, synthGantry } from "./synth.js";
 

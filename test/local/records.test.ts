@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ExecutionRecord } from "../../functions/core/execution-record.js";
+import type { ExecutionRecord } from "../../functions/core/executions/execution-record.js";
 import { ExecutionStore } from "../../local/records.js";
 
 const root = mkdtempSync(join(tmpdir(), "gantry-records-"));

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireLock, readLock, releaseLock } from "../../functions/aws/deploy-lock.js";
-import { listReleases } from "../../functions/aws/release-history.js";
+import { acquireLock, readLock, releaseLock } from "../../functions/aws/lock/deploy-lock.js";
+import { listReleases } from "../../functions/aws/releases/release-history.js";
 import { VirtualClock } from "../../local/clock.js";
 import { closeLocalDynamo, ensureLocalDynamo } from "../../local/dynamo-session.js";
 import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";
-import type { ExecutionEvent } from "../../functions/core/execution-record.js";
+import type { ExecutionEvent } from "../../functions/core/executions/execution-record.js";
 import { createLocalFleet, cycleInputOf, runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
 import { breakBatch, fleetState, watchFleet } from "../../local/watch.js";
 

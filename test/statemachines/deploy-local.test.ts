@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { enterStandby } from "../../functions/aws/group-actions.js";
-import { readGroup } from "../../functions/aws/group.js";
+import { enterStandby } from "../../functions/aws/rollout/group-actions.js";
+import { readGroup } from "../../functions/aws/rollout/group.js";
 import { provideRuntime } from "../../functions/aws/runtime.js";
 import { createLocalRuntime } from "../../local/runtime.js";
 import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireLock, readLock } from "../../functions/aws/deploy-lock.js";
-import { listReleases } from "../../functions/aws/release-history.js";
+import { acquireLock, readLock } from "../../functions/aws/lock/deploy-lock.js";
+import { listReleases } from "../../functions/aws/releases/release-history.js";
 import { VirtualClock } from "../../local/clock.js";
 import { closeLocalDynamo, ensureLocalDynamo } from "../../local/dynamo-session.js";
 import { deployHandlers, type LambdaHandler } from "../../local/handlers.js";

@@ -2,7 +2,7 @@ import { AutoScalingClient, UpdateAutoScalingGroupCommand } from "@aws-sdk/clien
 import { CreateLaunchTemplateVersionCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { runtime } from "../../functions/aws/runtime.js";
-import { readGroup } from "../../functions/aws/group.js";
+import { readGroup } from "../../functions/aws/rollout/group.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { fleetState } from "../../local/watch.js";
 

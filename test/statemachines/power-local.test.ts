@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireLock, readLock } from "../../functions/aws/deploy-lock.js";
-import { readGroup } from "../../functions/aws/group.js";
-import { enterStandby, terminateInstances } from "../../functions/aws/group-actions.js";
-import { parseConfig } from "../../functions/core/config.js";
-import type { PowerProgress } from "../../functions/core/power-progress.js";
+import { acquireLock, readLock } from "../../functions/aws/lock/deploy-lock.js";
+import { readGroup } from "../../functions/aws/rollout/group.js";
+import { enterStandby, terminateInstances } from "../../functions/aws/rollout/group-actions.js";
+import { parseConfig } from "../../functions/core/config/config.js";
+import type { PowerProgress } from "../../functions/core/power/power-progress.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
 import { powerHandlers } from "../../local/handlers.js";
 import { createPowerWorld, runLocalPower } from "../../local/power-scenario.js";

@@ -1,6 +1,6 @@
 import { RELEASE_TAG, viewFleet, type FleetView, type ObservedGroup, type ObservedInstance, type TargetHealth } from "../../functions/core/fleet.js";
-import { parseDeployInput, type DeployInput, type DeployInputRaw, type Strategy } from "../../functions/core/input.js";
-import type { RolloutPlan, TargetGroupTiming } from "../../functions/core/plan.js";
+import { parseDeployInput, type DeployInput, type DeployInputRaw, type Strategy } from "../../functions/core/config/input.js";
+import type { RolloutPlan, TargetGroupTiming } from "../../functions/core/rollout/plan.js";
 
 /**
  * Hand-built observed state for core tests: the shapes `aws/readGroup` and `aws/readTargetHealth`

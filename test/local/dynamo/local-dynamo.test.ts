@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
-import { acquireLock, readLock } from "../../../functions/aws/deploy-lock.js";
+import { acquireLock, readLock } from "../../../functions/aws/lock/deploy-lock.js";
 import { provideRuntime, runtime } from "../../../functions/aws/runtime.js";
 import { LocalDynamoError, startLocalDynamo, type LocalDynamo } from "../../../local/dynamo/index.js";
 import { createLocalRuntime } from "../../../local/runtime.js";

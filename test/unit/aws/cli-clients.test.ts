@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createRuntime } from "../../../functions/aws/runtime.js";
-import { readGantryStack } from "../../../functions/aws/stack.js";
+import { readGantryStack } from "../../../functions/aws/executions/stack.js";
 
 /** A DescribeStacks answer in CloudFormation's query-protocol XML, as LocalStack returns it. */
 const DESCRIBE_STACKS_XML = `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import type { WebhookDefinition } from "@octokit/webhooks-examples";
 import { sign } from "@octokit/webhooks-methods";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { parseConfig, type GantryConfig } from "../../../functions/core/config.js";
+import { parseConfig, type GantryConfig } from "../../../functions/core/config/config.js";
 import { handler } from "../../../functions/webhook/handler.js";
 
 /**

@@ -2,7 +2,7 @@ import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { sign } from "@octokit/webhooks-methods";
 import { describe, expect, it } from "vitest";
-import { MAX_WEBHOOK_BODY_BYTES } from "../../../functions/core/webhook-request.js";
+import { MAX_WEBHOOK_BODY_BYTES } from "../../../functions/core/webhook/webhook-request.js";
 import { SECRET, call, delivery, functionUrlEvent, pushToBranch } from "./github.js";
 import { webhookEnvironment } from "./environment.js";
 

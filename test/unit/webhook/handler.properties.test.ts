@@ -6,7 +6,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { provideRuntime, resetRuntime, runtimeFromEnvironment } from "../../../functions/aws/runtime.js";
-import { MAX_WEBHOOK_BODY_BYTES } from "../../../functions/core/webhook-request.js";
+import { MAX_WEBHOOK_BODY_BYTES } from "../../../functions/core/webhook/webhook-request.js";
 import { SECRET, SECRET_PARAMETER, STATE_MACHINE_ARN, call, delivery, functionUrlEvent, pushToBranch, testConfig } from "./github.js";
 
 const sfn = mockClient(SFNClient);

@@ -1,6 +1,6 @@
 import { ExecutionAlreadyExists, StartExecutionCommand, type StartExecutionCommandInput } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
-import { parseDeployInput } from "../../../functions/core/input.js";
+import { parseDeployInput } from "../../../functions/core/config/input.js";
 import { DELIVERY, RECEIVED_AT, STATE_MACHINE_ARN, TG, branchDeletion, call, delivery, issueOpened, ping, pushOfTag, pushToBranch, testConfig } from "./github.js";
 import { webhookEnvironment } from "./environment.js";
 

@@ -1,0 +1,105 @@
+import {
+  AutoScalingClient,
+  CreateOrUpdateTagsCommand,
+  DeleteTagsCommand,
+  EnterStandbyCommand,
+  ExitStandbyCommand,
+  ResumeProcessesCommand,
+  SetDesiredCapacityCommand,
+  SuspendProcessesCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+  UpdateAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
+import pLimit from "p-limit";
+import { RELEASE_TAG } from "../../core/fleet.js";
+import { runtime } from "../runtime.js";
+
+/** EnterStandby and ExitStandby take at most 20 instance ids per call. */
+export const STANDBY_IDS_PER_CALL = 20;
+
+/** Auto Scaling's mutating rate is unpublished; eight calls in flight stays under ~10/s with SDK backoff. */
+const limit = pLimit(8);
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+/** Sets the release tag that new instances inherit at launch. */
+export async function markRelease(group: string, release: string): Promise<void> {
+  await runtime().client(AutoScalingClient).send(
+    new CreateOrUpdateTagsCommand({
+      Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG, Value: release, PropagateAtLaunch: true }],
+    }),
+  );
+}
+
+/** Puts the release tag back as it was before a deploy: its old value, or no tag at all. */
+export async function restoreRelease(group: string, release: string | null): Promise<void> {
+  if (release !== null) return markRelease(group, release);
+  await runtime().client(AutoScalingClient).send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG }] }));
+}
+
+export async function setDesiredCapacity(group: string, desired: number): Promise<void> {
+  await runtime().client(AutoScalingClient).send(new SetDesiredCapacityCommand({ AutoScalingGroupName: group, DesiredCapacity: desired, HonorCooldown: false }));
+}
+
+export async function setMaxSize(group: string, maxSize: number): Promise<void> {
+  await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MaxSize: maxSize }));
+}
+
+export async function useLaunchTemplateVersion(group: string, templateId: string, version: string): Promise<void> {
+  await runtime().client(AutoScalingClient).send(
+    new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, LaunchTemplate: { LaunchTemplateId: templateId, Version: version } }),
+  );
+}
+
+export async function suspendProcesses(group: string, processes: readonly string[]): Promise<void> {
+  if (processes.length === 0) return;
+  await runtime().client(AutoScalingClient).send(new SuspendProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
+}
+
+export async function resumeProcesses(group: string, processes: readonly string[]): Promise<void> {
+  if (processes.length === 0) return;
+  await runtime().client(AutoScalingClient).send(new ResumeProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
+}
+
+/** Moves instances to Standby, decrementing desired capacity: the load balancers drain them. */
+export async function enterStandby(group: string, instanceIds: readonly string[]): Promise<void> {
+  await Promise.all(
+    chunks(instanceIds, STANDBY_IDS_PER_CALL).map((ids) =>
+      limit(() => runtime().client(AutoScalingClient).send(new EnterStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: true }))),
+    ),
+  );
+}
+
+/** Returns Standby instances to service; desired capacity grows by as many. */
+export async function exitStandby(group: string, instanceIds: readonly string[]): Promise<void> {
+  await Promise.all(
+    chunks(instanceIds, STANDBY_IDS_PER_CALL).map((ids) => limit(() => runtime().client(AutoScalingClient).send(new ExitStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids })))),
+  );
+}
+
+/**
+ * Terminates instances through the group, which deregisters (drains) them first.
+ * `decrement` for instances that count toward desired capacity, so the group does not replace
+ * them; Standby instances do not count, and for them the flag is false so that nothing
+ * else in the group is ever scaled in by mistake.
+ */
+export async function terminateInstances(instanceIds: readonly string[], decrement: boolean): Promise<void> {
+  await Promise.all(
+    instanceIds.map((id) =>
+      limit(() => runtime().client(AutoScalingClient).send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: decrement }))),
+    ),
+  );
+}
+
+/**
+ * Takes old instances out of service the way the strategy says: into Standby (still running, for
+ * a fast rollback) or drained and terminated. Either way desired capacity drops by as many.
+ */
+export async function retireInstances(group: string, instanceIds: readonly string[], how: "standby" | "terminate"): Promise<void> {
+  if (how === "terminate") await terminateInstances(instanceIds, true);
+  else await enterStandby(group, instanceIds);
+}

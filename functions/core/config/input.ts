@@ -1,0 +1,137 @@
+import * as z from "zod";
+import { maxAgeProblem } from "../cycle/cycle-age.js";
+import { InvalidDeployInputError } from "../errors.js";
+import { describeIssues } from "./validation.js";
+
+/** A batch step: a count of instances, or a share of them such as "25%". */
+const batchStep = z.union([z.number(), z.string()], { error: 'is not a count or a percentage such as "25%"' }).superRefine((step, context) => {
+  const problem = batchStepProblem(step);
+  if (problem) context.addIssue({ code: "custom", message: problem });
+});
+
+/**
+ * Batches one cycle run does at most, unless `cycling.maxBatchesPerRun` says otherwise. At the
+ * default poll (15 s) and bake (60 s) and ALB's default deregistration delay (300 s), a batch
+ * takes about 8–10 minutes and 150–250 history events: 24 batches is about 4 hours and at most
+ * ~6,000 events, so the run and a rollback of all of it stay well within the deploy machine's
+ * 12 h timeout and the 25,000-event history. What is left, the next scheduled run carries on.
+ */
+export const CYCLE_MAX_BATCHES_DEFAULT = 24;
+/** The most a run may be given: ~10 h and ~15,000 events at 10 minutes and 250 events a batch. */
+export const CYCLE_MAX_BATCHES_LIMIT = 60;
+
+/** Batches per cycle run: a whole number from 1 to CYCLE_MAX_BATCHES_LIMIT. */
+export const maxBatchesPerRunSchema = z
+  .number()
+  .int("is not a whole number")
+  .min(1, "is below 1")
+  .max(CYCLE_MAX_BATCHES_LIMIT, `is above ${CYCLE_MAX_BATCHES_LIMIT}: more batches would not fit one run in the deploy state machine's 12 h timeout and 25,000 history events; let the next scheduled run carry on`);
+
+/** Why a batch step is not usable, in words that follow the value; undefined when it is. */
+export function batchStepProblem(step: number | string): string | undefined {
+  if (typeof step === "number") return Number.isInteger(step) && step > 0 ? undefined : "is not a whole number above 0";
+  if (!/^\d+(\.\d+)?%$/.test(step)) return 'is not a count or a percentage such as "25%"';
+  const percent = Number.parseFloat(step);
+  if (percent > 100) return "is above 100%";
+  return percent > 0 ? undefined : "is not above 0%";
+}
+
+export const httpGateSchema = z.strictObject({
+  port: z.number().int().min(1).max(65535),
+  healthPath: z.string().startsWith("/").default("/health"),
+  versionPath: z.string().startsWith("/").optional(),
+  timeoutMs: z.number().int().positive().max(10_000).default(2_000),
+});
+
+export const strategySchema = z.strictObject({
+  batches: z.array(batchStep).min(1).default(["25%"]),
+  minHealthyPercent: z.number().min(0).max(100).default(100),
+  bakeSeconds: z.number().int().min(0).max(3_600).default(60),
+  launchTimeoutSeconds: z.number().int().positive().max(7_200).default(600),
+  healthTimeoutSeconds: z.number().int().positive().max(7_200).default(600),
+  pollSeconds: z.number().int().min(1).max(300).default(15),
+  retire: z.enum(["standby", "terminate"]).default("standby"),
+  suspendProcesses: z.array(z.string()).default(["AZRebalance"]),
+});
+
+/** The Auto Scaling group a deploy rolls and the target groups its instances serve behind. */
+export const groupSchema = z.strictObject({
+  autoScalingGroupName: z.string().min(1, "is empty").max(255, "is longer than 255 characters"),
+  targetGroupArns: z.array(z.string().startsWith("arn:", "is not an ARN")).min(1, "is empty: name at least one target group"),
+});
+
+/** What every batch must pass: the app's own HTTP checks and named CloudWatch alarms. */
+export const gatesSchema = z
+  .strictObject({ http: httpGateSchema.optional(), alarms: z.array(z.string().min(1, "is empty")).default([]) })
+  .default({ alarms: [] });
+
+/** One app/env's group, strategy and gates: the configuration holds them, an execution input carries them. */
+export const deploySettingsShape = {
+  group: groupSchema,
+  strategy: strategySchema.default(strategySchema.parse({})),
+  gates: gatesSchema,
+};
+
+export const deployInputSchema = z.strictObject({
+  app: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
+  env: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
+  /** What a deploy rolls out. A cycle run has none: it keeps the release the group runs. */
+  release: z
+    .strictObject({
+      id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "letters, digits and . _ : - (at most 128)"),
+      ref: z.string().optional(),
+      imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0abc1234").optional(),
+    })
+    .optional(),
+  ...deploySettingsShape,
+  trigger: z
+    .strictObject({
+      source: z.string(),
+      deliveryId: z.string().optional(),
+      actor: z.string().optional(),
+      /** When the webhook received the push (epoch ms): orders pushes that race for the lock. */
+      receivedAt: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
+  mode: z.enum(["deploy", "cycle"]).default("deploy"),
+  /** Cycle runs only: which instances are old enough to replace, and how many go per batch. */
+  cycle: z
+    .strictObject({
+      maxAge: z.string().superRefine((text, context) => {
+        const problem = maxAgeProblem(text);
+        if (problem) context.addIssue({ code: "custom", message: problem });
+      }),
+      batchSize: batchStep.default(1),
+      /** At most this many batches in one run; the next run replaces what is left. */
+      maxBatchesPerRun: maxBatchesPerRunSchema.default(CYCLE_MAX_BATCHES_DEFAULT),
+    })
+    .optional(),
+  dryRun: z.boolean().default(false),
+}).superRefine((input, context) => {
+  if (input.mode === "deploy" && !input.release) {
+    context.addIssue({ code: "custom", path: ["release"], message: 'is required for a deploy: give the release to roll out, e.g. { "id": "v42" }' });
+  }
+  if (input.mode === "cycle" && input.release) {
+    context.addIssue({ code: "custom", path: ["release"], message: "is not taken by a cycle run: it keeps the release the group runs (its gantry:release tag); remove it" });
+  }
+  if (input.mode === "cycle" && !input.cycle) {
+    context.addIssue({ code: "custom", path: ["cycle"], message: 'is required in cycle mode: { "maxAge": "14d", "batchSize": 1 }' });
+  }
+});
+
+export type DeployInput = z.infer<typeof deployInputSchema>;
+/** Any execution input as written: a deploy's or a cycle run's. */
+export type ExecutionInputRaw = z.input<typeof deployInputSchema>;
+/** A deploy's input as written: it names its release. */
+export type DeployInputRaw = ExecutionInputRaw & { release: NonNullable<ExecutionInputRaw["release"]> };
+/** A cycle run's input as written: no release, the cycle settings instead. */
+export type CycleInputRaw = Omit<ExecutionInputRaw, "release"> & { mode: "cycle"; cycle: NonNullable<ExecutionInputRaw["cycle"]> };
+export type Strategy = DeployInput["strategy"];
+export type BatchStep = Strategy["batches"][number];
+
+/** Parses an execution input, failing with the path and value of every wrong field. */
+export function parseDeployInput(raw: unknown): DeployInput {
+  const result = deployInputSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new InvalidDeployInputError(`Deploy input rejected: ${describeIssues(raw, result.error.issues, deployInputSchema).join("; ")}`);
+}
