@@ -50,12 +50,13 @@ export function narrowWindow(window: ReadyWindow, elapsedSeconds: number, state:
 
 /**
  * The window the next batch starts from. A lower bound no check of this batch confirmed is
- * loosened by a second, so a fleet that became faster is found out by a probe, and the wait
- * shrinks with it.
+ * loosened by the window's width (at least a second), so a fleet that became faster is found
+ * out by a probe, and the wait shrinks with it: by doubling steps while probes keep passing.
  */
 export function carryWindow(window: ReadyWindow | undefined): ReadyWindow {
   if (window?.bySeconds === undefined) return {};
-  const after = window.afterSeconds === undefined ? undefined : window.afterSeen ? window.afterSeconds : window.afterSeconds - GRAIN_SECONDS;
+  const width = window.afterSeconds === undefined ? 0 : window.bySeconds - window.afterSeconds;
+  const after = window.afterSeconds === undefined ? undefined : window.afterSeen ? window.afterSeconds : window.afterSeconds - Math.max(GRAIN_SECONDS, width);
   return { bySeconds: window.bySeconds, ...(after !== undefined ? { afterSeconds: Math.max(0, after), afterSeen: false } : {}) };
 }
 
