@@ -15,9 +15,9 @@ export type BakeDecision =
   | { outcome: "baked"; last: boolean; askQueuedPush: boolean };
 
 /**
- * Decides after the bake, at `now`; a wait lands at the end of the bake, `progress.stepLatencySeconds`
- * (the latency just measured) early so the next check starts on time. Throws the health or retire deadline's error when the batch
- * has waited too long, so the rollout rolls back.
+ * Decides after the bake, at `now`. A wait ends `progress.stepLatencySeconds` (the latency just
+ * measured) before the bake does, so the next check starts on time. Throws the health or retire
+ * deadline's error when the batch has waited too long, so the rollout rolls back.
  */
 export function decideAfterBake(
   plan: RolloutPlan,
