@@ -6,8 +6,8 @@ import { createLocalFleet, runLocalDeploy } from "../local/scenario.js";
 
 /**
  * A deploy on real app processes with AWS-like timings (boot 60 s, health checks every 10 s with
- * a threshold of 2, deregistration delay 30 s, bake 60 s) on a clock running `clockFactor` times
- * faster than real time. The waits those timings impose are the floor of any rollout:
+ * a threshold of 2, deregistration delay 30 s, bake 60 s) and the default poll (15 s) on a clock
+ * running `clockFactor` times faster than real time: timings and poll scale together. The waits those timings impose are the floor of any rollout:
  * per batch, boot + threshold × interval until the new instances are healthy, then the longer
  * of the bake and the deregistration delay. The ratio of the deploy's wall time to that sum is
  * what gantry's own orchestration (steps, polls, API calls) adds. The machine is shared and
