@@ -1,12 +1,13 @@
 import { ScaledClock } from "../local/clock.js";
 import { Demo } from "../local/demo.js";
+import { ensureLocalDynamo } from "../local/dynamo-session.js";
 import { createProcessDriver } from "../local/process/index.js";
 import { createLocalFleet, runLocalDeploy } from "../local/scenario.js";
 
 /**
  * A deploy on real app processes with AWS-like timings (boot 60 s, health checks every 10 s with
- * a threshold of 2, deregistration delay 30 s, bake 60 s) on a clock running `clockFactor` times
- * faster than real time. The waits those timings impose are the floor of any rollout:
+ * a threshold of 2, deregistration delay 30 s, bake 60 s) and the default poll (15 s) on a clock
+ * running `clockFactor` times faster than real time: timings and poll scale together. The waits those timings impose are the floor of any rollout:
  * per batch, boot + threshold × interval until the new instances are healthy, then the longer
  * of the bake and the deregistration delay. The ratio of the deploy's wall time to that sum is
  * what gantry's own orchestration (steps, polls, API calls) adds. The machine is shared and
@@ -32,7 +33,10 @@ async function processDeployOnce(): Promise<Record<string, unknown>> {
     const ids = fleet.cloud.snapshot(fleet.groupName).instances.map((instance) => instance.instanceId);
     await driver.waitUntilServing(ids, 15_000);
     while (fleet.cloud.servingCount(fleet.groupName) < instances) await new Promise((resolve) => setTimeout(resolve, 20));
-    const input = fleet.deployInput("v2", { strategy: { batches: ["25%"], bakeSeconds, pollSeconds: 2 } });
+    const input = fleet.deployInput("v2", { strategy: { batches: ["25%"], bakeSeconds } });
+    // The in-process DynamoDB server starts with the first deploy; it stands in for a table that
+    // exists before any deploy on AWS, so its start-up is not the deploy's time.
+    await ensureLocalDynamo();
     const started = performance.now();
     const record = await runLocalDeploy(fleet, input, { name: "bench-process-deploy" });
     const wallMs = performance.now() - started;
@@ -48,7 +52,8 @@ async function processDeployOnce(): Promise<Record<string, unknown>> {
       wallMs: Math.round(wallMs),
       inherentWaitMs: Math.round(inherentMs),
       ratio: Number((wallMs / inherentMs).toFixed(3)),
-      target: "ratio <= 1.05",
+      pollSeconds: input.strategy?.pollSeconds ?? "default (15)",
+      target: "ratio <= 1.03",
       historyEvents: record.historyEvents,
     };
   } finally {

@@ -18,6 +18,11 @@ export interface RunOptions {
   /** Called after each slice of simulated waiting (at most `tickMs` long): lets tests watch the fleet while time passes. */
   onTick?: () => void;
   tickMs?: number;
+  /**
+   * Simulated latency of every Lambda step: the clock moves this far before each Task's handler
+   * runs, as an invocation's start-up and round trips would take on AWS (benchmarks only).
+   */
+  stepLatencyMs?: number;
 }
 
 /**
@@ -65,6 +70,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
     if (!handler) throw new Error(`No local handler for Task "${name}" (resource ${state.Resource}).`);
     taskHandlers[name] = async (input) => {
       await payWait();
+      if (options.stepLatencyMs) await clock.sleep(options.stepLatencyMs);
       try {
         return await handler(input, {} as never);
       } catch (error) {

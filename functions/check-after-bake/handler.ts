@@ -3,6 +3,7 @@ import { readQueuedPush } from "../aws/lock/deploy-lock.js";
 import { retireInstances } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { bakedProgress, decideAfterBake } from "../core/rollout/bake.js";
+import { measureLatency } from "../core/rollout/ready-wait.js";
 import { batchInstances, decideRetire, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { gateFailure, runGate } from "../wiring/run-gate.js";
@@ -14,8 +15,9 @@ import { deployStep } from "../wiring/step.js";
  */
 export const handler = deployStep("check-after-bake", async (state): Promise<Progress> => {
   const plan = requirePlan(state);
-  const progress = requireProgress(state);
+  const previous = requireProgress(state);
   const at = now();
+  const progress: Progress = { ...previous, stepLatencySeconds: measureLatency(previous, at) };
   const view = await observeFleet(state.input, plan);
   const leftovers = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
   await retireInstances(view.group.name, leftovers, state.input.strategy.retire);
@@ -26,9 +28,9 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
   }
   const decision = decideAfterBake(plan, state.input.strategy, view, progress, verdict, at);
   if (decision.outcome === "wait") {
-    return { ...progress, ready: false, waitSeconds: decision.waitSeconds, evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, decision.reason) };
+    return { ...progress, ready: false, waitSeconds: decision.waitSeconds, waitStartedAt: now(), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, decision.reason) };
   }
   // A cycle gives way to a push between batches: it ends cleanly here and the next run carries on.
   const stoppedFor = decision.askQueuedPush ? await readQueuedPush(state.input.app, state.input.env, at) : undefined;
-  return bakedProgress(plan, view, progress, verdict.evidence, leftovers.length, decision.last, stoppedFor);
+  return { ...bakedProgress(plan, view, progress, verdict.evidence, leftovers.length, decision.last, stoppedFor), waitStartedAt: now() };
 });

@@ -1,5 +1,6 @@
 import { now } from "../aws/clock.js";
 import { observeFleet } from "../aws/rollout/observe.js";
+import { checkedProgress, type BatchState } from "../core/rollout/ready-wait.js";
 import { batchInstances, enforceHealthDeadline, launchStatus, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { gateFailure, runGate } from "../wiring/run-gate.js";
@@ -12,24 +13,19 @@ export const handler = deployStep("check-new-instances", async (state): Promise<
   const strategy = state.input.strategy;
   const at = now();
   const view = await observeFleet(state.input, plan);
+  const seenAt = now();
   const where = `Batch ${progress.batch + 1} of ${plan.batchCount}`;
+  const next = (seen: BatchState) => checkedProgress(progress, seen, plan.healthyAfterSeconds, strategy.pollSeconds, { startedAt: at, seenAt, endedAt: now() });
   const launch = launchStatus(plan, strategy, view, progress, at);
-  const poll = { ...progress, waitSeconds: strategy.pollSeconds };
-  if (!launch.inService) return { ...poll, summary: summarize(plan, view, progress.batch, launch.waitReason ?? "launching") };
+  if (!launch.inService) return { ...next("launching"), summary: summarize(plan, view, progress.batch, launch.waitReason ?? "launching") };
   const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
   if (verdict.outcome === "fail") {
+    const poll = { ...progress, waitSeconds: strategy.pollSeconds };
     return { ...poll, failed: gateFailure(verdict, where), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, `gate failed: ${verdict.reason}`) };
   }
   if (verdict.outcome === "wait") {
     enforceHealthDeadline(plan, strategy, progress, verdict, at);
-    return { ...poll, evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, verdict.reason) };
+    return { ...next("in-service"), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, verdict.reason) };
   }
-  return {
-    ...progress,
-    ready: true,
-    waitSeconds: 0,
-    learnedReadySeconds: (at - progress.batchStartedAt) / 1000,
-    evidence: verdict.evidence,
-    summary: summarize(plan, view, progress.batch, "new instances healthy, gate passed"),
-  };
+  return { ...next("ready"), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, "new instances healthy, gate passed") };
 });

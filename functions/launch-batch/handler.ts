@@ -1,6 +1,7 @@
 import { now } from "../aws/clock.js";
 import { setDesiredCapacity } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
+import { launchedProgress } from "../core/rollout/ready-wait.js";
 import { decideLaunch, freshWanted, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
@@ -14,15 +15,14 @@ export const handler = deployStep("launch-batch", async (state): Promise<Progres
   const view = await observeFleet(state.input, plan);
   const desired = decideLaunch(plan, view, batch, previous.settledDesired ?? plan.baseline.desiredCapacity);
   if (desired !== undefined) await setDesiredCapacity(view.group.name, desired);
-  const firstWait = previous.learnedReadySeconds ?? state.input.strategy.pollSeconds;
+  const launchedAt = now();
   return {
     batch,
     phase: "launch",
     ready: false,
     done: false,
-    waitSeconds: Math.max(1, Math.ceil(firstWait)),
     batchStartedAt: startedAt,
-    ...(previous.learnedReadySeconds !== undefined ? { learnedReadySeconds: previous.learnedReadySeconds } : {}),
+    ...launchedProgress(previous, state.input.strategy.pollSeconds, { startedAt, seenAt: launchedAt, endedAt: launchedAt }),
     ...(previous.settledDesired !== undefined ? { settledDesired: previous.settledDesired } : {}),
     summary: summarize(plan, view, batch, `launching ${plan.batchSizes[batch]} (desired ${desired ?? view.group.desiredCapacity}, ${freshWanted(plan, batch)} new wanted)`),
   };

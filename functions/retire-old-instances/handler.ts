@@ -1,6 +1,7 @@
 import { now } from "../aws/clock.js";
 import { retireInstances } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
+import { measureLatency, waitUntil } from "../core/rollout/ready-wait.js";
 import { decideRetire, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
@@ -13,18 +14,24 @@ export const handler = deployStep("retire-old-instances", async (state): Promise
   const plan = requirePlan(state);
   const progress = requireProgress(state);
   const strategy = state.input.strategy;
+  const startedAt = now();
   const view = await observeFleet(state.input, plan);
   const retirees = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
   await retireInstances(view.group.name, retirees, strategy.retire);
   const at = now();
   const retiredAt = progress.retiredAt ?? at;
+  const latency = measureLatency(progress, startedAt);
+  // The bake and the drain both count from the retirement: the check lands when the longer ends.
+  const bakedAfter = Math.max(strategy.bakeSeconds, plan.drainSeconds);
   return {
     ...progress,
     phase: "bake",
     ready: false,
     retiredAt,
     bakeUntil: retiredAt + strategy.bakeSeconds * 1000,
-    waitSeconds: Math.max(1, strategy.bakeSeconds, plan.drainSeconds),
+    waitSeconds: waitUntil(bakedAfter, (at - retiredAt) / 1000, latency),
+    waitStartedAt: at,
+    stepLatencySeconds: latency,
     summary: summarize(plan, view, progress.batch, `retiring ${retirees.length} old instance(s) (${strategy.retire})`),
   };
 });

@@ -2,6 +2,7 @@ import type { FleetView } from "../fleet.js";
 import type { GateEvidence, GateVerdict } from "./gate.js";
 import type { Strategy } from "../config/input.js";
 import type { RolloutPlan } from "./plan.js";
+import { waitUntil } from "./ready-wait.js";
 import { enforceHealthDeadline, retireStatus, summarize, type Progress } from "./rollout.js";
 
 /**
@@ -14,8 +15,9 @@ export type BakeDecision =
   | { outcome: "baked"; last: boolean; askQueuedPush: boolean };
 
 /**
- * Decides after the bake, at `now`. Throws the health or retire deadline's error when the batch
- * has waited too long, so the rollout rolls back.
+ * Decides after the bake, at `now`. A wait ends `progress.stepLatencySeconds` (the latency just
+ * measured) before the bake does, so the next check starts on time. Throws the health or retire
+ * deadline's error when the batch has waited too long, so the rollout rolls back.
  */
 export function decideAfterBake(
   plan: RolloutPlan,
@@ -27,9 +29,11 @@ export function decideAfterBake(
 ): BakeDecision {
   enforceHealthDeadline(plan, strategy, progress, verdict, now);
   const retire = retireStatus(plan, strategy, view, progress, now);
-  const bakeLeft = Math.ceil(((progress.bakeUntil ?? now) - now) / 1000);
+  const bakeLeftSeconds = ((progress.bakeUntil ?? now) - now) / 1000;
+  const bakeLeft = Math.ceil(bakeLeftSeconds);
   const reason = bakeLeft > 0 ? `baking, ${bakeLeft} s left` : (retire.waitReason ?? (verdict.outcome === "wait" ? verdict.reason : undefined));
-  if (reason !== undefined) return { outcome: "wait", waitSeconds: Math.max(1, bakeLeft > 0 ? bakeLeft : strategy.pollSeconds), reason };
+  const latency = progress.stepLatencySeconds ?? 0;
+  if (reason !== undefined) return { outcome: "wait", waitSeconds: waitUntil(bakeLeft > 0 ? bakeLeftSeconds : strategy.pollSeconds, 0, latency), reason };
   const last = progress.batch + 1 >= plan.batchCount;
   return { outcome: "baked", last, askQueuedPush: plan.cycle !== undefined && !last };
 }

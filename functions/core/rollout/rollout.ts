@@ -3,6 +3,7 @@ import { describeFleet, isServing, launchedSince, type FleetView, type ObservedI
 import type { GateEvidence, GateVerdict } from "./gate.js";
 import type { Strategy } from "../config/input.js";
 import type { RolloutPlan } from "./plan.js";
+import type { ReadyWindow } from "./ready-wait.js";
 import type { CaughtFailure } from "./rollback.js";
 import { chooseRetirees } from "./retirees.js";
 
@@ -21,8 +22,17 @@ export interface Progress {
   /** When the batch's old instances were taken out of service; bake and drain count from here. */
   retiredAt?: number;
   bakeUntil?: number;
-  /** Seconds the previous batch took from launch to healthy: the first wait of the next batch. */
-  learnedReadySeconds?: number;
+  /** When the batch's launch step returned: its instances launched, its first Wait began. */
+  launchedAt?: number;
+  /** When the step that set `waitSeconds` returned, the start of the Wait it set. */
+  waitStartedAt?: number;
+  /** How late the last step started after its Wait ended; taken off the next Wait. */
+  stepLatencySeconds?: number;
+  /**
+   * When batches become ready, in seconds after their launch, as the checks bounded it: the
+   * previous batch's window is where the next batch's first check lands (ready-wait.ts).
+   */
+  readyWindow?: ReadyWindow;
   /**
    * Desired capacity once the previous batch settled: the group's own size, including any
    * scaling it did by itself meanwhile. Each batch surges from here.

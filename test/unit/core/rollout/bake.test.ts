@@ -27,6 +27,12 @@ describe("decideAfterBake", () => {
     expect(decision).toEqual({ outcome: "wait", waitSeconds: 20, reason: "baking, 20 s left" });
   });
 
+  it("ends the wait the measured step latency early, so the next check starts when the bake ends", () => {
+    const decision = decideAfterBake(plan, settings, fleet, baking({ stepLatencySeconds: 0.5 }), passed, RETIRED + 99.5 * SECOND);
+
+    expect(decision).toEqual({ outcome: "wait", waitSeconds: 20, reason: "baking, 21 s left" });
+  });
+
   it("polls while the gate still waits after the bake", () => {
     const wait: GateVerdict & { outcome: "wait" } = { outcome: "wait", reason: "1 of 2 new instance(s) healthy", evidence };
 
