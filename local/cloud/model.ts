@@ -4,7 +4,7 @@
  */
 
 /** Auto Scaling lifecycle states the model uses (a subset of the SDK's LifecycleState). */
-export type Lifecycle = "Pending" | "InService" | "EnteringStandby" | "Standby" | "Terminating";
+export type Lifecycle = "Pending" | "InService" | "EnteringStandby" | "Standby" | "Terminating" | "Detaching";
 
 /** Instances that count toward desired capacity, as AWS counts them (Standby ones do not). */
 export function isCounted(lifecycle: Lifecycle | undefined): boolean {
@@ -119,6 +119,8 @@ export interface VirtualInstance {
   bootedAt?: number;
   registeredIn: Set<string>;
   terminatedAt?: number;
+  /** Set once DetachInstances took the instance out of its group: it runs on in EC2 until terminated. */
+  detachedAt?: number;
   stateReason?: { code: string; message: string };
   /** Set for an instance outside any Auto Scaling group, started and stopped through EC2 (see instances-power.ts). */
   standalone?: StandalonePower;
