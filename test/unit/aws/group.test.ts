@@ -90,8 +90,9 @@ describe("readGroup", () => {
 
   it("describes only the instances not parked in Standby, 1,000 ids a request, however many are parked", async () => {
     const id = (n: number) => `i-0bbb${String(n).padStart(12, "0")}`;
-    const inService = Array.from({ length: 2500 }, (_, n) => ({ InstanceId: id(n), AvailabilityZone: "eu-west-1a", LifecycleState: "InService" as const }));
-    const parked = Array.from({ length: 2500 }, (_, n) => ({ InstanceId: id(10_000 + n), AvailabilityZone: "eu-west-1b", LifecycleState: n % 2 ? ("Standby" as const) : ("EnteringStandby" as const) }));
+    const member = (n: number, LifecycleState: "InService" | "Standby" | "EnteringStandby") => ({ InstanceId: id(n), AvailabilityZone: "eu-west-1a", LifecycleState, HealthStatus: "Healthy", ProtectedFromScaleIn: false });
+    const inService = Array.from({ length: 2500 }, (_, n) => member(n, "InService"));
+    const parked = Array.from({ length: 2500 }, (_, n) => member(10_000 + n, n % 2 ? "Standby" : "EnteringStandby"));
     autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ ...webGroup, DesiredCapacity: 2500, Instances: [...inService, ...parked] }] });
     ec2.on(DescribeInstancesCommand).callsFake((input: { Filters?: { Values?: string[] }[] }) => ({
       Reservations: (input.Filters?.[0]?.Values ?? []).map((instanceId) => ({ Instances: [ec2Instance(instanceId, "v2", "2025-03-04T09:01:00Z", "10.0.1.13")] })),
