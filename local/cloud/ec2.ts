@@ -60,7 +60,7 @@ export function ec2Operations(fleet: Fleet): Operations {
       }
       const now = fleet.clock.now();
       const matches = (input.Filters ?? []).map((filter) => filterPredicate(filter, now));
-      const candidates = ids.length > 0 ? ids.map((id) => fleet.instances.get(id)!) : [...fleet.instances.values()];
+      const candidates = ids.length > 0 ? ids.map((id) => fleet.instances.get(id)!) : filteredById(fleet, input.Filters) ?? [...fleet.instances.values()];
       const selected = candidates
         .filter((instance) => matches.every((match) => match(instance)))
         .sort(byKey((i) => i.instanceId));
@@ -148,13 +148,26 @@ export function ec2Operations(fleet: Fleet): Operations {
   };
 }
 
+/** The instances an exact `instance-id` filter names (the other filters still apply), else undefined. */
+function filteredById(fleet: Fleet, filters: Filter[] | undefined): VirtualInstance[] | undefined {
+  const byId = filters?.find((filter) => filter.Name === "instance-id" && (filter.Values ?? []).every((value) => !/[*?]/.test(value)));
+  if (!byId) return undefined;
+  return [...new Set(byId.Values ?? [])].flatMap((id) => {
+    const instance = fleet.instances.get(id);
+    return instance ? [instance] : [];
+  });
+}
+
 /**
  * The filters gantry uses: tag:<key>, instance-state-name and instance-id. Values in one filter
  * are alternatives, filters all apply, and `*` / `?` are wildcards, as in EC2.
  */
 function filterPredicate(filter: Filter, now: number): (instance: VirtualInstance) => boolean {
-  const patterns = (filter.Values ?? []).map(wildcard);
-  const any = (value: string | undefined) => value !== undefined && patterns.some((p) => p.test(value));
+  const values = filter.Values ?? [];
+  // Exact values (no wildcard) are looked up, so a 1,000-id filter costs one lookup per instance.
+  const exact = values.every((value) => !/[*?]/.test(value)) ? new Set(values) : undefined;
+  const patterns = exact ? [] : values.map(wildcard);
+  const any = (value: string | undefined) => value !== undefined && (exact ? exact.has(value) : patterns.some((p) => p.test(value)));
   const name = filter.Name ?? "";
   if (name.startsWith("tag:")) return (instance) => any(instance.tags.get(name.slice(4)));
   if (name === "instance-state-name") return (instance) => any(ec2State(instance, now));
