@@ -1,5 +1,6 @@
 import type { DeployInputRaw } from "../functions/core/config/input.js";
 import { createLocalFleet, runLocalDeploy, type FleetOptions } from "../local/scenario.js";
+import type { ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { breakBatch, watchFleet } from "../local/watch.js";
 
 /** Step Functions standard workflows: $0.025 per 1,000 state transitions. */
@@ -46,6 +47,7 @@ export async function runDeployScenario(scenario: DeployScenario): Promise<Recor
   const batches = Math.ceil(100 / Number.parseFloat(String(scenario.strategy.batches?.[0] ?? "25%")));
   const failAt = scenario.failBatch === "last" ? batches : scenario.failBatch;
   const breakOne = failAt ? breakBatch(fleet, failAt) : undefined;
+  const steps = stepCalls(fleet);
   fleet.cloud.resetCalls();
   const started = performance.now();
   const record = await runLocalDeploy(fleet, input, {
@@ -53,6 +55,7 @@ export async function runDeployScenario(scenario: DeployScenario): Promise<Recor
     ...(scenario.stepLatencySeconds ? { stepLatencyMs: scenario.stepLatencySeconds * 1000 } : {}),
     onEvent: (event) => {
       watch.onEvent(event);
+      steps.onEvent(event);
       breakOne?.(event);
     },
   });
@@ -76,6 +79,10 @@ export async function runDeployScenario(scenario: DeployScenario): Promise<Recor
     maxPayloadBytes: record.maxPayloadBytes,
     apiCalls: fleet.cloud.calls.byCommand,
     apiCallsTotal: fleet.cloud.calls.total,
+    /** DescribeInstances pages per fleet observation (one DescribeAutoScalingGroups each): the most any step needed, and the mean. */
+    describeInstancesPagesPerObservation: steps.pagesPerObservation(),
+    /** API calls of every "Finish rollout" run together: retiring the parked instances and resuming. */
+    finishCalls: steps.callsOf("Finish rollout"),
     simulatedSeconds,
     ...(scenario.failBatch === undefined
       ? { inherentWaitSeconds, ratio: Number((simulatedSeconds / inherentWaitSeconds).toFixed(4)), target: "ratio <= 1.03" }
@@ -100,6 +107,36 @@ export async function runDeployScenario(scenario: DeployScenario): Promise<Recor
 function inherentBatchSeconds({ fleet, strategy }: DeployScenario): number {
   const healthy = (fleet.healthyThreshold ?? 2) * (fleet.healthCheckIntervalSeconds ?? 10);
   return (fleet.bootSeconds ?? 60) + healthy + Math.max(strategy.bakeSeconds ?? 60, fleet.deregistrationDelaySeconds ?? 30);
+}
+
+/** API calls per Task state run, from the local cloud's call counts on entering and leaving it. */
+function stepCalls(fleet: ReturnType<typeof createLocalFleet>) {
+  const byState = new Map<string, number>();
+  let entered: Record<string, number> = {};
+  let enteredTotal = 0;
+  let maxPages = 0;
+  let pages = 0;
+  let observations = 0;
+  return {
+    onEvent(event: ExecutionEvent): void {
+      if (event.kind !== "entered" && event.kind !== "exited") return;
+      const calls = fleet.cloud.calls;
+      if (event.kind === "entered") {
+        entered = { ...calls.byCommand };
+        enteredTotal = calls.total;
+        return;
+      }
+      const delta = (name: string) => (calls.byCommand[name] ?? 0) - (entered[name] ?? 0);
+      byState.set(event.step.state, (byState.get(event.step.state) ?? 0) + calls.total - enteredTotal);
+      const reads = delta("DescribeAutoScalingGroups");
+      if (reads === 0) return;
+      maxPages = Math.max(maxPages, delta("DescribeInstances") / reads);
+      pages += delta("DescribeInstances");
+      observations += reads;
+    },
+    pagesPerObservation: () => ({ max: maxPages, mean: observations === 0 ? 0 : Number((pages / observations).toFixed(2)) }),
+    callsOf: (state: string) => byState.get(state) ?? 0,
+  };
 }
 
 function countBy(values: readonly string[]): Record<string, number> {

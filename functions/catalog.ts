@@ -10,6 +10,7 @@
  * - `group-read`: Describe* of Auto Scaling, EC2 instances, ELBv2 target health, CloudWatch alarms.
  * - `group-write`: change the configured Auto Scaling groups (desired, max, tags, standby,
  *   terminate, suspend/resume).
+ * - `retire-parked`: detach the configured groups' Standby instances and terminate them through EC2.
  * - `launch-template-versions`: create versions of launch templates tagged `gantry:managed=true`.
  * - `launch-template-use`: point a configured group at a version of such a launch template, which
  *   AWS allows only to a caller who could launch from it (RunInstances, CreateTags, PassRole).
@@ -24,6 +25,7 @@
 export type Capability =
   | "group-read"
   | "group-write"
+  | "retire-parked"
   | "launch-template-versions"
   | "launch-template-use"
   | "lock-table"
@@ -64,7 +66,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "retire-old-instances", machine: "deploy", placeholder: "RetireOldInstancesFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   // Retires the batch's leftover old instances (Standby or terminate) before gating again: writes the group.
   { dir: "check-after-bake", machine: "deploy", placeholder: "CheckAfterBakeFunctionArn", needs: ["group-read", "group-write", "lock-table", "http-probe"] },
-  { dir: "finish-rollout", machine: "deploy", placeholder: "FinishRolloutFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  { dir: "finish-rollout", machine: "deploy", placeholder: "FinishRolloutFunctionArn", needs: ["group-read", "group-write", "retire-parked", "lock-table"] },
   { dir: "roll-back", machine: "deploy", placeholder: "RollBackFunctionArn", needs: ["group-read", "group-write", "launch-template-use", "lock-table"] },
   { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table"] },

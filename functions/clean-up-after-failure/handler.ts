@@ -11,12 +11,12 @@ import { deployStep } from "../wiring/step.js";
  */
 export const handler = deployStep("clean-up-after-failure", async (state) => {
   const plan = requirePlan(state);
-  let view = await observeFleet(state.input, plan, state.rollback?.startedAt);
+  let view = await observeFleet(state.input, plan, state.rollback?.startedAt, { describeParked: true });
   await resumeProcesses(view.group.name, plan.suspend);
   const { maxSize, desiredCapacity } = view.group;
   if (maxSize !== plan.baseline.maxSize && desiredCapacity <= plan.baseline.maxSize) {
     await setMaxSize(view.group.name, plan.baseline.maxSize);
-    view = await observeFleet(state.input, plan, state.rollback?.startedAt);
+    view = await observeFleet(state.input, plan, state.rollback?.startedAt, { describeParked: true });
   }
   const what = state.rollbackFailure ? "rollback" : "finish";
   const failure = state.rollbackFailure ?? state.finishFailure;

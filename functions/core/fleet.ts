@@ -9,7 +9,11 @@ export interface ObservedInstance {
   availabilityZone: string;
   /** Auto Scaling lifecycle state: Pending, InService, EnteringStandby, Standby, Terminating, ... */
   lifecycleState: string;
-  /** The `gantry:release` tag the instance was launched with, if any. */
+  /**
+   * The `gantry:release` tag the instance was launched with, if any. Instances in Standby (or
+   * entering it) are not described, so they carry no release and no launch time: every split
+   * counts them old, which they are, since only a run's retire step parks instances there.
+   */
   release?: string;
   /** EC2 does not list the instance yet (eventual consistency): its release is not known. */
   releaseUnknown?: boolean;

@@ -1,22 +1,28 @@
 import { now } from "../aws/clock.js";
-import { resumeProcesses, terminateInstances } from "../aws/rollout/group-actions.js";
+import { detachAndTerminate, resumeProcesses } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
-import { TERMINATIONS_PER_PASS } from "../core/rollout/rollback.js";
 import { finishWaitSeconds, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 
 /**
- * "Finish rollout": terminates the old instances parked in Standby (a few hundred per run, the
- * state loops until none are left), then resumes the processes gantry suspended.
+ * Old instances parked in Standby removed per run: 100 DetachInstances and 2 TerminateInstances
+ * calls, a few seconds at eight Auto Scaling calls in flight. 5,000 instances take three runs.
+ */
+const PARKED_PER_PASS = 2000;
+
+/**
+ * "Finish rollout": detaches the old instances parked in Standby and terminates them through EC2
+ * (a few thousand per run, the state loops until none are left; desired capacity does not move,
+ * Standby instances are not counted), then resumes the processes gantry suspended.
  */
 export const handler = deployStep("finish-rollout", async (state) => {
   const plan = requirePlan(state);
   const progress = requireProgress(state);
   const view = await observeFleet(state.input, plan);
   const parked = view.retired.filter((instance) => instance.lifecycleState === "Standby");
-  const batch = parked.slice(0, TERMINATIONS_PER_PASS).map((instance) => instance.id);
-  await terminateInstances(batch, false);
+  const batch = parked.slice(0, PARKED_PER_PASS).map((instance) => instance.id);
+  if (batch.length > 0) await detachAndTerminate(view.group.name, batch);
   const remaining = view.retired.length - batch.length;
   const waitSeconds = remaining === 0 ? 0 : finishWaitSeconds(plan, state.input.strategy, view, progress, now());
   const finished: Progress = { ...progress, phase: "finish", done: remaining === 0, waitSeconds };

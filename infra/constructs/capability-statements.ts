@@ -1,6 +1,7 @@
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { Capability } from "../../functions/catalog.js";
 import type { GantryConfig } from "../../functions/core/config/config.js";
+import { RELEASE_TAG } from "../../functions/core/fleet.js";
 
 /**
  * What the configuration lets gantry touch, as names: the IAM statements of every capability
@@ -132,6 +133,8 @@ const WHY = {
   tagAtLaunch: "Tags only the instances, volumes and interfaces a launch creates (ec2:CreateAction = RunInstances): the launch template's tag specifications.",
   instanceRoles: "Instance roles under the /gantry/ path, passed to EC2 only (iam:PassedToService); list them in infrastructure.instanceRoleArns to pin them.",
   scheduledInstances: "Instances carrying the schedule's tag only (aws:ResourceTag condition); which instances those are is decided by tagging them.",
+  releaseInstances:
+    "Instances carrying a gantry:release tag only (aws:ResourceTag condition): every instance a gantry-deployed group launches inherits it. A detached instance is no longer its group's, so the group cannot scope this; gantry's roles tag instances only at launch.",
   recordChanges: "GetChange reads the status of a change gantry just made; change ids are not known in advance.",
   vpc: "Lambda validates a VPC function's network-interface permissions against *; these are the actions of AWS's AWSLambdaVPCAccessExecutionRole.",
   compositeAlarms:
@@ -163,6 +166,16 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
     ),
     statement("TagConfiguredGroups", ["autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"], groupArns(scope, scope.deployGroups), gantryTagKeysOnly, WHY.groupArn),
   ],
+
+  // Finishing detaches the parked old instances (desired capacity unchanged: Standby ones are not
+  // counted), then terminates them through EC2, 1,000 a call instead of one per call.
+  "retire-parked": (scope) =>
+    scope.deployGroups.length === 0
+      ? []
+      : [
+          statement("DetachFromConfiguredGroups", ["autoscaling:DetachInstances"], groupArns(scope, scope.deployGroups), undefined, WHY.groupArn),
+          statement("TerminateReleaseInstances", ["ec2:TerminateInstances"], [ec2Arn(scope, "instance/*")], { Null: { [`aws:ResourceTag/${RELEASE_TAG}`]: "false" } }, WHY.releaseInstances),
+        ],
 
   "launch-template-versions": (scope) =>
     scope.deployGroups.length === 0

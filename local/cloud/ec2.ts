@@ -4,6 +4,8 @@ import type {
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
   DescribeLaunchTemplateVersionsCommandInput,
+  TerminateInstancesCommandInput,
+  TerminateInstancesCommandOutput,
   DescribeLaunchTemplateVersionsCommandOutput,
   Filter,
   Instance,
@@ -22,9 +24,13 @@ import { byKey, onlyParameters, page, type Operations, type Result } from "./ope
  */
 export function ec2State(instance: VirtualInstance, now = 0): InstanceStateName {
   if (instance.standalone) return standaloneState(instance.standalone, now);
+  if (instance.detachedAt !== undefined) return instance.terminatedAt === undefined ? "running" : "terminated";
   if (instance.lifecycle === undefined) return "terminated";
   return instance.bootedAt === undefined ? "pending" : "running";
 }
+
+/** TerminateInstances: "Up to 1000 instance IDs" (EC2 API reference). */
+const MAX_TERMINATE_IDS = 1000;
 
 /** The EC2 operations gantry calls. */
 export function ec2Operations(fleet: Fleet): Operations {
@@ -54,7 +60,7 @@ export function ec2Operations(fleet: Fleet): Operations {
       }
       const now = fleet.clock.now();
       const matches = (input.Filters ?? []).map((filter) => filterPredicate(filter, now));
-      const candidates = ids.length > 0 ? ids.map((id) => fleet.instances.get(id)!) : [...fleet.instances.values()];
+      const candidates = ids.length > 0 ? ids.map((id) => fleet.instances.get(id)!) : filteredById(fleet, input.Filters) ?? [...fleet.instances.values()];
       const selected = candidates
         .filter((instance) => matches.every((match) => match(instance)))
         .sort(byKey((i) => i.instanceId));
@@ -66,6 +72,39 @@ export function ec2Operations(fleet: Fleet): Operations {
           Instances: [describeInstance(instance, now)],
         })),
         NextToken: result.nextToken,
+      };
+    },
+
+    TerminateInstances(input: TerminateInstancesCommandInput): Result<TerminateInstancesCommandOutput> {
+      onlyParameters("ec2", "TerminateInstances", input, ["InstanceIds"]);
+      const ids = [...new Set(input.InstanceIds ?? [])];
+      if (ids.length === 0) throw new CloudFault("MissingParameter", "The request must contain the parameter InstanceId");
+      if (ids.length > MAX_TERMINATE_IDS) {
+        throw new CloudFault("InvalidParameterValue", `Value (${ids.length}) for parameter instanceIds is invalid. Up to ${MAX_TERMINATE_IDS} instance IDs are allowed.`);
+      }
+      // EC2 validates every id before it acts: one unknown id and nothing is terminated.
+      const missing = ids.filter((id) => !fleet.instances.has(id));
+      if (missing.length > 0) {
+        const quoted = missing.map((id) => `'${id}'`).join(", ");
+        throw new CloudFault("InvalidInstanceID.NotFound", missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`);
+      }
+      const instances = ids.map((id) => fleet.instances.get(id)!);
+      // Terminating a group's instance behind its back, or a scheduled standalone one, is something
+      // gantry never does; the model refuses rather than guess what the group would make of it.
+      const held = instances.find((instance) => instance.standalone !== undefined || (instance.detachedAt === undefined && instance.lifecycle !== undefined));
+      if (held) throw new LocalCloudUnsupportedError("ec2", "TerminateInstances", `InstanceIds[${held.instanceId}] (an instance still in a group, or a standalone one)`);
+      const now = fleet.clock.now();
+      return {
+        TerminatingInstances: instances.map((instance) => {
+          const previous = ec2State(instance, now);
+          if (previous !== "terminated") fleet.terminateDetached(instance, now);
+          const current = previous === "terminated" ? "terminated" : "shutting-down";
+          return {
+            InstanceId: instance.instanceId,
+            PreviousState: { Code: stateCode(previous), Name: previous },
+            CurrentState: { Code: stateCode(current), Name: current },
+          };
+        }),
       };
     },
 
@@ -109,13 +148,26 @@ export function ec2Operations(fleet: Fleet): Operations {
   };
 }
 
+/** The instances an exact `instance-id` filter names (the other filters still apply), else undefined. */
+function filteredById(fleet: Fleet, filters: Filter[] | undefined): VirtualInstance[] | undefined {
+  const byId = filters?.find((filter) => filter.Name === "instance-id" && (filter.Values ?? []).every((value) => !/[*?]/.test(value)));
+  if (!byId) return undefined;
+  return [...new Set(byId.Values ?? [])].flatMap((id) => {
+    const instance = fleet.instances.get(id);
+    return instance ? [instance] : [];
+  });
+}
+
 /**
  * The filters gantry uses: tag:<key>, instance-state-name and instance-id. Values in one filter
  * are alternatives, filters all apply, and `*` / `?` are wildcards, as in EC2.
  */
 function filterPredicate(filter: Filter, now: number): (instance: VirtualInstance) => boolean {
-  const patterns = (filter.Values ?? []).map(wildcard);
-  const any = (value: string | undefined) => value !== undefined && patterns.some((p) => p.test(value));
+  const values = filter.Values ?? [];
+  // Exact values (no wildcard) are looked up, so a 1,000-id filter costs one lookup per instance.
+  const exact = values.every((value) => !/[*?]/.test(value)) ? new Set(values) : undefined;
+  const patterns = exact ? [] : values.map(wildcard);
+  const any = (value: string | undefined) => value !== undefined && (exact ? exact.has(value) : patterns.some((p) => p.test(value)));
   const name = filter.Name ?? "";
   if (name.startsWith("tag:")) return (instance) => any(instance.tags.get(name.slice(4)));
   if (name === "instance-state-name") return (instance) => any(ec2State(instance, now));

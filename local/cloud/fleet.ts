@@ -129,6 +129,19 @@ export class Fleet {
     recordActivity(this.ids, group, at, `Terminating EC2 instance: ${instance.instanceId}`, cause);
   }
 
+  /** Detaching while its targets drain (nothing to drain from Standby), then out of the group, still running. */
+  detach(instance: VirtualInstance, at: number): void {
+    this.setLifecycle(instance, "Detaching", this.deregister(instance, at));
+  }
+
+  /** EC2 TerminateInstances on an instance no group holds any more. */
+  terminateDetached(instance: VirtualInstance, at: number): void {
+    instance.terminatedAt = at;
+    instance.stateReason = USER_SHUTDOWN;
+    this.schedule("forget", instance, at + TERMINATED_VISIBLE_MS);
+    this.driver.onTerminate(instance);
+  }
+
   /** Registers a (re)started instance per the group's membership rule; quota errors fail it. */
   register(instance: VirtualInstance, at: number, warm = false): void {
     const group = this.group(instance.groupName);
@@ -179,6 +192,8 @@ export class Fleet {
       this.setLifecycle(instance, "Standby");
     } else if (instance.lifecycle === "Terminating") {
       this.retire(instance, event.at, USER_SHUTDOWN);
+    } else if (instance.lifecycle === "Detaching") {
+      this.leaveGroup(instance, event.at);
     }
   }
 
@@ -230,6 +245,14 @@ export class Fleet {
     instance.stateReason = reason;
     this.schedule("forget", instance, at + TERMINATED_VISIBLE_MS);
     this.driver.onTerminate(instance);
+  }
+
+  private leaveGroup(instance: VirtualInstance, at: number): void {
+    for (const arn of instance.registeredIn) this.targetGroups.get(arn)?.targets.delete(instance.instanceId);
+    instance.registeredIn.clear();
+    this.setLifecycle(instance, undefined);
+    this.groups.get(instance.groupName)?.instanceIds.delete(instance.instanceId);
+    instance.detachedAt = at;
   }
 
   /** The one place lifecycle changes, so per-zone counts and scheduled events stay consistent. */

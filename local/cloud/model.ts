@@ -4,7 +4,7 @@
  */
 
 /** Auto Scaling lifecycle states the model uses (a subset of the SDK's LifecycleState). */
-export type Lifecycle = "Pending" | "InService" | "EnteringStandby" | "Standby" | "Terminating";
+export type Lifecycle = "Pending" | "InService" | "EnteringStandby" | "Standby" | "Terminating" | "Detaching";
 
 /**
  * An instance's `LaunchTime` as EC2 keeps it: whole seconds (DescribeInstances answers such as
@@ -128,6 +128,8 @@ export interface VirtualInstance {
   bootedAt?: number;
   registeredIn: Set<string>;
   terminatedAt?: number;
+  /** Set once DetachInstances took the instance out of its group: it runs on in EC2 until terminated. */
+  detachedAt?: number;
   stateReason?: { code: string; message: string };
   /** Set for an instance outside any Auto Scaling group, started and stopped through EC2 (see instances-power.ts). */
   standalone?: StandalonePower;

@@ -1,5 +1,7 @@
 import type {
   Activity,
+  DetachInstancesCommandInput,
+  DetachInstancesCommandOutput,
   EnterStandbyCommandInput,
   EnterStandbyCommandOutput,
   ExitStandbyCommandInput,
@@ -12,10 +14,10 @@ import type { Fleet } from "./fleet.js";
 import { isCounted, type GroupRecord, type Lifecycle, type VirtualInstance } from "./model.js";
 import { isoSeconds, onlyParameters, type Operations, type Result } from "./operations.js";
 
-/** EnterStandby and ExitStandby take at most 20 instance ids per call. */
+/** EnterStandby, ExitStandby and DetachInstances take at most 20 instance ids per call. */
 const MAX_IDS_PER_CALL = 20;
 
-/** Moving instances in and out of service: standby, exit standby, terminate. */
+/** Moving instances in and out of service: standby, exit standby, detach, terminate. */
 export function standbyOperations(fleet: Fleet): Operations {
   const activity = (group: GroupRecord, description: string, cause: string): Activity => ({
     ActivityId: fleet.ids.uuid(),
@@ -35,7 +37,7 @@ export function standbyOperations(fleet: Fleet): Operations {
         "ShouldDecrementDesiredCapacity",
       ]);
       const group = fleet.group(input.AutoScalingGroupName);
-      const instances = members(fleet, group, input.InstanceIds, "InService");
+      const instances = members(fleet, group, input.InstanceIds, ["InService"]);
       const before = group.desiredCapacity;
       const after = input.ShouldDecrementDesiredCapacity ? before - instances.length : before;
       if (after < group.minSize) {
@@ -62,7 +64,7 @@ export function standbyOperations(fleet: Fleet): Operations {
     ExitStandby(input: ExitStandbyCommandInput): Result<ExitStandbyCommandOutput> {
       onlyParameters("autoscaling", "ExitStandby", input, ["AutoScalingGroupName", "InstanceIds"]);
       const group = fleet.group(input.AutoScalingGroupName);
-      const instances = members(fleet, group, input.InstanceIds, "Standby");
+      const instances = members(fleet, group, input.InstanceIds, ["Standby"]);
       const before = group.desiredCapacity;
       const after = before + instances.length;
       if (after > group.maxSize) {
@@ -86,6 +88,38 @@ export function standbyOperations(fleet: Fleet): Operations {
       };
     },
 
+    DetachInstances(input: DetachInstancesCommandInput): Result<DetachInstancesCommandOutput> {
+      onlyParameters("autoscaling", "DetachInstances", input, ["AutoScalingGroupName", "InstanceIds", "ShouldDecrementDesiredCapacity"]);
+      if (input.ShouldDecrementDesiredCapacity === undefined) {
+        throw validationError("1 validation error detected: Value null at 'shouldDecrementDesiredCapacity' failed to satisfy constraint: Member must not be null");
+      }
+      const group = fleet.group(input.AutoScalingGroupName);
+      const instances = members(fleet, group, input.InstanceIds, ["InService", "Standby"]);
+      // Only counted instances are part of desired capacity, so only they can decrement it.
+      const counted = instances.filter((instance) => isCounted(instance.lifecycle)).length;
+      const before = group.desiredCapacity;
+      const after = input.ShouldDecrementDesiredCapacity ? before - counted : before;
+      if (after < group.minSize) {
+        throw validationError(
+          `AutoScalingGroup ${group.name} has min-size=${group.minSize}, max-size=${group.maxSize}, and desired-size=${before}. ` +
+            `Detaching ${counted} instance(s) with ShouldDecrementDesiredCapacity would bring desired capacity below the minimum; lower the minimum size first.`,
+        );
+      }
+      group.desiredCapacity = after;
+      const now = fleet.clock.now();
+      const change = after === before ? "" : `, shrinking the capacity from ${before} to ${after}`;
+      return {
+        Activities: instances.map((instance) => {
+          fleet.detach(instance, now);
+          return activity(
+            group,
+            `Detaching EC2 instance: ${instance.instanceId}`,
+            `instance ${instance.instanceId} was detached in response to a user request${change}`,
+          );
+        }),
+      };
+    },
+
     TerminateInstanceInAutoScalingGroup(
       input: TerminateInstanceInAutoScalingGroupCommandInput,
     ): Result<TerminateInstanceInAutoScalingGroupCommandOutput> {
@@ -97,7 +131,7 @@ export function standbyOperations(fleet: Fleet): Operations {
       if (!instance || instance.lifecycle === undefined) {
         throw validationError(`Instance Id not found - No managed instance found for instance ID: ${input.InstanceId ?? "null"}`);
       }
-      if (instance.lifecycle === "EnteringStandby" || instance.lifecycle === "Terminating") {
+      if (instance.lifecycle === "EnteringStandby" || instance.lifecycle === "Terminating" || instance.lifecycle === "Detaching") {
         throw validationError(
           `The instance ${instance.instanceId} is in ${instance.lifecycle} and cannot be terminated until that finishes.`,
         );
@@ -122,8 +156,8 @@ export function standbyOperations(fleet: Fleet): Operations {
   };
 }
 
-/** The group's instances named in a standby call, all in `required` state, 1 to 20 of them. */
-function members(fleet: Fleet, group: GroupRecord, ids: string[] | undefined, required: Lifecycle): VirtualInstance[] {
+/** The group's instances named in a standby or detach call, each in one of the `allowed` states, 1 to 20 of them. */
+function members(fleet: Fleet, group: GroupRecord, ids: string[] | undefined, allowed: readonly Lifecycle[]): VirtualInstance[] {
   const unique = [...new Set(ids ?? [])];
   if (unique.length < 1 || unique.length > MAX_IDS_PER_CALL) {
     throw validationError(
@@ -136,7 +170,7 @@ function members(fleet: Fleet, group: GroupRecord, ids: string[] | undefined, re
     if (!instance || instance.groupName !== group.name || instance.lifecycle === undefined) {
       throw validationError(`The instance ${id} is not part of Auto Scaling group ${group.name}.`);
     }
-    if (instance.lifecycle !== required) throw validationError(`The instance ${id} is not in ${required}.`);
+    if (!allowed.includes(instance.lifecycle)) throw validationError(`The instance ${id} is not in ${allowed.join(" or ")}.`);
     return instance;
   });
 }

@@ -7,6 +7,7 @@ import { accessScope, statementsFor, type AccessScope } from "../../infra/constr
 const CAPABILITIES: Record<Capability, true> = {
   "group-read": true,
   "group-write": true,
+  "retire-parked": true,
   "launch-template-versions": true,
   "launch-template-use": true,
   "lock-table": true,

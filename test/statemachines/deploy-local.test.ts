@@ -357,4 +357,26 @@ describe("deploy state machine, run locally", () => {
     expect(record.steps.at(-1)?.state).toBe("Already on release");
     expect(Object.keys(fleet.cloud.calls.byCommand).filter((command) => !command.startsWith("Describe"))).toEqual([]);
   });
+
+  it("finishes by detaching the parked old instances and terminating them in bulk, desired capacity exactly as before", async () => {
+    const fleet = createLocalFleet({ instances: 45, maxSize: 70 });
+    const before = fleetState(fleet);
+    fleet.cloud.resetCalls();
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy: { batches: ["50%"], bakeSeconds: 60, pollSeconds: 15 } }));
+
+    expect(record.cause).toBeUndefined();
+    expect(record.status).toBe("SUCCEEDED");
+    const end = fleetState(fleet);
+    expect(end.desired).toBe(before.desired);
+    expect(end.maxSize).toBe(before.maxSize);
+    expect(end.suspended).toEqual(before.suspended);
+    expect(end.releases).toEqual(v2Fleet(45));
+    expect(end.ids.filter((id) => before.ids.includes(id))).toEqual([]);
+    const calls = fleet.cloud.calls.byCommand;
+    // 45 parked instances: three detaches of at most 20, one termination of all 45, none one by one.
+    expect(calls.DetachInstances).toBe(3);
+    expect(calls.TerminateInstances).toBe(1);
+    expect(calls).not.toHaveProperty("TerminateInstanceInAutoScalingGroup");
+  });
 });

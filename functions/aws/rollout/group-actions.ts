@@ -2,6 +2,7 @@ import {
   AutoScalingClient,
   CreateOrUpdateTagsCommand,
   DeleteTagsCommand,
+  DetachInstancesCommand,
   EnterStandbyCommand,
   ExitStandbyCommand,
   ResumeProcessesCommand,
@@ -10,12 +11,16 @@ import {
   TerminateInstanceInAutoScalingGroupCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
+import { EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import pLimit from "p-limit";
 import { RELEASE_TAG } from "../../core/fleet.js";
 import { runtime } from "../runtime.js";
 
-/** EnterStandby and ExitStandby take at most 20 instance ids per call. */
+/** EnterStandby, ExitStandby and DetachInstances take at most 20 instance ids per call. */
 export const STANDBY_IDS_PER_CALL = 20;
+
+/** EC2 TerminateInstances takes up to 1,000 instance ids per call. */
+export const TERMINATE_IDS_PER_CALL = 1000;
 
 /** Auto Scaling's mutating rate is unpublished; eight calls in flight stays under ~10/s with SDK backoff. */
 const limit = pLimit(8);
@@ -102,4 +107,31 @@ export async function terminateInstances(instanceIds: readonly string[], decreme
 export async function retireInstances(group: string, instanceIds: readonly string[], how: "standby" | "terminate"): Promise<void> {
   if (how === "terminate") await terminateInstances(instanceIds, true);
   else await enterStandby(group, instanceIds);
+}
+
+/**
+ * Removes Standby instances from the group for good, in bulk: DetachInstances 20 at a time, then
+ * EC2 TerminateInstances up to 1,000 at a time. Standby instances are not counted, so desired
+ * capacity stays as it is; `ShouldDecrementDesiredCapacity` is false so that it stays so even
+ * where the service would count the flag against Standby instances (moto does), and nothing is
+ * replaced because nothing counted left. The terminations run one after another: EC2's mutating
+ * rate is about 5 calls a second.
+ */
+export async function detachAndTerminate(group: string, instanceIds: readonly string[]): Promise<void> {
+  const autoScaling = runtime().client(AutoScalingClient);
+  const outcomes = await Promise.allSettled(
+    chunks(instanceIds, STANDBY_IDS_PER_CALL).map((ids) =>
+      limit(async () => {
+        await autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: false }));
+        return ids;
+      }),
+    ),
+  );
+  // What was detached is no longer the group's: a later pass would not see it, so it is
+  // terminated now even when other detaches failed; those stay parked for the retry.
+  const detached = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? outcome.value : []));
+  const ec2 = runtime().client(EC2Client);
+  for (const ids of chunks(detached, TERMINATE_IDS_PER_CALL)) await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) throw failed.reason;
 }

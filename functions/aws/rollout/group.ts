@@ -11,12 +11,21 @@ interface InstanceDetails {
   privateIp?: string;
 }
 
+/** DescribeInstances answers up to 1,000 instances a page; one `instance-id` filter of as many ids fills one. */
+const IDS_PER_PAGE = 1000;
+
 /**
- * Reads one Auto Scaling group and the release each of its instances runs. Two calls whatever
- * the group's size: DescribeAutoScalingGroups lists every instance of a group in one answer,
- * and DescribeInstances (1,000 a page) reads their tags.
+ * Reads one Auto Scaling group and the release each of its instances runs. DescribeAutoScalingGroups
+ * lists every instance of a group in one answer; DescribeInstances reads the tags, launch times and
+ * addresses of the instances that are not parked in Standby, 1,000 a page, by id. Standby
+ * instances are not described, so the reads follow the fleet in service, not the fleet plus
+ * everything a deploy has parked (up to twice as many during a rollout). They read as having
+ * no release and no launch time, which every split counts as old: only a run retires instances
+ * into Standby, and only old ones (see ObservedInstance). A rollback and the clean-up after a
+ * failure pass `describeParked`: what they bring back from Standby or list for a person must be
+ * known by release, whoever parked it.
  */
-export async function readGroup(name: string): Promise<ObservedGroup> {
+export async function readGroup(name: string, options: { describeParked?: boolean } = {}): Promise<ObservedGroup> {
   const answer = await runtime().client(AutoScalingClient).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
   const group = answer.AutoScalingGroups?.find((candidate) => candidate.AutoScalingGroupName === name);
   if (!group) {
@@ -24,15 +33,20 @@ export async function readGroup(name: string): Promise<ObservedGroup> {
       `Auto Scaling group "${name}" was not found in region ${await runtime().client(AutoScalingClient).config.region()}; check group.autoScalingGroupName and the region.`,
     );
   }
-  const details = await readInstanceDetails(name);
-  const unlisted = (group.Instances ?? []).flatMap((instance) => (instance.InstanceId && !details.has(instance.InstanceId) ? [instance.InstanceId] : []));
+  const wanted = (group.Instances ?? []).flatMap((instance) => (instance.InstanceId && (options.describeParked || !isParked(instance.LifecycleState)) ? [instance.InstanceId] : []));
+  const details = await readInstanceDetails(wanted);
+  const unlisted = wanted.filter((id) => !details.has(id));
   if (unlisted.length > 0) await readUnlisted(unlisted, details);
   return toObservedGroup(group, details);
 }
 
+function isParked(lifecycleState: string | undefined): boolean {
+  return lifecycleState === "Standby" || lifecycleState === "EnteringStandby";
+}
+
 /**
- * A tag filter can lag a launch by a few seconds; asking for the ids directly usually finds
- * them. Ids EC2 still does not know stay out of `details` and read as release unknown.
+ * EC2 can miss an instance a few seconds after its launch; asking for the ids directly usually
+ * finds them. Ids EC2 still does not know stay out of `details` and read as release unknown.
  */
 async function readUnlisted(ids: readonly string[], details: Map<string, InstanceDetails>): Promise<void> {
   try {
@@ -54,24 +68,25 @@ function detailsOf(instance: Instance): InstanceDetails {
   };
 }
 
-async function readInstanceDetails(groupName: string): Promise<Map<string, InstanceDetails>> {
+/**
+ * The ids as an `instance-id` filter, 1,000 to a request: a filter, unlike InstanceIds, may be
+ * paginated (MaxResults) and leaves an id EC2 does not know yet out of the answer instead of
+ * failing the whole call.
+ */
+async function readInstanceDetails(ids: readonly string[]): Promise<Map<string, InstanceDetails>> {
   const details = new Map<string, InstanceDetails>();
-  const pages = paginateDescribeInstances(
-    { client: runtime().client(EC2Client), pageSize: 1000 },
-    {
-      Filters: [
-        { Name: "tag:aws:autoscaling:groupName", Values: [groupName] },
-        { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped", "shutting-down"] },
-      ],
-    },
-  );
-  for await (const page of pages) {
-    for (const reservation of page.Reservations ?? []) {
-      for (const instance of reservation.Instances ?? []) {
-        if (instance.InstanceId) details.set(instance.InstanceId, detailsOf(instance));
+  const ec2 = runtime().client(EC2Client);
+  const chunks: string[][] = [];
+  for (let start = 0; start < ids.length; start += IDS_PER_PAGE) chunks.push(ids.slice(start, start + IDS_PER_PAGE));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      for await (const page of paginateDescribeInstances({ client: ec2, pageSize: IDS_PER_PAGE }, { Filters: [{ Name: "instance-id", Values: chunk }] })) {
+        for (const reservation of page.Reservations ?? []) {
+          for (const instance of reservation.Instances ?? []) if (instance.InstanceId) details.set(instance.InstanceId, detailsOf(instance));
+        }
       }
-    }
-  }
+    }),
+  );
   return details;
 }
 
@@ -80,7 +95,7 @@ function toObservedGroup(group: AutoScalingGroup, details: Map<string, InstanceD
     id: instance.InstanceId ?? "",
     availabilityZone: instance.AvailabilityZone ?? "",
     lifecycleState: instance.LifecycleState ?? "",
-    ...(details.get(instance.InstanceId ?? "") ?? { releaseUnknown: true }),
+    ...(details.get(instance.InstanceId ?? "") ?? (isParked(instance.LifecycleState) ? {} : { releaseUnknown: true })),
   }));
   const tags: Record<string, string> = {};
   for (const tag of group.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? "";

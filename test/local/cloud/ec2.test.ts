@@ -56,6 +56,18 @@ describe("DescribeInstances", () => {
     expect(byId.ids).toEqual([a, b]);
   });
 
+  it("leaves ids it does not know out of an instance-id filter, where InstanceIds would fail, and pages it", async () => {
+    const fleet = helloFleet({ desiredCapacity: 12 });
+    const ids = fleet.cloud.snapshot(GROUP).instances.map((i) => i.instanceId);
+
+    const { ids: found, pages } = await allPages(fleet, { Filters: [{ Name: "instance-id", Values: [...ids.slice(0, 7), "i-0000000000nothere"] }], MaxResults: 5 });
+
+    expect(pages).toBe(2);
+    expect(found.sort()).toEqual(ids.slice(0, 7).sort());
+    const wildcard = await allPages(fleet, { Filters: [{ Name: "instance-id", Values: [`${ids[0]!.slice(0, -1)}?`] }] });
+    expect(wildcard.ids).toContain(ids[0]);
+  });
+
   it("describes an instance with AWS's fields", async () => {
     const fleet = helloFleet();
     const first = fleet.cloud.snapshot(GROUP).instances[0]!;

@@ -2,6 +2,7 @@ import {
   AutoScalingClient,
   CreateOrUpdateTagsCommand,
   DeleteTagsCommand,
+  DetachInstancesCommand,
   EnterStandbyCommand,
   ExitStandbyCommand,
   ResumeProcessesCommand,
@@ -10,9 +11,11 @@ import {
   TerminateInstanceInAutoScalingGroupCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
+import { EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  detachAndTerminate,
   enterStandby,
   exitStandby,
   markRelease,
@@ -174,5 +177,54 @@ describe("group sizing and launch template", () => {
       AutoScalingGroupName: GROUP,
       LaunchTemplate: { LaunchTemplateId: "lt-0123456789abcdef0", Version: "4" },
     });
+  });
+});
+
+describe("detachAndTerminate", () => {
+  const ec2 = mockClient(EC2Client);
+  const ids = (count: number) => Array.from({ length: count }, (_, n) => `i-0ccc${String(n).padStart(12, "0")}`);
+
+  beforeEach(() => {
+    autoScaling.on(DetachInstancesCommand).resolves({ Activities: [] });
+    ec2.on(TerminateInstancesCommand).resolves({ TerminatingInstances: [] });
+  });
+
+  afterEach(() => {
+    ec2.reset();
+  });
+
+  it("detaches 20 ids a call without touching desired capacity, then terminates up to 1,000 a call", async () => {
+    const parked = ids(2500);
+
+    await detachAndTerminate(GROUP, parked);
+
+    const detached = autoScaling.commandCalls(DetachInstancesCommand).map((call) => call.args[0].input);
+    expect(detached).toHaveLength(125);
+    for (const input of detached) {
+      expect(input).toMatchObject({ AutoScalingGroupName: GROUP, ShouldDecrementDesiredCapacity: false });
+      expect(input.InstanceIds?.length).toBe(20);
+    }
+    expect(detached.flatMap((input) => input.InstanceIds ?? [])).toEqual(parked);
+    const terminated = ec2.commandCalls(TerminateInstancesCommand).map((call) => call.args[0].input.InstanceIds ?? []);
+    expect(terminated.map((chunk) => chunk.length)).toEqual([1000, 1000, 500]);
+    expect(terminated.flat()).toEqual(parked);
+  });
+
+  it("when a detach fails, terminates what was detached (no longer the group's) and fails; the rest stays parked", async () => {
+    const parked = ids(45);
+    autoScaling.on(DetachInstancesCommand, { InstanceIds: parked.slice(20, 40) }).rejects(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }));
+
+    await expect(detachAndTerminate(GROUP, parked)).rejects.toThrow("Rate exceeded");
+
+    expect(ec2).toHaveReceivedCommandTimes(TerminateInstancesCommand, 1);
+    expect(ec2).toHaveReceivedCommandWith(TerminateInstancesCommand, { InstanceIds: [...parked.slice(0, 20), ...parked.slice(40)] });
+  });
+
+  it("terminates nothing when every detach fails", async () => {
+    autoScaling.on(DetachInstancesCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }));
+
+    await expect(detachAndTerminate(GROUP, ids(45))).rejects.toThrow("Rate exceeded");
+
+    expect(ec2).not.toHaveReceivedCommand(TerminateInstancesCommand);
   });
 });

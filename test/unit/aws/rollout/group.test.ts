@@ -83,8 +83,47 @@ describe("readGroup", () => {
     expect(ec2).toHaveReceivedCommandTimes(DescribeInstancesCommand, 2);
     expect(ec2).toHaveReceivedNthCommandWith(DescribeInstancesCommand, 2, { NextToken: "page-2" });
     expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, {
-      Filters: expect.arrayContaining([{ Name: "tag:aws:autoscaling:groupName", Values: ["hello-prod-web"] }]),
+      Filters: [{ Name: "instance-id", Values: ["i-0aaa000000000001", "i-0aaa000000000002", "i-0aaa000000000003"] }],
+      MaxResults: 1000,
     });
+  });
+
+  it("describes only the instances not parked in Standby, 1,000 ids a request, however many are parked", async () => {
+    const id = (n: number) => `i-0bbb${String(n).padStart(12, "0")}`;
+    const member = (n: number, LifecycleState: "InService" | "Standby" | "EnteringStandby") => ({ InstanceId: id(n), AvailabilityZone: "eu-west-1a", LifecycleState, HealthStatus: "Healthy", ProtectedFromScaleIn: false });
+    const inService = Array.from({ length: 2500 }, (_, n) => member(n, "InService"));
+    const parked = Array.from({ length: 2500 }, (_, n) => member(10_000 + n, n % 2 ? "Standby" : "EnteringStandby"));
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ ...webGroup, DesiredCapacity: 2500, Instances: [...inService, ...parked] }] });
+    ec2.on(DescribeInstancesCommand).callsFake((input: { Filters?: { Values?: string[] }[] }) => ({
+      Reservations: (input.Filters?.[0]?.Values ?? []).map((instanceId) => ({ Instances: [ec2Instance(instanceId, "v2", "2025-03-04T09:01:00Z", "10.0.1.13")] })),
+    }));
+
+    const group = await readGroup("hello-prod-web");
+
+    const requested = ec2.commandCalls(DescribeInstancesCommand).map((call) => call.args[0].input.Filters?.[0]?.Values ?? []);
+    expect(requested.map((ids) => ids.length)).toEqual([1000, 1000, 500]);
+    expect(new Set(requested.flat())).toEqual(new Set(inService.map((instance) => instance.InstanceId)));
+    expect(group.instances.filter((instance) => instance.release === "v2")).toHaveLength(2500);
+    const standby = group.instances.filter((instance) => instance.lifecycleState !== "InService");
+    expect(standby).toHaveLength(2500);
+    for (const instance of standby) {
+      expect(instance).not.toHaveProperty("release");
+      expect(instance).not.toHaveProperty("releaseUnknown");
+    }
+  });
+
+  it("asks for ids the filter missed by id, and reads them as release unknown when EC2 does not know them yet", async () => {
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [webGroup] });
+    ec2
+      .on(DescribeInstancesCommand, { InstanceIds: ["i-0aaa000000000003"] })
+      .rejects(Object.assign(new Error("The instance ID 'i-0aaa000000000003' does not exist"), { name: "InvalidInstanceID.NotFound" }))
+      .on(DescribeInstancesCommand, { MaxResults: 1000 })
+      .resolves({ Reservations: [{ Instances: [ec2Instance("i-0aaa000000000001", "v1", "2025-03-01T10:00:00Z", "10.0.1.11"), ec2Instance("i-0aaa000000000002", "v1", "2025-03-01T10:00:05Z", "10.0.2.12")] }] });
+
+    const group = await readGroup("hello-prod-web");
+
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, { InstanceIds: ["i-0aaa000000000003"] });
+    expect(group.instances.map((instance) => instance.releaseUnknown ?? false)).toEqual([false, false, true]);
   });
 
   it("leaves the release unset for an instance without the tag", async () => {
