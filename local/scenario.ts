@@ -67,7 +67,13 @@ export function cycleInputOf(fleet: LocalFleet, maxAge: string, overrides: Parti
  */
 export function createLocalFleet(options: FleetOptions): LocalFleet {
   const clock = options.cloud?.clock ?? options.clock ?? new VirtualClock();
-  const cloud = options.cloud ?? new LocalCloud({ clock, ...(options.driver ? { driver: options.driver } : {}) });
+  const cloud =
+    options.cloud ??
+    new LocalCloud({
+      clock,
+      ...(options.driver ? { driver: options.driver } : {}),
+      ...(options.maxTargets !== undefined ? { targetsPerTargetGroup: options.maxTargets } : {}),
+    });
   const app = options.app ?? "hello";
   const env = options.env ?? "prod";
   const release = options.release ?? "v1";

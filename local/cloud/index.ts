@@ -18,10 +18,12 @@ import { Fleet } from "./fleet.js";
 import { Ids } from "./ids.js";
 import { createStandalone, instancePowerOperations, standaloneInstance, type StandaloneOptions } from "./instances-power.js";
 import { HostedZones } from "./route53.js";
+import { serviceQuotaOperations } from "./service-quotas.js";
 import type { ActivityRecord } from "./model.js";
 import { routableTargets, servingCount, snapshotGroup, type GroupSnapshot } from "./observe.js";
 import type { Operations } from "./operations.js";
 import { createGroup, createTargetGroup, type GroupOptions, type TargetGroupOptions } from "./setup.js";
+import { TARGETS_PER_TARGET_GROUP } from "./targets.js";
 
 export { attachLocalCloud, activeCloud, setActiveCloud, LOCAL_CLOUD_MIDDLEWARE } from "./attach.js";
 export type { LocalCloudClient } from "./attach.js";
@@ -44,6 +46,11 @@ export interface LocalCloudOptions {
   driver?: (health: HealthScript) => InstanceDriver;
   /** How long a Route 53 change stays PENDING before INSYNC (default 30 s). */
   dnsPropagationSeconds?: number;
+  /**
+   * The account's "targets per target group" quota (default 1,000): what Service Quotas answers,
+   * and the limit of every target group created without its own `maxTargets`.
+   */
+  targetsPerTargetGroup?: number;
 }
 
 /** SDK client class name → service, as the middleware sees it in `context.clientName`. */
@@ -53,6 +60,7 @@ const CLIENTS: Record<string, Service> = {
   ElasticLoadBalancingV2Client: "elbv2",
   CloudWatchClient: "cloudwatch",
   Route53Client: "route53",
+  ServiceQuotasClient: "servicequotas",
 };
 
 /**
@@ -71,6 +79,8 @@ export class LocalCloud {
   private readonly services: Record<Service, Operations>;
   /** Route 53 hosted zones and their records. */
   readonly dns: HostedZones;
+  /** The account's targets-per-target-group quota, as Service Quotas reports it. */
+  readonly targetsPerTargetGroup: number;
 
   constructor(options: LocalCloudOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -79,12 +89,14 @@ export class LocalCloud {
     const ids = new Ids(options.region ?? "eu-west-1", options.accountId ?? "123456789012");
     this.fleet = new Fleet(this.clock, ids, driver);
     this.dns = new HostedZones(this.clock, ids, (options.dnsPropagationSeconds ?? 30) * 1000);
+    this.targetsPerTargetGroup = options.targetsPerTargetGroup ?? TARGETS_PER_TARGET_GROUP;
     this.services = {
       autoscaling: autoScalingOperations(this.fleet),
       ec2: { ...ec2Operations(this.fleet), ...instancePowerOperations(this.fleet) },
       route53: this.dns.operations(),
       elbv2: elbv2Operations(this.fleet),
       cloudwatch: this.alarms.operations(ids),
+      servicequotas: serviceQuotaOperations(ids, () => this.targetsPerTargetGroup),
     };
   }
 
@@ -120,7 +132,7 @@ export class LocalCloud {
 
   /** Creates a target group; returns its ARN. */
   createTargetGroup(options: TargetGroupOptions): string {
-    return createTargetGroup(this.fleet, options);
+    return createTargetGroup(this.fleet, { maxTargets: this.targetsPerTargetGroup, ...options });
   }
 
   /** Creates a group already running at desired capacity, InService and healthy; returns its ARN. */
