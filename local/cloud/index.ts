@@ -18,6 +18,7 @@ import { Fleet } from "./fleet.js";
 import { Ids } from "./ids.js";
 import { createStandalone, instancePowerOperations, standaloneInstance, type StandaloneOptions } from "./instances-power.js";
 import { HostedZones } from "./route53.js";
+import { ApiMeter, throttlingCode, TokenBucket, type ApiRates } from "./rates.js";
 import { serviceQuotaOperations } from "./service-quotas.js";
 import type { ActivityRecord } from "./model.js";
 import { routableTargets, servingCount, snapshotGroup, type GroupSnapshot } from "./observe.js";
@@ -35,6 +36,8 @@ export type { GroupOptions, TargetGroupOptions } from "./setup.js";
 export type { GroupSnapshot, InstanceSnapshot } from "./observe.js";
 export type { ActivityRecord, VirtualInstance } from "./model.js";
 export { TARGETS_PER_TARGET_GROUP } from "./targets.js";
+export { EC2_RATES } from "./rates.js";
+export type { ApiRates, BucketRate } from "./rates.js";
 export type { StandaloneOptions } from "./instances-power.js";
 
 export interface LocalCloudOptions {
@@ -51,6 +54,8 @@ export interface LocalCloudOptions {
    * and the limit of every target group created without its own `maxTargets`.
    */
   targetsPerTargetGroup?: number;
+  /** API and launch rates (see rates.ts; EC2_RATES are EC2's published buckets); default: none. */
+  apiRates?: ApiRates;
 }
 
 /** SDK client class name → service, as the middleware sees it in `context.clientName`. */
@@ -77,6 +82,7 @@ export class LocalCloud {
   private readonly callLog = new CallLog();
   private readonly faults = new FaultPlan();
   private readonly services: Record<Service, Operations>;
+  private readonly meter: ApiMeter | undefined;
   /** Route 53 hosted zones and their records. */
   readonly dns: HostedZones;
   /** The account's targets-per-target-group quota, as Service Quotas reports it. */
@@ -90,6 +96,10 @@ export class LocalCloud {
     this.fleet = new Fleet(this.clock, ids, driver);
     this.dns = new HostedZones(this.clock, ids, (options.dnsPropagationSeconds ?? 30) * 1000);
     this.targetsPerTargetGroup = options.targetsPerTargetGroup ?? TARGETS_PER_TARGET_GROUP;
+    if (options.apiRates) {
+      this.meter = new ApiMeter(options.apiRates);
+      this.fleet.launchBucket = new TokenBucket(options.apiRates.launches.capacity, options.apiRates.launches.perSecond, this.clock.now());
+    }
     this.services = {
       autoscaling: autoScalingOperations(this.fleet),
       ec2: { ...ec2Operations(this.fleet), ...instancePowerOperations(this.fleet) },
@@ -98,6 +108,30 @@ export class LocalCloud {
       cloudwatch: this.alarms.operations(ids),
       servicequotas: serviceQuotaOperations(ids, () => this.targetsPerTargetGroup),
     };
+  }
+
+  /**
+   * Answers one SDK command as the middleware sees it: first through the API rates, if modelled
+   * (waiting on the cloud's clock for a token, or refusing the call), then `handle`.
+   */
+  async answer(clientName: string, commandName: string, input: object): Promise<object> {
+    const service = CLIENTS[clientName];
+    if (this.meter && service !== undefined) {
+      const operation = operationName(commandName);
+      const wait = this.meter.admit(service, operation, this.clock.now());
+      if (wait === undefined) {
+        this.callLog.count(operation);
+        const code = throttlingCode(service);
+        throw awsError(service, code, code === "Throttling" ? "Rate exceeded" : "Request limit exceeded.", this.fleet.ids.uuid());
+      }
+      if (wait > 0) await this.clock.sleep(wait);
+    }
+    return this.handle(clientName, commandName, input);
+  }
+
+  /** Calls the API rates slowed or refused, and how long the slowed ones waited (none without rates). */
+  get throttling(): { calls: number; waitedSeconds: number } {
+    return { calls: this.meter?.throttled ?? 0, waitedSeconds: (this.meter?.waitedMs ?? 0) / 1000 };
   }
 
   /**
