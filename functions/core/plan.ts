@@ -82,13 +82,12 @@ export interface TargetQuota {
 export const DEFAULT_TARGET_QUOTA: TargetQuota = { value: TARGETS_PER_GROUP_QUOTA, source: "default" };
 
 /**
- * How many old instances a rollback may have in transit at once (leaving Standby, or new ones
- * draining in their place) without any target group going over `quota`. While it runs, each
- * target group holds its share of the serving fleet plus that share of the instances in
- * transit; the share is read from where the targets are now (1 when every instance is in every
- * target group, 1/n when n target groups split the fleet). The surge of the failed batch is
- * still registered when the rollback starts, so its share of the room is kept free. Never less
- * than the largest batch, which the rollout itself proved fits.
+ * How many instances a rollback may hold above the group's starting capacity (old ones back
+ * from Standby, new ones not yet gone or still draining, the failed batch's surge) without any
+ * target group going over `quota`. Each target group holds its share of them; the share is read
+ * from where the targets are now (1 when every instance is in every target group, 1/n when n
+ * target groups split the fleet). Never less than the largest batch, which the rollout itself
+ * proved fits.
  */
 export function rollbackWave(largest: number, targets: readonly TargetHealth[], quota: number): number {
   const counts = new Map<string, number>();
@@ -97,7 +96,7 @@ export function rollbackWave(largest: number, targets: readonly TargetHealth[], 
   const instances = new Set(targets.map((target) => target.instanceId)).size;
   const free = Math.max(0, quota - busiest);
   // free ÷ share, in integers: busiest ÷ instances is the share of the fleet the busiest target group holds.
-  const room = (busiest === 0 ? free : Math.floor((free * instances) / busiest)) - largest;
+  const room = busiest === 0 ? free : Math.floor((free * instances) / busiest);
   return Math.max(1, largest, room);
 }
 

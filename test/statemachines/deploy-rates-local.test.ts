@@ -27,8 +27,8 @@ describe("deploy state machine at the account's quota and API rates, run locally
 
     const planned = record.steps.find((step) => step.state === "Plan rollout")?.output as PlannedQuota;
     expect(planned.plan.targetQuota).toEqual({ value: 20, source: "service-quotas" });
-    // 10 free slots in each target group hold 40 instances in transit, less the batch of 10.
-    expect(planned.plan.rollbackWave).toBe(30);
+    // 10 free slots in each of 4 target groups: room for 40 instances above the start.
+    expect(planned.plan.rollbackWave).toBe(40);
     expect(record.error).toBe("DeployRolledBack");
     expect(fleetState(fleet)).toEqual(before);
     expect(watch.minServing()).toBeGreaterThanOrEqual(40);

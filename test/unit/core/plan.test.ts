@@ -133,7 +133,7 @@ describe("planRollout", () => {
 
     const result = plan(deployInput(), observed, targets);
 
-    expect(result.rollbackWave).toBe(1000 - 12 - 3);
+    expect(result.rollbackWave).toBe(1000 - 12);
   });
 
   it("limits the rollback wave to the largest batch when a target group is near its quota", () => {
@@ -149,9 +149,9 @@ describe("planRollout", () => {
     const members = oldInstances(100);
     const targets = members.map((instance, index) => ({ targetGroupArn: index % 2 === 0 ? TG_WEB : TG_API, instanceId: instance.id, state: "healthy" }));
 
-    // 50 per target group, quota 80: 30 free in each, which 60 instances in transit fill.
-    expect(rollbackWave(10, targets, 80)).toBe(60 - 10);
-    expect(rollbackWave(10, targets, 1000)).toBe(1900 - 10);
+    // 50 per target group, quota 80: 30 free in each, which 60 instances above the start fill.
+    expect(rollbackWave(10, targets, 80)).toBe(60);
+    expect(rollbackWave(10, targets, 1000)).toBe(1900);
   });
 
   it("never sizes the rollback wave below the largest batch, which the rollout proved fits", () => {
@@ -169,7 +169,7 @@ describe("planRollout", () => {
     const result = planRollout(deployInput(), observed, targets, [timing()], T0, quota);
 
     expect(result.targetQuota).toEqual(quota);
-    expect(result.rollbackWave).toBe(500 - 12 - 3);
+    expect(result.rollbackWave).toBe(500 - 12);
   });
 
   it("records no previous release or launch template when the group has none", () => {
