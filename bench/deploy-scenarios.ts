@@ -1,4 +1,5 @@
 import type { DeployInputRaw } from "../functions/core/config/input.js";
+import { EC2_RATES } from "../local/cloud/index.js";
 import { createLocalFleet, runLocalDeploy, type FleetOptions } from "../local/scenario.js";
 import type { ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { breakBatch, watchFleet } from "../local/watch.js";
@@ -14,6 +15,8 @@ export interface DeployScenario {
   failBatch?: number | "last";
   /** Simulated latency of every Lambda step, in seconds (local/runner.ts `stepLatencyMs`). */
   stepLatencySeconds?: number;
+  /** Runs only when named with `--only` (minutes of wall time). */
+  onRequest?: boolean;
 }
 
 /** AWS-like timings: boot ~60 s, health checks every 10 s with a threshold of 2, deregistration 30 s. */
@@ -21,9 +24,15 @@ const awsLike = { bootSeconds: 60, healthCheckIntervalSeconds: 10, healthyThresh
 const onePercent = { batches: ["1%"], bakeSeconds: 60, pollSeconds: 15 };
 /**
  * 5,000 instances, 1,000 per target group at rest. A surge needs room above that, which on AWS
- * means raising the adjustable "targets per target group" quota; 1,010 fits a batch of 50.
+ * means raising the adjustable "targets per target group" quota: 1,010 fits a batch of 50; the
+ * account here has it raised to 1,200, which Plan rollout reads through Service Quotas and sizes
+ * rollback waves from.
  */
-const bigFleet: FleetOptions = { instances: 5000, targetGroups: 5, membership: "spread", maxTargets: 1010, maxSize: 5050, ...awsLike };
+const bigFleet: FleetOptions = { instances: 5000, targetGroups: 5, membership: "spread", maxTargets: 1200, maxSize: 5050, ...awsLike };
+/** The same fleet with EC2's API and launch rates modelled (calls over the rate wait for a token). */
+const ratedBigFleet: FleetOptions = { ...bigFleet, apiRates: EC2_RATES };
+/** 20,000 instances in one group, 1,000 per target group over 20 at rest, with EC2's rates. */
+const hugeFleet: FleetOptions = { instances: 20000, targetGroups: 20, membership: "spread", maxTargets: 1200, maxSize: 20200, apiRates: EC2_RATES, ...awsLike };
 
 const quarters = { batches: ["25%"], bakeSeconds: 60, pollSeconds: 15 };
 
@@ -37,6 +46,9 @@ export const deployScenarios: DeployScenario[] = [
   { scenario: "deploy-5000-instances-1pct", fleet: bigFleet, strategy: onePercent },
   { scenario: "deploy-5000-instances-1pct-latency-0.5s", fleet: bigFleet, strategy: onePercent, stepLatencySeconds: 0.5 },
   { scenario: "rollback-5000-instances-last-batch", fleet: bigFleet, strategy: onePercent, failBatch: "last" },
+  { scenario: "deploy-5000-instances-1pct-rated", fleet: ratedBigFleet, strategy: onePercent },
+  { scenario: "rollback-5000-instances-last-batch-rated", fleet: ratedBigFleet, strategy: onePercent, failBatch: "last", onRequest: true },
+  { scenario: "deploy-20000-instances-1pct-rated", fleet: hugeFleet, strategy: onePercent, onRequest: true },
 ];
 
 /** Runs one scenario on the local cloud's virtual clock and reports what AWS would see. */
@@ -60,10 +72,14 @@ export async function runDeployScenario(scenario: DeployScenario): Promise<Recor
     },
   });
   const wallMs = Math.round(performance.now() - started);
-  const plan = record.steps.find((step) => step.state === "Plan rollout")?.output as { plan?: { batchCount?: number; floor?: number } } | undefined;
+  const plan = record.steps.find((step) => step.state === "Plan rollout")?.output as
+    | { plan?: { batchCount?: number; floor?: number; rollbackWave?: number; targetQuota?: { value: number; source: string } } }
+    | undefined;
+  const rollbackStart = record.steps.find((step) => step.state === "Roll back")?.enteredAt;
+  const stoppedAt = record.stoppedAt ?? record.startedAt;
   const floor = plan?.plan?.floor ?? scenario.fleet.instances;
   const snapshot = fleet.cloud.snapshot(fleet.groupName);
-  const simulatedSeconds = Math.round((record.stoppedAt ?? record.startedAt) - record.startedAt) / 1000;
+  const simulatedSeconds = Math.round(stoppedAt - record.startedAt) / 1000;
   const batchCount = plan?.plan?.batchCount ?? 0;
   const inherentWaitSeconds = batchCount * inherentBatchSeconds(scenario);
   return {
@@ -87,6 +103,11 @@ export async function runDeployScenario(scenario: DeployScenario): Promise<Recor
     ...(scenario.failBatch === undefined
       ? { inherentWaitSeconds, ratio: Number((simulatedSeconds / inherentWaitSeconds).toFixed(4)), target: "ratio <= 1.03" }
       : {}),
+    ...(rollbackStart !== undefined ? { rollbackSeconds: Math.round(stoppedAt - rollbackStart) / 1000, rollbackWave: plan?.plan?.rollbackWave } : {}),
+    targetQuota: plan?.plan?.targetQuota,
+    apiRates: scenario.fleet.apiRates ? "EC2 buckets, calls wait for a token" : "none",
+    throttledCalls: fleet.cloud.throttling.calls,
+    throttledWaitSeconds: fleet.cloud.throttling.waitedSeconds,
     minServing: watch.minServing(),
     floor,
     floorHeld: watch.minServing() >= floor,

@@ -21,6 +21,7 @@
  * - `start-deploy`: start executions of the deploy state machine.
  * - `webhook-secret`: read the webhook's SSM SecureString.
  * - `http-probe`: call the app's /health and /version on instances (runs in the VPC when one is configured).
+ * - `quota-read`: read the account's targets-per-target-group quota (Service Quotas), which sizes rollback waves.
  */
 export type Capability =
   | "group-read"
@@ -34,7 +35,8 @@ export type Capability =
   | "dns-records"
   | "start-deploy"
   | "webhook-secret"
-  | "http-probe";
+  | "http-probe"
+  | "quota-read";
 
 export interface FunctionEntry {
   /** functions/<dir>/handler.ts */
@@ -54,7 +56,7 @@ export interface FunctionEntry {
  */
 export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "take-deploy-lock", machine: "deploy", placeholder: "TakeDeployLockFunctionArn", needs: ["lock-table"] },
-  { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table"] },
+  { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table", "quota-read"] },
   {
     dir: "prepare-group",
     machine: "deploy",

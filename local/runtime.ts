@@ -4,6 +4,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import type { ClientClass } from "../functions/aws/clients.js";
 import type { LogLevel } from "../functions/aws/environment.js";
 import type { DeployStarter } from "../functions/aws/executions/executions.js";
@@ -18,7 +19,14 @@ import { localDynamoEndpoint } from "./dynamo/index.js";
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
 /** The services the local cloud answers; DynamoDB goes to dynalite, anything else fails for want of credentials to AWS. */
-const CLOUD_SERVICES: ReadonlySet<ClientClass<object>> = new Set<ClientClass<object>>([AutoScalingClient, EC2Client, ElasticLoadBalancingV2Client, CloudWatchClient, Route53Client]);
+const CLOUD_SERVICES: ReadonlySet<ClientClass<object>> = new Set<ClientClass<object>>([
+  AutoScalingClient,
+  EC2Client,
+  ElasticLoadBalancingV2Client,
+  CloudWatchClient,
+  Route53Client,
+  ServiceQuotasClient,
+]);
 
 export interface LocalRuntimeOptions {
   /** The cloud that answers EC2, Auto Scaling, ELB, CloudWatch and Route 53 (default: the active one, see setActiveCloud). */

@@ -32,8 +32,10 @@ export interface FleetOptions {
   healthyThreshold?: number;
   unhealthyThreshold?: number;
   deregistrationDelaySeconds?: number;
-  /** Targets-per-target-group quota (AWS default 1,000; adjustable). */
+  /** Targets-per-target-group quota (AWS default 1,000; adjustable): the account's, as Service Quotas reports it. */
   maxTargets?: number;
+  /** API and launch rates the fleet's cloud enforces (default none; `EC2_RATES` are EC2's). */
+  apiRates?: LocalCloudOptions["apiRates"];
   clock?: Clock;
   /** What runs inside instances (default: virtual instances with scripted health). */
   driver?: LocalCloudOptions["driver"];
@@ -68,7 +70,14 @@ export function cycleInputOf(fleet: LocalFleet, maxAge: string, overrides: Parti
  */
 export function createLocalFleet(options: FleetOptions): LocalFleet {
   const clock = options.cloud?.clock ?? options.clock ?? new VirtualClock();
-  const cloud = options.cloud ?? new LocalCloud({ clock, ...(options.driver ? { driver: options.driver } : {}) });
+  const cloud =
+    options.cloud ??
+    new LocalCloud({
+      clock,
+      ...(options.driver ? { driver: options.driver } : {}),
+      ...(options.maxTargets !== undefined ? { targetsPerTargetGroup: options.maxTargets } : {}),
+      ...(options.apiRates ? { apiRates: options.apiRates } : {}),
+    });
   const app = options.app ?? "hello";
   const env = options.env ?? "prod";
   const release = options.release ?? "v1";

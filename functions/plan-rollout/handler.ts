@@ -2,6 +2,7 @@ import { readAlarms } from "../aws/rollout/alarms.js";
 import { now } from "../aws/clock.js";
 import { readGroup } from "../aws/rollout/group.js";
 import { readVersionImage } from "../aws/rollout/launch-template.js";
+import { readTargetQuota } from "../aws/rollout/quotas.js";
 import { readTargetGroupTimings, readTargetHealth } from "../aws/rollout/targets.js";
 import { GantryError, InvalidDeployInputError } from "../core/errors.js";
 import { cycleSplit } from "../core/cycle/cycle.js";
@@ -18,10 +19,11 @@ import { deployStep } from "../wiring/step.js";
  */
 export const handler = deployStep("plan-rollout", async ({ input }) => {
   try {
-    const [group, timings, targets] = await Promise.all([
+    const [group, timings, targets, quota] = await Promise.all([
       readGroup(input.group.autoScalingGroupName),
       readTargetGroupTimings(input.group.targetGroupArns),
       readTargetHealth(input.group.targetGroupArns),
+      readTargetQuota(),
     ]);
     const missing = (await readAlarms(input.gates.alarms)).filter((alarm) => alarm.state === "NOT_FOUND");
     if (missing.length > 0) {
@@ -32,12 +34,13 @@ export const handler = deployStep("plan-rollout", async ({ input }) => {
     // The image a rollback would point the group back at: read only when a deploy changes it.
     const currentImage = imageId && template && !isVersionAlias(template.version) ? await readVersionImage(template.id, template.version) : undefined;
     checkLaunchTemplate(group, imageId, currentImage);
-    const plan = planRollout(input, group, targets, timings, now());
+    const plan = planRollout(input, group, targets, timings, now(), quota);
     const view = viewFleet(group, targets, plan.release, plan.cycle ? cycleSplit(plan.cycle) : undefined);
     const note = plan.cycle
       ? cycleNote(plan.cycle.maxAge, plan.toReplace, plan.alreadyOnRelease, plan.batchSizes, plan.cycle.leftForNextRun ?? 0)
       : `${plan.toReplace} to replace in ${plan.batchCount} batch(es) [${plan.batchSizes.join(", ")}]`;
-    return { ...plan, summary: summarize(plan, view, -1, note) };
+    const quotaNote = quota.note ? `; ${quota.note}` : "";
+    return { ...plan, summary: summarize(plan, view, -1, note + quotaNote) };
   } catch (error) {
     if (error instanceof GantryError && !error.transient) return { rejected: { error: error.name, cause: error.message } };
     throw error;

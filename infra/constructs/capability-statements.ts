@@ -137,6 +137,7 @@ const WHY = {
     "Instances carrying a gantry:release tag only (aws:ResourceTag condition): every instance a gantry-deployed group launches inherits it. A detached instance is no longer its group's, so the group cannot scope this; gantry's roles tag instances only at launch.",
   recordChanges: "GetChange reads the status of a change gantry just made; change ids are not known in advance.",
   vpc: "Lambda validates a VPC function's network-interface permissions against *; these are the actions of AWS's AWSLambdaVPCAccessExecutionRole.",
+  quotas: "GetServiceQuota has no resource-level permissions in IAM (Service Authorization Reference, Service Quotas): allowed on * only; it reads a quota's value and changes nothing.",
   compositeAlarms:
     "DescribeAlarms answers for composite alarms only to a caller allowed it on * (CloudWatch API reference, DescribeAlarms); it reads alarm states and changes nothing.",
 } as const;
@@ -232,6 +233,8 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
   "webhook-secret": (_scope, resources) => [statement("ReadWebhookSecret", ["ssm:GetParameter"], [resources.webhookSecretParameterArn])],
 
   "http-probe": (scope) => (scope.vpc ? [statement("ProbeFromVpc", VPC_NETWORK_INTERFACE_ACTIONS, ["*"], undefined, WHY.vpc)] : []),
+
+  "quota-read": () => [statement("ReadTargetQuota", ["servicequotas:GetServiceQuota"], ["*"], undefined, WHY.quotas)],
 };
 
 const MANAGED = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG.key}`]: MANAGED_TAG.value } };

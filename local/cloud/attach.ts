@@ -62,7 +62,7 @@ export function attachLocalCloud<C extends LocalCloudClient>(
   client.middlewareStack.add(
     (_next, context) => async (args) => {
       const current = typeof cloud === "function" ? cloud() : cloud;
-      const output = current.handle(context.clientName ?? "", context.commandName ?? "", args.input);
+      const output = await current.answer(context.clientName ?? "", context.commandName ?? "", args.input);
       return { output: output as never, response: {} };
     },
     { step: "initialize", priority: "high", name: LOCAL_CLOUD_MIDDLEWARE, override: true },

@@ -3,9 +3,10 @@ import * as cloudWatch from "@aws-sdk/client-cloudwatch";
 import * as ec2 from "@aws-sdk/client-ec2";
 import * as elbv2 from "@aws-sdk/client-elastic-load-balancing-v2";
 import * as route53 from "@aws-sdk/client-route-53";
+import * as serviceQuotas from "@aws-sdk/client-service-quotas";
 
 /** The services the local cloud answers for, named after their SDK client. */
-export type Service = "autoscaling" | "ec2" | "elbv2" | "cloudwatch" | "route53";
+export type Service = "autoscaling" | "ec2" | "elbv2" | "cloudwatch" | "route53" | "servicequotas";
 
 /**
  * A command, or a parameter of one, reached the local cloud that it does not model. Failing is
@@ -55,6 +56,7 @@ const sdk: Record<Service, { namespace: Record<string, unknown>; base: Exception
   elbv2: { namespace: elbv2, base: elbv2.ElasticLoadBalancingV2ServiceException },
   cloudwatch: { namespace: cloudWatch, base: cloudWatch.CloudWatchServiceException },
   route53: { namespace: route53, base: route53.Route53ServiceException },
+  servicequotas: { namespace: serviceQuotas, base: serviceQuotas.ServiceQuotasServiceException },
 };
 
 /**

@@ -15,6 +15,7 @@ import {
   type VirtualInstance,
 } from "./model.js";
 import { pickLaunchZone, pickScaleInVictims, pickTargetGroups } from "./placement.js";
+import type { TokenBucket } from "./rates.js";
 import { assertRoomFor, foldHealthChecks, isServing, registerTarget, startDraining } from "./targets.js";
 
 /** EC2 keeps terminated instances visible to DescribeInstances for about an hour. */
@@ -30,6 +31,8 @@ export class Fleet {
   readonly instances = new Map<string, VirtualInstance>();
   readonly targetGroups = new Map<string, TargetGroupRecord>();
   readonly launchTemplates: LaunchTemplates;
+  /** EC2's launch bucket when rates are modelled: launches beyond it wait for the next settle after a refill. */
+  launchBucket: TokenBucket | undefined;
   private readonly events = new EventQueue();
 
   constructor(
@@ -59,7 +62,8 @@ export class Fleet {
     for (const n of group.countedByAz.values()) counted += n;
     const gap = group.desiredCapacity - counted;
     if (gap > 0 && !group.suspended.has("Launch")) {
-      for (let i = 0; i < gap; i++) this.launch(group, at);
+      const allowed = this.launchBucket ? this.launchBucket.takeUpTo(gap, at) : gap;
+      for (let i = 0; i < allowed; i++) this.launch(group, at);
     } else if (gap < 0 && !group.suspended.has("Terminate")) {
       const candidates = [...group.instanceIds]
         .map((id) => this.instances.get(id)!)

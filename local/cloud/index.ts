@@ -18,10 +18,13 @@ import { Fleet } from "./fleet.js";
 import { Ids } from "./ids.js";
 import { createStandalone, instancePowerOperations, standaloneInstance, type StandaloneOptions } from "./instances-power.js";
 import { HostedZones } from "./route53.js";
+import { ApiMeter, throttlingCode, TokenBucket, type ApiRates } from "./rates.js";
+import { serviceQuotaOperations } from "./service-quotas.js";
 import type { ActivityRecord } from "./model.js";
 import { routableTargets, servingCount, snapshotGroup, type GroupSnapshot } from "./observe.js";
 import type { Operations } from "./operations.js";
 import { createGroup, createTargetGroup, type GroupOptions, type TargetGroupOptions } from "./setup.js";
+import { TARGETS_PER_TARGET_GROUP } from "./targets.js";
 
 export { attachLocalCloud, activeCloud, setActiveCloud, LOCAL_CLOUD_MIDDLEWARE } from "./attach.js";
 export type { LocalCloudClient } from "./attach.js";
@@ -33,6 +36,8 @@ export type { GroupOptions, TargetGroupOptions } from "./setup.js";
 export type { GroupSnapshot, InstanceSnapshot } from "./observe.js";
 export type { ActivityRecord, VirtualInstance } from "./model.js";
 export { TARGETS_PER_TARGET_GROUP } from "./targets.js";
+export { EC2_RATES } from "./rates.js";
+export type { ApiRates, BucketRate } from "./rates.js";
 export type { StandaloneOptions } from "./instances-power.js";
 
 export interface LocalCloudOptions {
@@ -44,6 +49,13 @@ export interface LocalCloudOptions {
   driver?: (health: HealthScript) => InstanceDriver;
   /** How long a Route 53 change stays PENDING before INSYNC (default 30 s). */
   dnsPropagationSeconds?: number;
+  /**
+   * The account's "targets per target group" quota (default 1,000): what Service Quotas answers,
+   * and the limit of every target group created without its own `maxTargets`.
+   */
+  targetsPerTargetGroup?: number;
+  /** API and launch rates (see rates.ts; EC2_RATES are EC2's published buckets); default: none. */
+  apiRates?: ApiRates;
 }
 
 /** SDK client class name → service, as the middleware sees it in `context.clientName`. */
@@ -53,6 +65,7 @@ const CLIENTS: Record<string, Service> = {
   ElasticLoadBalancingV2Client: "elbv2",
   CloudWatchClient: "cloudwatch",
   Route53Client: "route53",
+  ServiceQuotasClient: "servicequotas",
 };
 
 /**
@@ -69,8 +82,11 @@ export class LocalCloud {
   private readonly callLog = new CallLog();
   private readonly faults = new FaultPlan();
   private readonly services: Record<Service, Operations>;
+  private readonly meter: ApiMeter | undefined;
   /** Route 53 hosted zones and their records. */
   readonly dns: HostedZones;
+  /** The account's targets-per-target-group quota, as Service Quotas reports it. */
+  readonly targetsPerTargetGroup: number;
 
   constructor(options: LocalCloudOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -79,13 +95,43 @@ export class LocalCloud {
     const ids = new Ids(options.region ?? "eu-west-1", options.accountId ?? "123456789012");
     this.fleet = new Fleet(this.clock, ids, driver);
     this.dns = new HostedZones(this.clock, ids, (options.dnsPropagationSeconds ?? 30) * 1000);
+    this.targetsPerTargetGroup = options.targetsPerTargetGroup ?? TARGETS_PER_TARGET_GROUP;
+    if (options.apiRates) {
+      this.meter = new ApiMeter(options.apiRates);
+      this.fleet.launchBucket = new TokenBucket(options.apiRates.launches.capacity, options.apiRates.launches.perSecond, this.clock.now());
+    }
     this.services = {
       autoscaling: autoScalingOperations(this.fleet),
       ec2: { ...ec2Operations(this.fleet), ...instancePowerOperations(this.fleet) },
       route53: this.dns.operations(),
       elbv2: elbv2Operations(this.fleet),
       cloudwatch: this.alarms.operations(ids),
+      servicequotas: serviceQuotaOperations(ids, () => this.targetsPerTargetGroup),
     };
+  }
+
+  /**
+   * Answers one SDK command as the middleware sees it: first through the API rates, if modelled
+   * (waiting on the cloud's clock for a token, or refusing the call), then `handle`.
+   */
+  async answer(clientName: string, commandName: string, input: object): Promise<object> {
+    const service = CLIENTS[clientName];
+    if (this.meter && service !== undefined) {
+      const operation = operationName(commandName);
+      const wait = this.meter.admit(service, operation, this.clock.now());
+      if (wait === undefined) {
+        this.callLog.count(operation);
+        const code = throttlingCode(service);
+        throw awsError(service, code, code === "Throttling" ? "Rate exceeded" : "Request limit exceeded.", this.fleet.ids.uuid());
+      }
+      if (wait > 0) await this.clock.sleep(wait);
+    }
+    return this.handle(clientName, commandName, input);
+  }
+
+  /** Calls the API rates slowed or refused, and how long the slowed ones waited (none without rates). */
+  get throttling(): { calls: number; waitedSeconds: number } {
+    return { calls: this.meter?.throttled ?? 0, waitedSeconds: (this.meter?.waitedMs ?? 0) / 1000 };
   }
 
   /**
@@ -120,7 +166,7 @@ export class LocalCloud {
 
   /** Creates a target group; returns its ARN. */
   createTargetGroup(options: TargetGroupOptions): string {
-    return createTargetGroup(this.fleet, options);
+    return createTargetGroup(this.fleet, { maxTargets: this.targetsPerTargetGroup, ...options });
   }
 
   /** Creates a group already running at desired capacity, InService and healthy; returns its ARN. */

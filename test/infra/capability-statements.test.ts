@@ -17,6 +17,7 @@ const CAPABILITIES: Record<Capability, true> = {
   "start-deploy": true,
   "webhook-secret": true,
   "http-probe": true,
+  "quota-read": true,
 };
 
 const group = (name: string, alarms: string[] = []) => ({
@@ -120,6 +121,10 @@ describe("statementsFor", () => {
 
     expect(passRole(scope)).toMatchObject({ Resource: "arn:aws:iam::123456789012:role/gantry/*", Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
     expect(passRole({ ...scope, instanceRoleArns: ["arn:aws:iam::123456789012:role/web-instance"] })?.Resource).toBe("arn:aws:iam::123456789012:role/web-instance");
+  });
+
+  it("quota-read reads Service Quotas on * only, which has no resource-level permissions for GetServiceQuota", () => {
+    expect(json("quota-read")).toEqual([expect.objectContaining({ Sid: "ReadTargetQuota", Action: "servicequotas:GetServiceQuota", Resource: "*" })]);
   });
 
   it("group-read reads alarms on * (composite alarms answer nothing less), and only when the gates name one", () => {

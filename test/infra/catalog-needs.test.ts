@@ -14,6 +14,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/client-ec2": "ec2",
   "@aws-sdk/client-elastic-load-balancing-v2": "elasticloadbalancing",
   "@aws-sdk/client-route-53": "route53",
+  "@aws-sdk/client-service-quotas": "servicequotas",
   "@aws-sdk/client-sfn": "states",
   "@aws-sdk/client-ssm": "ssm",
   "@aws-sdk/lib-dynamodb": "dynamodb",

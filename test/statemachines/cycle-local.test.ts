@@ -29,7 +29,7 @@ function retirementOrder(fleet: LocalFleet) {
 }
 
 function mutatingCalls(fleet: LocalFleet): string[] {
-  return Object.keys(fleet.cloud.calls.byCommand).filter((command) => !command.startsWith("Describe"));
+  return Object.keys(fleet.cloud.calls.byCommand).filter((command) => !/^(Describe|Get)/.test(command));
 }
 
 describe("cycle runs of the deploy state machine, run locally", () => {

@@ -7,7 +7,7 @@ import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { fleetState } from "../../local/watch.js";
 
 const strategy = { batches: ["25%"], bakeSeconds: 60, pollSeconds: 15 };
-const mutating = (commands: Record<string, number>) => Object.keys(commands).filter((command) => !command.startsWith("Describe"));
+const mutating = (commands: Record<string, number>) => Object.keys(commands).filter((command) => !/^(Describe|Get)/.test(command));
 
 describe("deploy definition, run locally: launch templates and composite alarms", () => {
   it("refuses a group on $Latest before changing anything, naming the group, its version and the command that pins it", async () => {

@@ -121,6 +121,7 @@ export function rolloutPlan(overrides: Partial<RolloutPlan> = {}): RolloutPlan {
     drainSeconds: 300,
     healthyAfterSeconds: 30,
     rollbackWave: 986,
+    targetQuota: { value: 1000, source: "service-quotas" },
     startedAt: T0,
     ...overrides,
   };

@@ -39,9 +39,11 @@ export interface RolloutPlan {
   /**
    * Old instances a rollback brings back at once: the largest batch (the rollout proved the
    * target groups and MaxSize hold that many extra), or more where the target groups have room
-   * under the default quota of 1,000 targets.
+   * under the account's targets-per-target-group quota (`targetQuota`).
    */
   rollbackWave: number;
+  /** The targets-per-target-group quota the rollback waves were sized from, and where it came from. */
+  targetQuota: TargetQuota;
   startedAt: number;
   /**
    * A deploy with nothing to replace to a group not yet marked with its release, typically one a
@@ -66,13 +68,36 @@ export interface BatchPreview {
 
 const PREVIEW_ID_LIMIT = 100;
 
-/** ELB's default "targets per target group" quota (adjustable; gantry assumes the default). */
+/** ELB's default "targets per target group" quota (adjustable, per region). */
 export const TARGETS_PER_GROUP_QUOTA = 1000;
 
-function busiestTargetGroup(targets: readonly TargetHealth[]): number {
+/** The account's targets-per-target-group quota as a deploy sees it. */
+export interface TargetQuota {
+  value: number;
+  /** "service-quotas": read from the account; "default": the read failed, see `note`. */
+  source: "service-quotas" | "default";
+  note?: string;
+}
+
+export const DEFAULT_TARGET_QUOTA: TargetQuota = { value: TARGETS_PER_GROUP_QUOTA, source: "default" };
+
+/**
+ * How many instances a rollback may hold above the group's starting capacity (old ones back
+ * from Standby, new ones not yet gone or still draining, the failed batch's surge) without any
+ * target group going over `quota`. Each target group holds its share of them; the share is read
+ * from where the targets are now (1 when every instance is in every target group, 1/n when n
+ * target groups split the fleet). Never less than the largest batch, which the rollout itself
+ * proved fits.
+ */
+export function rollbackWave(largest: number, targets: readonly TargetHealth[], quota: number): number {
   const counts = new Map<string, number>();
   for (const target of targets) counts.set(target.targetGroupArn, (counts.get(target.targetGroupArn) ?? 0) + 1);
-  return Math.max(0, ...counts.values());
+  const busiest = Math.max(0, ...counts.values());
+  const instances = new Set(targets.map((target) => target.instanceId)).size;
+  const free = Math.max(0, quota - busiest);
+  // free ÷ share, in integers: busiest ÷ instances is the share of the fleet the busiest target group holds.
+  const room = busiest === 0 ? free : Math.floor((free * instances) / busiest);
+  return Math.max(1, largest, room);
 }
 
 /**
@@ -85,6 +110,7 @@ export function planRollout(
   targets: readonly TargetHealth[],
   timings: readonly TargetGroupTiming[],
   now: number,
+  targetQuota: TargetQuota = DEFAULT_TARGET_QUOTA,
 ): RolloutPlan {
   const cycle = input.mode === "cycle" ? planCycle(input.cycle?.maxAge ?? "", now) : undefined;
   const release = cycle ? cycleRelease(group) : (input.release?.id ?? "");
@@ -139,7 +165,8 @@ export function planRollout(
     suspend: strategy.suspendProcesses.filter((process) => !group.suspendedProcesses.includes(process)),
     drainSeconds: Math.max(0, ...timings.map((timing) => timing.deregistrationDelaySeconds)),
     healthyAfterSeconds: Math.max(0, ...timings.map((t) => t.healthCheckIntervalSeconds * t.healthyThresholdCount)),
-    rollbackWave: Math.max(1, largest, TARGETS_PER_GROUP_QUOTA - busiestTargetGroup(targets) - largest),
+    rollbackWave: rollbackWave(largest, targets, targetQuota.value),
+    targetQuota,
     startedAt: now,
     ...(cycle ? { cycle: { ...cycle, leftForNextRun: view.old.length - batchSizes.reduce((sum, size) => sum + size, 0) } } : {}),
   };

@@ -52,7 +52,8 @@ const EXIT_STANDBY_SECONDS = 5;
 /**
  * One pass of the rollback, derived from the group as it is now. New instances that serve
  * nothing go at once; old instances come back from Standby (or are relaunched) in waves no
- * larger than `plan.rollbackWave`, the room the rollout itself proved the target groups have;
+ * that keep the instances above the starting capacity within `plan.rollbackWave`, the room the
+ * target groups have;
  * serving new instances go as soon as old ones serve in their place, so serving capacity stays
  * at its starting level. Once only old instances remain: MaxSize restored, processes resumed.
  * Each pass asks only for what is still missing, so passes can repeat safely.
@@ -76,9 +77,11 @@ export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass
   actions.terminate = remove.slice(0, TERMINATIONS_PER_PASS).map((instance) => instance.id);
 
   const unsettledOld = view.old.filter((instance) => instance.lifecycleState !== "InService" || !healthSettled(view, instance));
-  // Instances terminated now keep their target group slots while they drain, like those already leaving.
-  const inTransit = unsettledOld.length + view.leaving.length + view.inFlight + actions.terminate.length;
-  let budget = Math.max(0, plan.rollbackWave - inTransit);
+  // Everything above the starting capacity holds target group slots: new instances not yet gone
+  // (serving ones wait for old ones to serve, and terminations are capped per pass), those
+  // draining, launches under way. The wave is the room above the start, so only its rest may exit.
+  const aboveStart = view.old.length + removable.length + view.leaving.length + view.inFlight - plan.baseline.desiredCapacity;
+  let budget = Math.max(0, plan.rollbackWave - aboveStart);
   const exitable = view.retired.filter((instance) => instance.lifecycleState === "Standby");
   actions.exitStandby = exitable.slice(0, budget).map((instance) => instance.id);
   budget -= actions.exitStandby.length;

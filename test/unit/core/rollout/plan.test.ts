@@ -8,7 +8,7 @@ import {
 } from "../../../../functions/core/errors.js";
 import type { ObservedGroup, TargetHealth } from "../../../../functions/core/fleet.js";
 import type { DeployInput } from "../../../../functions/core/config/input.js";
-import { planRollout, type TargetGroupTiming } from "../../../../functions/core/rollout/plan.js";
+import { planRollout, rollbackWave, type TargetGroupTiming } from "../../../../functions/core/rollout/plan.js";
 import { T0, TG_API, TG_WEB, deployInput, group, health, newInstances, oldInstances, timing } from "../../fixtures.js";
 
 function plan(input: DeployInput, observed: ObservedGroup, targets: TargetHealth[], timings: TargetGroupTiming[] = [timing()]) {
@@ -133,7 +133,7 @@ describe("planRollout", () => {
 
     const result = plan(deployInput(), observed, targets);
 
-    expect(result.rollbackWave).toBe(1000 - 12 - 3);
+    expect(result.rollbackWave).toBe(1000 - 12);
   });
 
   it("limits the rollback wave to the largest batch when a target group is near its quota", () => {
@@ -143,6 +143,33 @@ describe("planRollout", () => {
     const result = plan(deployInput({ strategy: { batches: ["1%"] } }), observed, health(members));
 
     expect(result.rollbackWave).toBe(10);
+  });
+
+  it("sizes the rollback wave from the account's quota when target groups split the fleet", () => {
+    const members = oldInstances(100);
+    const targets = members.map((instance, index) => ({ targetGroupArn: index % 2 === 0 ? TG_WEB : TG_API, instanceId: instance.id, state: "healthy" }));
+
+    // 50 per target group, quota 80: 30 free in each, which 60 instances above the start fill.
+    expect(rollbackWave(10, targets, 80)).toBe(60);
+    expect(rollbackWave(10, targets, 1000)).toBe(1900);
+  });
+
+  it("never sizes the rollback wave below the largest batch, which the rollout proved fits", () => {
+    const members = oldInstances(100);
+    const targets = health(members);
+
+    expect(rollbackWave(25, targets, 100)).toBe(25);
+    expect(rollbackWave(0, [], 1000)).toBe(1000);
+  });
+
+  it("records the quota the waves were sized from, and uses it", () => {
+    const { observed, targets } = healthyFleet();
+    const quota = { value: 500, source: "default" as const, note: "could not read the quota" };
+
+    const result = planRollout(deployInput(), observed, targets, [timing()], T0, quota);
+
+    expect(result.targetQuota).toEqual(quota);
+    expect(result.rollbackWave).toBe(500 - 12);
   });
 
   it("records no previous release or launch template when the group has none", () => {

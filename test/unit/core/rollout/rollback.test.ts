@@ -87,6 +87,19 @@ describe("decideRollback", () => {
       expect(result.actions.exitStandby).toEqual(["i-old004"]);
     });
 
+    it("counts new instances it cannot terminate yet against the wave, so the target groups never hold more than it", () => {
+      const back = oldInstances(600);
+      const parked = oldInstances(400, { state: "Standby", from: 601 });
+      const fresh = newInstances(1000);
+      const bigPlan = rolloutPlan({ toReplace: 1000, baseline: { desiredCapacity: 1000, minSize: 1000, maxSize: 2000 }, rollbackWave: 900 });
+
+      const result = pass([...back, ...parked, ...fresh], { maxSize: 2000 }, health([...back, ...fresh]), bigPlan);
+
+      // 600 serving above the start, of which only 250 go this pass: 1,600 registered, room for 300 more.
+      expect(result.actions.terminate).toHaveLength(TERMINATIONS_PER_PASS);
+      expect(result.actions.exitStandby).toHaveLength(300);
+    });
+
     it("relaunches old instances that were terminated in terminate mode", () => {
       const members = [...oldInstances(8), ...newInstances(6)];
 
