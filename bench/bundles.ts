@@ -25,7 +25,10 @@ export interface BundleCost {
 }
 
 /** Prints one JSON line per bundle through `emit`, and returns the summary line. */
-export async function runBundleScenario(emit: (line: BundleCost) => void = (line) => console.log(JSON.stringify(line)), runs = 5): Promise<Record<string, unknown>> {
+export async function runBundleScenario(
+  emit: (line: BundleCost) => void = (line) => console.log(JSON.stringify(line)),
+  runs = 5,
+): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), "gantry-bundles-"));
   try {
     const { outdir, names } = await buildFunctions({ outdir: dir });
@@ -70,14 +73,23 @@ export async function runBundleScenario(emit: (line: BundleCost) => void = (line
 function measure(file: string | undefined): { importCpuSeconds: number; processCpuSeconds: number } {
   const script = `
 const before = process.cpuUsage();
-${file ? `const bundle = await import(${JSON.stringify(pathToFileURL(file).href)});
-if (typeof bundle.handler !== "function") throw new TypeError("no handler function exported by " + ${JSON.stringify(file)});` : ""}
+${
+  file
+    ? `const bundle = await import(${JSON.stringify(pathToFileURL(file).href)});
+if (typeof bundle.handler !== "function") throw new TypeError("no handler function exported by " + ${JSON.stringify(file)});`
+    : ""
+}
 const spent = process.cpuUsage(before);
 const usage = process.resourceUsage();
 process.stdout.write(JSON.stringify({ importMicros: spent.user + spent.system, processMicros: usage.userCPUTime + usage.systemCPUTime }));
 `;
   // The SDK warns once per process on node 20 (the Lambda runtime is node 22); the warning is not part of a cold start there.
-  const env = { ...process.env, AWS_REGION: process.env.AWS_REGION ?? "eu-west-1", GANTRY_QUIET: "1", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+  const env = {
+    ...process.env,
+    AWS_REGION: process.env.AWS_REGION ?? "eu-west-1",
+    GANTRY_QUIET: "1",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { env, encoding: "utf8" });
   const { importMicros, processMicros } = JSON.parse(out) as { importMicros: number; processMicros: number };
   return { importCpuSeconds: round(importMicros / 1e6), processCpuSeconds: round(processMicros / 1e6) };

@@ -26,13 +26,15 @@ for (const scenario of deployScenarios.filter((candidate) => wanted.length === 0
   // The same fleet, input and fault as the benchmark's scenario (bench/deploy-scenarios.ts).
   // Local mode's runtime is quiet: one JSON line per scenario, not the steps' own log lines.
   const fleet = createLocalFleet(scenario.fleet);
-  runtime().client(DynamoDBClient).middlewareStack.add(
-    (next, context) => async (args) => {
-      dynamoRequests[context.commandName ?? "unknown"] = (dynamoRequests[context.commandName ?? "unknown"] ?? 0) + 1;
-      return next(args);
-    },
-    { step: "initialize", name: "gantryCountRequests" },
-  );
+  runtime()
+    .client(DynamoDBClient)
+    .middlewareStack.add(
+      (next, context) => async (args) => {
+        dynamoRequests[context.commandName ?? "unknown"] = (dynamoRequests[context.commandName ?? "unknown"] ?? 0) + 1;
+        return next(args);
+      },
+      { step: "initialize", name: "gantryCountRequests" },
+    );
   const input = fleet.deployInput("v2", { strategy: scenario.strategy });
   const batches = Math.ceil(100 / Number.parseFloat(String(scenario.strategy.batches?.[0] ?? "25%")));
   const failAt = scenario.failBatch === "last" ? batches : scenario.failBatch;
@@ -52,7 +54,9 @@ for (const scenario of deployScenarios.filter((candidate) => wanted.length === 0
       stepFunctionsUsd: Number((record.transitions * USD_PER_TRANSITION).toFixed(4)),
       lambdaInvocations: invocations,
       // Local mode creates its table on first use; on AWS the stack does, so those calls are not the deploy's.
-      dynamoRequests: Object.fromEntries(Object.entries(dynamoRequests).filter(([command]) => !["CreateTableCommand", "DescribeTableCommand"].includes(command))),
+      dynamoRequests: Object.fromEntries(
+        Object.entries(dynamoRequests).filter(([command]) => !["CreateTableCommand", "DescribeTableCommand"].includes(command)),
+      ),
     }),
   );
 }

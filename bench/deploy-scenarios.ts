@@ -73,8 +73,7 @@ export async function runDeployScenario(scenario: DeployScenario): Promise<Recor
   });
   const wallMs = Math.round(performance.now() - started);
   const plan = record.steps.find((step) => step.state === "Plan rollout")?.output as
-    | { plan?: { batchCount?: number; floor?: number; rollbackWave?: number; targetQuota?: { value: number; source: string } } }
-    | undefined;
+    { plan?: { batchCount?: number; floor?: number; rollbackWave?: number; targetQuota?: { value: number; source: string } } } | undefined;
   const rollbackStart = record.steps.find((step) => step.state === "Roll back")?.enteredAt;
   const stoppedAt = record.stoppedAt ?? record.startedAt;
   const floor = plan?.plan?.floor ?? scenario.fleet.instances;

@@ -41,7 +41,8 @@ async function processDeployOnce(): Promise<Record<string, unknown>> {
     const record = await runLocalDeploy(fleet, input, { name: "bench-process-deploy" });
     const wallMs = performance.now() - started;
     const batches = instances;
-    const perBatchSeconds = timings.bootSeconds + timings.healthyThreshold * timings.healthCheckIntervalSeconds + Math.max(bakeSeconds, timings.deregistrationDelaySeconds);
+    const perBatchSeconds =
+      timings.bootSeconds + timings.healthyThreshold * timings.healthCheckIntervalSeconds + Math.max(bakeSeconds, timings.deregistrationDelaySeconds);
     const inherentMs = (batches * perBatchSeconds * 1000) / clockFactor;
     return {
       scenario: "process-deploy-aws-timings-scaled",

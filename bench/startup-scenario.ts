@@ -28,7 +28,13 @@ const COMMANDS: string[][] = [
 ];
 
 /** Subcommands whose help is timed besides the top-level one. */
-const HELPS: string[][] = [["deploy", "--help"], ["status", "--help"], ["cycle", "--help"], ["schedule", "run", "--help"], ["demo", "--help"]];
+const HELPS: string[][] = [
+  ["deploy", "--help"],
+  ["status", "--help"],
+  ["cycle", "--help"],
+  ["schedule", "run", "--help"],
+  ["demo", "--help"],
+];
 
 interface Timed {
   wallMs: number;
@@ -87,7 +93,9 @@ async function timedFloor(runs: number): Promise<number> {
   const times: number[] = [];
   for (let run = 0; run <= runs; run++) {
     const started = process.hrtime.bigint();
-    await new Promise<void>((resolve) => execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: new URL("..", import.meta.url).pathname }, () => resolve()));
+    await new Promise<void>((resolve) =>
+      execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: new URL("..", import.meta.url).pathname }, () => resolve()),
+    );
     if (run > 0) times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   return median(times);

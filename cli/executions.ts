@@ -13,7 +13,9 @@ export function printExecution(execution: ShownExecution, level: "list" | "detai
   if (level === "outcome") line();
   const batch = execution.batch ? `  batch ${execution.batch.current}/${execution.batch.of}` : "";
   const took = `${execution.durationSeconds} s${execution.simulated ? " simulated" : ""}`;
-  line(`${paint("bold", execution.name)}  ${statusColour(execution.status)}  ${execution.release}  ${execution.currentState}${batch}  ${took}, ${execution.historyEvents} history events`);
+  line(
+    `${paint("bold", execution.name)}  ${statusColour(execution.status)}  ${execution.release}  ${execution.currentState}${batch}  ${took}, ${execution.historyEvents} history events`,
+  );
   if (level === "detail") {
     line(`  started ${execution.startedAt}${execution.stoppedAt ? `, stopped ${execution.stoppedAt}` : ", still running"}`);
     if (execution.lastSummary) line(`  ${execution.lastSummary}`);
@@ -22,7 +24,8 @@ export function printExecution(execution: ShownExecution, level: "list" | "detai
   if (execution.cause) line(`  ${paint(failed ? "red" : "dim", `${failed && execution.error ? `${execution.error}: ` : ""}${execution.cause}`)}`);
   if (level === "list") return;
   if (execution.consoleUrl) line(`  ${paint("dim", execution.consoleUrl)}`);
-  if (execution.recordedIn && level === "outcome") line(paint("dim", `recorded in ${execution.recordedIn}; see it again with: gantry history --local ${execution.name}`));
+  if (execution.recordedIn && level === "outcome")
+    line(paint("dim", `recorded in ${execution.recordedIn}; see it again with: gantry history --local ${execution.name}`));
 }
 
 /** Every state of one execution, one line each with its time and what it reported, then the last gate evidence. */

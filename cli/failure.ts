@@ -17,5 +17,9 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
   if (aws) return { message: `${error_} ${aws}`, exitCode: EXIT.usage, unexpected: false };
   const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const firstLine = what.split("\n")[0] ?? what;
-  return { message: `${error_} gantry failed unexpectedly (${firstLine}); set GANTRY_DEBUG=1 to see the stack trace.`, exitCode: EXIT.failed, unexpected: true };
+  return {
+    message: `${error_} gantry failed unexpectedly (${firstLine}); set GANTRY_DEBUG=1 to see the stack trace.`,
+    exitCode: EXIT.failed,
+    unexpected: true,
+  };
 }

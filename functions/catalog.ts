@@ -73,7 +73,12 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table"] },
   { dir: "power-plan", machine: "power", placeholder: "PlanPowerFunctionArn", needs: ["lock-table"] },
-  { dir: "power-act", machine: "power", placeholder: "PowerTargetsFunctionArn", needs: ["group-read", "instance-power", "group-size", "dns-records", "lock-table"] },
+  {
+    dir: "power-act",
+    machine: "power",
+    placeholder: "PowerTargetsFunctionArn",
+    needs: ["group-read", "instance-power", "group-size", "dns-records", "lock-table"],
+  },
   // Only reads the targets again, stops what was still pending and moves DNS: no lock, no resize.
   { dir: "power-check", machine: "power", placeholder: "CheckPowerFunctionArn", needs: ["group-read", "instance-power", "dns-records"] },
   { dir: "webhook", needs: ["start-deploy", "webhook-secret"] },

@@ -45,9 +45,7 @@ export class VirtualClock implements Clock {
   /** Jumps to `epochMs`; the local cloud evaluates state as of now, so time never goes back. */
   set(epochMs: number): void {
     if (epochMs < this.current) {
-      throw new RangeError(
-        `VirtualClock.set cannot go back in time: ${new Date(epochMs).toISOString()} is before ${new Date(this.current).toISOString()}`,
-      );
+      throw new RangeError(`VirtualClock.set cannot go back in time: ${new Date(epochMs).toISOString()} is before ${new Date(this.current).toISOString()}`);
     }
     this.current = epochMs;
   }

@@ -115,7 +115,13 @@ export class Demo {
     for (const release of ["v2", "v3"]) {
       const deployStarted = performance.now();
       const input = fleet.deployInput(release, {
-        strategy: { batches: ["50%"], bakeSeconds: timings.bakeSeconds, pollSeconds: timings.pollSeconds, launchTimeoutSeconds: 120, healthTimeoutSeconds: 120 },
+        strategy: {
+          batches: ["50%"],
+          bakeSeconds: timings.bakeSeconds,
+          pollSeconds: timings.pollSeconds,
+          launchTimeoutSeconds: 120,
+          healthTimeoutSeconds: 120,
+        },
         gates: { http: { port: 8080, healthPath: "/health", versionPath: "/version" }, alarms: [] },
       });
       const name = executionName("hello", "prod", release, Date.now().toString(36));
@@ -143,9 +149,8 @@ export class Demo {
         .map(async (instance) => ({ id: instance.instanceId, release: await servedRelease(fleet.cloud, instance.instanceId) })),
     );
     const releases = new Set(instances.map((instance) => instance.release));
-    const finalRelease = releases.size === 1 ? [...releases][0] ?? "none" : "mixed";
-    const ok =
-      deploys[0]?.status === "succeeded" && deploys[1]?.status === "rolled back" && report.failed === 0 && report.total > 0 && finalRelease === "v2";
+    const finalRelease = releases.size === 1 ? ([...releases][0] ?? "none") : "mixed";
+    const ok = deploys[0]?.status === "succeeded" && deploys[1]?.status === "rolled back" && report.failed === 0 && report.total > 0 && finalRelease === "v2";
     return {
       deploys,
       requests: { total: report.total, failed: report.failed, byStatus: report.byStatus, errors: report.errors },

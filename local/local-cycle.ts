@@ -55,7 +55,14 @@ export interface LocalCycle {
  */
 export function prepareLocalCycle(request: LocalCycleRequest): LocalCycle {
   const input = { ...cycleInputFor(request.config, request.app, request.env, { source: "cli", actor: request.actor }), dryRun: Boolean(request.dryRun) };
-  const fleet = createLocalFleet({ instances: request.instances, release: request.release, app: request.app, env: request.env, ages: request.ages, clock: new VirtualClock(request.startAt) });
+  const fleet = createLocalFleet({
+    instances: request.instances,
+    release: request.release,
+    app: request.app,
+    env: request.env,
+    ages: request.ages,
+    clock: new VirtualClock(request.startAt),
+  });
   applyExampleReleaseHealth(fleet.cloud);
   const before = groupOf(fleet);
   return {
@@ -66,15 +73,19 @@ export function prepareLocalCycle(request: LocalCycleRequest): LocalCycle {
       const name = executionName(request.app, request.env, "cycle", Date.now().toString(36));
       const store = new ExecutionStore();
       const watch = watchFleet(fleet);
-      const record = await runLocalDeploy(fleet, { ...input, group: fleet.deployInput(request.release).group }, {
-        ...watch,
-        name,
-        onEvent: (event) => {
-          watch.onEvent(event);
-          request.onEvent?.(event);
+      const record = await runLocalDeploy(
+        fleet,
+        { ...input, group: fleet.deployInput(request.release).group },
+        {
+          ...watch,
+          name,
+          onEvent: (event) => {
+            watch.onEvent(event);
+            request.onEvent?.(event);
+          },
+          onRecord: (current) => store.save(current),
         },
-        onRecord: (current) => store.save(current),
-      });
+      );
       store.save(record);
       const plan = (record.output as { plan?: RolloutPlan } | undefined)?.plan ?? planOf(record.steps.map((step) => step.output));
       const after = groupOf(fleet);

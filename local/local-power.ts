@@ -29,7 +29,13 @@ export interface LocalPowerResult {
 /** Runs the power state machine once for a schedule, as Scheduler would, against simulated targets; recorded under `.gantry/`. */
 export async function powerLocally(request: LocalPowerRequest): Promise<LocalPowerResult> {
   const { input } = request;
-  const world = createPowerWorld({ config: request.config, schedule: input.schedule, running: input.action === "stop", instancesPerTag: request.instancesPerTag, clock: new VirtualClock(request.at) });
+  const world = createPowerWorld({
+    config: request.config,
+    schedule: input.schedule,
+    running: input.action === "stop",
+    instancesPerTag: request.instancesPerTag,
+    clock: new VirtualClock(request.at),
+  });
   const firstTagged = Object.values(world.instances)[0]?.[0];
   if (request.failStart && firstTagged) world.cloud.failNextStart(firstTagged);
   const store = new ExecutionStore();

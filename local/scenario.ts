@@ -133,7 +133,8 @@ export async function runLocalDeploy(
   options: Omit<RunOptions, "definition" | "input" | "clock" | "name"> & { name?: string } = {},
 ): Promise<ExecutionRecord> {
   await ensureLocalDynamo();
-  const name = options.name ?? executionName(input.app, input.env, input.release?.id ?? input.mode ?? "deploy", (++runs).toString(36) + fleet.clock.now().toString(36));
+  const name =
+    options.name ?? executionName(input.app, input.env, input.release?.id ?? input.mode ?? "deploy", (++runs).toString(36) + fleet.clock.now().toString(36));
   return runExecution({ ...options, name, definition: loadDeployDefinition(), input, clock: fleet.clock });
 }
 

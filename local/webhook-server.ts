@@ -137,7 +137,8 @@ async function serve(request: IncomingMessage, response: ServerResponse): Promis
 function toFunctionUrlEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? "/", "http://127.0.0.1");
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
+  for (const [name, value] of Object.entries(request.headers))
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(",") : value;
   const method = request.method ?? "GET";
   return {
     version: "2.0",
@@ -150,7 +151,13 @@ function toFunctionUrlEvent(request: IncomingMessage, body: Buffer): APIGatewayP
       apiId: "local",
       domainName: "127.0.0.1",
       domainPrefix: "local",
-      http: { method, path: url.pathname, protocol: `HTTP/${request.httpVersion}`, sourceIp: request.socket.remoteAddress ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
       requestId: `local-${Date.now().toString(36)}`,
       routeKey: "$default",
       stage: "$default",

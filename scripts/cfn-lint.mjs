@@ -12,7 +12,12 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const out = join(root, "cdk.out");
 const INSTALL = 'cfn-lint is not installed: pip install "moto[server]" cfn-lint';
 
-const templates = () => (existsSync(out) ? readdirSync(out).filter((name) => name.endsWith(".template.json")).map((name) => join(out, name)) : []);
+const templates = () =>
+  existsSync(out)
+    ? readdirSync(out)
+        .filter((name) => name.endsWith(".template.json"))
+        .map((name) => join(out, name))
+    : [];
 
 /** What a synth reads: a template older than any of these may not say what the code says. */
 const SOURCES = ["infra", "functions", "statemachines", "gantry.config.ts", "cdk.json", "package-lock.json"];

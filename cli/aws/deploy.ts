@@ -18,7 +18,14 @@ export interface AwsDeployOptions extends AwsFlags {
 }
 
 /** The deploy input of `release` for an app/env, from the configuration; a bad release id is a usage error. */
-export function cliDeployInput(config: GantryConfig, app: string, env: string, release: DeployInputRaw["release"], trigger: NonNullable<DeployInputRaw["trigger"]>, dryRun = false): DeployInputRaw {
+export function cliDeployInput(
+  config: GantryConfig,
+  app: string,
+  env: string,
+  release: DeployInputRaw["release"],
+  trigger: NonNullable<DeployInputRaw["trigger"]>,
+  dryRun = false,
+): DeployInputRaw {
   const input = { ...deployInputFor(config, app, env, release, trigger), ...(dryRun ? { dryRun: true } : {}) };
   try {
     parseDeployInput(input);

@@ -4,7 +4,15 @@
  * chain, by message) because the SDK rebuilds error classes per client package.
  */
 const EXPIRED = new Set(["ExpiredToken", "ExpiredTokenException", "TokenRefreshRequired", "RequestExpired"]);
-const REJECTED = new Set(["UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature", "AuthFailure", "MissingAuthenticationToken"]);
+const REJECTED = new Set([
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+  "IncompleteSignature",
+  "AuthFailure",
+  "MissingAuthenticationToken",
+]);
 const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError", "NotAuthorized"]);
 const THROTTLED = new Set(["Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"]);
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "TimeoutError"]);
@@ -25,8 +33,10 @@ export function explainAwsFailure(error: unknown): string | undefined {
   if (/Region is missing/i.test(message)) {
     return "No AWS region: pass --region <region>, set AWS_REGION, or give your profile a region.";
   }
-  if (REJECTED.has(name)) return `AWS rejected the credentials (${name}: ${message}); check the profile or keys in use (--profile, AWS_PROFILE), or ${SIGN_IN}.`;
-  if (DENIED.has(name)) return `AWS denied access (${name}: ${message}). Use a role or profile allowed to do this (--profile), or ask for the permission named above.`;
+  if (REJECTED.has(name))
+    return `AWS rejected the credentials (${name}: ${message}); check the profile or keys in use (--profile, AWS_PROFILE), or ${SIGN_IN}.`;
+  if (DENIED.has(name))
+    return `AWS denied access (${name}: ${message}). Use a role or profile allowed to do this (--profile), or ask for the permission named above.`;
   if (THROTTLED.has(name)) return `AWS throttled the CLI (${name}: ${message}); wait a moment and run the command again.`;
   if (UNREACHABLE.has(name) || (code !== undefined && UNREACHABLE.has(code))) {
     const endpoint = process.env.AWS_ENDPOINT_URL ? ` at AWS_ENDPOINT_URL=${process.env.AWS_ENDPOINT_URL} (is it running?)` : "";

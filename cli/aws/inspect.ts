@@ -29,7 +29,8 @@ function appEnvsOf(config: GantryConfig | undefined): { app: string; env: string
 }
 
 function needAppEnv(options: AwsInspectOptions, command: string): { app: string; env: string } {
-  if (!options.app || !options.env) throw new UsageError(`gantry ${command} needs --app <name> and --env <name> (or an execution name or ARN) to know which executions to read.`);
+  if (!options.app || !options.env)
+    throw new UsageError(`gantry ${command} needs --app <name> and --env <name> (or an execution name or ARN) to know which executions to read.`);
   return { app: options.app, env: options.env };
 }
 
@@ -57,7 +58,8 @@ async function pickExecution(target: AwsTarget, execution: string | undefined, o
   if (execution) return executionArnFor(stateMachineArn, execution);
   const { app, env } = needAppEnv(options, "status");
   const [latest] = await listExecutions(target.clients.stepFunctions, stateMachineArn, { belongs: executionsOf(app, env, appEnvsOf(config)), limit: 1 });
-  if (!latest?.executionArn) throw new UsageError(`No executions of ${app}/${env} on ${stateMachineArn}; start one with: gantry deploy <release> --app ${app} --env ${env}`);
+  if (!latest?.executionArn)
+    throw new UsageError(`No executions of ${app}/${env} on ${stateMachineArn}; start one with: gantry deploy <release> --app ${app} --env ${env}`);
   return latest.executionArn;
 }
 
@@ -116,7 +118,8 @@ export async function historyOnAws(execution: string | undefined, options: AwsIn
     ),
   );
   if (options.json) printJson(executions);
-  else if (executions.length === 0) line(`No executions of ${app}/${env} on ${stateMachineArn}; start one with: gantry deploy <release> --app ${app} --env ${env}`);
+  else if (executions.length === 0)
+    line(`No executions of ${app}/${env} on ${stateMachineArn}; start one with: gantry deploy <release> --app ${app} --env ${env}`);
   else {
     for (const item of executions) {
       line(`${paint("bold", item.name)}  ${statusColour(item.status)}  ${item.release}  ${item.startedAt} → ${item.stoppedAt ?? "running"}  ${item.trigger}`);

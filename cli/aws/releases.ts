@@ -37,7 +37,8 @@ export async function rollbackOnAws(app: string, env: string, options: AwsRollba
   const target = await connect(options, configuredRegion(config, app, env));
   openStackReleaseHistory(target);
   const current = await lastDeployed(app, env);
-  if (!current && !options.to) throw new UsageError(`${app}/${env} has no deployed release to roll back from; see gantry releases ${app} ${env}, or name one with --to.`);
+  if (!current && !options.to)
+    throw new UsageError(`${app}/${env} has no deployed release to roll back from; see gantry releases ${app} ${env}, or name one with --to.`);
   const back = options.to ? await findRelease(app, env, options.to) : await lastDeployed(app, env, { before: current?.number });
   if (!back) throw new UsageError(`${app}/${env} has no deployed release before ${current?.label}; name one with --to (see gantry releases ${app} ${env}).`);
   const now = (follow.now ?? Date.now)();
@@ -45,7 +46,11 @@ export async function rollbackOnAws(app: string, env: string, options: AwsRollba
   const input = cliDeployInput(config, app, env, release, { source: "rollback", actor: `${cliActor()} (to ${back.label})`, receivedAt: now });
   const say = options.json ? () => undefined : line;
   say(paint("bold", `rolling ${app}/${env} back${current ? ` from ${current.label} (${current.releaseId})` : ""} to ${back.label} (${back.releaseId})`));
-  const started = await startOnStack(target, { name: executionName(app, env, back.releaseId, `rb${now.toString(36)}`), input }, { json: Boolean(options.json) });
+  const started = await startOnStack(
+    target,
+    { name: executionName(app, env, back.releaseId, `rb${now.toString(36)}`), input },
+    { json: Boolean(options.json) },
+  );
   if (!options.wait) {
     if (options.json) printJson({ ...started, from: current?.label, to: back.label });
     return 0;

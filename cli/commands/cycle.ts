@@ -43,7 +43,9 @@ export function registerCycle(program: Command): void {
     if (localOnly.length > 0 && !options.local) {
       const given = localOnly.map((flag) => `--${flag}`).join(", ");
       const many = localOnly.length > 1;
-      throw new UsageError(`${given} ${many ? "describe" : "describes"} the simulated group of --local; on AWS the real group is cycled. Add --local (gantry cycle ${app} ${env} --local …) or leave ${many ? "them" : "it"} out.`);
+      throw new UsageError(
+        `${given} ${many ? "describe" : "describes"} the simulated group of --local; on AWS the real group is cycled. Add --local (gantry cycle ${app} ${env} --local …) or leave ${many ? "them" : "it"} out.`,
+      );
     }
     const run = await loadCommand(() => import("../run/cycle.js"));
     process.exitCode = options.local ? await run.cycleHere(app, env, options) : await run.cycleOnAws(app, env, options);

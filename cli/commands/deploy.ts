@@ -35,7 +35,11 @@ export function registerDeploy(program: Command): void {
     .option("--batches <list>", 'local: comma-separated batch steps, counts or percentages, e.g. "1,25%,100%"', "25%")
     .option("--bake-seconds <n>", "local: seconds to watch each batch after the old instances leave (0-3600)", wholeNumber(0, 3600), 60)
     .option("--min-healthy-percent <n>", "local: capacity floor, percent of desired capacity (0-100)", wholeNumber(0, 100), 100)
-    .addOption(new Option("--retire <how>", 'local: old instances go to "standby" (fast rollback) or are drained and "terminate"d').choices(["standby", "terminate"]).default("standby"))
+    .addOption(
+      new Option("--retire <how>", 'local: old instances go to "standby" (fast rollback) or are drained and "terminate"d')
+        .choices(["standby", "terminate"])
+        .default("standby"),
+    )
     .option("--dry-run", "show the plan; change nothing")
     .option("--json", "print the execution summary as JSON on the last line");
   withAwsFlags(command).action(async (release: string, options: DeployOptions) => {
@@ -46,7 +50,10 @@ export function registerDeploy(program: Command): void {
         const flags = localOnly.map((name) => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`).join(", ");
         throw new UsageError(`${flags} only apply with --local: on AWS the group, strategy and gates come from ${options.config}.`);
       }
-      if (!given("app") || !given("env")) throw new UsageError(`gantry deploy on AWS needs --app <name> and --env <name>, e.g. gantry deploy ${release} --app hello --env prod (or --local for a simulated group).`);
+      if (!given("app") || !given("env"))
+        throw new UsageError(
+          `gantry deploy on AWS needs --app <name> and --env <name>, e.g. gantry deploy ${release} --app hello --env prod (or --local for a simulated group).`,
+        );
     }
     const run = await loadCommand(() => import("../run/deploy.js"));
     process.exitCode = options.local ? await run.deployHere(release, options) : await run.deployToAws(release, options);

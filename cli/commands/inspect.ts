@@ -14,7 +14,9 @@ export interface InspectOptions extends AwsFlags {
 export function registerInspect(program: Command): void {
   const status = program
     .command("status")
-    .description("one execution on AWS (default: the latest of --app/--env): status, current state, batch progress, cause, console link; with --local: the recent local executions, or the one named")
+    .description(
+      "one execution on AWS (default: the latest of --app/--env): status, current state, batch progress, cause, console link; with --local: the recent local executions, or the one named",
+    )
     .argument("[execution]", "an execution name (locally: or a unique prefix of it), or on AWS an execution ARN")
     .option("--local", "read executions recorded locally under .gantry/")
     .option("--app <name>", "on AWS: the app whose latest execution to show")
@@ -28,7 +30,9 @@ export function registerInspect(program: Command): void {
 
   const history = program
     .command("history")
-    .description("the executions of --app/--env on AWS, newest first, with release, start/stop and console link; with an execution: its every state, timings, what each step reported, and the gate evidence")
+    .description(
+      "the executions of --app/--env on AWS, newest first, with release, start/stop and console link; with an execution: its every state, timings, what each step reported, and the gate evidence",
+    )
     .argument("[execution]", "execution name (locally: or a unique prefix of it, as gantry status --local lists it), or on AWS an execution ARN")
     .option("--local", "read executions recorded locally under .gantry/")
     .option("--app <name>", "on AWS: the app whose executions to list")

@@ -34,4 +34,3 @@ export function registerScheduleRun(schedule: Command): void {
     process.exitCode = options.local ? await run.runScheduleHere(name, action, options) : await run.runScheduleOnAws(name, action, options);
   });
 }
-

@@ -89,7 +89,9 @@ function printGroup(instances: GroupInstance[], maxAge: string): void {
   const limit = ageSeconds(maxAge) ?? 0;
   for (const row of [...instances].sort((a, b) => a.zone.localeCompare(b.zone) || b.ageSeconds - a.ageSeconds)) {
     const over = row.ageSeconds > limit;
-    line(`  ${row.id}  ${row.zone}  ${formatAge(row.ageSeconds).padEnd(7)}  ${row.release}  ${over ? paint("yellow", `over ${maxAge}`) : paint("green", `under ${maxAge}`)}`);
+    line(
+      `  ${row.id}  ${row.zone}  ${formatAge(row.ageSeconds).padEnd(7)}  ${row.release}  ${over ? paint("yellow", `over ${maxAge}`) : paint("green", `under ${maxAge}`)}`,
+    );
   }
 }
 

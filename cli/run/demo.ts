@@ -39,7 +39,9 @@ function printSummary(summary: DemoSummary): void {
   line(paint("bold", "summary"));
   for (const deploy of summary.deploys) {
     const colour = deploy.status === "failed" ? "red" : deploy.status === "rolled back" ? "yellow" : "green";
-    line(`  ${deploy.release}: ${paint(colour, deploy.status)} in ${(deploy.durationMs / 1000).toFixed(1)} s, ${deploy.batches} batch(es)  ${paint("dim", deploy.execution)}`);
+    line(
+      `  ${deploy.release}: ${paint(colour, deploy.status)} in ${(deploy.durationMs / 1000).toFixed(1)} s, ${deploy.batches} batch(es)  ${paint("dim", deploy.execution)}`,
+    );
     if (deploy.cause) line(`    ${paint("dim", deploy.cause)}`);
   }
   const failed = summary.requests.failed === 0 ? paint("green", "0 failed") : paint("red", `${summary.requests.failed} failed`);

@@ -19,7 +19,10 @@ export async function deployHere(release: string, options: DeployOptions): Promi
   return runLocalDeploy(release, options, { source: "cli", actor: cliActor() });
 }
 
-export type LocalDeployFlags = Pick<DeployOptions, "app" | "env" | "instances" | "from" | "batches" | "bakeSeconds" | "minHealthyPercent" | "retire" | "dryRun" | "json">;
+export type LocalDeployFlags = Pick<
+  DeployOptions,
+  "app" | "env" | "instances" | "from" | "batches" | "bakeSeconds" | "minHealthyPercent" | "retire" | "dryRun" | "json"
+>;
 
 /** Runs a local deploy with live progress and prints its outcome; the exit code is 1 unless it succeeded. */
 export async function runLocalDeploy(release: string, options: LocalDeployFlags, trigger: { source: string; actor?: string }): Promise<number> {

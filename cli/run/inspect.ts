@@ -22,7 +22,10 @@ export function statusHere(name: string | undefined, options: InspectOptions): v
     if (options.json) return printJson(summary);
     return printExecution(summary, "detail");
   }
-  const summaries = store.list().slice(0, options.limit ?? 10).map((record) => summarizeExecution(record, Date.now()));
+  const summaries = store
+    .list()
+    .slice(0, options.limit ?? 10)
+    .map((record) => summarizeExecution(record, Date.now()));
   if (options.json) return printJson(summaries);
   if (summaries.length === 0) return line(`No executions recorded in ${store.dir} yet. Start one with: gantry deploy v2 --local`);
   for (const summary of summaries) printExecution(summary, "list");
@@ -44,9 +47,14 @@ function recorded(store: ExecutionStore, name: string, command: string): Executi
   const { record, matches } = store.lookup(name);
   if (record) return record;
   if (matches.length > 1) {
-    throw new UsageError(`"${name}" starts ${matches.length} executions in ${store.dir} (${matches.slice(0, 5).join(", ")}${matches.length > 5 ? ", …" : ""}); give more of the name: gantry ${command} --local <name>`);
+    throw new UsageError(
+      `"${name}" starts ${matches.length} executions in ${store.dir} (${matches.slice(0, 5).join(", ")}${matches.length > 5 ? ", …" : ""}); give more of the name: gantry ${command} --local <name>`,
+    );
   }
-  const newest = store.list().slice(0, 3).map((other) => other.name);
+  const newest = store
+    .list()
+    .slice(0, 3)
+    .map((other) => other.name);
   const known = newest.length > 0 ? ` (the newest: ${newest.join(", ")})` : "";
   throw new UsageError(`No execution named or starting with "${name}" in ${store.dir}${known}; list them with: gantry status --local`);
 }

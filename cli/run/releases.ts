@@ -28,11 +28,22 @@ export async function rollback(app: string, env: string, options: RollbackOption
   const current = await lastDeployed(app, env);
   if (!current) throw new UsageError(`${app}/${env} has no deployed release to roll back from; see gantry releases ${app} ${env} --local`);
   const target = options.to ? await findRelease(app, env, options.to) : await lastDeployed(app, env, { before: current.number });
-  if (!target) throw new UsageError(`${app}/${env} has no deployed release before ${current.label}; name one with --to (see gantry releases ${app} ${env} --local).`);
+  if (!target)
+    throw new UsageError(`${app}/${env} has no deployed release before ${current.label}; name one with --to (see gantry releases ${app} ${env} --local).`);
   if (!options.json) line(paint("bold", `rolling ${app}/${env} back from ${current.label} (${current.releaseId}) to ${target.label} (${target.releaseId})`));
   return runLocalDeploy(
     target.releaseId,
-    { app, env, instances: options.instances, from: current.releaseId, batches: "25%", bakeSeconds: 60, minHealthyPercent: 100, retire: "standby", ...(options.json ? { json: true } : {}) },
+    {
+      app,
+      env,
+      instances: options.instances,
+      from: current.releaseId,
+      batches: "25%",
+      bakeSeconds: 60,
+      minHealthyPercent: 100,
+      retire: "standby",
+      ...(options.json ? { json: true } : {}),
+    },
     { source: "rollback", actor: `${cliActor()} (to ${target.label})` },
   );
 }
@@ -40,7 +51,9 @@ export async function rollback(app: string, env: string, options: RollbackOption
 function printRelease(release: ReleaseRecord & { consoleUrl?: string }): void {
   const colour = release.status === "deployed" ? "green" : release.status === "deploying" ? "yellow" : "red";
   const who = [release.trigger.source, release.trigger.actor].filter(Boolean).join(" by ");
-  line(`${paint("bold", release.label.padEnd(5))} ${release.releaseId.padEnd(14)} ${paint(colour, release.status.padEnd(12))} ${release.startedAt}  ${who}  ${paint("dim", release.execution)}`);
+  line(
+    `${paint("bold", release.label.padEnd(5))} ${release.releaseId.padEnd(14)} ${paint(colour, release.status.padEnd(12))} ${release.startedAt}  ${who}  ${paint("dim", release.execution)}`,
+  );
   if (release.cause && release.status !== "deployed") line(`      ${paint("dim", release.cause)}`);
   if (release.consoleUrl) line(`      ${paint("dim", release.consoleUrl)}`);
 }

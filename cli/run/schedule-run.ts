@@ -16,7 +16,11 @@ function powerInput(name: string, action: string, at: string | undefined) {
 /** Starts the stack's power state machine for one schedule, as Scheduler would; with --wait, follows it. */
 export async function runScheduleOnAws(name: string, action: string, options: RunOptions, follow: Partial<FollowOptions> = {}): Promise<number> {
   const input = powerInput(name, action, options.at);
-  const [{ configFor, connect }, { startOnStack }, { followExecution }] = await Promise.all([import("../aws/target.js"), import("../aws/start.js"), import("../aws/follow.js")]);
+  const [{ configFor, connect }, { startOnStack }, { followExecution }] = await Promise.all([
+    import("../aws/target.js"),
+    import("../aws/start.js"),
+    import("../aws/follow.js"),
+  ]);
   const config = await configFor(options, false);
   if (config && !config.schedules?.[name]) {
     throw new UsageError(`${options.config} has no schedule "${name}" (configured: ${Object.keys(config.schedules ?? {}).join(", ") || "none"}).`);
@@ -41,7 +45,13 @@ export async function runScheduleHere(name: string, action: string, options: Run
   }
   const { powerLocally } = await import("../../local/local-power.js");
   await openLocalDynamo();
-  const { name: executionName, record, output, simulatedSeconds, recordedIn } = await powerLocally({
+  const {
+    name: executionName,
+    record,
+    output,
+    simulatedSeconds,
+    recordedIn,
+  } = await powerLocally({
     config,
     input,
     at: Date.parse(at),
@@ -55,10 +65,18 @@ export async function runScheduleHere(name: string, action: string, options: Run
   });
   const summary = output?.summary ?? record.cause ?? "";
   if (options.json) {
-    printJson({ execution: executionName, status: record.status, error: record.error, summary, targets: output?.targets.map(({ target, status, detail, counts }) => ({ target, status, detail, counts })) });
+    printJson({
+      execution: executionName,
+      status: record.status,
+      error: record.error,
+      summary,
+      targets: output?.targets.map(({ target, status, detail, counts }) => ({ target, status, detail, counts })),
+    });
   } else {
     line();
-    line(`${paint("bold", executionName)}  ${statusColour(record.status)}${record.error ? ` ${record.error}` : ""}  ${simulatedSeconds} s simulated, ${record.historyEvents} history events`);
+    line(
+      `${paint("bold", executionName)}  ${statusColour(record.status)}${record.error ? ` ${record.error}` : ""}  ${simulatedSeconds} s simulated, ${record.historyEvents} history events`,
+    );
     for (const text of summary.split("\n")) line(`  ${text}`);
     line(paint("dim", `recorded in ${recordedIn}; see it again with: gantry history --local ${executionName}`));
   }

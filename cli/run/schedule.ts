@@ -25,11 +25,14 @@ export async function scheduleSavings(options: ScheduleOptions): Promise<void> {
   if (options.json) return printJson({ schedules: report });
   for (const entry of report) {
     line(paint("bold", entry.schedule));
-    line(`  on ${entry.hoursPerWeek.on} h, off ${entry.hoursPerWeek.off} h of 168 h a week; on ${entry.hoursPerMonth.on} h, off ${entry.hoursPerMonth.off} h a month (${MONTH_DAYS}-day average month)`);
+    line(
+      `  on ${entry.hoursPerWeek.on} h, off ${entry.hoursPerWeek.off} h of 168 h a week; on ${entry.hoursPerMonth.on} h, off ${entry.hoursPerMonth.off} h a month (${MONTH_DAYS}-day average month)`,
+    );
     for (const target of entry.targets) {
-      const money = target.perWeek && target.perMonth
-        ? `$${target.perWeek.saved.toFixed(2)} a week, $${target.perMonth.saved.toFixed(2)} a month (of $${target.perMonth.alwaysOn.toFixed(2)} always on, at $${target.hourlyPrice}/h)`
-        : "no hourlyPrice configured: add one to see money";
+      const money =
+        target.perWeek && target.perMonth
+          ? `$${target.perWeek.saved.toFixed(2)} a week, $${target.perMonth.saved.toFixed(2)} a month (of $${target.perMonth.alwaysOn.toFixed(2)} always on, at $${target.hourlyPrice}/h)`
+          : "no hourlyPrice configured: add one to see money";
       line(`  ${target.target}: ${target.percentSaved} % saved, ${money}`);
     }
   }

@@ -15,19 +15,41 @@ const optional = z.preprocess((value) => (value === "" ? undefined : value), z.s
  */
 const ENVIRONMENT = z.object({
   AWS_REGION: z
-    .preprocess((value) => (value === "" ? undefined : value), z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "is not an AWS region; set it to one such as eu-west-1" }).optional())
+    .preprocess(
+      (value) => (value === "" ? undefined : value),
+      z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "is not an AWS region; set it to one such as eu-west-1" })
+        .optional(),
+    )
     .default("us-east-1"),
   GANTRY_TABLE: z
-    .preprocess((value) => (value === "" ? undefined : value), z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, { message: "is not a DynamoDB table name; set it to the stack's table (3–255 of A–Z a–z 0–9 _ . -)" }).optional())
+    .preprocess(
+      (value) => (value === "" ? undefined : value),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/, { message: "is not a DynamoDB table name; set it to the stack's table (3–255 of A–Z a–z 0–9 _ . -)" })
+        .optional(),
+    )
     .default("gantry"),
   GANTRY_DEPLOY_STATE_MACHINE_ARN: z.preprocess(
     (value) => (value === "" ? undefined : value),
-    z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/, { message: "is not a state machine ARN; set it to the deploy state machine's ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)" }).optional(),
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]+$/, {
+        message: "is not a state machine ARN; set it to the deploy state machine's ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)",
+      })
+      .optional(),
   ),
   GANTRY_WEBHOOK_SECRET: optional,
   GANTRY_WEBHOOK_SECRET_PARAMETER: z.preprocess(
     (value) => (value === "" ? undefined : value),
-    z.string().regex(/^\/?[A-Za-z0-9_.\-/]+$/, { message: "is not an SSM parameter name; set it to the parameter holding the webhook secret, e.g. /gantry/webhook-secret" }).optional(),
+    z
+      .string()
+      .regex(/^\/?[A-Za-z0-9_.\-/]+$/, {
+        message: "is not an SSM parameter name; set it to the parameter holding the webhook secret, e.g. /gantry/webhook-secret",
+      })
+      .optional(),
   ),
   POWERTOOLS_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" && value !== "" ? value.toUpperCase() : undefined),

@@ -24,11 +24,24 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
   const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
   if (verdict.outcome === "fail") {
     const where = `Batch ${progress.batch + 1} of ${plan.batchCount}, after bake`;
-    return { ...progress, ready: false, failed: gateFailure(verdict, where), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, `gate failed: ${verdict.reason}`) };
+    return {
+      ...progress,
+      ready: false,
+      failed: gateFailure(verdict, where),
+      evidence: verdict.evidence,
+      summary: summarize(plan, view, progress.batch, `gate failed: ${verdict.reason}`),
+    };
   }
   const decision = decideAfterBake(plan, state.input.strategy, view, progress, verdict, at);
   if (decision.outcome === "wait") {
-    return { ...progress, ready: false, waitSeconds: decision.waitSeconds, waitStartedAt: now(), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, decision.reason) };
+    return {
+      ...progress,
+      ready: false,
+      waitSeconds: decision.waitSeconds,
+      waitStartedAt: now(),
+      evidence: verdict.evidence,
+      summary: summarize(plan, view, progress.batch, decision.reason),
+    };
   }
   // A cycle gives way to a push between batches: it ends cleanly here and the next run carries on.
   const stoppedFor = decision.askQueuedPush ? await readQueuedPush(state.input.app, state.input.env, at) : undefined;

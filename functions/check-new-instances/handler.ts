@@ -21,7 +21,12 @@ export const handler = deployStep("check-new-instances", async (state): Promise<
   const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
   if (verdict.outcome === "fail") {
     const poll = { ...progress, waitSeconds: strategy.pollSeconds };
-    return { ...poll, failed: gateFailure(verdict, where), evidence: verdict.evidence, summary: summarize(plan, view, progress.batch, `gate failed: ${verdict.reason}`) };
+    return {
+      ...poll,
+      failed: gateFailure(verdict, where),
+      evidence: verdict.evidence,
+      summary: summarize(plan, view, progress.batch, `gate failed: ${verdict.reason}`),
+    };
   }
   if (verdict.outcome === "wait") {
     enforceHealthDeadline(plan, strategy, progress, verdict, at);

@@ -39,4 +39,3 @@ async function importModule(absolute: string): Promise<unknown> {
   const { tsImport } = await import("tsx/esm/api");
   return tsImport(pathToFileURL(absolute).href, import.meta.url);
 }
-

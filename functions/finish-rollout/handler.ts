@@ -36,7 +36,10 @@ export const handler = deployStep("finish-rollout", async (state) => {
     // Old instances still in service were not reached: the batch limit or a waiting push ended the run.
     const left = view.old.length;
     const batches = progress.batch + 1;
-    const why = progress.stoppedFor !== undefined ? `${progress.stoppedFor} is waiting for the lock` : `at most ${state.input.cycle?.maxBatchesPerRun ?? batches} batch(es) per run`;
+    const why =
+      progress.stoppedFor !== undefined
+        ? `${progress.stoppedFor} is waiting for the lock`
+        : `at most ${state.input.cycle?.maxBatchesPerRun ?? batches} batch(es) per run`;
     return {
       ...finished,
       result: { release: plan.release, previousRelease: plan.previousRelease, replaced: plan.toReplace - left, leftForNextRun: left, batches, durationSeconds },

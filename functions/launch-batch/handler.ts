@@ -24,6 +24,11 @@ export const handler = deployStep("launch-batch", async (state): Promise<Progres
     batchStartedAt: startedAt,
     ...launchedProgress(previous, state.input.strategy.pollSeconds, { startedAt, seenAt: launchedAt, endedAt: launchedAt }),
     ...(previous.settledDesired !== undefined ? { settledDesired: previous.settledDesired } : {}),
-    summary: summarize(plan, view, batch, `launching ${plan.batchSizes[batch]} (desired ${desired ?? view.group.desiredCapacity}, ${freshWanted(plan, batch)} new wanted)`),
+    summary: summarize(
+      plan,
+      view,
+      batch,
+      `launching ${plan.batchSizes[batch]} (desired ${desired ?? view.group.desiredCapacity}, ${freshWanted(plan, batch)} new wanted)`,
+    ),
   };
 });

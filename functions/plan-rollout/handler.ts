@@ -27,7 +27,9 @@ export const handler = deployStep("plan-rollout", async ({ input }) => {
     ]);
     const missing = (await readAlarms(input.gates.alarms)).filter((alarm) => alarm.state === "NOT_FOUND");
     if (missing.length > 0) {
-      throw new InvalidDeployInputError(`gates.alarms: ${missing.map((alarm) => `"${alarm.name}"`).join(", ")} not found in CloudWatch; create the alarm or remove it from the gates.`);
+      throw new InvalidDeployInputError(
+        `gates.alarms: ${missing.map((alarm) => `"${alarm.name}"`).join(", ")} not found in CloudWatch; create the alarm or remove it from the gates.`,
+      );
     }
     const imageId = input.release?.imageId;
     const template = group.launchTemplate;
@@ -50,6 +52,7 @@ export const handler = deployStep("plan-rollout", async ({ input }) => {
 function cycleNote(maxAge: string, toReplace: number, kept: number, sizes: readonly number[], left: number): string {
   if (toReplace === 0) return `nothing to cycle: all ${kept} instance(s) are under ${maxAge}`;
   const batches = `in ${sizes.length} batch(es) [${sizes.join(", ")}]`;
-  if (left > 0) return `${toReplace - left} of ${toReplace} instance(s) over ${maxAge} to replace ${batches}, ${left} left for the next run (at most ${sizes.length} batches per run), ${kept} under ${maxAge} kept`;
+  if (left > 0)
+    return `${toReplace - left} of ${toReplace} instance(s) over ${maxAge} to replace ${batches}, ${left} left for the next run (at most ${sizes.length} batches per run), ${kept} under ${maxAge} kept`;
   return `${toReplace} instance(s) over ${maxAge} to replace ${batches}, ${kept} under ${maxAge} kept`;
 }

@@ -35,7 +35,13 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
   // pass only records the start (restoring the tag and launch template launches nothing); the
   // passes that act carry that start in their input, retries included.
   if (plan.cycle && state.rollback === undefined) {
-    return { startedAt, stage: "restore", done: false, waitSeconds: 0, summary: summarize(plan, view, state.progress?.batch ?? -1, "rolling back: start recorded") };
+    return {
+      startedAt,
+      stage: "restore",
+      done: false,
+      waitSeconds: 0,
+      summary: summarize(plan, view, state.progress?.batch ?? -1, "rolling back: start recorded"),
+    };
   }
 
   const pass = decideRollback(plan, view);

@@ -21,14 +21,16 @@ export const handler = deployStep("take-deploy-lock", async (state): Promise<Loc
     // A cycle is not a release: it gets no number in the history, and it never queues.
     const taken = await acquireLockIfFree({ app: input.app, env: input.env, holder, seq, now: at, leaseSeconds });
     const base = { holder, leaseSeconds, waitSeconds: 0 };
-    if (taken.outcome === "skipped") return { ...base, outcome: "skipped", reason: taken.reason, summary: `cycle skipped: ${taken.reason} of ${input.app}/${input.env}; nothing changed` };
+    if (taken.outcome === "skipped")
+      return { ...base, outcome: "skipped", reason: taken.reason, summary: `cycle skipped: ${taken.reason} of ${input.app}/${input.env}; nothing changed` };
     return { ...base, outcome: "acquired", summary: `${input.app}/${input.env} locked for a cycle run` };
   }
   const release = input.release;
   if (!release) throw new TypeError("A deploy needs $.release; parseDeployInput should have refused this input.");
   const result = await acquireLock({ app: input.app, env: input.env, holder, seq, now: at, leaseSeconds });
   const base = { holder, leaseSeconds, waitSeconds: LOCK_POLL_SECONDS };
-  if (result.outcome === "wait") return { ...base, outcome: "wait", heldBy: result.heldBy, summary: `waiting: ${result.heldBy} holds ${input.app}/${input.env}` };
+  if (result.outcome === "wait")
+    return { ...base, outcome: "wait", heldBy: result.heldBy, summary: `waiting: ${result.heldBy} holds ${input.app}/${input.env}` };
   if (result.outcome === "superseded") return { ...base, outcome: "superseded", by: result.by, summary: `superseded by ${result.by}, a newer push` };
   const recorded = await recordRelease({
     app: input.app,

@@ -70,12 +70,30 @@ export interface DeployState {
  * execution input. Everything else is the input, which is parsed strictly: a key it does not
  * know (a typo in an input started from the console) fails the first step, naming the key.
  */
-export const STATE_FIELDS = ["execution", "lock", "outcome", "plan", "progress", "failure", "rollback", "rollbackFailure", "finishFailure", "cleanup", "cleanupFailure", "released", "releaseFailure"] as const;
+export const STATE_FIELDS = [
+  "execution",
+  "lock",
+  "outcome",
+  "plan",
+  "progress",
+  "failure",
+  "rollback",
+  "rollbackFailure",
+  "finishFailure",
+  "cleanup",
+  "cleanupFailure",
+  "released",
+  "releaseFailure",
+] as const;
 
 /** Splits a step's event into the validated input and the fields steps wrote. */
 export function readDeployState(event: unknown): DeployState {
   const record = (event ?? {}) as Record<string, unknown>;
-  const input = parseDeployInput(typeof event === "object" && event !== null ? Object.fromEntries(Object.entries(record).filter(([key]) => !(STATE_FIELDS as readonly string[]).includes(key))) : event);
+  const input = parseDeployInput(
+    typeof event === "object" && event !== null
+      ? Object.fromEntries(Object.entries(record).filter(([key]) => !(STATE_FIELDS as readonly string[]).includes(key)))
+      : event,
+  );
   return {
     input,
     ...(record.execution ? { execution: record.execution as ExecutionIdentity } : {}),
@@ -92,7 +110,7 @@ export function readDeployState(event: unknown): DeployState {
 
 /** The plan, or a clear failure when a step runs out of order. */
 export function requirePlan(state: DeployState): RolloutPlan {
-  if (!state.plan || state.plan.rejected) throw new TypeError("This step needs $.plan from the \"Plan rollout\" state.");
+  if (!state.plan || state.plan.rejected) throw new TypeError('This step needs $.plan from the "Plan rollout" state.');
   return state.plan;
 }
 

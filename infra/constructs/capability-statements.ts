@@ -129,7 +129,8 @@ const WHY = {
   describe: "Describe* reads of Auto Scaling, EC2 and ELBv2 have no resource-level permissions in IAM: they are allowed on * only, and change nothing.",
   groupArn: "The * is the Auto Scaling group's generated id; the ARN names the configured group by its name.",
   managedTemplates: "Launch templates tagged gantry:managed=true only (aws:ResourceTag condition); their ids are not known to gantry's configuration.",
-  launchedResources: "RunInstances is checked on every resource a launch touches; allowed only for launches from a launch template (ec2:LaunchTemplate condition), itself limited to templates tagged gantry:managed=true.",
+  launchedResources:
+    "RunInstances is checked on every resource a launch touches; allowed only for launches from a launch template (ec2:LaunchTemplate condition), itself limited to templates tagged gantry:managed=true.",
   tagAtLaunch: "Tags only the instances, volumes and interfaces a launch creates (ec2:CreateAction = RunInstances): the launch template's tag specifications.",
   instanceRoles: "Instance roles under the /gantry/ path, passed to EC2 only (iam:PassedToService); list them in infrastructure.instanceRoleArns to pin them.",
   scheduledInstances: "Instances carrying the schedule's tag only (aws:ResourceTag condition); which instances those are is decided by tagging them.",
@@ -137,7 +138,8 @@ const WHY = {
     "Instances carrying a gantry:release tag only (aws:ResourceTag condition): every instance a gantry-deployed group launches inherits it. A detached instance is no longer its group's, so the group cannot scope this; gantry's roles tag instances only at launch.",
   recordChanges: "GetChange reads the status of a change gantry just made; change ids are not known in advance.",
   vpc: "Lambda validates a VPC function's network-interface permissions against *; these are the actions of AWS's AWSLambdaVPCAccessExecutionRole.",
-  quotas: "GetServiceQuota has no resource-level permissions in IAM (Service Authorization Reference, Service Quotas): allowed on * only; it reads a quota's value and changes nothing.",
+  quotas:
+    "GetServiceQuota has no resource-level permissions in IAM (Service Authorization Reference, Service Quotas): allowed on * only; it reads a quota's value and changes nothing.",
   compositeAlarms:
     "DescribeAlarms answers for composite alarms only to a caller allowed it on * (CloudWatch API reference, DescribeAlarms); it reads alarm states and changes nothing.",
 } as const;
@@ -165,7 +167,13 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
       undefined,
       WHY.groupArn,
     ),
-    statement("TagConfiguredGroups", ["autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"], groupArns(scope, scope.deployGroups), gantryTagKeysOnly, WHY.groupArn),
+    statement(
+      "TagConfiguredGroups",
+      ["autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"],
+      groupArns(scope, scope.deployGroups),
+      gantryTagKeysOnly,
+      WHY.groupArn,
+    ),
   ],
 
   // Finishing detaches the parked old instances (desired capacity unchanged: Standby ones are not
@@ -175,7 +183,13 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
       ? []
       : [
           statement("DetachFromConfiguredGroups", ["autoscaling:DetachInstances"], groupArns(scope, scope.deployGroups), undefined, WHY.groupArn),
-          statement("TerminateReleaseInstances", ["ec2:TerminateInstances"], [ec2Arn(scope, "instance/*")], { Null: { [`aws:ResourceTag/${RELEASE_TAG}`]: "false" } }, WHY.releaseInstances),
+          statement(
+            "TerminateReleaseInstances",
+            ["ec2:TerminateInstances"],
+            [ec2Arn(scope, "instance/*")],
+            { Null: { [`aws:ResourceTag/${RELEASE_TAG}`]: "false" } },
+            WHY.releaseInstances,
+          ),
         ],
 
   "launch-template-versions": (scope) =>
@@ -186,7 +200,9 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
   "launch-template-use": (scope) => (scope.deployGroups.length === 0 ? [] : launchRightsStatements(scope)),
 
   // Locks and release rows are read, created and updated in place; gantry deletes and queries nothing from a Lambda.
-  "lock-table": (_scope, resources) => [statement("ReadWriteGantryTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [resources.tableArn])],
+  "lock-table": (_scope, resources) => [
+    statement("ReadWriteGantryTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [resources.tableArn]),
+  ],
 
   "instance-power": (scope) => [
     ...Object.entries(scope.scheduleTags).map(([key, values], index) =>
@@ -207,7 +223,13 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
   // A stop and a start set min, desired and max together (UpdateAutoScalingGroup); nothing sets desired alone.
   "group-size": (scope) => [
     statement("SizeScheduledGroups", ["autoscaling:UpdateAutoScalingGroup"], groupArns(scope, scope.scheduleGroups), undefined, WHY.groupArn),
-    statement("TagScheduledGroups", ["autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"], groupArns(scope, scope.scheduleGroups), gantryTagKeysOnly, WHY.groupArn),
+    statement(
+      "TagScheduledGroups",
+      ["autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"],
+      groupArns(scope, scope.scheduleGroups),
+      gantryTagKeysOnly,
+      WHY.groupArn,
+    ),
   ],
 
   "dns-records": (scope) => {
@@ -257,8 +279,8 @@ const MANAGED = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG.key}`]: MANAGE
  */
 function launchRightsStatements(scope: AccessScope): Grant[] {
   const templates = ec2Arn(scope, "launch-template/*");
-  const launchedResources = ["instance/*", "volume/*", "network-interface/*", "subnet/*", "security-group/*", "key-pair/*", "placement-group/*"].map((resource) =>
-    ec2Arn(scope, resource),
+  const launchedResources = ["instance/*", "volume/*", "network-interface/*", "subnet/*", "security-group/*", "key-pair/*", "placement-group/*"].map(
+    (resource) => ec2Arn(scope, resource),
   );
   return [
     statement("LaunchFromManagedLaunchTemplates", ["ec2:RunInstances"], [templates], MANAGED, WHY.managedTemplates),

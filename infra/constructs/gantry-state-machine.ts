@@ -45,7 +45,9 @@ export class GantryStateMachine extends Construct {
       description: `gantry ${props.machine} state machine: invokes its own functions`,
     });
     const functions = Object.values(props.functions);
-    role.addToPolicy(new iam.PolicyStatement({ sid: "InvokeOwnFunctions", actions: ["lambda:InvokeFunction"], resources: functions.map((fn) => fn.functionArn) }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: "InvokeOwnFunctions", actions: ["lambda:InvokeFunction"], resources: functions.map((fn) => fn.functionArn) }),
+    );
     this.stateMachine = new sfn.StateMachine(this, "StateMachine", {
       stateMachineName: props.stateMachineName,
       definitionBody: sfn.DefinitionBody.fromString(props.definition),

@@ -8,7 +8,8 @@ import type { Grant } from "./capability-statements.js";
  * why it is the point.
  */
 
-export const WHY_XRAY = "X-Ray trace writes (xray:PutTraceSegments, xray:PutTelemetryRecords) have no resource-level permissions: * is the only resource IAM accepts.";
+export const WHY_XRAY =
+  "X-Ray trace writes (xray:PutTraceSegments, xray:PutTelemetryRecords) have no resource-level permissions: * is the only resource IAM accepts.";
 export const WHY_LOG_DELIVERY =
   "Step Functions execution logging goes through CloudWatch Logs vended-log delivery (logs:CreateLogDelivery, logs:DescribeResourcePolicies, …), whose actions accept only *.";
 export const WHY_RUNTIME =
@@ -24,7 +25,8 @@ export function acknowledgeWildcards(owner: IConstruct, grants: readonly Grant[]
   for (const grant of grants) {
     for (const resource of grant.statement.resources) {
       if (!resource.includes("*")) continue;
-      if (!grant.wildcardReason) throw new Error(`Statement ${grant.statement.sid ?? "(no sid)"} allows ${resource} without saying why: give it a wildcardReason.`);
+      if (!grant.wildcardReason)
+        throw new Error(`Statement ${grant.statement.sid ?? "(no sid)"} allows ${resource} without saying why: give it a wildcardReason.`);
       add(renderForNag(owner, resource), grant.wildcardReason);
     }
   }

@@ -61,7 +61,11 @@ export function scheduleEntries(config: GantryConfig): ScheduleEntry[] {
 export class Schedules extends Construct {
   readonly schedules: scheduler.CfnSchedule[] = [];
 
-  constructor(scope: Construct, id: string, props: { config: GantryConfig; stateMachines: Record<string, sfn.IStateMachine>; role: iam.IRole; prefix: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { config: GantryConfig; stateMachines: Record<string, sfn.IStateMachine>; role: iam.IRole; prefix: string },
+  ) {
     super(scope, id);
     for (const entry of scheduleEntries(props.config)) {
       const machine = props.stateMachines[entry.machine];

@@ -124,20 +124,32 @@ export class GantryStack extends Stack {
     const machines = Object.values(this.stateMachines);
     this.alerts = new Alerts(this, "Alerts", { stateMachines: machines });
     this.schedulerRole = new SchedulerRole(this, "Scheduler", { stateMachines: machines });
-    this.schedules = new Schedules(this, "Schedules", { config: props.config, stateMachines: this.stateMachines, role: this.schedulerRole.role, prefix: this.stackName });
+    this.schedules = new Schedules(this, "Schedules", {
+      config: props.config,
+      stateMachines: this.stateMachines,
+      role: this.schedulerRole.role,
+      prefix: this.stackName,
+    });
 
-    if (webhookUrl) new CfnOutput(this, STACK_OUTPUTS.webhookUrl, { value: webhookUrl.url, description: "Paste into GitHub: Settings → Webhooks → Payload URL" });
+    if (webhookUrl)
+      new CfnOutput(this, STACK_OUTPUTS.webhookUrl, { value: webhookUrl.url, description: "Paste into GitHub: Settings → Webhooks → Payload URL" });
     for (const [machine, stateMachine] of Object.entries(this.stateMachines)) {
       new CfnOutput(this, outputIdFor(machine), { value: stateMachine.stateMachineArn, description: `ARN of the ${machine} state machine` });
     }
     new CfnOutput(this, STACK_OUTPUTS.tableName, { value: this.table.tableName, description: "DynamoDB table: deploy locks and release history" });
-    new CfnOutput(this, STACK_OUTPUTS.alertsTopicArn, { value: this.alerts.topic.topicArn, description: "Subscribe to hear of failed, rolled-back, timed-out and aborted executions" });
+    new CfnOutput(this, STACK_OUTPUTS.alertsTopicArn, {
+      value: this.alerts.topic.topicArn,
+      description: "Subscribe to hear of failed, rolled-back, timed-out and aborted executions",
+    });
     new CfnOutput(this, STACK_OUTPUTS.webhookSecretParameter, { value: secretParameter, description: "Put GitHub's webhook secret here as a SecureString" });
     new CfnOutput(this, STACK_OUTPUTS.deployConsoleUrl, {
       value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${deploy.stateMachineArn}`,
       description: "The deploy executions in the Step Functions console",
     });
-    new CfnOutput(this, "SchedulerRoleArn", { value: this.schedulerRole.role.roleArn, description: "Role EventBridge Scheduler assumes to start gantry's state machines" });
+    new CfnOutput(this, "SchedulerRoleArn", {
+      value: this.schedulerRole.role.roleArn,
+      description: "Role EventBridge Scheduler assumes to start gantry's state machines",
+    });
   }
 
   private fn(dir: string): GantryFunction {

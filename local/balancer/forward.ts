@@ -23,10 +23,7 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"])
  * `broken`: the target failed mid-response; the client's connection is cut, as on an ALB.
  */
 export type Attempt =
-  | { kind: "relayed"; status: number }
-  | { kind: "unanswered"; retryable: boolean; error: Error }
-  | { kind: "timeout" }
-  | { kind: "broken"; error: Error };
+  { kind: "relayed"; status: number } | { kind: "unanswered"; retryable: boolean; error: Error } | { kind: "timeout" } | { kind: "broken"; error: Error };
 
 export interface ForwardOptions {
   agent: Agent;

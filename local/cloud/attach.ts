@@ -13,10 +13,7 @@ interface MiddlewareContext {
  * `output` is typed `never` so one middleware fits every client's own output union; what the
  * cloud returns is the command's output shape, which the tests check through real clients.
  */
-type LocalCloudMiddleware = (
-  next: unknown,
-  context: MiddlewareContext,
-) => (args: { input: object }) => Promise<{ output: never; response: object }>;
+type LocalCloudMiddleware = (next: unknown, context: MiddlewareContext) => (args: { input: object }) => Promise<{ output: never; response: object }>;
 
 /**
  * The part of an SDK v3 client the local cloud needs: AutoScalingClient, EC2Client,
@@ -24,10 +21,7 @@ type LocalCloudMiddleware = (
  */
 export interface LocalCloudClient {
   middlewareStack: {
-    add(
-      middleware: LocalCloudMiddleware,
-      options: { step: "initialize"; priority: "high"; name: string; override: boolean },
-    ): void;
+    add(middleware: LocalCloudMiddleware, options: { step: "initialize"; priority: "high"; name: string; override: boolean }): void;
   };
 }
 
@@ -41,9 +35,7 @@ export function setActiveCloud(cloud: LocalCloud | undefined): void {
 /** The cloud set by `setActiveCloud`; fails loudly if none is, rather than reaching AWS. */
 export function activeCloud(): LocalCloud {
   if (active === undefined) {
-    throw new LocalCloudSetupError(
-      "No local cloud is active: call setActiveCloud(new LocalCloud(...)) before using a client in local mode.",
-    );
+    throw new LocalCloudSetupError("No local cloud is active: call setActiveCloud(new LocalCloud(...)) before using a client in local mode.");
   }
   return active;
 }
@@ -55,10 +47,7 @@ export function activeCloud(): LocalCloud {
  * LocalCloud to pin one. Because the SDK's retry step never runs, an injected Throttling error
  * reaches the caller at once, as if the SDK had given up retrying.
  */
-export function attachLocalCloud<C extends LocalCloudClient>(
-  client: C,
-  cloud: LocalCloud | (() => LocalCloud) = activeCloud,
-): C {
+export function attachLocalCloud<C extends LocalCloudClient>(client: C, cloud: LocalCloud | (() => LocalCloud) = activeCloud): C {
   client.middlewareStack.add(
     (_next, context) => async (args) => {
       const current = typeof cloud === "function" ? cloud() : cloud;

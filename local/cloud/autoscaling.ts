@@ -31,16 +31,13 @@ export const SCALING_PROCESSES = [
 
 /** The Auto Scaling operations gantry calls. */
 export function autoScalingOperations(fleet: Fleet): Operations {
-  const only = (command: string, input: object, allowed: string[]) =>
-    onlyParameters("autoscaling", command, input, allowed);
+  const only = (command: string, input: object, allowed: string[]) => onlyParameters("autoscaling", command, input, allowed);
   const describeGroup = (group: GroupRecord): AutoScalingGroup => describe(fleet, group);
 
   return {
     ...standbyOperations(fleet),
 
-    DescribeAutoScalingGroups(
-      input: DescribeAutoScalingGroupsCommandInput,
-    ): Result<DescribeAutoScalingGroupsCommandOutput> {
+    DescribeAutoScalingGroups(input: DescribeAutoScalingGroupsCommandInput): Result<DescribeAutoScalingGroupsCommandOutput> {
       only("DescribeAutoScalingGroups", input, ["AutoScalingGroupNames", "MaxRecords", "NextToken"]);
       const limit = input.MaxRecords ?? 50;
       if (limit < 1 || limit > 100) {
@@ -49,9 +46,7 @@ export function autoScalingOperations(fleet: Fleet): Operations {
         );
       }
       const names = input.AutoScalingGroupNames;
-      const groups = [...fleet.groups.values()]
-        .filter((g) => names === undefined || names.length === 0 || names.includes(g.name))
-        .sort(byKey((g) => g.name));
+      const groups = [...fleet.groups.values()].filter((g) => names === undefined || names.length === 0 || names.includes(g.name)).sort(byKey((g) => g.name));
       const result = page(groups, (g) => g.name, limit, input.NextToken, "InvalidNextToken");
       return { AutoScalingGroups: result.items.map(describeGroup), NextToken: result.nextToken };
     },
@@ -98,13 +93,7 @@ export function autoScalingOperations(fleet: Fleet): Operations {
     },
 
     UpdateAutoScalingGroup(input: UpdateAutoScalingGroupCommandInput): Result<object> {
-      only("UpdateAutoScalingGroup", input, [
-        "AutoScalingGroupName",
-        "MinSize",
-        "MaxSize",
-        "DesiredCapacity",
-        "LaunchTemplate",
-      ]);
+      only("UpdateAutoScalingGroup", input, ["AutoScalingGroupName", "MinSize", "MaxSize", "DesiredCapacity", "LaunchTemplate"]);
       const group = fleet.group(input.AutoScalingGroupName);
       const min = input.MinSize ?? group.minSize;
       const max = input.MaxSize ?? group.maxSize;
@@ -201,9 +190,7 @@ function describeInstance(fleet: Fleet, group: GroupRecord, instance: VirtualIns
   const unhealthy =
     group.healthCheckType === "ELB" &&
     instance.lifecycle === "InService" &&
-    [...instance.registeredIn].some(
-      (arn) => fleet.evaluate(fleet.targetGroups.get(arn)!, instance.instanceId, now)?.state === "unhealthy",
-    );
+    [...instance.registeredIn].some((arn) => fleet.evaluate(fleet.targetGroups.get(arn)!, instance.instanceId, now)?.state === "unhealthy");
   return {
     InstanceId: instance.instanceId,
     InstanceType: "t3.micro",

@@ -56,11 +56,7 @@ export class HealthScript {
   }
 
   isHealthy(instance: Readonly<VirtualInstance>, at: number): boolean {
-    return (
-      valueAt(this.instances.get(instance.instanceId), at) ??
-      valueAt(this.releases.get(instance.tags.get(RELEASE_TAG) ?? ""), at) ??
-      true
-    );
+    return valueAt(this.instances.get(instance.instanceId), at) ?? valueAt(this.releases.get(instance.tags.get(RELEASE_TAG) ?? ""), at) ?? true;
   }
 
   nextChange(instance: Readonly<VirtualInstance>, after: number): number | undefined {

@@ -39,31 +39,22 @@ export function ec2Operations(fleet: Fleet): Operations {
       onlyParameters("ec2", "DescribeInstances", input, ["InstanceIds", "Filters", "MaxResults", "NextToken"]);
       const ids = input.InstanceIds ?? [];
       if (ids.length > 0 && input.MaxResults !== undefined) {
-        throw new CloudFault(
-          "InvalidParameterCombination",
-          "The parameter instancesSet cannot be used with the parameter maxResults",
-        );
+        throw new CloudFault("InvalidParameterCombination", "The parameter instancesSet cannot be used with the parameter maxResults");
       }
       const limit = input.MaxResults ?? Number.MAX_SAFE_INTEGER;
       if (input.MaxResults !== undefined && (limit < 5 || limit > 1000)) {
-        throw new CloudFault(
-          "InvalidParameterValue",
-          `Value ( ${limit} ) for parameter maxResults is invalid. Expect a value between 5 and 1000.`,
-        );
+        throw new CloudFault("InvalidParameterValue", `Value ( ${limit} ) for parameter maxResults is invalid. Expect a value between 5 and 1000.`);
       }
       const missing = ids.filter((id) => !fleet.instances.has(id));
       if (missing.length > 0) {
         const quoted = missing.map((id) => `'${id}'`).join(", ");
-        const message =
-          missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`;
+        const message = missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`;
         throw new CloudFault("InvalidInstanceID.NotFound", message);
       }
       const now = fleet.clock.now();
       const matches = (input.Filters ?? []).map((filter) => filterPredicate(filter, now));
-      const candidates = ids.length > 0 ? ids.map((id) => fleet.instances.get(id)!) : filteredById(fleet, input.Filters) ?? [...fleet.instances.values()];
-      const selected = candidates
-        .filter((instance) => matches.every((match) => match(instance)))
-        .sort(byKey((i) => i.instanceId));
+      const candidates = ids.length > 0 ? ids.map((id) => fleet.instances.get(id)!) : (filteredById(fleet, input.Filters) ?? [...fleet.instances.values()]);
+      const selected = candidates.filter((instance) => matches.every((match) => match(instance))).sort(byKey((i) => i.instanceId));
       const result = page(selected, (i) => i.instanceId, limit, input.NextToken, "InvalidParameterValue");
       return {
         Reservations: result.items.map((instance) => ({
@@ -80,19 +71,30 @@ export function ec2Operations(fleet: Fleet): Operations {
       const ids = [...new Set(input.InstanceIds ?? [])];
       if (ids.length === 0) throw new CloudFault("MissingParameter", "The request must contain the parameter InstanceId");
       if (ids.length > MAX_TERMINATE_IDS) {
-        throw new CloudFault("InvalidParameterValue", `Value (${ids.length}) for parameter instanceIds is invalid. Up to ${MAX_TERMINATE_IDS} instance IDs are allowed.`);
+        throw new CloudFault(
+          "InvalidParameterValue",
+          `Value (${ids.length}) for parameter instanceIds is invalid. Up to ${MAX_TERMINATE_IDS} instance IDs are allowed.`,
+        );
       }
       // EC2 validates every id before it acts: one unknown id and nothing is terminated.
       const missing = ids.filter((id) => !fleet.instances.has(id));
       if (missing.length > 0) {
         const quoted = missing.map((id) => `'${id}'`).join(", ");
-        throw new CloudFault("InvalidInstanceID.NotFound", missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`);
+        throw new CloudFault(
+          "InvalidInstanceID.NotFound",
+          missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`,
+        );
       }
       const instances = ids.map((id) => fleet.instances.get(id)!);
       // Terminating a group's instance behind its back, or a scheduled standalone one, is something
       // gantry never does; the model refuses rather than guess what the group would make of it.
       const held = instances.find((instance) => instance.standalone !== undefined || (instance.detachedAt === undefined && instance.lifecycle !== undefined));
-      if (held) throw new LocalCloudUnsupportedError("ec2", "TerminateInstances", `InstanceIds[${held.instanceId}] (an instance still in a group, or a standalone one)`);
+      if (held)
+        throw new LocalCloudUnsupportedError(
+          "ec2",
+          "TerminateInstances",
+          `InstanceIds[${held.instanceId}] (an instance still in a group, or a standalone one)`,
+        );
       const now = fleet.clock.now();
       return {
         TerminatingInstances: instances.map((instance) => {
@@ -108,9 +110,7 @@ export function ec2Operations(fleet: Fleet): Operations {
       };
     },
 
-    CreateLaunchTemplateVersion(
-      input: CreateLaunchTemplateVersionCommandInput,
-    ): Result<CreateLaunchTemplateVersionCommandOutput> {
+    CreateLaunchTemplateVersion(input: CreateLaunchTemplateVersionCommandInput): Result<CreateLaunchTemplateVersionCommandOutput> {
       onlyParameters("ec2", "CreateLaunchTemplateVersion", input, [
         "LaunchTemplateId",
         "LaunchTemplateName",
@@ -130,14 +130,8 @@ export function ec2Operations(fleet: Fleet): Operations {
       return { LaunchTemplateVersion: describeVersion(template, version) };
     },
 
-    DescribeLaunchTemplateVersions(
-      input: DescribeLaunchTemplateVersionsCommandInput,
-    ): Result<DescribeLaunchTemplateVersionsCommandOutput> {
-      onlyParameters("ec2", "DescribeLaunchTemplateVersions", input, [
-        "LaunchTemplateId",
-        "LaunchTemplateName",
-        "Versions",
-      ]);
+    DescribeLaunchTemplateVersions(input: DescribeLaunchTemplateVersionsCommandInput): Result<DescribeLaunchTemplateVersionsCommandOutput> {
+      onlyParameters("ec2", "DescribeLaunchTemplateVersions", input, ["LaunchTemplateId", "LaunchTemplateName", "Versions"]);
       const template = fleet.launchTemplates.find(input);
       const versions =
         input.Versions === undefined || input.Versions.length === 0
@@ -176,7 +170,10 @@ function filterPredicate(filter: Filter, now: number): (instance: VirtualInstanc
 }
 
 function wildcard(value: string): RegExp {
-  const escaped = value.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = value
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`);
 }
 

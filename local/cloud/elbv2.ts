@@ -31,9 +31,7 @@ export function elbv2Operations(fleet: Fleet): Operations {
       return { TargetGroups: groups.map(describeGroup) };
     },
 
-    DescribeTargetGroupAttributes(
-      input: DescribeTargetGroupAttributesCommandInput,
-    ): Result<DescribeTargetGroupAttributesCommandOutput> {
+    DescribeTargetGroupAttributes(input: DescribeTargetGroupAttributesCommandInput): Result<DescribeTargetGroupAttributesCommandOutput> {
       onlyParameters("elbv2", "DescribeTargetGroupAttributes", input, ["TargetGroupArn"]);
       const tg = find(input.TargetGroupArn);
       return {
@@ -57,12 +55,7 @@ export function elbv2Operations(fleet: Fleet): Operations {
   };
 }
 
-function describeTarget(
-  fleet: Fleet,
-  tg: TargetGroupRecord,
-  requested: TargetDescription,
-  now: number,
-): TargetHealthDescription {
+function describeTarget(fleet: Fleet, tg: TargetGroupRecord, requested: TargetDescription, now: number): TargetHealthDescription {
   const id = requested.Id ?? "";
   const port = requested.Port ?? tg.port;
   const base = { Target: { Id: id, Port: port }, HealthCheckPort: String(port) };
@@ -114,4 +107,3 @@ function describeGroup(tg: TargetGroupRecord): TargetGroup {
     IpAddressType: "ipv4",
   };
 }
-

@@ -19,10 +19,7 @@ export class LocalCloudUnsupportedError extends Error {
     readonly parameter?: string,
   ) {
     const what = parameter === undefined ? command : `parameter ${parameter} of ${command}`;
-    super(
-      `The local cloud does not implement ${what} (${service}). ` +
-        `Add it to local/cloud/ with its AWS semantics, or do not use it in local mode.`,
-    );
+    super(`The local cloud does not implement ${what} (${service}). ` + `Add it to local/cloud/ with its AWS semantics, or do not use it in local mode.`);
     this.name = "LocalCloudUnsupportedError";
   }
 }

@@ -5,15 +5,7 @@ import { CloudFault, validationError } from "./errors.js";
 import { EventQueue, type ScheduledEvent } from "./events.js";
 import type { Ids } from "./ids.js";
 import { LaunchTemplates } from "./launch-templates.js";
-import {
-  isCounted,
-  launchTimeAt,
-  type GroupRecord,
-  type HealthMemo,
-  type Lifecycle,
-  type TargetGroupRecord,
-  type VirtualInstance,
-} from "./model.js";
+import { isCounted, launchTimeAt, type GroupRecord, type HealthMemo, type Lifecycle, type TargetGroupRecord, type VirtualInstance } from "./model.js";
 import { pickLaunchZone, pickScaleInVictims, pickTargetGroups } from "./placement.js";
 import type { TokenBucket } from "./rates.js";
 import { assertRoomFor, foldHealthChecks, isServing, registerTarget, startDraining } from "./targets.js";
@@ -65,9 +57,7 @@ export class Fleet {
       const allowed = this.launchBucket ? this.launchBucket.takeUpTo(gap, at) : gap;
       for (let i = 0; i < allowed; i++) this.launch(group, at);
     } else if (gap < 0 && !group.suspended.has("Terminate")) {
-      const candidates = [...group.instanceIds]
-        .map((id) => this.instances.get(id)!)
-        .filter((instance) => isCounted(instance.lifecycle));
+      const candidates = [...group.instanceIds].map((id) => this.instances.get(id)!).filter((instance) => isCounted(instance.lifecycle));
       const victims = pickScaleInVictims(candidates, -gap, group.availabilityZones, group.launchTemplate.id);
       for (const victim of victims) this.terminate(victim, at, SCALE_IN_CAUSE);
     }
@@ -218,9 +208,7 @@ export class Fleet {
     }
     const group = this.group(instance.groupName);
     const description =
-      instance.bootedAt === undefined
-        ? `Launching a new EC2 instance: ${instance.instanceId}`
-        : `Moving EC2 instance out of Standby: ${instance.instanceId}`;
+      instance.bootedAt === undefined ? `Launching a new EC2 instance: ${instance.instanceId}` : `Moving EC2 instance out of Standby: ${instance.instanceId}`;
     this.retire(instance, at, LAUNCH_ERROR);
     recordActivity(this.ids, group, at, description, "the instance failed to enter service", failure);
     this.reconcile(group, at);

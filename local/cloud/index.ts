@@ -6,14 +6,7 @@ import { Alarms } from "./cloudwatch.js";
 import { HealthScript, VirtualInstanceDriver, type InstanceDriver, type ProbeResponse } from "./driver.js";
 import { ec2Operations, ec2State } from "./ec2.js";
 import { elbv2Operations } from "./elbv2.js";
-import {
-  awsError,
-  CloudFault,
-  InstanceUnreachableError,
-  LocalCloudSetupError,
-  LocalCloudUnsupportedError,
-  type Service,
-} from "./errors.js";
+import { awsError, CloudFault, InstanceUnreachableError, LocalCloudSetupError, LocalCloudUnsupportedError, type Service } from "./errors.js";
 import { Fleet } from "./fleet.js";
 import { Ids } from "./ids.js";
 import { createStandalone, instancePowerOperations, standaloneInstance, type StandaloneOptions } from "./instances-power.js";
@@ -219,7 +212,9 @@ export class LocalCloud {
   httpProbe(instanceId: string, path: string): Promise<ProbeResponse> {
     this.fleet.settle();
     const instance = this.fleet.instances.get(instanceId);
-    const running = instance?.standalone ? ec2State(instance, this.clock.now()) === "running" : instance?.lifecycle !== undefined && instance.bootedAt !== undefined;
+    const running = instance?.standalone
+      ? ec2State(instance, this.clock.now()) === "running"
+      : instance?.lifecycle !== undefined && instance.bootedAt !== undefined;
     if (!instance || !running) {
       return Promise.reject(new InstanceUnreachableError(instanceId));
     }

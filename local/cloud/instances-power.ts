@@ -98,7 +98,10 @@ export function instancePowerOperations(fleet: Fleet): Operations {
     if (!ids || ids.length === 0) throw new CloudFault("MissingParameter", "The request must contain the parameter InstanceId");
     const missing = ids.filter((id) => !fleet.instances.has(id));
     if (missing.length > 0) {
-      throw new CloudFault("InvalidInstanceID.NotFound", `The instance ID${missing.length > 1 ? "s" : ""} '${missing.join("', '")}' do${missing.length > 1 ? "" : "es"} not exist`);
+      throw new CloudFault(
+        "InvalidInstanceID.NotFound",
+        `The instance ID${missing.length > 1 ? "s" : ""} '${missing.join("', '")}' do${missing.length > 1 ? "" : "es"} not exist`,
+      );
     }
     return ids.map((id) => {
       const instance = fleet.instances.get(id)!;
@@ -216,7 +219,8 @@ function describeStatus(instance: VirtualInstance & { standalone: StandalonePowe
   const state = standaloneState(instance.standalone, at);
   const status: SummaryStatus = state !== "running" ? "not-applicable" : at >= instance.standalone.statusOkAt && answers ? "ok" : "initializing";
   const detail: StatusType = status === "ok" ? "passed" : "initializing";
-  const summary: InstanceStatusSummary = status === "not-applicable" ? { Status: status } : { Status: status, Details: [{ Name: "reachability", Status: detail }] };
+  const summary: InstanceStatusSummary =
+    status === "not-applicable" ? { Status: status } : { Status: status, Details: [{ Name: "reachability", Status: detail }] };
   return {
     InstanceId: instance.instanceId,
     AvailabilityZone: instance.availabilityZone,

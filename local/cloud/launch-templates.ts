@@ -17,10 +17,7 @@ export class LaunchTemplates {
   /** Creates a template whose version 1 (also its default) boots `imageId`. */
   create(name: string, imageId: string, at: number): LaunchTemplateRecord {
     if ([...this.byId.values()].some((t) => t.name === name)) {
-      throw new CloudFault(
-        "InvalidLaunchTemplateName.AlreadyExistsException",
-        `Launch template name already in use: ${name}.`,
-      );
+      throw new CloudFault("InvalidLaunchTemplateName.AlreadyExistsException", `Launch template name already in use: ${name}.`);
     }
     const record: LaunchTemplateRecord = {
       id: this.ids.launchTemplate(),
@@ -38,10 +35,7 @@ export class LaunchTemplates {
     if (ref.LaunchTemplateId !== undefined) {
       const record = this.byId.get(ref.LaunchTemplateId);
       if (record) return record;
-      throw new CloudFault(
-        "InvalidLaunchTemplateId.NotFound",
-        `The specified launch template, with template ID ${ref.LaunchTemplateId}, does not exist.`,
-      );
+      throw new CloudFault("InvalidLaunchTemplateId.NotFound", `The specified launch template, with template ID ${ref.LaunchTemplateId}, does not exist.`);
     }
     const record = [...this.byId.values()].find((t) => t.name === ref.LaunchTemplateName);
     if (record) return record;
@@ -53,12 +47,7 @@ export class LaunchTemplates {
 
   /** Resolves "$Latest", "$Default" or a number to a stored version. */
   version(template: LaunchTemplateRecord, version: string | undefined): LaunchTemplateVersionRecord {
-    const number =
-      version === "$Latest"
-        ? template.latestVersion
-        : version === undefined || version === "$Default"
-          ? template.defaultVersion
-          : Number(version);
+    const number = version === "$Latest" ? template.latestVersion : version === undefined || version === "$Default" ? template.defaultVersion : Number(version);
     const record = template.versions.get(number);
     if (record) return record;
     throw new CloudFault(

@@ -48,12 +48,7 @@ export function pickScaleInVictims(
 function terminationOrder(a: VirtualInstance, b: VirtualInstance, currentTemplateId: string): number {
   const aOther = a.launchTemplate.id === currentTemplateId ? 1 : 0;
   const bOther = b.launchTemplate.id === currentTemplateId ? 1 : 0;
-  return (
-    aOther - bOther ||
-    a.launchTemplate.version - b.launchTemplate.version ||
-    a.launchTime - b.launchTime ||
-    a.instanceId.localeCompare(b.instanceId)
-  );
+  return aOther - bOther || a.launchTemplate.version - b.launchTemplate.version || a.launchTime - b.launchTime || a.instanceId.localeCompare(b.instanceId);
 }
 
 /**

@@ -142,7 +142,12 @@ export class HostedZones {
   private info(id: string): ChangeInfo {
     const change = this.changes.get(id)!;
     const insync = this.clock.now() >= change.submittedAt + this.propagationMs;
-    return { Id: `/change/${id}`, Status: insync ? "INSYNC" : "PENDING", SubmittedAt: new Date(change.submittedAt), ...(change.comment ? { Comment: change.comment } : {}) };
+    return {
+      Id: `/change/${id}`,
+      Status: insync ? "INSYNC" : "PENDING",
+      SubmittedAt: new Date(change.submittedAt),
+      ...(change.comment ? { Comment: change.comment } : {}),
+    };
   }
 
   /** Applies one change to `records`; returns Route 53's messages for what is wrong with it. */
@@ -156,7 +161,8 @@ export class HostedZones {
     const values = (set.ResourceRecords ?? []).map((record) => record.Value ?? "");
     if (set.TTL === undefined || values.length === 0) return [`Invalid request: ${label} needs a TTL and at least one ResourceRecord`];
     const bad = set.Type === "A" ? values.find((value) => !IPV4.test(value)) : undefined;
-    if (bad !== undefined) return [`Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '${bad}''`];
+    if (bad !== undefined)
+      return [`Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv4Address (Value is not a valid IPv4 address) encountered with '${bad}''`];
     const key = keyOf(name, set.Type);
     const current = records.get(key);
     const wanted: RecordSet = { name, type: set.Type, ttl: set.TTL, values };

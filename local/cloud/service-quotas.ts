@@ -16,7 +16,10 @@ export function serviceQuotaOperations(ids: Ids, targetsPerTargetGroup: () => nu
     GetServiceQuota(input: GetServiceQuotaCommandInput): Result<GetServiceQuotaCommandOutput> {
       onlyParameters("servicequotas", "GetServiceQuota", input, ["ServiceCode", "QuotaCode"]);
       if (input.ServiceCode !== "elasticloadbalancing" || input.QuotaCode !== TARGETS_PER_TARGET_GROUP_CODE) {
-        throw new CloudFault("NoSuchResourceException", `The request failed because the specified quota ${input.ServiceCode ?? ""}/${input.QuotaCode ?? ""} does not exist.`);
+        throw new CloudFault(
+          "NoSuchResourceException",
+          `The request failed because the specified quota ${input.ServiceCode ?? ""}/${input.QuotaCode ?? ""} does not exist.`,
+        );
       }
       return {
         Quota: {

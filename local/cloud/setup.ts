@@ -146,9 +146,7 @@ function assertQuotaRoom(fleet: Fleet, options: GroupOptions, arns: string[]): v
   });
   if (rooms.length === 0) return;
   const fits =
-    options.targetGroupMembership === "spread"
-      ? rooms.reduce((a, b) => a + b, 0) >= options.desiredCapacity
-      : Math.min(...rooms) >= options.desiredCapacity;
+    options.targetGroupMembership === "spread" ? rooms.reduce((a, b) => a + b, 0) >= options.desiredCapacity : Math.min(...rooms) >= options.desiredCapacity;
   if (!fits) {
     throw new LocalCloudSetupError(
       `Group ${options.name} with ${options.desiredCapacity} instances exceeds the quota of ${Math.min(...arns.map((arn) => fleet.targetGroups.get(arn)!.maxTargets))} targets per target group; ` +

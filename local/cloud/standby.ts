@@ -31,11 +31,7 @@ export function standbyOperations(fleet: Fleet): Operations {
 
   return {
     EnterStandby(input: EnterStandbyCommandInput): Result<EnterStandbyCommandOutput> {
-      onlyParameters("autoscaling", "EnterStandby", input, [
-        "AutoScalingGroupName",
-        "InstanceIds",
-        "ShouldDecrementDesiredCapacity",
-      ]);
+      onlyParameters("autoscaling", "EnterStandby", input, ["AutoScalingGroupName", "InstanceIds", "ShouldDecrementDesiredCapacity"]);
       const group = fleet.group(input.AutoScalingGroupName);
       const instances = members(fleet, group, input.InstanceIds, ["InService"]);
       const before = group.desiredCapacity;
@@ -81,8 +77,7 @@ export function standbyOperations(fleet: Fleet): Operations {
           return activity(
             group,
             `Moving EC2 instance out of Standby: ${instance.instanceId}`,
-            `instance ${instance.instanceId} was moved out of standby in response to a user request, ` +
-              `increasing the capacity from ${before} to ${after}`,
+            `instance ${instance.instanceId} was moved out of standby in response to a user request, ` + `increasing the capacity from ${before} to ${after}`,
           );
         }),
       };
@@ -91,7 +86,9 @@ export function standbyOperations(fleet: Fleet): Operations {
     DetachInstances(input: DetachInstancesCommandInput): Result<DetachInstancesCommandOutput> {
       onlyParameters("autoscaling", "DetachInstances", input, ["AutoScalingGroupName", "InstanceIds", "ShouldDecrementDesiredCapacity"]);
       if (input.ShouldDecrementDesiredCapacity === undefined) {
-        throw validationError("1 validation error detected: Value null at 'shouldDecrementDesiredCapacity' failed to satisfy constraint: Member must not be null");
+        throw validationError(
+          "1 validation error detected: Value null at 'shouldDecrementDesiredCapacity' failed to satisfy constraint: Member must not be null",
+        );
       }
       const group = fleet.group(input.AutoScalingGroupName);
       const instances = members(fleet, group, input.InstanceIds, ["InService", "Standby"]);
@@ -120,21 +117,14 @@ export function standbyOperations(fleet: Fleet): Operations {
       };
     },
 
-    TerminateInstanceInAutoScalingGroup(
-      input: TerminateInstanceInAutoScalingGroupCommandInput,
-    ): Result<TerminateInstanceInAutoScalingGroupCommandOutput> {
-      onlyParameters("autoscaling", "TerminateInstanceInAutoScalingGroup", input, [
-        "InstanceId",
-        "ShouldDecrementDesiredCapacity",
-      ]);
+    TerminateInstanceInAutoScalingGroup(input: TerminateInstanceInAutoScalingGroupCommandInput): Result<TerminateInstanceInAutoScalingGroupCommandOutput> {
+      onlyParameters("autoscaling", "TerminateInstanceInAutoScalingGroup", input, ["InstanceId", "ShouldDecrementDesiredCapacity"]);
       const instance = fleet.instances.get(input.InstanceId ?? "");
       if (!instance || instance.lifecycle === undefined) {
         throw validationError(`Instance Id not found - No managed instance found for instance ID: ${input.InstanceId ?? "null"}`);
       }
       if (instance.lifecycle === "EnteringStandby" || instance.lifecycle === "Terminating" || instance.lifecycle === "Detaching") {
-        throw validationError(
-          `The instance ${instance.instanceId} is in ${instance.lifecycle} and cannot be terminated until that finishes.`,
-        );
+        throw validationError(`The instance ${instance.instanceId} is in ${instance.lifecycle} and cannot be terminated until that finishes.`);
       }
       const group = fleet.group(instance.groupName);
       // Standby instances are not counted, so terminating one leaves desired capacity alone

@@ -10,12 +10,7 @@ export const TARGETS_PER_TARGET_GROUP = 1000;
  * Registers an instance. A new target starts `initial`; `warm` targets (a fleet that was already
  * running when the scenario starts) start `healthy` with a full run of passed checks.
  */
-export function registerTarget(
-  tg: TargetGroupRecord,
-  instance: VirtualInstance,
-  at: number,
-  warm = false,
-): void {
+export function registerTarget(tg: TargetGroupRecord, instance: VirtualInstance, at: number, warm = false): void {
   assertRoomFor(tg);
   const health: HealthMemo = warm
     ? { state: "healthy", passes: tg.healthyThreshold, failures: 0, checkedThrough: at, changedAt: at }
@@ -45,13 +40,7 @@ export function startDraining(tg: TargetGroupRecord, target: TargetRecord, at: n
  * every interval from registration; the driver says how long the instance's answer stays the same,
  * so a stable stretch of any length costs one step. Draining targets are no longer checked.
  */
-export function foldHealthChecks(
-  tg: TargetGroupRecord,
-  target: TargetRecord,
-  instance: VirtualInstance,
-  driver: InstanceDriver,
-  now: number,
-): HealthMemo {
+export function foldHealthChecks(tg: TargetGroupRecord, target: TargetRecord, instance: VirtualInstance, driver: InstanceDriver, now: number): HealthMemo {
   const memo = target.health;
   if (target.drainingUntil !== undefined) return memo;
   const interval = tg.intervalSeconds * 1000;
@@ -70,14 +59,7 @@ export function foldHealthChecks(
 }
 
 /** `checks` consecutive checks with the same outcome, the first at `first`. */
-function applyChecks(
-  memo: HealthMemo,
-  tg: TargetGroupRecord,
-  passed: boolean,
-  checks: number,
-  first: number,
-  interval: number,
-): void {
+function applyChecks(memo: HealthMemo, tg: TargetGroupRecord, passed: boolean, checks: number, first: number, interval: number): void {
   if (passed) {
     memo.failures = 0;
     if (memo.state !== "healthy" && memo.passes + checks >= tg.healthyThreshold) {

@@ -35,7 +35,9 @@ let running: string | undefined;
  */
 export async function localDynamoEndpoint(): Promise<{ url: URL }> {
   if (running === undefined) {
-    throw new LocalDynamoError("Local DynamoDB is not running: start it (ensureLocalDynamo or startLocalDynamo) before a local step reads or writes the table.");
+    throw new LocalDynamoError(
+      "Local DynamoDB is not running: start it (ensureLocalDynamo or startLocalDynamo) before a local step reads or writes the table.",
+    );
   }
   return { url: new URL(running) };
 }
@@ -102,7 +104,11 @@ async function createTable(dynamoDb: DynamoDBClient, tableName: string): Promise
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (error) =>
-      reject(new LocalDynamoError(`Local DynamoDB could not listen on 127.0.0.1:${port} (${error.message}); free the port or restart the process.`, { cause: error })),
+      reject(
+        new LocalDynamoError(`Local DynamoDB could not listen on 127.0.0.1:${port} (${error.message}); free the port or restart the process.`, {
+          cause: error,
+        }),
+      ),
     );
     server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });

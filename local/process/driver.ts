@@ -125,7 +125,8 @@ export class ProcessDriver implements InstanceDriver {
       const waiting = instanceIds.filter((id) => !this.serving(id));
       if (waiting.length === 0) return;
       const gone = waiting.map((id) => [id, this.managed.get(id)] as const).find(([, entry]) => !entry?.process.running);
-      if (gone) throw new Error(`Instance ${gone[0]} will not serve: ${gone[1] ? `its app exited (${gone[1].process.describeExit()})` : "no app was started for it"}.`);
+      if (gone)
+        throw new Error(`Instance ${gone[0]} will not serve: ${gone[1] ? `its app exited (${gone[1].process.describeExit()})` : "no app was started for it"}.`);
       if (performance.now() >= deadline) {
         const why = waiting.map((id) => `${id}: ${this.managed.get(id)?.lastCheck}`).join("; ");
         throw new Error(`Not serving after ${timeoutMs} ms: ${why}.`);

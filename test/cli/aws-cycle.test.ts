@@ -32,7 +32,15 @@ describe("gantry cycle on AWS", () => {
     stackWith();
     sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn(NAME), startDate: new Date(NOW) });
     const input = { mode: "cycle" };
-    runningExecution(NAME, input, deployHistory(input, [{ state: "Plan rollout", type: "Task", output: {} }], { error: "CycleRolledBack", cause: "Cycle of hello/prod (v1, instances over 14d) failed in batch 1 of 3 and was rolled back" }), 100);
+    runningExecution(
+      NAME,
+      input,
+      deployHistory(input, [{ state: "Plan rollout", type: "Task", output: {} }], {
+        error: "CycleRolledBack",
+        cause: "Cycle of hello/prod (v1, instances over 14d) failed in batch 1 of 3 and was rolled back",
+      }),
+      100,
+    );
 
     const code = await cycleOnAws("hello", "prod", options({ dryRun: true }), follow);
 

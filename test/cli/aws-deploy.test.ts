@@ -20,7 +20,13 @@ import {
 
 const NOW = Date.UTC(2026, 0, 5, 10, 0, 0);
 const NAME = `hello-prod-v2-${NOW.toString(36)}`;
-const options = (extra: Partial<AwsDeployOptions> = {}): AwsDeployOptions => ({ app: "hello", env: "prod", stack: "Gantry", config: "gantry.config.ts", ...extra });
+const options = (extra: Partial<AwsDeployOptions> = {}): AwsDeployOptions => ({
+  app: "hello",
+  env: "prod",
+  stack: "Gantry",
+  config: "gantry.config.ts",
+  ...extra,
+});
 const follow = { now: () => NOW, wait: async () => undefined };
 
 const output = captureEachTest({ USER: "ada" });
@@ -40,14 +46,19 @@ describe("gantry deploy on AWS", () => {
       app: "hello",
       env: "prod",
       release: { id: "v2" },
-      group: { autoScalingGroupName: "hello-prod", targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/hello-prod-1/0000000000000001"] },
+      group: {
+        autoScalingGroupName: "hello-prod",
+        targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/hello-prod-1/0000000000000001"],
+      },
       strategy: expect.objectContaining({ batches: [1, "25%", "100%"], minHealthyPercent: 100, bakeSeconds: 60 }),
       gates: { http: expect.objectContaining({ port: 8080, healthPath: "/health", versionPath: "/version" }), alarms: [] },
       trigger: { source: "cli", actor: "ada", receivedAt: NOW },
     });
     expect(output.stdout()).toContain(`${NAME} started`);
     expect(output.stdout()).toContain(`execution  ${executionArn(NAME)}`);
-    expect(output.stdout()).toContain(`console    https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${executionArn(NAME)}`);
+    expect(output.stdout()).toContain(
+      `console    https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${executionArn(NAME)}`,
+    );
   });
 
   it("reports an execution whose name is taken as already started, and prints it as JSON on the last line", async () => {
@@ -84,7 +95,15 @@ describe("gantry deploy on AWS", () => {
     expect(output.stderr()).toContain('↻ retrying "Plan rollout" (attempt 2)');
     expect(output.stderr()).toContain("before batch 1: 4 to replace in 2 batch(es) [2, 2]");
     expect(output.stderr()).toContain("→ Deployed");
-    expect(output.lastJson()).toMatchObject({ name: NAME, status: "SUCCEEDED", release: "v2", currentState: "Deployed", batch: { current: 1, of: 2 }, executionArn: executionArn(NAME), historyEvents: events.length });
+    expect(output.lastJson()).toMatchObject({
+      name: NAME,
+      status: "SUCCEEDED",
+      release: "v2",
+      currentState: "Deployed",
+      batch: { current: 1, of: 2 },
+      executionArn: executionArn(NAME),
+      historyEvents: events.length,
+    });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 
@@ -108,7 +127,19 @@ describe("gantry deploy on AWS", () => {
     stackWith();
     sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn(NAME) });
     const input = { app: "hello", env: "prod", release: { id: "v2" }, dryRun: true };
-    runningExecution(NAME, input, deployHistory(input, [{ state: "Plan rollout", type: "Task", output: PLAN }, { state: "Dry run", type: "Succeed", output: PLAN }], { output: PLAN }), 100);
+    runningExecution(
+      NAME,
+      input,
+      deployHistory(
+        input,
+        [
+          { state: "Plan rollout", type: "Task", output: PLAN },
+          { state: "Dry run", type: "Succeed", output: PLAN },
+        ],
+        { output: PLAN },
+      ),
+      100,
+    );
 
     const code = await deployOnAws("v2", options({ dryRun: true }), follow);
 
@@ -118,7 +149,14 @@ describe("gantry deploy on AWS", () => {
   });
 
   it("fails with StackNotFoundError when the stack is not deployed, starting nothing", async () => {
-    cloudFormation.on(DescribeStacksCommand).rejects(new CloudFormationServiceException({ name: "ValidationError", $fault: "client", message: "Stack with id Gantry does not exist", $metadata: { httpStatusCode: 400 } }));
+    cloudFormation.on(DescribeStacksCommand).rejects(
+      new CloudFormationServiceException({
+        name: "ValidationError",
+        $fault: "client",
+        message: "Stack with id Gantry does not exist",
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     await expect(deployOnAws("v2", options(), follow)).rejects.toThrow(StackNotFoundError);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);

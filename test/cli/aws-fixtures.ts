@@ -79,7 +79,8 @@ export function deployHistory(input: unknown, steps: Step[], end: { error?: stri
         add("LambdaFunctionStarted");
         add("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: { error, cause: `{"errorType":"${error}"}` } });
       }
-      if (!step.caught) add("LambdaFunctionScheduled", { lambdaFunctionScheduledEventDetails: { resource: "arn:aws:lambda:eu-west-1:123456789012:function:step" } });
+      if (!step.caught)
+        add("LambdaFunctionScheduled", { lambdaFunctionScheduledEventDetails: { resource: "arn:aws:lambda:eu-west-1:123456789012:function:step" } });
       if (!step.caught) add("LambdaFunctionStarted");
       if (!step.caught) add("LambdaFunctionSucceeded", { lambdaFunctionSucceededEventDetails: { output: "{}" } });
     }
@@ -116,8 +117,15 @@ export function runningExecution(name: string, input: unknown, events: HistoryEv
 }
 
 export const PLAN = { plan: { batchCount: 2, summary: "before batch 1: 4 to replace in 2 batch(es) [2, 2]; desired 4, 4 on v1 in service, 4 serving" } };
-export const GATE_PASSED = { ...PLAN, progress: { batch: 0, summary: "batch 1 of 2: new instances healthy, gate passed; desired 6, 2 on v2 (2 healthy), 4 on v1 in service, 6 serving" } };
-export const ROLLED_BACK = { ...PLAN, progress: { batch: 0, summary: "batch 1 of 2: gate failed: instance i-0000000000000000d is unhealthy in target group hello-prod-1" }, rollback: { summary: "batch 1 of 2: rolled back; desired 4, 4 on v2 in service, 4 serving" } };
+export const GATE_PASSED = {
+  ...PLAN,
+  progress: { batch: 0, summary: "batch 1 of 2: new instances healthy, gate passed; desired 6, 2 on v2 (2 healthy), 4 on v1 in service, 6 serving" },
+};
+export const ROLLED_BACK = {
+  ...PLAN,
+  progress: { batch: 0, summary: "batch 1 of 2: gate failed: instance i-0000000000000000d is unhealthy in target group hello-prod-1" },
+  rollback: { summary: "batch 1 of 2: rolled back; desired 4, 4 on v2 in service, 4 serving" },
+};
 export const ROLLBACK_CAUSE =
   "Deploy of v3 to hello/prod failed in batch 1 of 2 and was rolled back to v2. HealthGateFailedError: Batch 1 of 2: instance i-0000000000000000d is unhealthy in target group hello-prod-1 (Target.ResponseCodeMismatch).";
 

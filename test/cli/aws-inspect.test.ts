@@ -2,7 +2,19 @@ import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand 
 import { beforeEach, describe, expect, it } from "vitest";
 import { historyOnAws, statusOnAws } from "../../cli/aws/inspect.js";
 import { UsageError } from "../../cli/output.js";
-import { DEPLOY_MACHINE, GATE_PASSED, PLAN, ROLLBACK_CAUSE, rolledBackHistory, captureEachTest, deployHistory, executionArn, runningExecution, sfn, stackWith } from "./aws-fixtures.js";
+import {
+  DEPLOY_MACHINE,
+  GATE_PASSED,
+  PLAN,
+  ROLLBACK_CAUSE,
+  rolledBackHistory,
+  captureEachTest,
+  deployHistory,
+  executionArn,
+  runningExecution,
+  sfn,
+  stackWith,
+} from "./aws-fixtures.js";
 
 const flags = { stack: "Gantry", config: "gantry.config.ts" };
 const NOW = Date.UTC(2026, 0, 5, 11, 0, 0);
@@ -29,14 +41,26 @@ function rolledBack(name: string): void {
 
 describe("gantry status on AWS", () => {
   it("shows the latest execution of the app/env: status, release, state, batch, cause and console link", async () => {
-    sfn.on(ListExecutionsCommand).resolves({ executions: [listed("hello-staging-v9-x", "SUCCEEDED", 50), listed("hello-prod-v3-b", "FAILED", 40), listed("hello-prod-v2-a", "SUCCEEDED", 30)] });
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [listed("hello-staging-v9-x", "SUCCEEDED", 50), listed("hello-prod-v3-b", "FAILED", 40), listed("hello-prod-v2-a", "SUCCEEDED", 30)],
+    });
     rolledBack("hello-prod-v3-b");
 
     const summary = await statusOnAws(undefined, { ...flags, app: "hello", env: "prod" }, NOW);
 
-    expect(summary).toMatchObject({ name: "hello-prod-v3-b", status: "FAILED", release: "v3", currentState: "Deploy rolled back", error: "DeployRolledBack", cause: ROLLBACK_CAUSE, batch: { of: 2 } });
+    expect(summary).toMatchObject({
+      name: "hello-prod-v3-b",
+      status: "FAILED",
+      release: "v3",
+      currentState: "Deploy rolled back",
+      error: "DeployRolledBack",
+      cause: ROLLBACK_CAUSE,
+      batch: { of: 2 },
+    });
     expect(output.stdout()).toContain("hello-prod-v3-b  FAILED  v3  Deploy rolled back");
-    expect(output.stdout()).toContain(`https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${executionArn("hello-prod-v3-b")}`);
+    expect(output.stdout()).toContain(
+      `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${executionArn("hello-prod-v3-b")}`,
+    );
     expect(sfn).toHaveReceivedCommandWith(DescribeExecutionCommand, { executionArn: executionArn("hello-prod-v3-b") });
   });
 
@@ -79,7 +103,15 @@ describe("gantry history on AWS", () => {
     expect(executions).toEqual(output.lastJson());
     expect(output.lastJson()).toEqual([
       expect.objectContaining({ name: "hello-prod-v4-c", status: "RUNNING", release: "v4", trigger: "cli by ada", startedAt: "2026-01-05T10:50:00.000Z" }),
-      expect.objectContaining({ name: "hello-prod-v3-b", status: "FAILED", release: "v3", trigger: "github by octocat", stoppedAt: "2026-01-05T10:43:00.000Z", cause: ROLLBACK_CAUSE, consoleUrl: expect.stringContaining(executionArn("hello-prod-v3-b")) }),
+      expect.objectContaining({
+        name: "hello-prod-v3-b",
+        status: "FAILED",
+        release: "v3",
+        trigger: "github by octocat",
+        stoppedAt: "2026-01-05T10:43:00.000Z",
+        cause: ROLLBACK_CAUSE,
+        consoleUrl: expect.stringContaining(executionArn("hello-prod-v3-b")),
+      }),
     ]);
   });
 

@@ -23,13 +23,31 @@ beforeAll(async () => {
   provideRuntime(createLocalRuntime({ tableName: TABLE }));
   for (const [index, releaseId] of ["3f2c1ab", "8d9e0fa", "c0ffee1"].entries()) {
     const execution = `hello-prod-${releaseId}-d${index}`;
-    await recordRelease({ app: "hello", env: "prod", releaseId, commit: `${releaseId}00000`, trigger: { source: "github", actor: "octocat" }, execution, startedAt: `2026-01-0${index + 1}T10:00:00.000Z` });
-    await finishRelease({ app: "hello", env: "prod", execution, status: index === 2 ? "rolled back" : "deployed", finishedAt: `2026-01-0${index + 1}T10:10:00.000Z` });
+    await recordRelease({
+      app: "hello",
+      env: "prod",
+      releaseId,
+      commit: `${releaseId}00000`,
+      trigger: { source: "github", actor: "octocat" },
+      execution,
+      startedAt: `2026-01-0${index + 1}T10:00:00.000Z`,
+    });
+    await finishRelease({
+      app: "hello",
+      env: "prod",
+      execution,
+      status: index === 2 ? "rolled back" : "deployed",
+      finishedAt: `2026-01-0${index + 1}T10:10:00.000Z`,
+    });
   }
 });
 afterAll(async () => {
   await dynamo.close();
-  for (const [name, value] of [["AWS_ENDPOINT_URL_DYNAMODB", before.endpoint], ["AWS_ACCESS_KEY_ID", before.key], ["AWS_SECRET_ACCESS_KEY", before.secret]] as const) {
+  for (const [name, value] of [
+    ["AWS_ENDPOINT_URL_DYNAMODB", before.endpoint],
+    ["AWS_ACCESS_KEY_ID", before.key],
+    ["AWS_SECRET_ACCESS_KEY", before.secret],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -52,7 +70,9 @@ describe("gantry releases on AWS", () => {
       ["v2", "8d9e0fa", "deployed"],
       ["v1", "3f2c1ab", "deployed"],
     ]);
-    expect(releases[0]?.consoleUrl).toBe(`https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${executionArn("hello-prod-c0ffee1-d2")}`);
+    expect(releases[0]?.consoleUrl).toBe(
+      `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${executionArn("hello-prod-c0ffee1-d2")}`,
+    );
   });
 });
 
@@ -72,7 +92,12 @@ describe("gantry rollback on AWS", () => {
       group: { autoScalingGroupName: "hello-prod" },
       trigger: { source: "rollback", actor: "ada (to v1)", receivedAt: NOW },
     });
-    expect(output.lastJson()).toMatchObject({ from: "v2", to: "v1", alreadyStarted: false, executionArn: executionArn(`hello-prod-3f2c1ab-rb${NOW.toString(36)}`) });
+    expect(output.lastJson()).toMatchObject({
+      from: "v2",
+      to: "v1",
+      alreadyStarted: false,
+      executionArn: executionArn(`hello-prod-3f2c1ab-rb${NOW.toString(36)}`),
+    });
   });
 
   it("goes to the release --to names", async () => {
@@ -88,6 +113,6 @@ describe("gantry rollback on AWS", () => {
   });
 
   it("fails with ReleaseNotFoundError for a --to that names no release", async () => {
-    await expect(rollbackOnAws("hello", "prod", { ...flags, to: "v9" }, { now: () => NOW })).rejects.toThrow('Release v9 of hello/prod was not found');
+    await expect(rollbackOnAws("hello", "prod", { ...flags, to: "v9" }, { now: () => NOW })).rejects.toThrow("Release v9 of hello/prod was not found");
   });
 });

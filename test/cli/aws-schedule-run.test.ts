@@ -25,7 +25,10 @@ describe("gantry schedule run on AWS", () => {
     const sent = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
     expect(sent).toMatchObject({ stateMachineArn: POWER_MACHINE, name: NAME });
     expect(JSON.parse(sent?.input ?? "")).toEqual({ schedule: "office-hours", action: "start" });
-    expect(output.lastJson<{ executionArn: string; consoleUrl: string }>()).toMatchObject({ executionArn: powerExecutionArn, consoleUrl: expect.stringContaining("console.aws.amazon.com/states") });
+    expect(output.lastJson<{ executionArn: string; consoleUrl: string }>()).toMatchObject({
+      executionArn: powerExecutionArn,
+      consoleUrl: expect.stringContaining("console.aws.amazon.com/states"),
+    });
   });
 
   it("with --wait follows the execution and exits 1 when a target failed", async () => {

@@ -16,7 +16,15 @@ describe("gantry cycle", () => {
     const result = await gantry("cycle", "hello", "prod", "--local", "--ages", "20d,3d,18d,2d,16d,1d", "--json");
 
     expect(result.code).toBe(0);
-    const summary = lastJson(result.stdout) as { ending: string; release: string; toReplace: number; kept: number; replaced: { ageSeconds: number }[]; launched: string[]; minServing: number };
+    const summary = lastJson(result.stdout) as {
+      ending: string;
+      release: string;
+      toReplace: number;
+      kept: number;
+      replaced: { ageSeconds: number }[];
+      launched: string[];
+      minServing: number;
+    };
     expect(summary).toMatchObject({ ending: "Cycled", release: "v1", toReplace: 3, kept: 3, minServing: 6 });
     // LaunchTime is whole seconds, as on EC2: an age reads up to a second more than it was set to.
     expect(summary.replaced.map((instance) => Math.floor(instance.ageSeconds / 86_400)).sort()).toEqual([16, 18, 20]);
@@ -46,7 +54,9 @@ describe("gantry cycle", () => {
     const several = await gantry("cycle", "hello", "prod", "--instances", "12", "--ages", "30d", "--from", "v3");
 
     expect(one.code).toBe(2);
-    expect(one.stderr).toContain("--at describes the simulated group of --local; on AWS the real group is cycled. Add --local (gantry cycle hello prod --local …) or leave it out.");
+    expect(one.stderr).toContain(
+      "--at describes the simulated group of --local; on AWS the real group is cycled. Add --local (gantry cycle hello prod --local …) or leave it out.",
+    );
     expect(several.code).toBe(2);
     expect(several.stderr).toContain("--instances, --ages, --from describe the simulated group of --local");
   });

@@ -15,7 +15,12 @@ describe("gantry CLI, local commands", () => {
     const result = await gantry("deploy", "v2", "--local", "--instances", "3", "--json");
 
     expect(result.code).toBe(0);
-    const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as { status: string; release: string; currentState: string; batch: { of: number } };
+    const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as {
+      status: string;
+      release: string;
+      currentState: string;
+      batch: { of: number };
+    };
     expect(summary).toMatchObject({ status: "SUCCEEDED", release: "v2", currentState: "Deployed", batch: { of: 3 } });
   });
 

@@ -18,16 +18,18 @@ type Gantry = ((...args: string[]) => Promise<CliResult>) & {
 
 /** Runs the real `gantry` bin with `GANTRY_HOME` set to `home` and colours off; never throws on a non-zero exit. */
 export function gantryIn(home: string): Gantry {
-  const runner = (extra: Record<string, string | undefined>) => async (...args: string[]): Promise<CliResult> => {
-    const env: Record<string, string | undefined> = { ...process.env, GANTRY_HOME: home, NO_COLOR: "1", ...extra };
-    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-    try {
-      const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as CliResult;
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  };
+  const runner =
+    (extra: Record<string, string | undefined>) =>
+    async (...args: string[]): Promise<CliResult> => {
+      const env: Record<string, string | undefined> = { ...process.env, GANTRY_HOME: home, NO_COLOR: "1", ...extra };
+      for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+      try {
+        const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        const failed = error as CliResult;
+        return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+      }
+    };
   return Object.assign(runner({}), { withEnv: runner });
 }

@@ -20,7 +20,10 @@ describe("gantry schedule run --local", () => {
     expect(result.code).toBe(0);
     const outcome = lastLine(result.stdout) as { status: string; targets: { target: string; status: string; detail: string }[] };
     expect(outcome.status).toBe("SUCCEEDED");
-    expect(outcome.targets.map((target) => `${target.target}: ${target.status}`)).toEqual(["instances tagged gantry:schedule=office-hours: done", "group hello-dev: done"]);
+    expect(outcome.targets.map((target) => `${target.target}: ${target.status}`)).toEqual([
+      "instances tagged gantry:schedule=office-hours: done",
+      "group hello-dev: done",
+    ]);
     expect(outcome.targets[0]?.detail).toMatch(/DNS jumpbox\.dev\.example\.com → \d+\.\d+\.\d+\.\d+ \(TTL 60 s\) \(in sync\)/);
   });
 

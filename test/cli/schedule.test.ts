@@ -37,7 +37,9 @@ describe("gantry schedule plan", () => {
     const result = await gantry("schedule", "plan", "--from", "2026-04-02", "--days", "1", "--config", office, "--json");
 
     expect(result.code).toBe(0);
-    const plan = lastLine(result.stdout) as { schedules: { schedule: string; timezone: string; transitions: { action: string; at: string; skippedHoliday?: string }[] }[] };
+    const plan = lastLine(result.stdout) as {
+      schedules: { schedule: string; timezone: string; transitions: { action: string; at: string; skippedHoliday?: string }[] }[];
+    };
     expect(plan.schedules[0]).toMatchObject({ schedule: "office-hours", timezone: "Asia/Jerusalem" });
     expect(plan.schedules[0]?.transitions).toEqual([
       expect.objectContaining({ action: "start", at: "2026-04-02T05:00:00.000Z", skippedHoliday: "2026-04-02" }),
@@ -53,7 +55,10 @@ describe("gantry schedule plan", () => {
   });
 
   it("rejects a configuration with a wrong timezone, with the path and the value", async () => {
-    const broken = configFile("broken.mjs", { apps: example.apps, schedules: { dev: { timezone: "Europe/Londn", on: "08:00", off: "18:00", targets: [{ autoScalingGroup: "dev" }] } } });
+    const broken = configFile("broken.mjs", {
+      apps: example.apps,
+      schedules: { dev: { timezone: "Europe/Londn", on: "08:00", off: "18:00", targets: [{ autoScalingGroup: "dev" }] } },
+    });
 
     const result = await gantry("schedule", "plan", "--config", broken);
 

@@ -15,7 +15,10 @@ const TG = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/
 
 function configWith(environment: string): string {
   const path = join(home, `config-${Math.random().toString(36).slice(2)}.mjs`);
-  writeFileSync(path, `export default { apps: { hello: { repository: "octo-org/hello", environments: { prod: { region: "eu-west-1", group: { autoScalingGroupName: "hello-prod", targetGroupArns: ["${TG}"] }, ${environment} } } } } };\n`);
+  writeFileSync(
+    path,
+    `export default { apps: { hello: { repository: "octo-org/hello", environments: { prod: { region: "eu-west-1", group: { autoScalingGroupName: "hello-prod", targetGroupArns: ["${TG}"] }, ${environment} } } } } };\n`,
+  );
   return path;
 }
 
@@ -44,7 +47,10 @@ describe("gantry CLI, usage and exit codes", () => {
   it.each([
     [["status", "--local", "--limit", "-1"], "option '--limit <n>' argument '-1' is invalid. It takes a whole number from 1 to 1000."],
     [["status", "--local", "--limit", "abc"], "option '--limit <n>' argument 'abc' is invalid. It takes a whole number from 1 to 1000."],
-    [["deploy", "v2", "--local", "--instances", "1000000000"], "option '--instances <n>' argument '1000000000' is invalid. It takes a whole number from 1 to 5000."],
+    [
+      ["deploy", "v2", "--local", "--instances", "1000000000"],
+      "option '--instances <n>' argument '1000000000' is invalid. It takes a whole number from 1 to 5000.",
+    ],
     [["deploy", "v2", "--local", "--bake-seconds", "1.5"], "option '--bake-seconds <n>' argument '1.5' is invalid. It takes a whole number from 0 to 3600."],
     [["schedule", "plan", "--days", "0"], "option '--days <n>' argument '0' is invalid. It takes a whole number from 1 to 366."],
   ])("rejects %j naming the option, the value and the range, with exit 2 and no stack trace", async (args, message) => {
@@ -84,6 +90,10 @@ describe("describeFailure", () => {
 
   it("says an unexpected failure in one line with where to see the stack, exit 1", () => {
     const failure = describeFailure(new RangeError("Invalid array length\n    at somewhere"));
-    expect(failure).toEqual({ message: "error: gantry failed unexpectedly (RangeError: Invalid array length); set GANTRY_DEBUG=1 to see the stack trace.", exitCode: 1, unexpected: true });
+    expect(failure).toEqual({
+      message: "error: gantry failed unexpectedly (RangeError: Invalid array length); set GANTRY_DEBUG=1 to see the stack trace.",
+      exitCode: 1,
+      unexpected: true,
+    });
   });
 });

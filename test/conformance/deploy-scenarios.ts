@@ -109,7 +109,15 @@ export function deployScenarios(backend: Backend, timeout: number): void {
     const before = await backend.finalState(fleet);
     const { app, env, group, strategy } = fleet.deployInput("v1");
 
-    const record = await backend.runDeploy(fleet, { app, env, group, strategy, mode: "cycle", cycle: { maxAge: "1h", batchSize: 1 }, trigger: { source: "conformance" } });
+    const record = await backend.runDeploy(fleet, {
+      app,
+      env,
+      group,
+      strategy,
+      mode: "cycle",
+      cycle: { maxAge: "1h", batchSize: 1 },
+      trigger: { source: "conformance" },
+    });
 
     expect(record.status).toBe("SUCCEEDED");
     expect(record.steps.at(-1)?.state).toBe("Cycled");

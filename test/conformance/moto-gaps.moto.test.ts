@@ -26,11 +26,14 @@ async function group() {
   return found;
 }
 
-const inService = async () => (await group()).Instances?.filter((instance) => instance.LifecycleState === "InService").map((instance) => instance.InstanceId ?? "") ?? [];
+const inService = async () =>
+  (await group()).Instances?.filter((instance) => instance.LifecycleState === "InService").map((instance) => instance.InstanceId ?? "") ?? [];
 
 beforeAll(async () => {
   const { vpcId, subnetIds } = await motoNetwork();
-  const template = await setup.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: GROUP, LaunchTemplateData: { ImageId: "ami-0a1b2c3d4e5f60001" } }));
+  const template = await setup.ec2.send(
+    new CreateLaunchTemplateCommand({ LaunchTemplateName: GROUP, LaunchTemplateData: { ImageId: "ami-0a1b2c3d4e5f60001" } }),
+  );
   const targetGroup = await setup.elb.send(new CreateTargetGroupCommand({ Name: GROUP, Protocol: "HTTP", Port: 80, VpcId: vpcId }));
   targetGroupArn = targetGroup.TargetGroups?.[0]?.TargetGroupArn ?? "";
   await setup.autoScaling.send(

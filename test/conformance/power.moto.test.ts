@@ -86,37 +86,50 @@ describe("power state machine on moto", () => {
     const zone = await hostedZone();
     const recordName = `jumpbox.${zone.name}`;
     const config = parseConfig({
-        apps: {
-          hellopow: {
-            repository: "octo-org/hellopow",
-            environments: {
-              dev: { branch: "dev", region: REGION, group: { autoScalingGroupName: GROUP, targetGroupArns: [`arn:aws:elasticloadbalancing:${REGION}:123456789012:targetgroup/hellopow-dev/1`] } },
+      apps: {
+        hellopow: {
+          repository: "octo-org/hellopow",
+          environments: {
+            dev: {
+              branch: "dev",
+              region: REGION,
+              group: { autoScalingGroupName: GROUP, targetGroupArns: [`arn:aws:elasticloadbalancing:${REGION}:123456789012:targetgroup/hellopow-dev/1`] },
             },
           },
         },
-        schedules: {
-          [SCHEDULE]: {
-            timezone: "Asia/Jerusalem",
-            workWeek: "SUN-THU",
-            on: "08:00",
-            off: "18:00",
-            targets: [{ tag: TAG, dns: { hostedZoneId: zone.id, recordName } }, { autoScalingGroup: GROUP }],
-          },
+      },
+      schedules: {
+        [SCHEDULE]: {
+          timezone: "Asia/Jerusalem",
+          workWeek: "SUN-THU",
+          on: "08:00",
+          off: "18:00",
+          targets: [{ tag: TAG, dns: { hostedZoneId: zone.id, recordName } }, { autoScalingGroup: GROUP }],
         },
-      });
+      },
+    });
     const [key, value] = TAG.split("=") as [string, string];
     const launched = await setup.ec2.send(
-      new RunInstancesCommand({ ImageId: "ami-0a1b2c3d4e5f60001", MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: key, Value: value }] }] }),
+      new RunInstancesCommand({
+        ImageId: "ami-0a1b2c3d4e5f60001",
+        MinCount: 1,
+        MaxCount: 1,
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: key, Value: value }] }],
+      }),
     );
     const jumpbox = launched.Instances?.[0]?.InstanceId ?? "";
     const firstAddress = (await instance(jumpbox))?.PublicIpAddress ?? "";
     await route53.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zone.id,
-        ChangeBatch: { Changes: [{ Action: "UPSERT", ResourceRecordSet: { Name: recordName, Type: "A", TTL: 60, ResourceRecords: [{ Value: firstAddress }] } }] },
+        ChangeBatch: {
+          Changes: [{ Action: "UPSERT", ResourceRecordSet: { Name: recordName, Type: "A", TTL: 60, ResourceRecords: [{ Value: firstAddress }] } }],
+        },
       }),
     );
-    const template = await setup.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: GROUP, LaunchTemplateData: { ImageId: "ami-0a1b2c3d4e5f60001" } }));
+    const template = await setup.ec2.send(
+      new CreateLaunchTemplateCommand({ LaunchTemplateName: GROUP, LaunchTemplateData: { ImageId: "ami-0a1b2c3d4e5f60001" } }),
+    );
     await setup.autoScaling.send(
       new CreateAutoScalingGroupCommand({
         AutoScalingGroupName: GROUP,

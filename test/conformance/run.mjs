@@ -114,7 +114,16 @@ delete env.AWS_ENDPOINT_URL_DYNAMODB;
 const passThrough = process.argv.slice(2);
 vitest = spawn(
   process.execPath,
-  ["node_modules/vitest/vitest.mjs", "run", "-c", "vitest.conformance.config.ts", "--reporter=default", "--reporter=json", `--outputFile=${report}`, ...passThrough],
+  [
+    "node_modules/vitest/vitest.mjs",
+    "run",
+    "-c",
+    "vitest.conformance.config.ts",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile=${report}`,
+    ...passThrough,
+  ],
   { stdio: "inherit", env },
 );
 const code = await new Promise((resolve) => vitest.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))));

@@ -31,10 +31,16 @@ let stateMachineArn = "";
 beforeAll(async () => {
   await motoNetwork();
   const machine = await sfn.send(
-    new CreateStateMachineCommand({ name: "gantry-deploy", definition: JSON.stringify(loadDeployDefinition()), roleArn: "arn:aws:iam::123456789012:role/gantry-deploy" }),
+    new CreateStateMachineCommand({
+      name: "gantry-deploy",
+      definition: JSON.stringify(loadDeployDefinition()),
+      roleArn: "arn:aws:iam::123456789012:role/gantry-deploy",
+    }),
   );
   stateMachineArn = machine.stateMachineArn ?? "";
-  await new SSMClient({ region: REGION }).send(new PutParameterCommand({ Name: "/gantry/webhook-secret", Type: "SecureString", Value: SECRET, Overwrite: true }));
+  await new SSMClient({ region: REGION }).send(
+    new PutParameterCommand({ Name: "/gantry/webhook-secret", Type: "SecureString", Value: SECRET, Overwrite: true }),
+  );
   // What the CLI reads of the stack: its outputs. A placeholder resource, because a template needs one.
   await new CloudFormationClient({ region: REGION }).send(
     new CreateStackCommand({

@@ -23,7 +23,13 @@ beforeAll(async () => {
   driver = createProcessDriver({ clock, checkIntervalMs: 100 });
   const cloud = new LocalCloud({ clock, driver: () => driver });
   const launchTemplateId = cloud.createLaunchTemplate({ name: GROUP, imageId: "ami-0123456789abcdef0" });
-  const targetGroupArn = cloud.createTargetGroup({ name: `${GROUP}-web`, healthCheckIntervalSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 2, deregistrationDelaySeconds: 30 });
+  const targetGroupArn = cloud.createTargetGroup({
+    name: `${GROUP}-web`,
+    healthCheckIntervalSeconds: 10,
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+    deregistrationDelaySeconds: 30,
+  });
   cloud.createGroup({
     name: GROUP,
     minSize: 1,

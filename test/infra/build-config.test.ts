@@ -28,7 +28,9 @@ export default defineConfig({ apps: { other: { repository: "octo-org/only-in-oth
       expect(bundle, name).not.toContain("hello-prod-1");
     }
     // Step Functions' Retry and Catch match error class names: the bundle must keep them.
-    const { handler } = (await import(pathToFileURL(join(outdir, "power-plan", "index.mjs")).href)) as { handler: (event: unknown, context: object) => Promise<unknown> };
+    const { handler } = (await import(pathToFileURL(join(outdir, "power-plan", "index.mjs")).href)) as {
+      handler: (event: unknown, context: object) => Promise<unknown>;
+    };
     await expect(handler({ schedule: "office-hours", action: "restart" }, {})).rejects.toMatchObject({ name: "InvalidPowerInputError" });
   }, 60_000);
 });

@@ -69,6 +69,8 @@ describe("the Lambda bundles", () => {
 describe("inlineKeyConstants", () => {
   it("writes a module constant's string in place of its name in computed keys, and leaves other names alone", () => {
     const source = 'const _xN = "xmlName";\nconst n0 = "com.amazonaws.ec2";\nexport var A$ = [3, n0, [[1, { [_xN]: _m, [other]: 1 }]]];\n';
-    expect(inlineKeyConstants(source)).toBe('const _xN = "xmlName";\nconst n0 = "com.amazonaws.ec2";\nexport var A$ = [3, n0, [[1, { ["xmlName"]: _m, [other]: 1 }]]];\n');
+    expect(inlineKeyConstants(source)).toBe(
+      'const _xN = "xmlName";\nconst n0 = "com.amazonaws.ec2";\nexport var A$ = [3, n0, [[1, { ["xmlName"]: _m, [other]: 1 }]]];\n',
+    );
   });
 });

@@ -51,7 +51,15 @@ const resources = {
 };
 
 const json = (capability: Capability, within: AccessScope = scope) =>
-  statementsFor(capability, within, resources).map((grant) => grant.statement.toStatementJson() as { Sid: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> });
+  statementsFor(capability, within, resources).map(
+    (grant) =>
+      grant.statement.toStatementJson() as {
+        Sid: string;
+        Action: string | string[];
+        Resource: string | string[];
+        Condition?: Record<string, Record<string, unknown>>;
+      },
+  );
 const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
 const groupArn = (name: string) => `arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:*:autoScalingGroupName/${name}`;
 const isRead = (action: string) => /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/.test(action);
@@ -71,15 +79,27 @@ describe("statementsFor", () => {
     const onStar = json(capability).filter((statement) => list(statement.Resource).includes("*"));
     const mutating = onStar.flatMap((statement) => list(statement.Action)).filter((action) => !isRead(action));
     // The one exception: Lambda's VPC network interfaces, which Lambda checks against * (http-probe in a VPC).
-    expect(mutating.filter((action) => !["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"].includes(action))).toEqual([]);
+    expect(
+      mutating.filter(
+        (action) =>
+          !["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"].includes(action),
+      ),
+    ).toEqual([]);
   });
 
   it("group-write changes only the configured groups, by name, and only gantry's own tags on them", () => {
     const statements = json("group-write");
     const autoscaling = statements.filter((statement) => list(statement.Action).some((action) => action.startsWith("autoscaling:")));
 
-    expect(autoscaling.flatMap((statement) => list(statement.Resource))).toEqual([groupArn("web-prod"), groupArn("web-staging"), groupArn("web-prod"), groupArn("web-staging")]);
-    expect(autoscaling.find((statement) => statement.Sid === "TagConfiguredGroups")?.Condition).toEqual({ "ForAllValues:StringLike": { "aws:TagKeys": ["gantry:*"] } });
+    expect(autoscaling.flatMap((statement) => list(statement.Resource))).toEqual([
+      groupArn("web-prod"),
+      groupArn("web-staging"),
+      groupArn("web-prod"),
+      groupArn("web-staging"),
+    ]);
+    expect(autoscaling.find((statement) => statement.Sid === "TagConfiguredGroups")?.Condition).toEqual({
+      "ForAllValues:StringLike": { "aws:TagKeys": ["gantry:*"] },
+    });
   });
 
   it("group-write changes the groups only: no EC2 launch rights, no launch template versions, no role passing", () => {
@@ -119,8 +139,13 @@ describe("statementsFor", () => {
   it("launch-template-use passes only instance roles under /gantry/ to EC2, or exactly the configured ones", () => {
     const passRole = (within: AccessScope) => json("launch-template-use", within).find((statement) => statement.Sid === "PassInstanceRoles");
 
-    expect(passRole(scope)).toMatchObject({ Resource: "arn:aws:iam::123456789012:role/gantry/*", Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
-    expect(passRole({ ...scope, instanceRoleArns: ["arn:aws:iam::123456789012:role/web-instance"] })?.Resource).toBe("arn:aws:iam::123456789012:role/web-instance");
+    expect(passRole(scope)).toMatchObject({
+      Resource: "arn:aws:iam::123456789012:role/gantry/*",
+      Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+    });
+    expect(passRole({ ...scope, instanceRoleArns: ["arn:aws:iam::123456789012:role/web-instance"] })?.Resource).toBe(
+      "arn:aws:iam::123456789012:role/web-instance",
+    );
   });
 
   it("quota-read reads Service Quotas on * only, which has no resource-level permissions for GetServiceQuota", () => {
@@ -145,7 +170,11 @@ describe("statementsFor", () => {
 
   it("instance-power may grant EC2 the configured volume keys, and only for AWS resources", () => {
     const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const withKeys = accessScope(parseConfig({ ...config, infrastructure: { ebsKmsKeyArns: [key] } }), { partition: "aws", region: "eu-west-1", account: "123456789012" });
+    const withKeys = accessScope(parseConfig({ ...config, infrastructure: { ebsKmsKeyArns: [key] } }), {
+      partition: "aws",
+      region: "eu-west-1",
+      account: "123456789012",
+    });
 
     expect(json("instance-power", withKeys).find((statement) => statement.Sid === "GrantEncryptedVolumes")).toMatchObject({
       Action: "kms:CreateGrant",
@@ -153,14 +182,20 @@ describe("statementsFor", () => {
       Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
     });
     expect(json("instance-power").map((statement) => statement.Sid)).not.toContain("GrantEncryptedVolumes");
-    expect(() => parseConfig({ ...config, infrastructure: { ebsKmsKeyArns: ["alias/aws/ebs"] } })).toThrow('infrastructure.ebsKmsKeyArns[0]: "alias/aws/ebs" is not a KMS key ARN');
+    expect(() => parseConfig({ ...config, infrastructure: { ebsKmsKeyArns: ["alias/aws/ebs"] } })).toThrow(
+      'infrastructure.ebsKmsKeyArns[0]: "alias/aws/ebs" is not a KMS key ARN',
+    );
   });
 
   it("group-size sizes only the groups the schedules name", () => {
     const sizing = json("group-size");
 
     expect(sizing.flatMap((statement) => list(statement.Resource))).toEqual([groupArn("web-dev"), groupArn("web-dev")]);
-    expect(sizing.flatMap((statement) => list(statement.Action))).toEqual(["autoscaling:UpdateAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"]);
+    expect(sizing.flatMap((statement) => list(statement.Action))).toEqual([
+      "autoscaling:UpdateAutoScalingGroup",
+      "autoscaling:CreateOrUpdateTags",
+      "autoscaling:DeleteTags",
+    ]);
   });
 
   it("dns-records changes only the configured record names in the configured zone", () => {
@@ -174,7 +209,9 @@ describe("statementsFor", () => {
   });
 
   it("lock-table, start-deploy and webhook-secret name exactly the stack's table, deploy machine and parameter", () => {
-    expect(json("lock-table")).toEqual([expect.objectContaining({ Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: resources.tableArn })]);
+    expect(json("lock-table")).toEqual([
+      expect.objectContaining({ Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: resources.tableArn }),
+    ]);
     expect(json("start-deploy")).toEqual([expect.objectContaining({ Action: "states:StartExecution", Resource: resources.deployStateMachineArn })]);
     expect(json("webhook-secret")).toEqual([expect.objectContaining({ Action: "ssm:GetParameter", Resource: resources.webhookSecretParameterArn })]);
   });

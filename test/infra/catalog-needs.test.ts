@@ -68,7 +68,10 @@ const config = parseConfig({
       timezone: "Europe/Paris",
       on: "08:00",
       off: "18:00",
-      targets: [{ tag: "gantry:schedule=office-hours", dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", recordName: "jumpbox.example.com" } }, { autoScalingGroup: "web-dev" }],
+      targets: [
+        { tag: "gantry:schedule=office-hours", dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", recordName: "jumpbox.example.com" } },
+        { autoScalingGroup: "web-dev" },
+      ],
     },
   },
   infrastructure: {
@@ -98,7 +101,10 @@ function calledActions(bundle: string): Set<string> {
     const [, names = "", pkg = ""] = match;
     const service = SERVICE_OF_PACKAGE[pkg];
     if (!service) throw new Error(`${pkg} has no IAM service prefix here; add it to SERVICE_OF_PACKAGE.`);
-    for (const binding of names.split(",").map((name) => name.trim()).filter(Boolean)) {
+    for (const binding of names
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean)) {
       const [imported = "", local = imported] = binding.split(/\s+as\s+/);
       const used = (pattern: string) => new RegExp(pattern).test(bundle);
       let action: string | undefined;

@@ -35,7 +35,14 @@ const config = parseConfig({
   apps: {
     hello: {
       repository: "octo-org/hello",
-      environments: { prod: { branch: "main", region: "eu-west-1", group: { autoScalingGroupName: "hello-prod", targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/h/1"] }, gates: { http: { port: 8080 } } } },
+      environments: {
+        prod: {
+          branch: "main",
+          region: "eu-west-1",
+          group: { autoScalingGroupName: "hello-prod", targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/h/1"] },
+          gates: { http: { port: 8080 } },
+        },
+      },
     },
   },
   schedules: {
@@ -44,10 +51,16 @@ const config = parseConfig({
       workWeek: "SUN-THU",
       on: "08:00",
       off: "18:00",
-      targets: [{ tag: "gantry:schedule=office-hours", dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", recordName: "jumpbox.dev.example.com" } }, { autoScalingGroup: "hello-dev" }],
+      targets: [
+        { tag: "gantry:schedule=office-hours", dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", recordName: "jumpbox.dev.example.com" } },
+        { autoScalingGroup: "hello-dev" },
+      ],
     },
   },
-  infrastructure: { vpc: { subnetIds: ["subnet-0abc1234"], securityGroupIds: ["sg-0abc1234"] }, instanceRoleArns: ["arn:aws:iam::123456789012:role/hello-instance"] },
+  infrastructure: {
+    vpc: { subnetIds: ["subnet-0abc1234"], securityGroupIds: ["sg-0abc1234"] },
+    instanceRoleArns: ["arn:aws:iam::123456789012:role/hello-instance"],
+  },
 });
 const { template, nag } = synthGantry({ config, functions: [...FUNCTIONS, ...powerFunctions], definitionsDir: dir });
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -58,7 +71,10 @@ describe("GantryStack with a power machine in the catalog", () => {
     template.resourceCountIs("AWS::StepFunctions::StateMachine", 2);
     template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
       StateMachineName: "Gantry-power",
-      DefinitionSubstitutions: { SwitchTargetsFunctionArn: { "Fn::GetAtt": [idOf("gantry: switch-targets"), "Arn"] }, PointDnsFunctionArn: { "Fn::GetAtt": [idOf("gantry: point-dns"), "Arn"] } },
+      DefinitionSubstitutions: {
+        SwitchTargetsFunctionArn: { "Fn::GetAtt": [idOf("gantry: switch-targets"), "Arn"] },
+        PointDnsFunctionArn: { "Fn::GetAtt": [idOf("gantry: point-dns"), "Arn"] },
+      },
     });
   });
 

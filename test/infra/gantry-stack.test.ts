@@ -13,7 +13,9 @@ const resources = template.toJSON().Resources as Record<string, { Type: string; 
 
 /** Logical id of the Lambda function built from functions/<dir>. */
 function functionId(dir: string): string {
-  const [id] = Object.entries(template.findResources("AWS::Lambda::Function", { Properties: { Description: `gantry: ${dir}` } })).map(([logicalId]) => logicalId);
+  const [id] = Object.entries(template.findResources("AWS::Lambda::Function", { Properties: { Description: `gantry: ${dir}` } })).map(
+    ([logicalId]) => logicalId,
+  );
   if (!id) throw new Error(`no function for ${dir}`);
   return id;
 }
@@ -23,7 +25,9 @@ function roleStatements(functionDir: string) {
   const policies = Object.entries(template.findResources("AWS::IAM::Policy")).filter(([, policy]) =>
     (policy as { Properties: { Roles: { Ref: string }[] } }).Properties.Roles.some((role) => role.Ref === roleRef),
   );
-  return policyStatements(template).filter(({ policy }) => policies.some(([id]) => id === policy)).map(({ statement }) => statement);
+  return policyStatements(template)
+    .filter(({ policy }) => policies.some(([id]) => id === policy))
+    .map(({ statement }) => statement);
 }
 
 describe("GantryStack", () => {
@@ -39,10 +43,14 @@ describe("GantryStack", () => {
   it("carries the deploy definition file as it is, every placeholder substituted by its function's ARN", () => {
     const file = readDefinition("deploy");
     const machine = template.findResources("AWS::StepFunctions::StateMachine");
-    const [properties] = Object.values(machine).map((resource) => (resource as { Properties: { DefinitionString: string; DefinitionSubstitutions: Record<string, unknown> } }).Properties);
+    const [properties] = Object.values(machine).map(
+      (resource) => (resource as { Properties: { DefinitionString: string; DefinitionSubstitutions: Record<string, unknown> } }).Properties,
+    );
 
     expect(properties?.DefinitionString).toBe(file);
-    const expected = Object.fromEntries(Object.entries(placeholdersOf("deploy")).map(([placeholder, dir]) => [placeholder, { "Fn::GetAtt": [functionId(dir), "Arn"] }]));
+    const expected = Object.fromEntries(
+      Object.entries(placeholdersOf("deploy")).map(([placeholder, dir]) => [placeholder, { "Fn::GetAtt": [functionId(dir), "Arn"] }]),
+    );
     expect(properties?.DefinitionSubstitutions).toEqual(expected);
     expect(placeholdersIn(file).filter((placeholder) => !(placeholder in expected))).toEqual([]);
   });
@@ -58,7 +66,9 @@ describe("GantryStack", () => {
     const invoke = policyStatements(template).filter(({ statement }) => asList(statement.Action).includes("lambda:InvokeFunction"));
     const policies = [...new Set(invoke.map(({ policy }) => policy))];
     const byPolicy = policies.map((policy) => invoke.filter((entry) => entry.policy === policy).flatMap(({ statement }) => asList(statement.Resource)));
-    const expected = machines().map((machine) => FUNCTIONS.filter((entry) => entry.machine === machine).map((entry) => ({ "Fn::GetAtt": [functionId(entry.dir), "Arn"] })));
+    const expected = machines().map((machine) =>
+      FUNCTIONS.filter((entry) => entry.machine === machine).map((entry) => ({ "Fn::GetAtt": [functionId(entry.dir), "Arn"] })),
+    );
 
     expect(machines()).toEqual(["deploy", "power"]);
     expect(byPolicy).toHaveLength(expected.length);
@@ -69,14 +79,21 @@ describe("GantryStack", () => {
     template.hasResourceProperties("AWS::DynamoDB::Table", {
       BillingMode: "PAY_PER_REQUEST",
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
     });
   });
 
   it("exposes the webhook on a Function URL and gives it the parameter name, never a secret value", () => {
     template.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE", TargetFunctionArn: { "Fn::GetAtt": [functionId("webhook"), "Arn"] } });
     expect(resources[functionId("webhook")]?.Properties.Environment).toEqual({
-      Variables: { NODE_OPTIONS: "--enable-source-maps", GANTRY_DEPLOY_STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^DeployMachine/) }, GANTRY_WEBHOOK_SECRET_PARAMETER: "/gantry/webhook-secret" },
+      Variables: {
+        NODE_OPTIONS: "--enable-source-maps",
+        GANTRY_DEPLOY_STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^DeployMachine/) },
+        GANTRY_WEBHOOK_SECRET_PARAMETER: "/gantry/webhook-secret",
+      },
     });
     template.resourceCountIs("AWS::SSM::Parameter", 0);
     const ssm = roleStatements("webhook").filter((statement) => asList(statement.Action).some((action) => action.startsWith("ssm:")));
@@ -84,22 +101,41 @@ describe("GantryStack", () => {
   });
 
   it("gives each step the table name it writes to", () => {
-    expect(resources[functionId("take-deploy-lock")]?.Properties.Environment).toMatchObject({ Variables: { GANTRY_TABLE: { Ref: expect.stringMatching(/^Table/) } } });
+    expect(resources[functionId("take-deploy-lock")]?.Properties.Environment).toMatchObject({
+      Variables: { GANTRY_TABLE: { Ref: expect.stringMatching(/^Table/) } },
+    });
   });
 
   it("grants no mutating action on * (X-Ray writes and Step Functions log delivery excepted, which IAM scopes no further)", () => {
-    const unscopable = new Set(["xray:PutTraceSegments", "xray:PutTelemetryRecords", "logs:CreateLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy"]);
+    const unscopable = new Set([
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "logs:CreateLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:PutResourcePolicy",
+    ]);
     const onStar = policyStatements(template).filter(({ statement }) => asList(statement.Resource).includes("*"));
-    const mutating = onStar.flatMap(({ statement }) => asList(statement.Action)).filter((action) => !/^[a-z0-9-]+:(Describe|Get|List)/.test(action) && !unscopable.has(action));
+    const mutating = onStar
+      .flatMap(({ statement }) => asList(statement.Action))
+      .filter((action) => !/^[a-z0-9-]+:(Describe|Get|List)/.test(action) && !unscopable.has(action));
 
     expect(mutating).toEqual([]);
   });
 
   it("changes Auto Scaling groups only by the names the configuration gives: deploys the environments' groups, schedules theirs", () => {
     const groupNames = (functionDir: string) => {
-      const autoscaling = roleStatements(functionDir).filter((statement) => asList(statement.Action).some((action) => /^autoscaling:(?!Describe)/.test(action)));
+      const autoscaling = roleStatements(functionDir).filter((statement) =>
+        asList(statement.Action).some((action) => /^autoscaling:(?!Describe)/.test(action)),
+      );
       expect(autoscaling.length, functionDir).toBeGreaterThan(0);
-      return [...new Set(autoscaling.flatMap((statement) => asList(statement.Resource)).map((resource) => JSON.stringify(resource).match(/autoScalingGroupName\/([^"]+)/)?.[1]))];
+      return [
+        ...new Set(
+          autoscaling
+            .flatMap((statement) => asList(statement.Resource))
+            .map((resource) => JSON.stringify(resource).match(/autoScalingGroupName\/([^"]+)/)?.[1]),
+        ),
+      ];
     };
 
     expect(groupNames("launch-batch")).toEqual(["hello-prod", "hello-staging"]);
@@ -114,9 +150,15 @@ describe("GantryStack", () => {
   });
 
   it("gives the launch rights only to the steps that point a group at another launch template version", () => {
-    const launching = FUNCTIONS.filter((entry) => roleStatements(entry.dir).some((statement) => asList(statement.Action).includes("ec2:RunInstances"))).map((entry) => entry.dir);
-    const versioning = FUNCTIONS.filter((entry) => roleStatements(entry.dir).some((statement) => asList(statement.Action).includes("ec2:CreateLaunchTemplateVersion"))).map((entry) => entry.dir);
-    const passing = FUNCTIONS.filter((entry) => roleStatements(entry.dir).some((statement) => asList(statement.Action).includes("iam:PassRole"))).map((entry) => entry.dir);
+    const launching = FUNCTIONS.filter((entry) => roleStatements(entry.dir).some((statement) => asList(statement.Action).includes("ec2:RunInstances"))).map(
+      (entry) => entry.dir,
+    );
+    const versioning = FUNCTIONS.filter((entry) =>
+      roleStatements(entry.dir).some((statement) => asList(statement.Action).includes("ec2:CreateLaunchTemplateVersion")),
+    ).map((entry) => entry.dir);
+    const passing = FUNCTIONS.filter((entry) => roleStatements(entry.dir).some((statement) => asList(statement.Action).includes("iam:PassRole"))).map(
+      (entry) => entry.dir,
+    );
 
     expect(launching).toEqual(["prepare-group", "roll-back"]);
     expect(passing).toEqual(["prepare-group", "roll-back"]);
@@ -128,7 +170,10 @@ describe("GantryStack", () => {
       EventPattern: {
         source: ["aws.states"],
         "detail-type": ["Step Functions Execution Status Change"],
-        detail: { status: ["FAILED", "TIMED_OUT", "ABORTED"], stateMachineArn: [{ Ref: Match.stringLikeRegexp("DeployMachine") }, { Ref: Match.stringLikeRegexp("PowerMachine") }] },
+        detail: {
+          status: ["FAILED", "TIMED_OUT", "ABORTED"],
+          stateMachineArn: [{ Ref: Match.stringLikeRegexp("DeployMachine") }, { Ref: Match.stringLikeRegexp("PowerMachine") }],
+        },
       },
       Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp("AlertsTopic") } })],
     });
@@ -148,22 +193,39 @@ describe("GantryStack", () => {
 
   it("lets EventBridge Scheduler, from this account only, start gantry's machines", () => {
     template.hasResourceProperties("AWS::IAM::Role", {
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: "scheduler.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": Match.anyValue() } } })] },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({ Principal: { Service: "scheduler.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": Match.anyValue() } } }),
+        ],
+      },
     });
   });
 
   it("schedules each work-hours start and stop on the power machine, in the schedule's timezone, with the input it expects", () => {
-    const schedules = Object.values(template.findResources("AWS::Scheduler::Schedule")).map((resource) => (resource as { Properties: Record<string, unknown> }).Properties);
+    const schedules = Object.values(template.findResources("AWS::Scheduler::Schedule")).map(
+      (resource) => (resource as { Properties: Record<string, unknown> }).Properties,
+    );
     const power = schedules.filter((schedule) => JSON.stringify(schedule).includes("PowerMachine"));
 
     expect(power).toEqual([
-      expect.objectContaining({ ScheduleExpression: "cron(0 8 ? * SUN-THU *)", ScheduleExpressionTimezone: "Asia/Jerusalem", FlexibleTimeWindow: { Mode: "OFF" }, Target: expect.objectContaining({ Input: '{"schedule":"office-hours","action":"start"}' }) }),
-      expect.objectContaining({ ScheduleExpression: "cron(0 18 ? * SUN-THU *)", ScheduleExpressionTimezone: "Asia/Jerusalem", Target: expect.objectContaining({ Input: '{"schedule":"office-hours","action":"stop"}' }) }),
+      expect.objectContaining({
+        ScheduleExpression: "cron(0 8 ? * SUN-THU *)",
+        ScheduleExpressionTimezone: "Asia/Jerusalem",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        Target: expect.objectContaining({ Input: '{"schedule":"office-hours","action":"start"}' }),
+      }),
+      expect.objectContaining({
+        ScheduleExpression: "cron(0 18 ? * SUN-THU *)",
+        ScheduleExpressionTimezone: "Asia/Jerusalem",
+        Target: expect.objectContaining({ Input: '{"schedule":"office-hours","action":"stop"}' }),
+      }),
     ]);
   });
 
   it("schedules each app/env's cycle run on the deploy machine with the cycle input, through the Scheduler role", () => {
-    const schedules = Object.values(template.findResources("AWS::Scheduler::Schedule")).map((resource) => (resource as { Properties: { Target: { Arn: unknown; RoleArn: unknown; Input: string } } & Record<string, unknown> }).Properties);
+    const schedules = Object.values(template.findResources("AWS::Scheduler::Schedule")).map(
+      (resource) => (resource as { Properties: { Target: { Arn: unknown; RoleArn: unknown; Input: string } } & Record<string, unknown> }).Properties,
+    );
     const cycles = schedules.filter((schedule) => JSON.stringify(schedule.Target.Arn).includes("DeployMachine"));
 
     expect(cycles).toHaveLength(1);
@@ -174,7 +236,9 @@ describe("GantryStack", () => {
   });
 
   it("passes cdk-nag's AwsSolutions pack, every acknowledgement with its reason", () => {
-    expect(nag.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => resource.resourceLogicalId).join(", ")}`)).toEqual([]);
+    expect(
+      nag.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => resource.resourceLogicalId).join(", ")}`),
+    ).toEqual([]);
     expect(nag.success).toBe(true);
     const acknowledgements = stack.node
       .findAll()

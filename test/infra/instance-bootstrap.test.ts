@@ -89,7 +89,9 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
     const run = boot({ metadataTag: "v42" });
 
     expect(run.calls[0]).toMatch(/^curl -sf -X PUT http:\/\/169\.254\.169\.254\/latest\/api\/token/);
-    expect(run.calls.filter((call) => call.startsWith("curl") && !call.includes("api/token")).every((call) => call.includes("X-aws-ec2-metadata-token: TOKEN"))).toBe(true);
+    expect(
+      run.calls.filter((call) => call.startsWith("curl") && !call.includes("api/token")).every((call) => call.includes("X-aws-ec2-metadata-token: TOKEN")),
+    ).toBe(true);
     expect(run.calls.filter((call) => call.startsWith("aws"))).toEqual([
       expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/v42\/slug\.tgz /),
       expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/v42\/env /),
@@ -101,7 +103,9 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
     const run = boot({ describeTags: "v7" });
 
     expect(run.status, run.stderr).toBe(0);
-    expect(run.calls).toContain("aws ec2 describe-tags --region eu-west-1 --filters Name=resource-id,Values=i-0123456789abcdef0 Name=key,Values=gantry:release --query Tags[0].Value --output text");
+    expect(run.calls).toContain(
+      "aws ec2 describe-tags --region eu-west-1 --filters Name=resource-id,Values=i-0123456789abcdef0 Name=key,Values=gantry:release --query Tags[0].Value --output text",
+    );
     expect(run.unit).toContain("Environment=RELEASE=v7");
   });
 

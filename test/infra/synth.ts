@@ -32,7 +32,10 @@ export interface PolicyStatementJson {
 /** Every statement of every policy in the template, with the logical id of its policy. */
 export function policyStatements(template: Template): { policy: string; statement: PolicyStatementJson }[] {
   return Object.entries(template.findResources("AWS::IAM::Policy")).flatMap(([policy, resource]) =>
-    ((resource as { Properties: { PolicyDocument: { Statement: PolicyStatementJson[] } } }).Properties.PolicyDocument.Statement).map((statement) => ({ policy, statement })),
+    (resource as { Properties: { PolicyDocument: { Statement: PolicyStatementJson[] } } }).Properties.PolicyDocument.Statement.map((statement) => ({
+      policy,
+      statement,
+    })),
   );
 }
 

@@ -8,7 +8,16 @@ import { ExecutionStore } from "../../local/records.js";
 const root = mkdtempSync(join(tmpdir(), "gantry-records-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const record = (name: string, startedAt: number): ExecutionRecord => ({ name, status: "SUCCEEDED", startedAt, input: {}, historyEvents: 0, transitions: 0, maxPayloadBytes: 0, steps: [] });
+const record = (name: string, startedAt: number): ExecutionRecord => ({
+  name,
+  status: "SUCCEEDED",
+  startedAt,
+  input: {},
+  historyEvents: 0,
+  transitions: 0,
+  maxPayloadBytes: 0,
+  steps: [],
+});
 
 describe("ExecutionStore.lookup", () => {
   const store = new ExecutionStore(root);

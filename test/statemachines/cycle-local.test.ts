@@ -260,9 +260,13 @@ describe("cycle runs of the deploy state machine, run locally", () => {
 
     expect(first.steps.at(-1)?.state).toBe("Cycled");
     expect(first.steps.filter((step) => step.state === "Launch batch")).toHaveLength(2);
-    const finish = first.steps.findLast((step) => step.state === "Finish rollout")?.output as { progress: { summary: string; result: { replaced: number; leftForNextRun: number } } };
+    const finish = first.steps.findLast((step) => step.state === "Finish rollout")?.output as {
+      progress: { summary: string; result: { replaced: number; leftForNextRun: number } };
+    };
     expect(finish.progress.result).toMatchObject({ replaced: 2, leftForNextRun: 3 });
-    expect(finish.progress.summary).toMatch(/^cycled 2 instance\(s\) older than 14d in 2 batch\(es\) .*; 3 over 14d left for the next run \(at most 2 batch\(es\) per run\)/);
+    expect(finish.progress.summary).toMatch(
+      /^cycled 2 instance\(s\) older than 14d in 2 batch\(es\) .*; 3 over 14d left for the next run \(at most 2 batch\(es\) per run\)/,
+    );
     expect(fleetState(fleet).releases).toEqual(Array(5).fill("v1:InService"));
 
     const second = await runLocalDeploy(fleet, input);

@@ -246,20 +246,29 @@ describe("deploy state machine, run locally", () => {
     const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy, gates: { http: { port: 8080, versionPath: "/version" }, alarms: [] } }));
 
     expect(record.status).toBe("SUCCEEDED");
-    const evidence = record.steps.filter((step) => step.state === "Check new instances").at(-1)?.output as { progress: { evidence: { http: { checked: number; passed: number } } } };
+    const evidence = record.steps.filter((step) => step.state === "Check new instances").at(-1)?.output as {
+      progress: { evidence: { http: { checked: number; passed: number } } };
+    };
     expect(evidence.progress.evidence.http.checked).toBeGreaterThan(0);
     expect(evidence.progress.evidence.http.passed).toBe(evidence.progress.evidence.http.checked);
   });
 
   it("rolls back when the app reports another version, keeping the failed gate's evidence", async () => {
     const fleet = createLocalFleet({ instances: 4 });
-    provideRuntime(createLocalRuntime({ cloud: fleet.cloud, httpTransport: async (_instance, _port, path) => (path === "/version" ? { status: 200, body: '{"release":"v1"}' } : { status: 200, body: "ok" }) }));
+    provideRuntime(
+      createLocalRuntime({
+        cloud: fleet.cloud,
+        httpTransport: async (_instance, _port, path) => (path === "/version" ? { status: 200, body: '{"release":"v1"}' } : { status: 200, body: "ok" }),
+      }),
+    );
 
     const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy, gates: { http: { port: 8080, versionPath: "/version" }, alarms: [] } }));
 
     expect(record.error).toBe("DeployRolledBack");
     expect(record.cause).toMatch(/HttpGateFailedError: Batch 1 of 4: instance i-\w+: version endpoint reports "v1", expected "v2"/);
-    const failedCheck = record.steps.find((step) => step.state === "Check new instances" && (step.output as { progress: { failed?: unknown } }).progress.failed);
+    const failedCheck = record.steps.find(
+      (step) => step.state === "Check new instances" && (step.output as { progress: { failed?: unknown } }).progress.failed,
+    );
     const evidence = (failedCheck?.output as { progress: { evidence: { http: { checked: number; passed: number; failures: unknown[] } } } }).progress.evidence;
     expect(evidence.http).toMatchObject({ checked: 1, passed: 0 });
     expect(fleetState(fleet).releases).toEqual(v1Fleet(4));
@@ -277,7 +286,9 @@ describe("deploy state machine, run locally", () => {
     expect(record.error).toBe("RollbackFailed");
     expect(record.cause).toMatch(/^Rollback of v2 on hello-prod failed: ValidationError: .* It was rolling back after HealthGateFailedError: Batch 3 of 4/);
     expect(record.cause).toMatch(/Scaling processes resumed \(AZRebalance\)/);
-    expect(record.cause).toMatch(/To finish by hand: return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name hello-prod --instance-ids i-/);
+    expect(record.cause).toMatch(
+      /To finish by hand: return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name hello-prod --instance-ids i-/,
+    );
     expect(record.cause).not.toMatch(/MaxSize/);
     const end = fleetState(fleet);
     expect(end.suspended).toEqual([]);
@@ -311,8 +322,12 @@ describe("deploy state machine, run locally", () => {
 
     expect(parked).toMatch(/^i-/);
     expect(record.error).toBe("RollbackFailed");
-    expect(record.cause).toContain(`RollbackIncompleteError: Rollback of v2 on group "hello-prod" reached its end, but the group has 1 instance(s) in Standby (${parked})`);
-    expect(record.cause).toContain(`terminate the instances on v2 left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${parked}`);
+    expect(record.cause).toContain(
+      `RollbackIncompleteError: Rollback of v2 on group "hello-prod" reached its end, but the group has 1 instance(s) in Standby (${parked})`,
+    );
+    expect(record.cause).toContain(
+      `terminate the instances on v2 left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${parked}`,
+    );
     // The parked instance is still draining from the target group (EnteringStandby) or in Standby.
     expect(fleetState(fleet).releases).toEqual([...v1Fleet(4), expect.stringMatching(/^v2:(EnteringStandby|Standby)$/)]);
   });
@@ -340,7 +355,9 @@ describe("deploy state machine, run locally", () => {
     expect((await readGroup(fleet.groupName)).tags["gantry:release"]).toBe("v2");
     const outcome = (record.output as { outcome: { status: string; summary: string } }).outcome;
     expect(outcome.status).toBe("deployed");
-    expect(outcome.summary).toBe("hello-prod has no instances (stopped by a schedule, or scaled to zero): nothing was replaced; release v2 is marked on the group, so its next start boots v2");
+    expect(outcome.summary).toBe(
+      "hello-prod has no instances (stopped by a schedule, or scaled to zero): nothing was replaced; release v2 is marked on the group, so its next start boots v2",
+    );
     expect(fleetState(fleet).suspended).toEqual([]);
 
     fleet.cloud.scaleBySelf(fleet.groupName, 2);

@@ -65,7 +65,9 @@ describe("deploy state machine with its app/env lock and release history", () =>
       throw Object.assign(new Error("release table is gone"), { name: "ResourceNotFoundException" });
     };
 
-    const broken = await runLocalDeploy(fleet, fleet.deployInput("r1", { strategy }), { handlers: { ...deployHandlers, TakeDeployLockFunctionArn: takesThenFails } });
+    const broken = await runLocalDeploy(fleet, fleet.deployInput("r1", { strategy }), {
+      handlers: { ...deployHandlers, TakeDeployLockFunctionArn: takesThenFails },
+    });
     const lockAfter = await readLock("lockfour", "prod");
     const next = await runLocalDeploy(fleet, fleet.deployInput("r2", { strategy }));
 

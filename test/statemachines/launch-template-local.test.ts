@@ -12,7 +12,14 @@ const mutating = (commands: Record<string, number>) => Object.keys(commands).fil
 describe("deploy definition, run locally: launch templates and composite alarms", () => {
   it("refuses a group on $Latest before changing anything, naming the group, its version and the command that pins it", async () => {
     const fleet = createLocalFleet({ instances: 4 });
-    await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: fleet.groupName, LaunchTemplate: { LaunchTemplateId: fleet.launchTemplateId, Version: "$Latest" } }));
+    await runtime()
+      .client(AutoScalingClient)
+      .send(
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: fleet.groupName,
+          LaunchTemplate: { LaunchTemplateId: fleet.launchTemplateId, Version: "$Latest" },
+        }),
+      );
     fleet.cloud.resetCalls();
     const before = fleetState(fleet);
 
@@ -31,8 +38,17 @@ describe("deploy definition, run locally: launch templates and composite alarms"
   it("refuses an imageId deploy of a group whose version takes its AMI from an SSM parameter, and deploys it without imageId", async () => {
     const fleet = createLocalFleet({ instances: 4 });
     const image = "resolve:ssm:/hello/prod/ami";
-    await runtime().client(EC2Client).send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: fleet.launchTemplateId, SourceVersion: "1", LaunchTemplateData: { ImageId: image } }));
-    await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: fleet.groupName, LaunchTemplate: { LaunchTemplateId: fleet.launchTemplateId, Version: "2" } }));
+    await runtime()
+      .client(EC2Client)
+      .send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: fleet.launchTemplateId, SourceVersion: "1", LaunchTemplateData: { ImageId: image } }));
+    await runtime()
+      .client(AutoScalingClient)
+      .send(
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: fleet.groupName,
+          LaunchTemplate: { LaunchTemplateId: fleet.launchTemplateId, Version: "2" },
+        }),
+      );
     fleet.cloud.resetCalls();
 
     const refused = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy, release: { id: "v2", imageId: "ami-0aaaaaaaaaaaaaaa2" } }));

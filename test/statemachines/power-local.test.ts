@@ -21,7 +21,11 @@ function config(group = "hello-dev", env = "dev") {
       hello: {
         repository: "octo-org/hello",
         environments: {
-          [env]: { branch: "dev", region: "eu-west-1", group: { autoScalingGroupName: group, targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/hello-dev-1/1"] } },
+          [env]: {
+            branch: "dev",
+            region: "eu-west-1",
+            group: { autoScalingGroupName: group, targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/hello-dev-1/1"] },
+          },
         },
       },
     },
@@ -32,11 +36,7 @@ function config(group = "hello-dev", env = "dev") {
         on: "08:00",
         off: "18:00",
         holidays: ["2026-04-02"],
-        targets: [
-          { tag: JUMPBOX, dns: { hostedZoneId: ZONE, recordName: "jumpbox.dev.example.com" } },
-          { tag: BUILDBOX },
-          { autoScalingGroup: group },
-        ],
+        targets: [{ tag: JUMPBOX, dns: { hostedZoneId: ZONE, recordName: "jumpbox.dev.example.com" } }, { tag: BUILDBOX }, { autoScalingGroup: group }],
       },
     },
   });
@@ -188,7 +188,9 @@ describe("power state machine, run locally", () => {
 
     expect(record.status).toBe("FAILED");
     expect(record.error).toBe("PowerTargetsFailed");
-    expect(record.cause).toContain(`group hello-standby: failed, 0/0/0, but 1 instance(s) in Standby keep running, which Auto Scaling does not terminate: ${standby}.`);
+    expect(record.cause).toContain(
+      `group hello-standby: failed, 0/0/0, but 1 instance(s) in Standby keep running, which Auto Scaling does not terminate: ${standby}.`,
+    );
     expect(record.cause).toContain("terminate-instance-in-auto-scaling-group");
     expect(record.cause).not.toContain("timed out");
     expect(world.clock.now() - started).toBeLessThan(5 * 60_000);
@@ -217,7 +219,11 @@ describe("power state machine, run locally", () => {
     world.cloud.failNext("StopInstances", "RequestLimitExceeded");
     const retried: string[] = [];
 
-    const record = await runLocalPower(world, { schedule: "office-hours", action: "stop", at: STOP }, { onEvent: (event) => event.kind === "retried" && retried.push(event.state) });
+    const record = await runLocalPower(
+      world,
+      { schedule: "office-hours", action: "stop", at: STOP },
+      { onEvent: (event) => event.kind === "retried" && retried.push(event.state) },
+    );
 
     expect(record.status).toBe("SUCCEEDED");
     expect(retried).toEqual(["Power the targets"]);
@@ -250,7 +256,11 @@ describe("power state machine, run locally", () => {
 
     const retried: string[] = [];
 
-    const record = await runLocalPower(world, { schedule: "office-hours", action: "start", at: START }, { onEvent: (event) => event.kind === "retried" && retried.push(event.state) });
+    const record = await runLocalPower(
+      world,
+      { schedule: "office-hours", action: "start", at: START },
+      { onEvent: (event) => event.kind === "retried" && retried.push(event.state) },
+    );
 
     expect(record.status).toBe("SUCCEEDED");
     expect(retried).toEqual(["Power the targets"]);

@@ -75,9 +75,7 @@ export function group(members: ObservedInstance[], overrides: Partial<ObservedGr
 
 /** One DescribeTargetHealth row per instance per target group. */
 export function health(members: readonly ObservedInstance[], state = "healthy", arns: readonly string[] = [TG_WEB], reason?: string): TargetHealth[] {
-  return arns.flatMap((arn) =>
-    members.map((instance) => ({ targetGroupArn: arn, instanceId: instance.id, state, ...(reason ? { reason } : {}) })),
-  );
+  return arns.flatMap((arn) => members.map((instance) => ({ targetGroupArn: arn, instanceId: instance.id, state, ...(reason ? { reason } : {}) })));
 }
 
 /** A valid execution input for app hello, env prod, release v2; `patch` replaces top-level fields. */

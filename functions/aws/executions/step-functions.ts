@@ -23,10 +23,7 @@ export interface StartedExecution {
  * already taken (ExecutionAlreadyExists, which carries no ARN) means it was started before, so
  * the answer points at that execution instead of failing.
  */
-export async function startExecution(
-  stepFunctions: SFNClient,
-  start: { stateMachineArn: string; name: string; input: unknown },
-): Promise<StartedExecution> {
+export async function startExecution(stepFunctions: SFNClient, start: { stateMachineArn: string; name: string; input: unknown }): Promise<StartedExecution> {
   const { stateMachineArn, name } = start;
   try {
     const answer = await stepFunctions.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(start.input) }));

@@ -162,13 +162,9 @@ export async function releaseLock(request: { app: string; env: string; holder: s
  * when a newer push has registered since, or when `holder` holds the lock. True when written.
  */
 export async function endWaitingTurn(request: { app: string; env: string; holder: string }): Promise<boolean> {
-  const written = await updateLock(
-    request.app,
-    request.env,
-    "SET #lastHolder = :me",
-    "#newest = :me AND (attribute_not_exists(#holder) OR #holder <> :me)",
-    { ":me": request.holder },
-  );
+  const written = await updateLock(request.app, request.env, "SET #lastHolder = :me", "#newest = :me AND (attribute_not_exists(#holder) OR #holder <> :me)", {
+    ":me": request.holder,
+  });
   return written !== false;
 }
 

@@ -15,7 +15,9 @@ const fqdn = (name: string) => (name.endsWith(".") ? name.toLowerCase() : `${nam
  * every value), so the stop reads it first rather than guessing what the last start wrote.
  */
 export async function readARecord(hostedZoneId: string, name: string): Promise<ARecord | undefined> {
-  const answer = await runtime().client(Route53Client, GLOBAL_SERVICE).send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 1 }));
+  const answer = await runtime()
+    .client(Route53Client, GLOBAL_SERVICE)
+    .send(new ListResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 1 }));
   const set = answer.ResourceRecordSets?.[0];
   if (!set || set.Type !== "A" || fqdn(set.Name ?? "") !== fqdn(name) || set.TTL === undefined) return undefined;
   return { ttl: set.TTL, values: (set.ResourceRecords ?? []).map((record) => record.Value ?? "") };
@@ -33,19 +35,25 @@ export async function deleteARecord(hostedZoneId: string, name: string, current:
 
 /** True once the change reached every Route 53 name server (INSYNC). */
 export async function isChangeInSync(changeId: string): Promise<boolean> {
-  const answer = await runtime().client(Route53Client, GLOBAL_SERVICE).send(new GetChangeCommand({ Id: changeId }));
+  const answer = await runtime()
+    .client(Route53Client, GLOBAL_SERVICE)
+    .send(new GetChangeCommand({ Id: changeId }));
   return answer.ChangeInfo?.Status === "INSYNC";
 }
 
 async function change(hostedZoneId: string, action: "UPSERT" | "DELETE", name: string, record: ARecord, comment: string): Promise<string> {
-  const answer = await runtime().client(Route53Client, GLOBAL_SERVICE).send(
-    new ChangeResourceRecordSetsCommand({
-      HostedZoneId: hostedZoneId,
-      ChangeBatch: {
-        Comment: comment,
-        Changes: [{ Action: action, ResourceRecordSet: { Name: name, Type: "A", TTL: record.ttl, ResourceRecords: record.values.map((Value) => ({ Value })) } }],
-      },
-    }),
-  );
+  const answer = await runtime()
+    .client(Route53Client, GLOBAL_SERVICE)
+    .send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId,
+        ChangeBatch: {
+          Comment: comment,
+          Changes: [
+            { Action: action, ResourceRecordSet: { Name: name, Type: "A", TTL: record.ttl, ResourceRecords: record.values.map((Value) => ({ Value })) } },
+          ],
+        },
+      }),
+    );
   return answer.ChangeInfo?.Id ?? "";
 }

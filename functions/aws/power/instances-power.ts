@@ -39,18 +39,26 @@ export async function findTagged(tag: string): Promise<TaggedInstance[]> {
 }
 
 export async function startInstances(ids: readonly string[]): Promise<void> {
-  for (const chunk of chunks(ids)) await runtime().client(EC2Client).send(new StartInstancesCommand({ InstanceIds: chunk }));
+  for (const chunk of chunks(ids))
+    await runtime()
+      .client(EC2Client)
+      .send(new StartInstancesCommand({ InstanceIds: chunk }));
 }
 
 export async function stopInstances(ids: readonly string[]): Promise<void> {
-  for (const chunk of chunks(ids)) await runtime().client(EC2Client).send(new StopInstancesCommand({ InstanceIds: chunk }));
+  for (const chunk of chunks(ids))
+    await runtime()
+      .client(EC2Client)
+      .send(new StopInstancesCommand({ InstanceIds: chunk }));
 }
 
 /** Ids among `ids` whose instance and system status checks are both ok. */
 export async function passingStatusChecks(ids: readonly string[]): Promise<Set<string>> {
   const ok = new Set<string>();
   for (const chunk of chunks(ids)) {
-    const answer = await runtime().client(EC2Client).send(new DescribeInstanceStatusCommand({ InstanceIds: chunk }));
+    const answer = await runtime()
+      .client(EC2Client)
+      .send(new DescribeInstanceStatusCommand({ InstanceIds: chunk }));
     for (const status of answer.InstanceStatuses ?? []) {
       if (status.InstanceId && status.InstanceStatus?.Status === "ok" && status.SystemStatus?.Status === "ok") ok.add(status.InstanceId);
     }

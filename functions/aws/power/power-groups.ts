@@ -7,12 +7,16 @@ import { runtime } from "../runtime.js";
  * resize fails, the tag holds the size the group still has, and a start restores the same.
  */
 export async function saveSizeAndStop(group: string, size: GroupSize): Promise<void> {
-  await runtime().client(AutoScalingClient).send(
-    new CreateOrUpdateTagsCommand({
-      Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG, Value: formatSavedSize(size), PropagateAtLaunch: false }],
-    }),
-  );
-  await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: 0, DesiredCapacity: 0, MaxSize: 0 }));
+  await runtime()
+    .client(AutoScalingClient)
+    .send(
+      new CreateOrUpdateTagsCommand({
+        Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG, Value: formatSavedSize(size), PropagateAtLaunch: false }],
+      }),
+    );
+  await runtime()
+    .client(AutoScalingClient)
+    .send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: 0, DesiredCapacity: 0, MaxSize: 0 }));
 }
 
 /**
@@ -20,6 +24,10 @@ export async function saveSizeAndStop(group: string, size: GroupSize): Promise<v
  * the tag still there and sets the same size again; once the tag is gone the start is done.
  */
 export async function restoreSize(group: string, size: GroupSize): Promise<void> {
-  await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: size.min, DesiredCapacity: size.desired, MaxSize: size.max }));
-  await runtime().client(AutoScalingClient).send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG }] }));
+  await runtime()
+    .client(AutoScalingClient)
+    .send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MinSize: size.min, DesiredCapacity: size.desired, MaxSize: size.max }));
+  await runtime()
+    .client(AutoScalingClient)
+    .send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: SAVED_SIZE_TAG }] }));
 }

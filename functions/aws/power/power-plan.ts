@@ -15,7 +15,9 @@ export async function planPower(config: GantryConfig, input: PowerInput, at: Dat
   const schedule = config.schedules?.[input.schedule];
   if (!schedule) {
     const known = Object.keys(config.schedules ?? {});
-    throw new ScheduleNotFoundError(`No schedule "${input.schedule}" in the configuration (configured: ${known.join(", ") || "none"}); check the Scheduler target's input.`);
+    throw new ScheduleNotFoundError(
+      `No schedule "${input.schedule}" in the configuration (configured: ${known.join(", ") || "none"}); check the Scheduler target's input.`,
+    );
   }
   const progress = planProgress(input.schedule, schedule, input, at, now);
   if (input.action !== "stop") return progress;

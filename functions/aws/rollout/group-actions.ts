@@ -33,48 +33,64 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** Sets the release tag that new instances inherit at launch. */
 export async function markRelease(group: string, release: string): Promise<void> {
-  await runtime().client(AutoScalingClient).send(
-    new CreateOrUpdateTagsCommand({
-      Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG, Value: release, PropagateAtLaunch: true }],
-    }),
-  );
+  await runtime()
+    .client(AutoScalingClient)
+    .send(
+      new CreateOrUpdateTagsCommand({
+        Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG, Value: release, PropagateAtLaunch: true }],
+      }),
+    );
 }
 
 /** Puts the release tag back as it was before a deploy: its old value, or no tag at all. */
 export async function restoreRelease(group: string, release: string | null): Promise<void> {
   if (release !== null) return markRelease(group, release);
-  await runtime().client(AutoScalingClient).send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG }] }));
+  await runtime()
+    .client(AutoScalingClient)
+    .send(new DeleteTagsCommand({ Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG }] }));
 }
 
 export async function setDesiredCapacity(group: string, desired: number): Promise<void> {
-  await runtime().client(AutoScalingClient).send(new SetDesiredCapacityCommand({ AutoScalingGroupName: group, DesiredCapacity: desired, HonorCooldown: false }));
+  await runtime()
+    .client(AutoScalingClient)
+    .send(new SetDesiredCapacityCommand({ AutoScalingGroupName: group, DesiredCapacity: desired, HonorCooldown: false }));
 }
 
 export async function setMaxSize(group: string, maxSize: number): Promise<void> {
-  await runtime().client(AutoScalingClient).send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MaxSize: maxSize }));
+  await runtime()
+    .client(AutoScalingClient)
+    .send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, MaxSize: maxSize }));
 }
 
 export async function useLaunchTemplateVersion(group: string, templateId: string, version: string): Promise<void> {
-  await runtime().client(AutoScalingClient).send(
-    new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, LaunchTemplate: { LaunchTemplateId: templateId, Version: version } }),
-  );
+  await runtime()
+    .client(AutoScalingClient)
+    .send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group, LaunchTemplate: { LaunchTemplateId: templateId, Version: version } }));
 }
 
 export async function suspendProcesses(group: string, processes: readonly string[]): Promise<void> {
   if (processes.length === 0) return;
-  await runtime().client(AutoScalingClient).send(new SuspendProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
+  await runtime()
+    .client(AutoScalingClient)
+    .send(new SuspendProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
 }
 
 export async function resumeProcesses(group: string, processes: readonly string[]): Promise<void> {
   if (processes.length === 0) return;
-  await runtime().client(AutoScalingClient).send(new ResumeProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
+  await runtime()
+    .client(AutoScalingClient)
+    .send(new ResumeProcessesCommand({ AutoScalingGroupName: group, ScalingProcesses: [...processes] }));
 }
 
 /** Moves instances to Standby, decrementing desired capacity: the load balancers drain them. */
 export async function enterStandby(group: string, instanceIds: readonly string[]): Promise<void> {
   await Promise.all(
     chunks(instanceIds, STANDBY_IDS_PER_CALL).map((ids) =>
-      limit(() => runtime().client(AutoScalingClient).send(new EnterStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: true }))),
+      limit(() =>
+        runtime()
+          .client(AutoScalingClient)
+          .send(new EnterStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids, ShouldDecrementDesiredCapacity: true })),
+      ),
     ),
   );
 }
@@ -82,7 +98,13 @@ export async function enterStandby(group: string, instanceIds: readonly string[]
 /** Returns Standby instances to service; desired capacity grows by as many. */
 export async function exitStandby(group: string, instanceIds: readonly string[]): Promise<void> {
   await Promise.all(
-    chunks(instanceIds, STANDBY_IDS_PER_CALL).map((ids) => limit(() => runtime().client(AutoScalingClient).send(new ExitStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids })))),
+    chunks(instanceIds, STANDBY_IDS_PER_CALL).map((ids) =>
+      limit(() =>
+        runtime()
+          .client(AutoScalingClient)
+          .send(new ExitStandbyCommand({ AutoScalingGroupName: group, InstanceIds: ids })),
+      ),
+    ),
   );
 }
 
@@ -95,7 +117,11 @@ export async function exitStandby(group: string, instanceIds: readonly string[])
 export async function terminateInstances(instanceIds: readonly string[], decrement: boolean): Promise<void> {
   await Promise.all(
     instanceIds.map((id) =>
-      limit(() => runtime().client(AutoScalingClient).send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: decrement }))),
+      limit(() =>
+        runtime()
+          .client(AutoScalingClient)
+          .send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: decrement })),
+      ),
     ),
   );
 }

@@ -26,14 +26,18 @@ const IDS_PER_PAGE = 1000;
  * known by release, whoever parked it.
  */
 export async function readGroup(name: string, options: { describeParked?: boolean } = {}): Promise<ObservedGroup> {
-  const answer = await runtime().client(AutoScalingClient).send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
+  const answer = await runtime()
+    .client(AutoScalingClient)
+    .send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
   const group = answer.AutoScalingGroups?.find((candidate) => candidate.AutoScalingGroupName === name);
   if (!group) {
     throw new GroupNotFoundError(
       `Auto Scaling group "${name}" was not found in region ${await runtime().client(AutoScalingClient).config.region()}; check group.autoScalingGroupName and the region.`,
     );
   }
-  const wanted = (group.Instances ?? []).flatMap((instance) => (instance.InstanceId && (options.describeParked || !isParked(instance.LifecycleState)) ? [instance.InstanceId] : []));
+  const wanted = (group.Instances ?? []).flatMap((instance) =>
+    instance.InstanceId && (options.describeParked || !isParked(instance.LifecycleState)) ? [instance.InstanceId] : [],
+  );
   const details = await readInstanceDetails(wanted);
   const unlisted = wanted.filter((id) => !details.has(id));
   if (unlisted.length > 0) await readUnlisted(unlisted, details);
@@ -50,7 +54,9 @@ function isParked(lifecycleState: string | undefined): boolean {
  */
 async function readUnlisted(ids: readonly string[], details: Map<string, InstanceDetails>): Promise<void> {
   try {
-    const answer = await runtime().client(EC2Client).send(new DescribeInstancesCommand({ InstanceIds: [...ids] }));
+    const answer = await runtime()
+      .client(EC2Client)
+      .send(new DescribeInstancesCommand({ InstanceIds: [...ids] }));
     for (const reservation of answer.Reservations ?? []) {
       for (const instance of reservation.Instances ?? []) if (instance.InstanceId) details.set(instance.InstanceId, detailsOf(instance));
     }

@@ -8,20 +8,24 @@ import { runtime } from "../runtime.js";
  */
 export async function ensureImageVersion(templateId: string, sourceVersion: string, imageId: string, release: string): Promise<string> {
   const description = `gantry ${release}`;
-  const latest = await runtime().client(EC2Client).send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: ["$Latest", sourceVersion] }));
+  const latest = await runtime()
+    .client(EC2Client)
+    .send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: ["$Latest", sourceVersion] }));
   const versions = latest.LaunchTemplateVersions ?? [];
   const source = versions.find((version) => String(version.VersionNumber) === sourceVersion || isAlias(sourceVersion, version));
   if (source?.LaunchTemplateData?.ImageId === imageId && source.VersionNumber !== undefined) return String(source.VersionNumber);
   const reusable = versions.find((version) => version.LaunchTemplateData?.ImageId === imageId && version.VersionDescription === description);
   if (reusable?.VersionNumber !== undefined) return String(reusable.VersionNumber);
-  const created = await runtime().client(EC2Client).send(
-    new CreateLaunchTemplateVersionCommand({
-      LaunchTemplateId: templateId,
-      SourceVersion: sourceVersion,
-      VersionDescription: description,
-      LaunchTemplateData: { ImageId: imageId },
-    }),
-  );
+  const created = await runtime()
+    .client(EC2Client)
+    .send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: templateId,
+        SourceVersion: sourceVersion,
+        VersionDescription: description,
+        LaunchTemplateData: { ImageId: imageId },
+      }),
+    );
   return String(created.LaunchTemplateVersion?.VersionNumber);
 }
 
@@ -35,6 +39,8 @@ function isAlias(alias: string, version: { DefaultVersion?: boolean }): boolean 
  * parameter unless asked to resolve it).
  */
 export async function readVersionImage(templateId: string, version: string): Promise<string | undefined> {
-  const answer = await runtime().client(EC2Client).send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: [version] }));
+  const answer = await runtime()
+    .client(EC2Client)
+    .send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: [version] }));
   return answer.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.ImageId;
 }

@@ -17,10 +17,7 @@ export async function observeFleet(
   rollbackFrom?: number,
   options: { describeParked?: boolean } = {},
 ): Promise<FleetView> {
-  const [group, targets] = await Promise.all([
-    readGroup(input.group.autoScalingGroupName, options),
-    readTargetHealth(input.group.targetGroupArns),
-  ]);
+  const [group, targets] = await Promise.all([readGroup(input.group.autoScalingGroupName, options), readTargetHealth(input.group.targetGroupArns)]);
   const release = plan?.release ?? input.release?.id ?? "";
   return viewFleet(group, targets, release, plan?.cycle ? cycleSplit(plan.cycle, rollbackFrom) : undefined);
 }

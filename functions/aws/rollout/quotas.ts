@@ -21,7 +21,11 @@ export async function readTargetQuota(): Promise<TargetQuota> {
       .send(new GetServiceQuotaCommand({ ServiceCode: "elasticloadbalancing", QuotaCode: TARGETS_PER_TARGET_GROUP_QUOTA_CODE }));
     const value = answer.Quota?.Value;
     if (value === undefined || !Number.isFinite(value) || value < 1) {
-      return { value: TARGETS_PER_GROUP_QUOTA, source: "default", note: `Service Quotas answered no value for ${TARGETS_PER_TARGET_GROUP_QUOTA_CODE}; assumed the default of ${TARGETS_PER_GROUP_QUOTA}` };
+      return {
+        value: TARGETS_PER_GROUP_QUOTA,
+        source: "default",
+        note: `Service Quotas answered no value for ${TARGETS_PER_TARGET_GROUP_QUOTA_CODE}; assumed the default of ${TARGETS_PER_GROUP_QUOTA}`,
+      };
     }
     return { value: Math.floor(value), source: "service-quotas" };
   } catch (error) {

@@ -24,7 +24,11 @@ export async function readTargetHealth(targetGroupArns: readonly string[]): Prom
   const perGroup = await Promise.all(
     targetGroupArns.map((arn) =>
       limit(async () => {
-        const answer = await describe(arn, () => runtime().client(ElasticLoadBalancingV2Client).send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })));
+        const answer = await describe(arn, () =>
+          runtime()
+            .client(ElasticLoadBalancingV2Client)
+            .send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })),
+        );
         return (answer.TargetHealthDescriptions ?? []).flatMap((row): TargetHealth[] =>
           row.Target?.Id
             ? [
@@ -48,13 +52,19 @@ export async function readTargetGroupTimings(targetGroupArns: readonly string[])
   const timings: TargetGroupTiming[] = [];
   for (let start = 0; start < targetGroupArns.length; start += ARNS_PER_CALL) {
     const chunk = targetGroupArns.slice(start, start + ARNS_PER_CALL);
-    const answer = await describe(chunk.join(", "), () => runtime().client(ElasticLoadBalancingV2Client).send(new DescribeTargetGroupsCommand({ TargetGroupArns: chunk })));
+    const answer = await describe(chunk.join(", "), () =>
+      runtime()
+        .client(ElasticLoadBalancingV2Client)
+        .send(new DescribeTargetGroupsCommand({ TargetGroupArns: chunk })),
+    );
     const groups = answer.TargetGroups ?? [];
     const found = await Promise.all(
       groups.map((group) =>
         limit(async () => {
           const arn = group.TargetGroupArn ?? "";
-          const attributes = await runtime().client(ElasticLoadBalancingV2Client).send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }));
+          const attributes = await runtime()
+            .client(ElasticLoadBalancingV2Client)
+            .send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }));
           const delay = attributes.Attributes?.find((attribute) => attribute.Key === "deregistration_delay.timeout_seconds")?.Value;
           return {
             arn,

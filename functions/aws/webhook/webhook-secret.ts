@@ -34,7 +34,9 @@ async function readSecret({ env, client }: Runtime): Promise<string> {
   if (direct) return direct;
   const name = env.webhookSecretParameter;
   if (!name) {
-    throw new WebhookNotConfiguredError("Neither GANTRY_WEBHOOK_SECRET_PARAMETER (the SSM parameter holding the webhook secret) nor GANTRY_WEBHOOK_SECRET is set.");
+    throw new WebhookNotConfiguredError(
+      "Neither GANTRY_WEBHOOK_SECRET_PARAMETER (the SSM parameter holding the webhook secret) nor GANTRY_WEBHOOK_SECRET is set.",
+    );
   }
   let value: string | undefined;
   try {
@@ -51,8 +53,10 @@ async function readSecret({ env, client }: Runtime): Promise<string> {
 function secretFailure(name: string, error: unknown): GantryError {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const classified = classifyAwsError(error);
-  if (classified instanceof AwsThrottledError) return new AwsThrottledError(`SSM throttled reading the webhook secret from ${name} (${reason}).`, { cause: error });
-  if (classified instanceof AwsTransientError) return new AwsTransientError(`SSM failed reading the webhook secret from ${name} (${reason}).`, { cause: error });
+  if (classified instanceof AwsThrottledError)
+    return new AwsThrottledError(`SSM throttled reading the webhook secret from ${name} (${reason}).`, { cause: error });
+  if (classified instanceof AwsTransientError)
+    return new AwsTransientError(`SSM failed reading the webhook secret from ${name} (${reason}).`, { cause: error });
   return new WebhookSecretUnavailableError(
     `Could not read the webhook secret from SSM parameter ${name} (${reason}); check that it exists and that the webhook may call ssm:GetParameter and kms:Decrypt on it.`,
     { cause: error },

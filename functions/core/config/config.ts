@@ -22,14 +22,20 @@ const environmentSchema = z.strictObject({
 const appSchema = z
   .strictObject({
     repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'is not a GitHub repository such as "octo-org/hello"'),
-    environments: z.record(slug, environmentSchema).refine((environments) => Object.keys(environments).length > 0, "is empty: configure at least one environment"),
+    environments: z
+      .record(slug, environmentSchema)
+      .refine((environments) => Object.keys(environments).length > 0, "is empty: configure at least one environment"),
   })
   .superRefine((app, context) => {
     const seen = new Map<string, string>();
     for (const [env, environment] of Object.entries(app.environments)) {
       const other = seen.get(environment.branch);
       if (other) {
-        context.addIssue({ code: "custom", path: ["environments", env, "branch"], message: `is already the branch of environment "${other}": one branch deploys one environment` });
+        context.addIssue({
+          code: "custom",
+          path: ["environments", env, "branch"],
+          message: `is already the branch of environment "${other}": one branch deploys one environment`,
+        });
       }
       seen.set(environment.branch, env);
     }
@@ -45,7 +51,9 @@ const infrastructureSchema = z.strictObject({
   vpc: z
     .strictObject({
       subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'is not a subnet id such as "subnet-0abc1234"')).min(1, "is empty: name at least one subnet"),
-      securityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]+$/, 'is not a security group id such as "sg-0abc1234"')).min(1, "is empty: name at least one security group"),
+      securityGroupIds: z
+        .array(z.string().regex(/^sg-[0-9a-f]+$/, 'is not a security group id such as "sg-0abc1234"'))
+        .min(1, "is empty: name at least one security group"),
     })
     .optional(),
   /**
@@ -58,9 +66,16 @@ const infrastructureSchema = z.strictObject({
    * Customer-managed KMS keys that encrypt the EBS volumes of scheduled instances: starting such
    * an instance needs kms:CreateGrant on its key (volumes under the AWS-managed key need nothing).
    */
-  ebsKmsKeyArns: z.array(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, 'is not a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-…"')).optional(),
+  ebsKmsKeyArns: z
+    .array(
+      z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, 'is not a KMS key ARN such as "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-…"'),
+    )
+    .optional(),
   /** The SSM SecureString the webhook reads GitHub's secret from (default `/gantry/webhook-secret`). */
-  webhookSecretParameter: z.string().regex(/^\/[A-Za-z0-9_.\/-]+$/, 'is not an SSM parameter name starting with "/"').optional(),
+  webhookSecretParameter: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_.\/-]+$/, 'is not an SSM parameter name starting with "/"')
+    .optional(),
 });
 
 export const gantryConfigSchema = z.strictObject({

@@ -25,7 +25,10 @@ export const maxBatchesPerRunSchema = z
   .number()
   .int("is not a whole number")
   .min(1, "is below 1")
-  .max(CYCLE_MAX_BATCHES_LIMIT, `is above ${CYCLE_MAX_BATCHES_LIMIT}: more batches would not fit one run in the deploy state machine's 12 h timeout and 25,000 history events; let the next scheduled run carry on`);
+  .max(
+    CYCLE_MAX_BATCHES_LIMIT,
+    `is above ${CYCLE_MAX_BATCHES_LIMIT}: more batches would not fit one run in the deploy state machine's 12 h timeout and 25,000 history events; let the next scheduled run carry on`,
+  );
 
 /** Why a batch step is not usable, in words that follow the value; undefined when it is. */
 export function batchStepProblem(step: number | string): string | undefined {
@@ -72,52 +75,61 @@ export const deploySettingsShape = {
   gates: gatesSchema,
 };
 
-export const deployInputSchema = z.strictObject({
-  app: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
-  env: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
-  /** What a deploy rolls out. A cycle run has none: it keeps the release the group runs. */
-  release: z
-    .strictObject({
-      id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "letters, digits and . _ : - (at most 128)"),
-      ref: z.string().optional(),
-      imageId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0abc1234").optional(),
-    })
-    .optional(),
-  ...deploySettingsShape,
-  trigger: z
-    .strictObject({
-      source: z.string(),
-      deliveryId: z.string().optional(),
-      actor: z.string().optional(),
-      /** When the webhook received the push (epoch ms): orders pushes that race for the lock. */
-      receivedAt: z.number().int().nonnegative().optional(),
-    })
-    .optional(),
-  mode: z.enum(["deploy", "cycle"]).default("deploy"),
-  /** Cycle runs only: which instances are old enough to replace, and how many go per batch. */
-  cycle: z
-    .strictObject({
-      maxAge: z.string().superRefine((text, context) => {
-        const problem = maxAgeProblem(text);
-        if (problem) context.addIssue({ code: "custom", message: problem });
-      }),
-      batchSize: batchStep.default(1),
-      /** At most this many batches in one run; the next run replaces what is left. */
-      maxBatchesPerRun: maxBatchesPerRunSchema.default(CYCLE_MAX_BATCHES_DEFAULT),
-    })
-    .optional(),
-  dryRun: z.boolean().default(false),
-}).superRefine((input, context) => {
-  if (input.mode === "deploy" && !input.release) {
-    context.addIssue({ code: "custom", path: ["release"], message: 'is required for a deploy: give the release to roll out, e.g. { "id": "v42" }' });
-  }
-  if (input.mode === "cycle" && input.release) {
-    context.addIssue({ code: "custom", path: ["release"], message: "is not taken by a cycle run: it keeps the release the group runs (its gantry:release tag); remove it" });
-  }
-  if (input.mode === "cycle" && !input.cycle) {
-    context.addIssue({ code: "custom", path: ["cycle"], message: 'is required in cycle mode: { "maxAge": "14d", "batchSize": 1 }' });
-  }
-});
+export const deployInputSchema = z
+  .strictObject({
+    app: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
+    env: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "lowercase letters, digits and dashes"),
+    /** What a deploy rolls out. A cycle run has none: it keeps the release the group runs. */
+    release: z
+      .strictObject({
+        id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "letters, digits and . _ : - (at most 128)"),
+        ref: z.string().optional(),
+        imageId: z
+          .string()
+          .regex(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0abc1234")
+          .optional(),
+      })
+      .optional(),
+    ...deploySettingsShape,
+    trigger: z
+      .strictObject({
+        source: z.string(),
+        deliveryId: z.string().optional(),
+        actor: z.string().optional(),
+        /** When the webhook received the push (epoch ms): orders pushes that race for the lock. */
+        receivedAt: z.number().int().nonnegative().optional(),
+      })
+      .optional(),
+    mode: z.enum(["deploy", "cycle"]).default("deploy"),
+    /** Cycle runs only: which instances are old enough to replace, and how many go per batch. */
+    cycle: z
+      .strictObject({
+        maxAge: z.string().superRefine((text, context) => {
+          const problem = maxAgeProblem(text);
+          if (problem) context.addIssue({ code: "custom", message: problem });
+        }),
+        batchSize: batchStep.default(1),
+        /** At most this many batches in one run; the next run replaces what is left. */
+        maxBatchesPerRun: maxBatchesPerRunSchema.default(CYCLE_MAX_BATCHES_DEFAULT),
+      })
+      .optional(),
+    dryRun: z.boolean().default(false),
+  })
+  .superRefine((input, context) => {
+    if (input.mode === "deploy" && !input.release) {
+      context.addIssue({ code: "custom", path: ["release"], message: 'is required for a deploy: give the release to roll out, e.g. { "id": "v42" }' });
+    }
+    if (input.mode === "cycle" && input.release) {
+      context.addIssue({
+        code: "custom",
+        path: ["release"],
+        message: "is not taken by a cycle run: it keeps the release the group runs (its gantry:release tag); remove it",
+      });
+    }
+    if (input.mode === "cycle" && !input.cycle) {
+      context.addIssue({ code: "custom", path: ["cycle"], message: 'is required in cycle mode: { "maxAge": "14d", "batchSize": 1 }' });
+    }
+  });
 
 export type DeployInput = z.infer<typeof deployInputSchema>;
 /** Any execution input as written: a deploy's or a cycle run's. */

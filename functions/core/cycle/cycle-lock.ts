@@ -13,9 +13,7 @@ export const WAITER_LIFETIME_MS = 12 * 3_600_000;
  * lease, or `take` a free lock while `newest` is still what was read (`seenNewest`).
  */
 export type CycleLockDecision =
-  | { outcome: "acquired"; write: "extend" }
-  | { outcome: "acquired"; write: "take"; seenNewest: string | undefined }
-  | { outcome: "skipped"; reason: string };
+  { outcome: "acquired"; write: "extend" } | { outcome: "acquired"; write: "take"; seenNewest: string | undefined } | { outcome: "skipped"; reason: string };
 
 /**
  * A cycle never waits and never gets in a deploy's way. It takes the lock only when nobody

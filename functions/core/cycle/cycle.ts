@@ -27,12 +27,7 @@ export interface CyclePlan {
  * infrastructure stores it as static JSON in an EventBridge Scheduler schedule, so it names no
  * release: the run reads the release from the group's `gantry:release` tag and keeps it.
  */
-export function cycleInputFor(
-  config: GantryConfig,
-  app: string,
-  env: string,
-  trigger: NonNullable<ExecutionInputRaw["trigger"]>,
-): CycleInputRaw {
+export function cycleInputFor(config: GantryConfig, app: string, env: string, trigger: NonNullable<ExecutionInputRaw["trigger"]>): CycleInputRaw {
   const environment = environmentOf(config, app, env);
   const cycling = environment.cycling;
   if (!cycling) {
@@ -70,7 +65,10 @@ export function cycleRelease(group: ObservedGroup): string {
   }
   const others = group.instances.filter((instance) => isCounted(instance) && !instance.releaseUnknown && instance.release !== release);
   if (others.length > 0) {
-    const shown = others.slice(0, 5).map((instance) => `${instance.id} (${instance.release ?? "untagged"})`).join(", ");
+    const shown = others
+      .slice(0, 5)
+      .map((instance) => `${instance.id} (${instance.release ?? "untagged"})`)
+      .join(", ");
     throw new RolloutInProgressError(
       `Group "${group.name}" is tagged ${release} but ${others.length} instance(s) run another release: ${shown}; a deploy is unfinished. Deploy ${release} (or the release you want) before cycling.`,
     );

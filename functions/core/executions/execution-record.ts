@@ -98,7 +98,10 @@ export function stepSummary(output: unknown): string | undefined {
 }
 
 /** A step of `gantry history`: when, how long, and what it said. */
-export function describeStep(step: StepRecord, startedAt: number): { state: string; type: string; atSeconds: number; tookSeconds?: number; error?: string; summary?: string } {
+export function describeStep(
+  step: StepRecord,
+  startedAt: number,
+): { state: string; type: string; atSeconds: number; tookSeconds?: number; error?: string; summary?: string } {
   const summary = step.type === "Task" ? stepSummary(step.output) : undefined;
   return {
     state: step.state,

@@ -27,9 +27,7 @@ export interface LockState {
  * `extend` the caller's own lease, `take` a free lock, `register` the caller as newest waiter.
  */
 export type AcquireDecision =
-  | { outcome: "acquired"; write: "extend" | "take" }
-  | { outcome: "wait"; heldBy: string; write: "register" | "none" }
-  | { outcome: "superseded"; by: string };
+  { outcome: "acquired"; write: "extend" | "take" } | { outcome: "wait"; heldBy: string; write: "register" | "none" } | { outcome: "superseded"; by: string };
 
 /**
  * True when `a` comes after `b` in push order. Names compare by UTF-16 code unit, which equals

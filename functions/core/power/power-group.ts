@@ -21,7 +21,11 @@ export function planGroupStart(target: TargetProgress, group: ObservedGroup): Gr
     return { progress: { ...target, status: "done", detail: `already running (desired ${group.desiredCapacity}); no saved size to restore` } };
   }
   return {
-    progress: { ...target, status: "failed", detail: `at desired 0 with no ${SAVED_SIZE_TAG} tag: its size before the stop is unknown; set min/desired/max by hand` },
+    progress: {
+      ...target,
+      status: "failed",
+      detail: `at desired 0 with no ${SAVED_SIZE_TAG} tag: its size before the stop is unknown; set min/desired/max by hand`,
+    },
   };
 }
 

@@ -123,7 +123,8 @@ export function assessStart(instances: readonly PoweredInstance[]): InstancesVer
   const ready = instances.filter((i) => i.state === "running" && i.checksOk);
   const failed = instances.filter((i) => i.state === "stopped" || i.state === "stopping" || i.state === "shutting-down");
   const counts = { instances: instances.length, ready: ready.length, starting: instances.length - ready.length - failed.length, failed: failed.length };
-  if (counts.starting > 0) return { settled: false, counts, detail: `${counts.starting} of ${instances.length} starting (pending or status checks initializing)` };
+  if (counts.starting > 0)
+    return { settled: false, counts, detail: `${counts.starting} of ${instances.length} starting (pending or status checks initializing)` };
   const why = failed.map((i) => `${i.id}${i.stateReason ? ` (${i.stateReason})` : ""}`);
   return {
     settled: true,
@@ -176,7 +177,11 @@ export function conclude(progress: PowerProgress, now: number, waitSeconds: numb
 }
 
 /** One line per target: what the run did to it. Also the Fail state's cause when a target failed. */
-export function summarize(progress: Pick<PowerProgress, "schedule" | "action" | "localDate" | "noop">, targets: readonly TargetProgress[], done = true): string {
+export function summarize(
+  progress: Pick<PowerProgress, "schedule" | "action" | "localDate" | "noop">,
+  targets: readonly TargetProgress[],
+  done = true,
+): string {
   const head = `${progress.action} of schedule ${progress.schedule} on ${progress.localDate}`;
   if (progress.noop) return `${head}: nothing to do, ${progress.noop}.`;
   const failed = targets.filter((target) => target.status === "failed").length;

@@ -81,7 +81,11 @@ export function keepRunning(value: string | undefined, timezone: string, at: Dat
   const text = value.trim();
   const until = untilInstant(text, timezone);
   if (until === undefined) {
-    return { keep: true, until: text, reason: `${KEEP_RUNNING_TAG}=${text} is not an ISO time such as 2026-03-24T21:00 or 2026-03-24T19:00:00Z: kept running; fix or remove the tag` };
+    return {
+      keep: true,
+      until: text,
+      reason: `${KEEP_RUNNING_TAG}=${text} is not an ISO time such as 2026-03-24T21:00 or 2026-03-24T19:00:00Z: kept running; fix or remove the tag`,
+    };
   }
   if (until.getTime() <= at.getTime()) return { keep: false };
   return { keep: true, until: until.toISOString(), reason: `${KEEP_RUNNING_TAG} until ${until.toISOString()}` };

@@ -5,7 +5,10 @@ export const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] as co
 export type DayName = (typeof DAY_NAMES)[number];
 
 /** The two work weeks people name; any other week is an explicit list of days. */
-export const WORK_WEEKS = { "MON-FRI": ["MON", "TUE", "WED", "THU", "FRI"], "SUN-THU": ["SUN", "MON", "TUE", "WED", "THU"] } as const satisfies Record<string, readonly DayName[]>;
+export const WORK_WEEKS = { "MON-FRI": ["MON", "TUE", "WED", "THU", "FRI"], "SUN-THU": ["SUN", "MON", "TUE", "WED", "THU"] } as const satisfies Record<
+  string,
+  readonly DayName[]
+>;
 
 /** True for a timezone the runtime's ICU knows, i.e. one EventBridge Scheduler will accept too. */
 export function isTimeZone(name: string): boolean {
@@ -41,7 +44,10 @@ const workWeekSchema = z.union(
 export const targetSchema = z
   .strictObject({
     /** Instances carrying this tag, written `key=value`, e.g. `gantry:schedule=office-hours`. */
-    tag: z.string().regex(/^[^=\s]+=[^=]*$/, 'is not a tag filter such as "gantry:schedule=office-hours"').optional(),
+    tag: z
+      .string()
+      .regex(/^[^=\s]+=[^=]*$/, 'is not a tag filter such as "gantry:schedule=office-hours"')
+      .optional(),
     /** An Auto Scaling group, by name: scaled to zero when off, back to its size when on. */
     autoScalingGroup: z.string().min(1, "is empty").max(255, "is longer than 255 characters").optional(),
     /** What the target costs per hour while running, in USD (all its instances together). */

@@ -13,7 +13,7 @@ export interface WeeklyHours {
 
 /** On and off hours per week: work days × (off − on). */
 export function weeklyHours(schedule: Pick<Schedule, "workWeek" | "on" | "off">): WeeklyHours {
-  const on = workDays(schedule).length * (minutesOf(schedule.off) - minutesOf(schedule.on)) / 60;
+  const on = (workDays(schedule).length * (minutesOf(schedule.off) - minutesOf(schedule.on))) / 60;
   return { on, off: WEEK_HOURS - on };
 }
 

@@ -37,7 +37,11 @@ export interface LocalDate {
 
 /** The local calendar date and wall time of an instant: `{ date: "2026-03-27", time: "03:00" }`. */
 export function localParts(timezone: string, at: Date): { date: string; time: string } {
-  const parts = Object.fromEntries(formatter(timezone).formatToParts(at).map((part) => [part.type, part.value]));
+  const parts = Object.fromEntries(
+    formatter(timezone)
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
   return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
 }
 

@@ -42,7 +42,10 @@ export function transitions(schedule: Timed, from: Date, to: Date): Transition[]
     const weekday = DAY_NAMES[day.weekday] as DayName;
     if (!days.has(weekday)) continue;
     const changes = offsetChange(schedule.timezone, day.date) !== undefined;
-    for (const [action, time] of [["start", schedule.on], ["stop", schedule.off]] as const) {
+    for (const [action, time] of [
+      ["start", schedule.on],
+      ["stop", schedule.off],
+    ] as const) {
       const at = instantsOf(schedule.timezone, day.date, time)[0];
       if (!at || at < from || at >= to) continue;
       found.push({

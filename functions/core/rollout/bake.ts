@@ -10,9 +10,7 @@ import { enforceHealthDeadline, retireStatus, summarize, type Progress } from ".
  * instances still draining, or the gate still waiting), or count the batch as baked. A baked
  * batch of a cycle that is not the last asks whether a push is queued, so the cycle can give way.
  */
-export type BakeDecision =
-  | { outcome: "wait"; waitSeconds: number; reason: string }
-  | { outcome: "baked"; last: boolean; askQueuedPush: boolean };
+export type BakeDecision = { outcome: "wait"; waitSeconds: number; reason: string } | { outcome: "baked"; last: boolean; askQueuedPush: boolean };
 
 /**
  * Decides after the bake, at `now`. A wait ends `progress.stepLatencySeconds` (the latency just

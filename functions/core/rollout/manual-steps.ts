@@ -5,7 +5,10 @@ import { describeFailure, type CaughtFailure } from "./rollback.js";
 const LISTED_IDS = 10;
 
 function idList(instances: readonly ObservedInstance[]): string {
-  const ids = instances.slice(0, LISTED_IDS).map((instance) => instance.id).join(" ");
+  const ids = instances
+    .slice(0, LISTED_IDS)
+    .map((instance) => instance.id)
+    .join(" ");
   return instances.length > LISTED_IDS ? `${ids} (and ${instances.length - LISTED_IDS} more)` : ids;
 }
 
@@ -25,20 +28,28 @@ export function manualStepsCause(
   const launched = view.fresh.filter((instance) => launchedSince(instance, plan.startedAt));
   if (what === "rollback") {
     if (view.retired.length > 0) {
-      steps.push(`return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name ${group} --instance-ids ${idList(view.retired)} (20 ids per call)`);
+      steps.push(
+        `return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name ${group} --instance-ids ${idList(view.retired)} (20 ids per call)`,
+      );
     }
     if (launched.length > 0) {
       // In a cycle every instance runs the release: "the instances on v1" would read as all of them.
       const which = plan.cycle ? "the instances this cycle launched" : `the instances on ${plan.release}`;
-      steps.push(`then remove ${which}: aws autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity --instance-id <id> for ${idList(launched)}`);
+      steps.push(
+        `then remove ${which}: aws autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity --instance-id <id> for ${idList(launched)}`,
+      );
     }
     if (view.freshStandby.length > 0) {
       // Standby instances are outside desired capacity: a decrement would take it below the starting size.
-      steps.push(`terminate the instances on ${plan.release} left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${idList(view.freshStandby)}`);
+      steps.push(
+        `terminate the instances on ${plan.release} left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${idList(view.freshStandby)}`,
+      );
     }
     steps.push(`set the group tag gantry:release back to ${plan.previousRelease ?? "(none: delete it)"}`);
   } else if (view.retired.length > 0) {
-    steps.push(`terminate the old instances left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${idList(view.retired)}`);
+    steps.push(
+      `terminate the old instances left in Standby: aws autoscaling terminate-instance-in-auto-scaling-group --no-should-decrement-desired-capacity --instance-id <id> for ${idList(view.retired)}`,
+    );
   }
   if (view.group.maxSize !== plan.baseline.maxSize) steps.push(`set MaxSize back to ${plan.baseline.maxSize}`);
   const head =

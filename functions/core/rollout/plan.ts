@@ -1,11 +1,5 @@
 import { planBatchSizes, shareOf } from "./batches.js";
-import {
-  InvalidDeployInputError,
-  MaxSizeTooSmallError,
-  RolloutInProgressError,
-  TargetGroupNotAttachedError,
-  UnhealthyFleetError,
-} from "../errors.js";
+import { InvalidDeployInputError, MaxSizeTooSmallError, RolloutInProgressError, TargetGroupNotAttachedError, UnhealthyFleetError } from "../errors.js";
 import { agedInstance, cycleBatchSizes, cycleRelease, cycleSplit, planCycle, type AgedInstance, type CyclePlan } from "../cycle/cycle.js";
 import { RELEASE_TAG, isServing, viewFleet, type ObservedGroup, type TargetHealth } from "../fleet.js";
 import type { DeployInput } from "../config/input.js";
@@ -132,7 +126,10 @@ export function planRollout(
   const inStandby = group.instances.filter((instance) => instance.lifecycleState.includes("Standby"));
   if (inStandby.length > 0) {
     throw new RolloutInProgressError(
-      `Group "${group.name}" has ${inStandby.length} instance(s) in Standby (${inStandby.slice(0, 5).map((i) => i.id).join(", ")}): another rollout is running or was left unfinished; exit or terminate them first.`,
+      `Group "${group.name}" has ${inStandby.length} instance(s) in Standby (${inStandby
+        .slice(0, 5)
+        .map((i) => i.id)
+        .join(", ")}): another rollout is running or was left unfinished; exit or terminate them first.`,
     );
   }
   // A cycle never lets a group that serves drop to zero, whatever minHealthyPercent says.

@@ -86,10 +86,7 @@ export function waitUntil(targetSeconds: number, elapsedSeconds: number, latency
  * How late a step started at `startedAt` after the Wait its previous step set (which began when
  * that step returned, `waitStartedAt`). Falls back to the last measurement when there is none.
  */
-export function measureLatency(
-  previous: { waitStartedAt?: number; waitSeconds: number; stepLatencySeconds?: number },
-  startedAt: number,
-): number {
+export function measureLatency(previous: { waitStartedAt?: number; waitSeconds: number; stepLatencySeconds?: number }, startedAt: number): number {
   if (previous.waitStartedAt === undefined) return previous.stepLatencySeconds ?? 0;
   return Math.max(0, (startedAt - previous.waitStartedAt) / 1000 - previous.waitSeconds);
 }
@@ -105,7 +102,11 @@ export interface StepTimes {
  * The progress of a batch just launched: its first Wait lands where the previous batch's window
  * says the batch will be ready (a poll for the first batch).
  */
-export function launchedProgress(previous: Progress, pollSeconds: number, times: StepTimes): Pick<Progress, "launchedAt" | "waitStartedAt" | "waitSeconds" | "stepLatencySeconds" | "readyWindow"> {
+export function launchedProgress(
+  previous: Progress,
+  pollSeconds: number,
+  times: StepTimes,
+): Pick<Progress, "launchedAt" | "waitStartedAt" | "waitSeconds" | "stepLatencySeconds" | "readyWindow"> {
   const latency = measureLatency(previous, times.startedAt);
   const window = carryWindow(previous.readyWindow);
   return {

@@ -7,11 +7,7 @@ import type { ObservedInstance } from "../fleet.js";
  * then the oldest; between zones with as many left, the one whose next instance comes first in
  * that order, so a cycle takes the oldest instances first as far as zone balance allows.
  */
-export function chooseRetirees(
-  candidates: readonly ObservedInstance[],
-  count: number,
-  isServing: (instance: ObservedInstance) => boolean,
-): ObservedInstance[] {
+export function chooseRetirees(candidates: readonly ObservedInstance[], count: number, isServing: (instance: ObservedInstance) => boolean): ObservedInstance[] {
   const byZone = new Map<string, ObservedInstance[]>();
   for (const instance of candidates) {
     const zone = byZone.get(instance.availabilityZone);

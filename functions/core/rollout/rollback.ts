@@ -109,7 +109,13 @@ export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass
     };
   }
   if (removable.length > 0 || view.leaving.length > 0) {
-    return { stage: "remove-new", actions, signature, ...(settleSeconds ? { settleSeconds } : {}), waitReason: `${removable.length} instance(s) launched by the deploy to remove, ${view.leaving.length} terminating` };
+    return {
+      stage: "remove-new",
+      actions,
+      signature,
+      ...(settleSeconds ? { settleSeconds } : {}),
+      waitReason: `${removable.length} instance(s) launched by the deploy to remove, ${view.leaving.length} terminating`,
+    };
   }
   if (group.maxSize !== plan.baseline.maxSize) actions.restoreMaxTo = plan.baseline.maxSize;
   actions.resume = plan.suspend;
@@ -148,7 +154,9 @@ export function assertRolledBack(plan: RolloutPlan, view: FleetView): void {
   const problems: string[] = [];
   if (extra.length > 0) {
     const what = plan.cycle ? `launched by the cycle` : `on ${plan.release}`;
-    problems.push(`${extra.length} instance(s) ${what} still in it (${extra.map((instance) => instance.id).join(" ")}; it had ${plan.alreadyOnRelease} before)`);
+    problems.push(
+      `${extra.length} instance(s) ${what} still in it (${extra.map((instance) => instance.id).join(" ")}; it had ${plan.alreadyOnRelease} before)`,
+    );
   }
   if (standby.length > 0) problems.push(`${standby.length} instance(s) in Standby (${standby.map((instance) => instance.id).join(" ")})`);
   throw new RollbackIncompleteError(
@@ -181,14 +189,7 @@ export function describeFailure(failure: CaughtFailure | undefined): string {
 }
 
 /** The cause a rolled-back deploy fails with: what failed, where, and the fleet now. */
-export function rolledBackCause(
-  plan: RolloutPlan,
-  app: string,
-  env: string,
-  failedBatch: number,
-  failure: CaughtFailure | undefined,
-  view: FleetView,
-): string {
+export function rolledBackCause(plan: RolloutPlan, app: string, env: string, failedBatch: number, failure: CaughtFailure | undefined, view: FleetView): string {
   const where = failedBatch < 0 ? "before batch 1" : `in batch ${failedBatch + 1} of ${plan.batchCount}`;
   if (plan.cycle) {
     return `Cycle of ${app}/${env} (${plan.release}, instances over ${plan.cycle.maxAge}) failed ${where} and was rolled back: new instances removed, the old ones back in service. ${describeFailure(failure)}. Fleet now: ${describeFleet(view, plan.release)}.`;

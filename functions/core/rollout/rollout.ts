@@ -119,13 +119,7 @@ export function launchStatus(
 }
 
 /** Throws when a gate has waited for healthy targets longer than the strategy allows. */
-export function enforceHealthDeadline(
-  plan: RolloutPlan,
-  strategy: Strategy,
-  progress: Progress,
-  verdict: GateVerdict,
-  now: number,
-): void {
+export function enforceHealthDeadline(plan: RolloutPlan, strategy: Strategy, progress: Progress, verdict: GateVerdict, now: number): void {
   if (verdict.outcome !== "wait") return;
   const elapsed = (now - progress.batchStartedAt) / 1000;
   const limit = strategy.launchTimeoutSeconds + strategy.healthTimeoutSeconds;

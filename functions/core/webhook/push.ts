@@ -6,9 +6,7 @@ import { describeIssues } from "../config/validation.js";
 
 /** What a push means for gantry: start one deploy, ignore it (and why), or reject the payload. */
 export type PushDecision =
-  | { kind: "start"; app: string; env: string; name: string; input: DeployInputRaw }
-  | { kind: "ignored"; reason: string }
-  | { kind: "invalid"; problem: string };
+  { kind: "start"; app: string; env: string; name: string; input: DeployInputRaw } | { kind: "ignored"; reason: string } | { kind: "invalid"; problem: string };
 
 /** Where a push came from, beside its payload. */
 export interface PushContext {
@@ -38,19 +36,25 @@ const DELIVERY_SUFFIX_LENGTH = 8;
 /** Decides what one push does: only a live branch configured for an environment deploys. */
 export function decidePush(payload: Record<string, unknown>, context: PushContext): PushDecision {
   const parsed = pushPayloadSchema.safeParse(payload);
-  if (!parsed.success) return { kind: "invalid", problem: `The push payload is not one GitHub sends: ${describeIssues(payload, parsed.error.issues).join("; ")}.` };
+  if (!parsed.success)
+    return { kind: "invalid", problem: `The push payload is not one GitHub sends: ${describeIssues(payload, parsed.error.issues).join("; ")}.` };
   const push = parsed.data;
   const repository = push.repository.full_name;
   if (push.ref.startsWith("refs/tags/")) return { kind: "ignored", reason: `${push.ref} is a tag; gantry deploys pushes to branches.` };
   if (!push.ref.startsWith(BRANCH_PREFIX)) return { kind: "ignored", reason: `${push.ref} is not a branch; gantry deploys pushes to branches.` };
   const branch = push.ref.slice(BRANCH_PREFIX.length);
-  if (push.deleted === true || /^0+$/.test(push.after)) return { kind: "ignored", reason: `The push deleted branch ${branch} of ${repository}; there is nothing to deploy.` };
+  if (push.deleted === true || /^0+$/.test(push.after))
+    return { kind: "ignored", reason: `The push deleted branch ${branch} of ${repository}; there is nothing to deploy.` };
   const target = environmentForPush(context.config, repository, branch);
   if (!target) return { kind: "ignored", reason: unconfiguredReason(context.config, repository, branch) };
   if (!COMMIT_SHA.test(push.after)) return { kind: "invalid", problem: `after: ${JSON.stringify(push.after)} is not a commit sha.` };
   const delivery = context.delivery ?? "";
   const suffix = delivery.replace(/[^A-Za-z0-9]/g, "").slice(0, DELIVERY_SUFFIX_LENGTH);
-  if (!suffix) return { kind: "invalid", problem: "The X-GitHub-Delivery header is missing or has no letters or digits; gantry names the deploy after it so a redelivery starts nothing new." };
+  if (!suffix)
+    return {
+      kind: "invalid",
+      problem: "The X-GitHub-Delivery header is missing or has no letters or digits; gantry names the deploy after it so a redelivery starts nothing new.",
+    };
   const release = push.after.toLowerCase().slice(0, RELEASE_ID_LENGTH);
   const actor = push.pusher?.name || push.sender?.login || undefined;
   const trigger = { source: "github", deliveryId: delivery, ...(actor ? { actor } : {}), receivedAt: context.receivedAt };

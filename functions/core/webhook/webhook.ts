@@ -46,24 +46,32 @@ export function decideWebhook({ request, secretValid, config, receivedAt }: Webh
   const { event, delivery } = line;
   const reject = (status: number, error: string, decision: string): WebhookVerdict => ({ status, body: { error }, log: { ...line, decision } });
   if (request.method !== "POST") return reject(405, `GitHub delivers webhooks with POST; this request used ${request.method}.`, "rejected: method");
-  if (request.bodyProblem === "too-large") return reject(413, `The body is over ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB, GitHub's limit for webhook payloads.`, "rejected: too large");
+  if (request.bodyProblem === "too-large")
+    return reject(413, `The body is over ${MAX_WEBHOOK_BODY_BYTES / 1024 / 1024} MB, GitHub's limit for webhook payloads.`, "rejected: too large");
   if (request.bodyProblem === "not-utf8") return reject(400, "The body is not UTF-8 text; GitHub sends JSON.", "rejected: not text");
   if (!request.headers["x-hub-signature-256"]) {
     return reject(401, "The X-Hub-Signature-256 header is missing: set a secret in the webhook settings, the one gantry holds.", "rejected: unsigned");
   }
-  if (!secretValid) return reject(401, "X-Hub-Signature-256 does not match the body: the webhook's secret is not the one gantry holds.", "rejected: bad signature");
+  if (!secretValid)
+    return reject(401, "X-Hub-Signature-256 does not match the body: the webhook's secret is not the one gantry holds.", "rejected: bad signature");
   if (!event) return reject(400, "The X-GitHub-Event header is missing; GitHub names the event in it.", "rejected: no event");
   if (!HANDLED_EVENTS.has(event)) return ignored(`gantry acts on push events; ${event} events start nothing.`, { ...line, decision: "ignored: event" });
   const reading = readPayload(request);
   if ("problem" in reading) return reject(reading.status, reading.problem, reading.status === 415 ? "rejected: content type" : "rejected: unreadable payload");
   const { payload } = reading;
-  if (event === "ping") return { status: 200, body: { ok: true, ...(typeof payload.zen === "string" ? { zen: payload.zen } : {}) }, log: { ...line, decision: "pong" } };
+  if (event === "ping")
+    return { status: 200, body: { ok: true, ...(typeof payload.zen === "string" ? { zen: payload.zen } : {}) }, log: { ...line, decision: "pong" } };
 
   const pushLine = { ...line, ...pushLocation(payload) };
   const decision = decidePush(payload, { config, delivery, receivedAt });
   if (decision.kind === "ignored") return ignored(decision.reason, { ...pushLine, decision: `ignored: ${decision.reason}` });
   if (decision.kind === "invalid") return { status: 400, body: { error: decision.problem }, log: { ...pushLine, decision: "rejected: invalid push" } };
-  return { status: 202, body: { executionName: decision.name }, start: { name: decision.name, input: decision.input }, log: { ...pushLine, decision: "start", execution: decision.name } };
+  return {
+    status: 202,
+    body: { executionName: decision.name },
+    start: { name: decision.name, input: decision.input },
+    log: { ...pushLine, decision: "start", execution: decision.name },
+  };
 }
 
 /** What the log says of a request before anything is decided: its event and delivery. */
@@ -89,9 +97,17 @@ export function failureVerdict(error: unknown, log: WebhookLogLine): WebhookVerd
   const name = error instanceof Error ? error.name : "Error";
   const failedLog = { ...log, decision: "failed", error: error instanceof Error ? `${name}: ${error.message}` : String(error) };
   if (error instanceof GantryError && error.transient) {
-    return { status: 503, body: { error: `AWS is unavailable or throttling (${name}); nothing was started. ${REDELIVER} in a minute.`, retryable: true }, log: failedLog };
+    return {
+      status: 503,
+      body: { error: `AWS is unavailable or throttling (${name}); nothing was started. ${REDELIVER} in a minute.`, retryable: true },
+      log: failedLog,
+    };
   }
-  return { status: 500, body: { error: `gantry failed (${name}); nothing was started and its log says why. ${REDELIVER} once that is fixed.`, retryable: false }, log: failedLog };
+  return {
+    status: 500,
+    body: { error: `gantry failed (${name}); nothing was started and its log says why. ${REDELIVER} once that is fixed.`, retryable: false },
+    log: failedLog,
+  };
 }
 
 function ignored(reason: string, log: WebhookLogLine): WebhookVerdict {

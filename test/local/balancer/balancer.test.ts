@@ -31,8 +31,7 @@ async function answeringInstances(address: { host: string; port: number }, count
   return answers.map((answer) => (JSON.parse(answer.body) as { instance: string }).instance);
 }
 
-const targetState = (f: ProcessFleet, group: string, id: string) =>
-  f.cloud.snapshot(group).instances.find((i) => i.instanceId === id)?.targets[0]?.state;
+const targetState = (f: ProcessFleet, group: string, id: string) => f.cloud.snapshot(group).instances.find((i) => i.instanceId === id)?.targets[0]?.state;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

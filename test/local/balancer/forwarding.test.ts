@@ -50,11 +50,14 @@ function fakeTargets(ports: Record<string, number>): { cloud: TargetHealthSource
 
 function post(port: number, path: string, body: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "POST", agent: false, headers: { "content-type": "text/plain", "x-request-id": "abc-123" } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path, method: "POST", agent: false, headers: { "content-type": "text/plain", "x-request-id": "abc-123" } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -70,7 +73,12 @@ describe("startBalancer forwarding", () => {
     expect(answer.status).toBe(200);
     expect(answer.headers["x-served-by"]).toBe("a");
     expect(echoed).toMatchObject({ method: "POST", url: "/orders?id=7", body: "hello body" });
-    expect(echoed.headers).toMatchObject({ "x-request-id": "abc-123", "x-forwarded-for": "127.0.0.1", "x-forwarded-proto": "http", "x-forwarded-port": String(balancer.port) });
+    expect(echoed.headers).toMatchObject({
+      "x-request-id": "abc-123",
+      "x-forwarded-for": "127.0.0.1",
+      "x-forwarded-proto": "http",
+      "x-forwarded-port": String(balancer.port),
+    });
   });
 
   it("sends a request on to another target when the chosen one refuses the connection", async () => {
@@ -104,9 +112,13 @@ describe("startBalancer forwarding", () => {
   it("rejects a target group the local cloud does not know, at start", async () => {
     const cloud = new LocalCloud();
 
-    await expect(startBalancer({ cloud, targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/nope/1", driver: { addressOf: () => undefined } })).rejects.toThrow(
-      /No target group arn:aws:elasticloadbalancing:.*nope\/1 in this local cloud/,
-    );
+    await expect(
+      startBalancer({
+        cloud,
+        targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/nope/1",
+        driver: { addressOf: () => undefined },
+      }),
+    ).rejects.toThrow(/No target group arn:aws:elasticloadbalancing:.*nope\/1 in this local cloud/);
   });
 
   it("waits until the given targets are routable, and rejects naming those that never are", async () => {

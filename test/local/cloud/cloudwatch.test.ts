@@ -27,7 +27,10 @@ describe("DescribeAlarms", () => {
     names.forEach((name, i) => cloud.setAlarm(name, i === 3 ? "ALARM" : "OK"));
 
     const seen: string[] = [];
-    for await (const page of paginateDescribeAlarms({ client: cloudWatch, pageSize: 2 }, { AlarmNames: names, AlarmTypes: ["MetricAlarm", "CompositeAlarm"] })) {
+    for await (const page of paginateDescribeAlarms(
+      { client: cloudWatch, pageSize: 2 },
+      { AlarmNames: names, AlarmTypes: ["MetricAlarm", "CompositeAlarm"] },
+    )) {
       for (const alarm of page.MetricAlarms ?? []) seen.push(`${alarm.AlarmName}=${alarm.StateValue}`);
     }
     const compositeOnly = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ["CompositeAlarm"] }));
@@ -43,9 +46,16 @@ describe("DescribeAlarms", () => {
     cloud.setCompositeAlarm("hello-prod-health", "ALARM");
 
     const untyped = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ["hello-prod-5xx", "hello-prod-health"] }));
-    const both = await cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: ["hello-prod-5xx", "hello-prod-health"], AlarmTypes: ["MetricAlarm", "CompositeAlarm"], MaxRecords: 1 }));
+    const both = await cloudWatch.send(
+      new DescribeAlarmsCommand({ AlarmNames: ["hello-prod-5xx", "hello-prod-health"], AlarmTypes: ["MetricAlarm", "CompositeAlarm"], MaxRecords: 1 }),
+    );
     const next = await cloudWatch.send(
-      new DescribeAlarmsCommand({ AlarmNames: ["hello-prod-5xx", "hello-prod-health"], AlarmTypes: ["MetricAlarm", "CompositeAlarm"], MaxRecords: 1, NextToken: both.NextToken }),
+      new DescribeAlarmsCommand({
+        AlarmNames: ["hello-prod-5xx", "hello-prod-health"],
+        AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
+        MaxRecords: 1,
+        NextToken: both.NextToken,
+      }),
     );
 
     expect(untyped.MetricAlarms?.map((alarm) => alarm.AlarmName)).toEqual(["hello-prod-5xx"]);

@@ -1,4 +1,9 @@
-import { DescribeAutoScalingGroupsCommand, DetachInstancesCommand, EnterStandbyCommand, TerminateInstanceInAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  DescribeAutoScalingGroupsCommand,
+  DetachInstancesCommand,
+  EnterStandbyCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
 import { DescribeInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { describe, expect, it } from "vitest";
@@ -34,7 +39,9 @@ describe("DetachInstances", () => {
     const [a, b] = await parkTwo(fleet);
     expect(fleet.cloud.snapshot(GROUP).desiredCapacity).toBe(4);
 
-    const out = await fleet.autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: GROUP, InstanceIds: [a, b], ShouldDecrementDesiredCapacity: true }));
+    const out = await fleet.autoScaling.send(
+      new DetachInstancesCommand({ AutoScalingGroupName: GROUP, InstanceIds: [a, b], ShouldDecrementDesiredCapacity: true }),
+    );
 
     expect(out.Activities?.map((x) => x.Description)).toEqual([`Detaching EC2 instance: ${a}`, `Detaching EC2 instance: ${b}`]);
     expect(out.Activities?.[0]?.Cause).toMatch(/was detached in response to a user request\.$/);
@@ -52,7 +59,9 @@ describe("DetachInstances", () => {
     const fleet = helloFleet();
     const [a] = instanceIds(fleet) as [string];
 
-    const out = await fleet.autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: GROUP, InstanceIds: [a], ShouldDecrementDesiredCapacity: true }));
+    const out = await fleet.autoScaling.send(
+      new DetachInstancesCommand({ AutoScalingGroupName: GROUP, InstanceIds: [a], ShouldDecrementDesiredCapacity: true }),
+    );
 
     expect(out.Activities?.[0]?.Cause).toMatch(/shrinking the capacity from 6 to 5\.$/);
     expect((await lifecycles(fleet))[a]).toBe("Detaching");
@@ -82,7 +91,12 @@ describe("DetachInstances", () => {
     const detach = (InstanceIds: string[], ShouldDecrementDesiredCapacity?: boolean) =>
       fleet.autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: GROUP, InstanceIds, ShouldDecrementDesiredCapacity } as never));
 
-    await expect(detach(Array.from({ length: 21 }, (_, n) => `i-${n}`), true)).rejects.toThrow(/between 1 and 20 \(got 21\)/);
+    await expect(
+      detach(
+        Array.from({ length: 21 }, (_, n) => `i-${n}`),
+        true,
+      ),
+    ).rejects.toThrow(/between 1 and 20 \(got 21\)/);
     await expect(detach(["i-0000000000nothere"], true)).rejects.toThrow("The instance i-0000000000nothere is not part of Auto Scaling group hello-prod.");
     await expect(detach([ids[0]!])).rejects.toThrow(/shouldDecrementDesiredCapacity/);
     await expect(detach(ids.slice(0, 5), true)).rejects.toThrow(/below the minimum/);
@@ -119,8 +133,12 @@ describe("TerminateInstances (EC2)", () => {
     const [a] = await parkTwo(fleet);
     await fleet.autoScaling.send(new DetachInstancesCommand({ AutoScalingGroupName: GROUP, InstanceIds: [a], ShouldDecrementDesiredCapacity: false }));
 
-    await expect(fleet.ec2.send(new TerminateInstancesCommand({ InstanceIds: [a, "i-0000000000nothere"] }))).rejects.toThrow("The instance ID 'i-0000000000nothere' does not exist");
-    await expect(fleet.ec2.send(new TerminateInstancesCommand({ InstanceIds: Array.from({ length: 1001 }, (_, n) => `i-${n}`) }))).rejects.toThrow(/Up to 1000 instance IDs/);
+    await expect(fleet.ec2.send(new TerminateInstancesCommand({ InstanceIds: [a, "i-0000000000nothere"] }))).rejects.toThrow(
+      "The instance ID 'i-0000000000nothere' does not exist",
+    );
+    await expect(fleet.ec2.send(new TerminateInstancesCommand({ InstanceIds: Array.from({ length: 1001 }, (_, n) => `i-${n}`) }))).rejects.toThrow(
+      /Up to 1000 instance IDs/,
+    );
     await expect(fleet.ec2.send(new TerminateInstancesCommand({ InstanceIds: [] }))).rejects.toThrow(/InstanceId/);
     expect(await ec2State(fleet, a)).toBe("running");
   });

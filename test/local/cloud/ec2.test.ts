@@ -32,7 +32,12 @@ describe("DescribeInstances", () => {
 
     expect(pages).toBe(3);
     expect(new Set(ids).size).toBe(12);
-    expect(ids.sort()).toEqual(fleet.cloud.snapshot(GROUP).instances.map((i) => i.instanceId).sort());
+    expect(ids.sort()).toEqual(
+      fleet.cloud
+        .snapshot(GROUP)
+        .instances.map((i) => i.instanceId)
+        .sort(),
+    );
   });
 
   it("filters by tag, state and instance id together", async () => {
@@ -48,7 +53,12 @@ describe("DescribeInstances", () => {
       ],
     });
     const terminated = await allPages(fleet, { Filters: [{ Name: "instance-state-name", Values: ["terminated"] }] });
-    const byId = await allPages(fleet, { Filters: [{ Name: "instance-id", Values: [a, b] }, { Name: "tag:aws:autoscaling:groupName", Values: ["hello-*"] }] });
+    const byId = await allPages(fleet, {
+      Filters: [
+        { Name: "instance-id", Values: [a, b] },
+        { Name: "tag:aws:autoscaling:groupName", Values: ["hello-*"] },
+      ],
+    });
 
     expect(running.ids).toHaveLength(5);
     expect(running.ids).not.toContain(a);
@@ -60,7 +70,10 @@ describe("DescribeInstances", () => {
     const fleet = helloFleet({ desiredCapacity: 12 });
     const ids = fleet.cloud.snapshot(GROUP).instances.map((i) => i.instanceId);
 
-    const { ids: found, pages } = await allPages(fleet, { Filters: [{ Name: "instance-id", Values: [...ids.slice(0, 7), "i-0000000000nothere"] }], MaxResults: 5 });
+    const { ids: found, pages } = await allPages(fleet, {
+      Filters: [{ Name: "instance-id", Values: [...ids.slice(0, 7), "i-0000000000nothere"] }],
+      MaxResults: 5,
+    });
 
     expect(pages).toBe(2);
     expect(found.sort()).toEqual(ids.slice(0, 7).sort());
@@ -123,7 +136,9 @@ describe("DescribeInstances", () => {
     const a = fleet.cloud.snapshot(GROUP).instances[0]!.instanceId;
 
     await expect(fleet.ec2.send(new DescribeInstancesCommand({ MaxResults: 4 }))).rejects.toMatchObject({ name: "InvalidParameterValue" });
-    await expect(fleet.ec2.send(new DescribeInstancesCommand({ InstanceIds: [a], MaxResults: 5 }))).rejects.toMatchObject({ name: "InvalidParameterCombination" });
+    await expect(fleet.ec2.send(new DescribeInstancesCommand({ InstanceIds: [a], MaxResults: 5 }))).rejects.toMatchObject({
+      name: "InvalidParameterCombination",
+    });
   });
 });
 
@@ -132,11 +147,23 @@ describe("launch template versions", () => {
     const fleet = helloFleet();
 
     const created = await fleet.ec2.send(
-      new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: "hello", SourceVersion: "$Latest", VersionDescription: "r2", LaunchTemplateData: { ImageId: AMI_V2 } }),
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateName: "hello",
+        SourceVersion: "$Latest",
+        VersionDescription: "r2",
+        LaunchTemplateData: { ImageId: AMI_V2 },
+      }),
     );
-    const described = await fleet.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: fleet.launchTemplateId, Versions: ["$Latest", "$Default"] }));
+    const described = await fleet.ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: fleet.launchTemplateId, Versions: ["$Latest", "$Default"] }),
+    );
 
-    expect(created.LaunchTemplateVersion).toMatchObject({ LaunchTemplateId: fleet.launchTemplateId, LaunchTemplateName: "hello", VersionNumber: 2, LaunchTemplateData: { ImageId: AMI_V2 } });
+    expect(created.LaunchTemplateVersion).toMatchObject({
+      LaunchTemplateId: fleet.launchTemplateId,
+      LaunchTemplateName: "hello",
+      VersionNumber: 2,
+      LaunchTemplateData: { ImageId: AMI_V2 },
+    });
     expect(described.LaunchTemplateVersions?.map((v) => [v.VersionNumber, v.LaunchTemplateData?.ImageId, v.DefaultVersion])).toEqual([
       [2, AMI_V2, false],
       [1, AMI_V1, true],

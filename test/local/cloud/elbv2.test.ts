@@ -70,7 +70,15 @@ describe("target group membership", () => {
   it("registers every instance in every attached target group by default", async () => {
     const { cloud, elb, targetGroupArn } = helloFleet();
     const second = cloud.createTargetGroup({ name: "hello-prod-api" });
-    cloud.createGroup({ name: "both", minSize: 0, maxSize: 4, desiredCapacity: 2, availabilityZones: ZONES, targetGroupArns: [targetGroupArn, second], launchTemplateId: cloud.createLaunchTemplate({ name: "both", imageId: AMI_V1 }) });
+    cloud.createGroup({
+      name: "both",
+      minSize: 0,
+      maxSize: 4,
+      desiredCapacity: 2,
+      availabilityZones: ZONES,
+      targetGroupArns: [targetGroupArn, second],
+      launchTemplateId: cloud.createLaunchTemplate({ name: "both", imageId: AMI_V1 }),
+    });
 
     const first = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
     const other = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: second }));
@@ -112,7 +120,15 @@ describe("target group membership", () => {
     const launchTemplateId = cloud.createLaunchTemplate({ name: "t", imageId: AMI_V1 });
 
     const create = () =>
-      cloud.createGroup({ name: "too-big", minSize: 0, maxSize: 2000, desiredCapacity: 1001, availabilityZones: ZONES, targetGroupArns: [tg], launchTemplateId });
+      cloud.createGroup({
+        name: "too-big",
+        minSize: 0,
+        maxSize: 2000,
+        desiredCapacity: 1001,
+        availabilityZones: ZONES,
+        targetGroupArns: [tg],
+        launchTemplateId,
+      });
 
     expect(create).toThrow(LocalCloudSetupError);
     expect(create).toThrow(/quota of 1000 targets per target group/);

@@ -1,4 +1,9 @@
-import { CreateOrUpdateTagsCommand, EnterStandbyCommand, SetDesiredCapacityCommand, TerminateInstanceInAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  CreateOrUpdateTagsCommand,
+  EnterStandbyCommand,
+  SetDesiredCapacityCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { describe, expect, it } from "vitest";
 import { InstanceUnreachableError } from "../../../local/cloud/index.js";
@@ -14,10 +19,15 @@ async function healthOf(fleet: Fleet, instanceId: string) {
 async function launchRelease(fleet: Fleet, release: string, desired: number): Promise<string[]> {
   const before = new Set(fleet.cloud.snapshot(GROUP).instances.map((i) => i.instanceId));
   await fleet.autoScaling.send(
-    new CreateOrUpdateTagsCommand({ Tags: [{ ResourceId: GROUP, ResourceType: "auto-scaling-group", Key: "gantry:release", Value: release, PropagateAtLaunch: true }] }),
+    new CreateOrUpdateTagsCommand({
+      Tags: [{ ResourceId: GROUP, ResourceType: "auto-scaling-group", Key: "gantry:release", Value: release, PropagateAtLaunch: true }],
+    }),
   );
   await fleet.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: GROUP, DesiredCapacity: desired }));
-  return fleet.cloud.snapshot(GROUP).instances.map((i) => i.instanceId).filter((id) => !before.has(id));
+  return fleet.cloud
+    .snapshot(GROUP)
+    .instances.map((i) => i.instanceId)
+    .filter((id) => !before.has(id));
 }
 
 describe("target health", () => {

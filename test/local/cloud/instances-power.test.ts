@@ -1,10 +1,4 @@
-import {
-  DescribeInstancesCommand,
-  DescribeInstanceStatusCommand,
-  EC2Client,
-  StartInstancesCommand,
-  StopInstancesCommand,
-} from "@aws-sdk/client-ec2";
+import { DescribeInstancesCommand, DescribeInstanceStatusCommand, EC2Client, StartInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../../local/clock.js";
 import { attachLocalCloud, LocalCloud, LocalCloudUnsupportedError, type InstanceDriver } from "../../../local/cloud/index.js";
@@ -31,7 +25,9 @@ describe("local cloud: standalone instances, start and stop", () => {
     expect((await describe1(ec2, stopped))?.PublicIpAddress).toBeUndefined();
 
     const answer = await ec2.send(new StartInstancesCommand({ InstanceIds: [stopped] }));
-    expect(answer.StartingInstances).toEqual([{ InstanceId: stopped, PreviousState: { Name: "stopped", Code: 80 }, CurrentState: { Name: "pending", Code: 0 } }]);
+    expect(answer.StartingInstances).toEqual([
+      { InstanceId: stopped, PreviousState: { Name: "stopped", Code: 80 }, CurrentState: { Name: "pending", Code: 0 } },
+    ]);
     expect((await describe1(ec2, stopped))?.State?.Name).toBe("pending");
 
     await clock.sleep(seconds(30));
@@ -110,16 +106,26 @@ describe("local cloud: standalone instances, start and stop", () => {
     const byId = new Map(all.InstanceStatuses?.map((status) => [status.InstanceId, status]));
     expect(byId.get(stopped)?.InstanceStatus).toEqual({ Status: "not-applicable" });
     expect(byId.get(running)?.InstanceStatus?.Status).toBe("ok");
-    await expect(ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [running], MaxResults: 5 }))).rejects.toMatchObject({ name: "InvalidParameterCombination" });
+    await expect(ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [running], MaxResults: 5 }))).rejects.toMatchObject({
+      name: "InvalidParameterCombination",
+    });
   });
 
   it("filters DescribeInstances by tag and by the stopped/stopping states", async () => {
     const { ec2, running, stopped } = jumpboxes();
     await ec2.send(new StopInstancesCommand({ InstanceIds: [running] }));
     const answer = await ec2.send(
-      new DescribeInstancesCommand({ Filters: [{ Name: "tag:gantry:schedule", Values: ["office-hours"] }, { Name: "instance-state-name", Values: ["stopped", "stopping"] }] }),
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: "tag:gantry:schedule", Values: ["office-hours"] },
+          { Name: "instance-state-name", Values: ["stopped", "stopping"] },
+        ],
+      }),
     );
-    expect(answer.Reservations?.flatMap((r) => r.Instances?.map((i) => `${i.InstanceId} ${i.State?.Name}`) ?? [])).toEqual([`${stopped} stopped`, `${running} stopping`]);
+    expect(answer.Reservations?.flatMap((r) => r.Instances?.map((i) => `${i.InstanceId} ${i.State?.Name}`) ?? [])).toEqual([
+      `${stopped} stopped`,
+      `${running} stopping`,
+    ]);
   });
 
   it("refuses to start or stop an instance of an Auto Scaling group rather than half-model it", async () => {

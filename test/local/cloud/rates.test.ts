@@ -11,7 +11,15 @@ function ratedFleet(rates: ApiRates, desired = 2) {
   const cloud = new LocalCloud({ clock, apiRates: rates });
   const launchTemplateId = cloud.createLaunchTemplate({ name: "hello", imageId: AMI_V1 });
   const targetGroupArn = cloud.createTargetGroup({ name: "hello-prod-web" });
-  cloud.createGroup({ name: GROUP, minSize: 1, maxSize: 50, desiredCapacity: desired, availabilityZones: ZONES, targetGroupArns: [targetGroupArn], launchTemplateId });
+  cloud.createGroup({
+    name: GROUP,
+    minSize: 1,
+    maxSize: 50,
+    desiredCapacity: desired,
+    availabilityZones: ZONES,
+    targetGroupArns: [targetGroupArn],
+    launchTemplateId,
+  });
   return { clock, cloud, ...clientsFor(cloud) };
 }
 

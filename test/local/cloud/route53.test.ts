@@ -67,7 +67,9 @@ describe("local cloud: Route 53", () => {
 
   it("applies a batch all or nothing", async () => {
     const { cloud, change } = zone();
-    await expect(change(a("UPSERT", "one.dev.example.com", ["198.51.100.1"]), a("DELETE", "two.dev.example.com", ["198.51.100.2"]))).rejects.toBeInstanceOf(InvalidChangeBatch);
+    await expect(change(a("UPSERT", "one.dev.example.com", ["198.51.100.1"]), a("DELETE", "two.dev.example.com", ["198.51.100.2"]))).rejects.toBeInstanceOf(
+      InvalidChangeBatch,
+    );
     expect(cloud.dns.record(ZONE, "one.dev.example.com")).toBeUndefined();
   });
 
@@ -76,7 +78,9 @@ describe("local cloud: Route 53", () => {
     await expect(change(a("UPSERT", "jumpbox.example.org", ["198.51.100.7"]))).rejects.toThrow("is not permitted in zone dev.example.com.");
     await expect(change(a("UPSERT", "jumpbox.dev.example.com", ["300.1.1.1"]))).rejects.toThrow("ARRDATAIllegalIPv4Address");
     await expect(
-      route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: "ZNOSUCHZONE", ChangeBatch: { Changes: [a("UPSERT", "x.dev.example.com", ["198.51.100.7"])] } })),
+      route53.send(
+        new ChangeResourceRecordSetsCommand({ HostedZoneId: "ZNOSUCHZONE", ChangeBatch: { Changes: [a("UPSERT", "x.dev.example.com", ["198.51.100.7"])] } }),
+      ),
     ).rejects.toMatchObject({ name: "NoSuchHostedZone" });
     await expect(route53.send(new GetChangeCommand({ Id: "CNOSUCHCHANGE0" }))).rejects.toMatchObject({ name: "NoSuchChange" });
   });
@@ -91,7 +95,9 @@ describe("local cloud: Route 53", () => {
       "api.dev.example.com. A",
       "jumpbox.dev.example.com. A",
     ]);
-    const one = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: ZONE, StartRecordName: "jumpbox.dev.example.com", StartRecordType: "A", MaxItems: 1 }));
+    const one = await route53.send(
+      new ListResourceRecordSetsCommand({ HostedZoneId: ZONE, StartRecordName: "jumpbox.dev.example.com", StartRecordType: "A", MaxItems: 1 }),
+    );
     expect(one.ResourceRecordSets).toEqual([{ Name: "jumpbox.dev.example.com.", Type: "A", TTL: 60, ResourceRecords: [{ Value: "198.51.100.7" }] }]);
     expect(one.IsTruncated).toBe(false);
   });

@@ -84,7 +84,9 @@ describe("SetDesiredCapacity", () => {
 
   it("scales in from the fullest zone, oldest launch template version first", async () => {
     const fleet = helloFleet();
-    await fleet.ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: fleet.launchTemplateId, SourceVersion: "1", LaunchTemplateData: { ImageId: AMI_V2 } }));
+    await fleet.ec2.send(
+      new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: fleet.launchTemplateId, SourceVersion: "1", LaunchTemplateData: { ImageId: AMI_V2 } }),
+    );
     await fleet.autoScaling.send(
       new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: GROUP, LaunchTemplate: { LaunchTemplateId: fleet.launchTemplateId, Version: "$Latest" } }),
     );
@@ -133,7 +135,9 @@ describe("SuspendProcesses and ResumeProcesses", () => {
     const whileSuspended = fleet.cloud.snapshot(GROUP).instances.length;
     await fleet.autoScaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: GROUP }));
 
-    expect(suspended.AutoScalingGroups?.[0]?.SuspendedProcesses).toEqual([{ ProcessName: "Launch", SuspensionReason: "User suspended at 2026-01-05T09:00:00Z" }]);
+    expect(suspended.AutoScalingGroups?.[0]?.SuspendedProcesses).toEqual([
+      { ProcessName: "Launch", SuspensionReason: "User suspended at 2026-01-05T09:00:00Z" },
+    ]);
     expect(whileSuspended).toBe(6);
     expect(fleet.cloud.snapshot(GROUP).instances).toHaveLength(8);
   });
@@ -161,7 +165,9 @@ describe("CreateOrUpdateTags", () => {
     const fleet = helloFleet();
 
     await fleet.autoScaling.send(
-      new CreateOrUpdateTagsCommand({ Tags: [{ ResourceId: GROUP, ResourceType: "auto-scaling-group", Key: "gantry:release", Value: "r2", PropagateAtLaunch: true }] }),
+      new CreateOrUpdateTagsCommand({
+        Tags: [{ ResourceId: GROUP, ResourceType: "auto-scaling-group", Key: "gantry:release", Value: "r2", PropagateAtLaunch: true }],
+      }),
     );
     await setDesired(fleet, 8);
 
@@ -202,7 +208,14 @@ describe("DescribeAutoScalingGroups", () => {
   it("pages through groups with MaxRecords and NextToken", async () => {
     const fleet = helloFleet();
     for (const name of ["api-prod", "worker-prod"]) {
-      fleet.cloud.createGroup({ name, minSize: 0, maxSize: 2, desiredCapacity: 1, availabilityZones: ["eu-west-1a"], launchTemplateId: fleet.launchTemplateId });
+      fleet.cloud.createGroup({
+        name,
+        minSize: 0,
+        maxSize: 2,
+        desiredCapacity: 1,
+        availabilityZones: ["eu-west-1a"],
+        launchTemplateId: fleet.launchTemplateId,
+      });
     }
 
     const first = await fleet.autoScaling.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 2 }));

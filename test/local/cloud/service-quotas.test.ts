@@ -28,14 +28,24 @@ describe("GetServiceQuota", () => {
 
     expect(out.Quota?.Value).toBe(3);
     expect(() =>
-      cloud.createGroup({ name: "hello-prod", minSize: 1, maxSize: 8, desiredCapacity: 4, availabilityZones: ZONES, targetGroupArns: [targetGroupArn], launchTemplateId }),
+      cloud.createGroup({
+        name: "hello-prod",
+        minSize: 1,
+        maxSize: 8,
+        desiredCapacity: 4,
+        availabilityZones: ZONES,
+        targetGroupArns: [targetGroupArn],
+        launchTemplateId,
+      }),
     ).toThrow(/quota of 3 targets per target group/);
   });
 
   it("rejects a quota it does not model with NoSuchResourceException", async () => {
     const cloud = new LocalCloud({ clock: new VirtualClock() });
 
-    await expect(quotasClient(cloud).send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: "L-1216C47A" }))).rejects.toBeInstanceOf(NoSuchResourceException);
+    await expect(quotasClient(cloud).send(new GetServiceQuotaCommand({ ServiceCode: "ec2", QuotaCode: "L-1216C47A" }))).rejects.toBeInstanceOf(
+      NoSuchResourceException,
+    );
   });
 
   it("answers an injected AccessDeniedException as the SDK's own class", async () => {

@@ -189,8 +189,13 @@ describe("TerminateInstanceInAutoScalingGroup", () => {
   it("rejects an instance id the group does not manage", async () => {
     const fleet = helloFleet();
 
-    const call = fleet.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: "i-0123456789abcdef0", ShouldDecrementDesiredCapacity: true }));
+    const call = fleet.autoScaling.send(
+      new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: "i-0123456789abcdef0", ShouldDecrementDesiredCapacity: true }),
+    );
 
-    await expect(call).rejects.toMatchObject({ name: "ValidationError", message: expect.stringMatching(/No managed instance found for instance ID: i-0123456789abcdef0/) });
+    await expect(call).rejects.toMatchObject({
+      name: "ValidationError",
+      message: expect.stringMatching(/No managed instance found for instance ID: i-0123456789abcdef0/),
+    });
   });
 });

@@ -18,7 +18,9 @@ describe("startLocalDynamo", () => {
     running = await startLocalDynamo();
     provideRuntime(createLocalRuntime());
 
-    const { Table } = await runtime().client(DynamoDBClient).send(new DescribeTableCommand({ TableName: "gantry" }));
+    const { Table } = await runtime()
+      .client(DynamoDBClient)
+      .send(new DescribeTableCommand({ TableName: "gantry" }));
 
     expect(running.tableName).toBe("gantry");
     expect(Table?.TableStatus).toBe("ACTIVE");
@@ -72,7 +74,11 @@ describe("startLocalDynamo", () => {
 
     expect(running.tableName).toBe("gantry-local-test");
     expect((await readLock("hello", "prod", T0))?.holder?.holder).toBe("hello-prod-a1");
-    await expect(runtime().client(DynamoDBClient).send(new DescribeTableCommand({ TableName: "gantry" }))).rejects.toThrow(expect.objectContaining({ name: "ResourceNotFoundException" }));
+    await expect(
+      runtime()
+        .client(DynamoDBClient)
+        .send(new DescribeTableCommand({ TableName: "gantry" })),
+    ).rejects.toThrow(expect.objectContaining({ name: "ResourceNotFoundException" }));
   });
 
   it("rejects a second start while one is running", async () => {

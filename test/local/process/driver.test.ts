@@ -9,8 +9,7 @@ afterEach(async () => {
   fleet = undefined;
 });
 
-const targetState = (f: ProcessFleet, group: string, id: string) =>
-  f.cloud.snapshot(group).instances.find((i) => i.instanceId === id)?.targets[0]?.state;
+const targetState = (f: ProcessFleet, group: string, id: string) => f.cloud.snapshot(group).instances.find((i) => i.instanceId === id)?.targets[0]?.state;
 
 describe("ProcessDriver", () => {
   it("starts an app process for each warm instance, on the instance's release", async () => {

@@ -4,7 +4,12 @@ import { classifyAwsError } from "../../../functions/aws/errors.js";
 import { AwsThrottledError, AwsTransientError, GroupNotFoundError } from "../../../functions/core/errors.js";
 
 function serviceError(name: string, httpStatusCode: number, message: string): AutoScalingServiceException {
-  return new AutoScalingServiceException({ name, $fault: httpStatusCode >= 500 ? "server" : "client", $metadata: { httpStatusCode, requestId: "7f0c6b5e-0000-4000-8000-000000000000" }, message });
+  return new AutoScalingServiceException({
+    name,
+    $fault: httpStatusCode >= 500 ? "server" : "client",
+    $metadata: { httpStatusCode, requestId: "7f0c6b5e-0000-4000-8000-000000000000" },
+    message,
+  });
 }
 
 describe("classifyAwsError", () => {
@@ -23,7 +28,10 @@ describe("classifyAwsError", () => {
   });
 
   it("turns a ResourceContention fault into AwsThrottledError", () => {
-    const contention = new ResourceContentionFault({ message: "You already have a pending update to an Auto Scaling resource.", $metadata: { httpStatusCode: 500 } });
+    const contention = new ResourceContentionFault({
+      message: "You already have a pending update to an Auto Scaling resource.",
+      $metadata: { httpStatusCode: 500 },
+    });
 
     expect(classifyAwsError(contention)).toBeInstanceOf(AwsThrottledError);
   });
@@ -85,7 +93,10 @@ describe("classifyAwsError, codes the SDK knows", () => {
 
 describe("classifyAwsError, DynamoDB", () => {
   it("treats DynamoDB's ProvisionedThroughputExceededException as throttling", () => {
-    const error = Object.assign(new Error("Rate of requests exceeds the allowed throughput"), { name: "ProvisionedThroughputExceededException", $fault: "client" });
+    const error = Object.assign(new Error("Rate of requests exceeds the allowed throughput"), {
+      name: "ProvisionedThroughputExceededException",
+      $fault: "client",
+    });
 
     expect(classifyAwsError(error)).toBeInstanceOf(AwsThrottledError);
   });

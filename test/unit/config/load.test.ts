@@ -15,7 +15,10 @@ function file(name: string, text: string): string {
 
 describe("loadConfigFile", () => {
   it("loads and validates a configuration's default export", async () => {
-    const path = file("ok.mjs", `export default { apps: { web: { repository: "a/b", environments: { prod: { branch: "main", region: "us-east-1", group: { autoScalingGroupName: "web", targetGroupArns: ["arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1"] } } } } } };`);
+    const path = file(
+      "ok.mjs",
+      `export default { apps: { web: { repository: "a/b", environments: { prod: { branch: "main", region: "us-east-1", group: { autoScalingGroupName: "web", targetGroupArns: ["arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/1"] } } } } } };`,
+    );
 
     const config = await loadConfigFile(path);
 
@@ -27,12 +30,19 @@ describe("loadConfigFile", () => {
   });
 
   it("fails when the file has no default export", async () => {
-    await expect(loadConfigFile(file("none.mjs", "export const apps = {};"))).rejects.toThrow(/has no default export; end it with: export default defineConfig/);
+    await expect(loadConfigFile(file("none.mjs", "export const apps = {};"))).rejects.toThrow(
+      /has no default export; end it with: export default defineConfig/,
+    );
   });
 
   it("fails with the path and value of a wrong setting, naming the file", async () => {
-    const path = file("bad.mjs", `export default { apps: { web: { repository: "a/b", environments: { prod: { branch: "main", region: "us-east-1", group: { autoScalingGroupName: "web", targetGroupArns: ["x"] } } } } } };`);
+    const path = file(
+      "bad.mjs",
+      `export default { apps: { web: { repository: "a/b", environments: { prod: { branch: "main", region: "us-east-1", group: { autoScalingGroupName: "web", targetGroupArns: ["x"] } } } } } };`,
+    );
 
-    await expect(loadConfigFile(path)).rejects.toThrow(/bad\.mjs is invalid:\n {2}apps\.web\.environments\.prod\.group\.targetGroupArns\[0\]: "x" is not an ARN/);
+    await expect(loadConfigFile(path)).rejects.toThrow(
+      /bad\.mjs is invalid:\n {2}apps\.web\.environments\.prod\.group\.targetGroupArns\[0\]: "x" is not an ARN/,
+    );
   });
 });

@@ -23,7 +23,12 @@ export const testConfig: GantryConfig = parseConfig({
     hello: {
       repository: "Codertocat/Hello-World",
       environments: {
-        prod: { branch: "master", region: "eu-west-1", group: { autoScalingGroupName: "hello-prod", targetGroupArns: [TG] }, strategy: { batches: [1, "50%"] } },
+        prod: {
+          branch: "master",
+          region: "eu-west-1",
+          group: { autoScalingGroupName: "hello-prod", targetGroupArns: [TG] },
+          strategy: { batches: [1, "50%"] },
+        },
         staging: { branch: "staging", region: "eu-west-1", group: { autoScalingGroupName: "hello-staging", targetGroupArns: [TG] } },
       },
     },
@@ -94,7 +99,11 @@ export async function delivery(body: unknown, options: EventOptions = {}): Promi
 }
 
 /** A Function URL event (payload format 2.0) as Lambda passes it. */
-export function functionUrlEvent(raw: string, headers: Record<string, string | undefined>, options: { base64?: boolean; method?: string } = {}): APIGatewayProxyEventV2 {
+export function functionUrlEvent(
+  raw: string,
+  headers: Record<string, string | undefined>,
+  options: { base64?: boolean; method?: string } = {},
+): APIGatewayProxyEventV2 {
   return {
     version: "2.0",
     routeKey: "$default",

@@ -43,7 +43,10 @@ describe("webhook handler, the secret", () => {
   });
 
   it("reads the secret again on the next delivery after SSM failed", async () => {
-    ssm.on(GetParameterCommand).rejectsOnce(ssmDown()).resolves({ Parameter: { Value: SECRET } });
+    ssm
+      .on(GetParameterCommand)
+      .rejectsOnce(ssmDown())
+      .resolves({ Parameter: { Value: SECRET } });
 
     const failed = await call(await delivery(pushToBranch()));
     const retried = await call(await delivery(pushToBranch()));
@@ -53,7 +56,13 @@ describe("webhook handler, the secret", () => {
   });
 
   it("fails with 500 when the webhook may not read the parameter", async () => {
-    ssm.on(GetParameterCommand).rejects(new AccessDeniedException({ message: "User is not authorized to perform ssm:GetParameter", Message: "User is not authorized to perform ssm:GetParameter", $metadata: { httpStatusCode: 400 } }));
+    ssm.on(GetParameterCommand).rejects(
+      new AccessDeniedException({
+        message: "User is not authorized to perform ssm:GetParameter",
+        Message: "User is not authorized to perform ssm:GetParameter",
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
 
     const answer = await call(await delivery(pushToBranch()));
 
@@ -73,7 +82,9 @@ describe("webhook handler, the secret", () => {
 
 describe("webhook handler, starting the deploy", () => {
   it("fails with 503 when Step Functions is unavailable", async () => {
-    sfn.on(StartExecutionCommand).rejects(new SFNServiceException({ name: "ServiceUnavailable", $fault: "server", message: "Service Unavailable", $metadata: { httpStatusCode: 503 } }));
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new SFNServiceException({ name: "ServiceUnavailable", $fault: "server", message: "Service Unavailable", $metadata: { httpStatusCode: 503 } }));
 
     const answer = await call(await delivery(pushToBranch()));
 
@@ -108,7 +119,11 @@ function logLines(): string[] {
   freshContainer();
   const lines: string[] = [];
   vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split("\n").filter((text) => text.startsWith("{")));
+    lines.push(
+      ...String(chunk)
+        .split("\n")
+        .filter((text) => text.startsWith("{")),
+    );
     return true;
   });
   return lines;
@@ -142,7 +157,12 @@ describe("webhook handler, logging", () => {
       execution: "hello-prod-6113728f27ae-72d3162e",
       error: expect.stringContaining("StateMachineDoesNotExist") as string,
     });
-    expect(JSON.parse(output[1] ?? "")).toMatchObject({ function: "webhook", event: "push", delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958", decision: "rejected: bad signature" });
+    expect(JSON.parse(output[1] ?? "")).toMatchObject({
+      function: "webhook",
+      event: "push",
+      delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+      decision: "rejected: bad signature",
+    });
     expect(JSON.parse(output[1] ?? "")).not.toHaveProperty("execution");
   });
 

@@ -35,7 +35,9 @@ describe("webhook handler, unsigned or wrongly signed requests", () => {
   });
 
   it("rejects GitHub's older SHA-1 signature alone with 401", async () => {
-    const answer = await call(await delivery(pushToBranch(), { headers: { "x-hub-signature-256": undefined, "x-hub-signature": "sha1=0123456789abcdef0123456789abcdef01234567" } }));
+    const answer = await call(
+      await delivery(pushToBranch(), { headers: { "x-hub-signature-256": undefined, "x-hub-signature": "sha1=0123456789abcdef0123456789abcdef01234567" } }),
+    );
 
     expect(answer.status).toBe(401);
   });
@@ -58,7 +60,10 @@ describe("webhook handler, malformed requests", () => {
   it("rejects a content type other than JSON or a form with 415, saying which to choose", async () => {
     const answer = await call(await delivery(pushToBranch(), { contentType: "text/plain" }));
 
-    expect(answer).toMatchObject({ status: 415, body: { error: 'The Content-Type header is "text/plain"; choose "application/json" as the content type in the webhook settings.' } });
+    expect(answer).toMatchObject({
+      status: 415,
+      body: { error: 'The Content-Type header is "text/plain"; choose "application/json" as the content type in the webhook settings.' },
+    });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 

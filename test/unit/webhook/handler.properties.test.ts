@@ -42,7 +42,10 @@ function mostly<T>(usual: fc.Arbitrary<T>, unusual: fc.Arbitrary<T>): fc.Arbitra
 /** GitHub's push example with the fields gantry decides on drawn at random, often deployable. */
 const pushLike = fc
   .record({
-    ref: mostly(fc.constantFrom("refs/heads/master", "refs/heads/staging"), fc.oneof(fc.constantFrom("refs/heads/feature", "refs/tags/v1", "master", ""), fc.string())),
+    ref: mostly(
+      fc.constantFrom("refs/heads/master", "refs/heads/staging"),
+      fc.oneof(fc.constantFrom("refs/heads/feature", "refs/tags/v1", "master", ""), fc.string()),
+    ),
     after: mostly(hex(40), fc.oneof(fc.constant("0".repeat(40)), hex(64), fc.string())),
     deleted: mostly(fc.constant(false), fc.constantFrom(true, null)),
     fullName: mostly(fc.constantFrom("Codertocat/Hello-World", "codertocat/hello-world"), fc.constant("Octocoders/Hello-World")),
@@ -77,7 +80,9 @@ const anyRequest = fc.record({
   event: mostly(fc.constantFrom("push", "push", "ping"), fc.option(fc.oneof(fc.constant("issues"), fc.string({ maxLength: 20 })), { nil: undefined })),
   contentType: mostly(
     fc.constant("application/json"),
-    fc.option(fc.oneof(fc.constantFrom("application/json; charset=utf-8", "application/x-www-form-urlencoded"), fc.string({ maxLength: 30 })), { nil: undefined }),
+    fc.option(fc.oneof(fc.constantFrom("application/json; charset=utf-8", "application/x-www-form-urlencoded"), fc.string({ maxLength: 30 })), {
+      nil: undefined,
+    }),
   ),
   delivery: mostly(fc.uuid(), fc.option(fc.string({ maxLength: 40 }), { nil: undefined })),
   method: mostly(fc.constant("POST"), fc.constantFrom("GET", "PUT")),

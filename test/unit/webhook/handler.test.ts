@@ -1,7 +1,20 @@
 import { ExecutionAlreadyExists, StartExecutionCommand, type StartExecutionCommandInput } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import { parseDeployInput } from "../../../functions/core/config/input.js";
-import { DELIVERY, RECEIVED_AT, STATE_MACHINE_ARN, TG, branchDeletion, call, delivery, issueOpened, ping, pushOfTag, pushToBranch, testConfig } from "./github.js";
+import {
+  DELIVERY,
+  RECEIVED_AT,
+  STATE_MACHINE_ARN,
+  TG,
+  branchDeletion,
+  call,
+  delivery,
+  issueOpened,
+  ping,
+  pushOfTag,
+  pushToBranch,
+  testConfig,
+} from "./github.js";
 import { webhookEnvironment } from "./environment.js";
 
 const { sfn } = webhookEnvironment({ answerStartExecution: false });
@@ -69,7 +82,12 @@ describe("webhook handler, push to a configured branch", () => {
 
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
-    expect(again.body).toEqual({ alreadyHandled: true, executionName: first.body.executionName, executionArn: first.body.executionArn, consoleUrl: first.body.consoleUrl });
+    expect(again.body).toEqual({
+      alreadyHandled: true,
+      executionName: first.body.executionName,
+      executionArn: first.body.executionArn,
+      consoleUrl: first.body.consoleUrl,
+    });
     expect([...started]).toEqual(["hello-prod-6113728f27ae-72d3162e"]);
   });
 
@@ -123,7 +141,10 @@ describe("webhook handler, pushes that deploy nothing", () => {
   it("ignores the deletion of a configured branch", async () => {
     const answer = await call(await delivery(branchDeletion()));
 
-    expect(answer).toMatchObject({ status: 202, body: { ignored: true, reason: "The push deleted branch master of Codertocat/Hello-World; there is nothing to deploy." } });
+    expect(answer).toMatchObject({
+      status: 202,
+      body: { ignored: true, reason: "The push deleted branch master of Codertocat/Hello-World; there is nothing to deploy." },
+    });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
@@ -141,7 +162,10 @@ describe("webhook handler, pushes that deploy nothing", () => {
     const push = pushToBranch();
     const answer = await call(await delivery({ ...push, repository: { ...push.repository, full_name: "Octocoders/Other" } }));
 
-    expect(answer).toMatchObject({ status: 202, body: { ignored: true, reason: "Repository Octocoders/Other is not in gantry's configuration; nothing deploys from it." } });
+    expect(answer).toMatchObject({
+      status: 202,
+      body: { ignored: true, reason: "Repository Octocoders/Other is not in gantry's configuration; nothing deploys from it." },
+    });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
@@ -157,7 +181,11 @@ describe("webhook handler, ping", () => {
   it("answers 200 with GitHub's zen", async () => {
     const answer = await call(await delivery(ping(), { event: "ping" }));
 
-    expect(answer).toEqual({ status: 200, body: { ok: true, zen: "Anything added dilutes everything else." }, headers: { "content-type": "application/json" } });
+    expect(answer).toEqual({
+      status: 200,
+      body: { ok: true, zen: "Anything added dilutes everything else." },
+      headers: { "content-type": "application/json" },
+    });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 });

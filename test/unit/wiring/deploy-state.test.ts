@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { InvalidDeployInputError } from "../../../functions/core/errors.js";
 import { STATE_FIELDS, readDeployState } from "../../../functions/wiring/deploy-state.js";
 
-const input = { app: "hello", env: "prod", release: { id: "v2" }, group: { autoScalingGroupName: "hello-prod", targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/a/1"] } };
+const input = {
+  app: "hello",
+  env: "prod",
+  release: { id: "v2" },
+  group: { autoScalingGroupName: "hello-prod", targetGroupArns: ["arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/a/1"] },
+};
 
 describe("readDeployState", () => {
   it("knows every field the deploy definition writes into the state", () => {

@@ -20,7 +20,11 @@ function logLines(): string[] {
   resetRuntime();
   const lines: string[] = [];
   const capture = (chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split("\n").filter((text) => text.startsWith("{")));
+    lines.push(
+      ...String(chunk)
+        .split("\n")
+        .filter((text) => text.startsWith("{")),
+    );
     return true;
   };
   vi.spyOn(process.stdout, "write").mockImplementation(capture);
@@ -87,7 +91,13 @@ describe("the step wrapper, on a power step", () => {
     const result = (await checkPower(nothingLeft, context)) as { done: boolean; summary: string };
 
     expect(result.done).toBe(true);
-    expect(JSON.parse(output[0] ?? "")).toMatchObject({ level: "INFO", message: "check-power", function_request_id: context.awsRequestId, schedule: "office-hours", summary: result.summary });
+    expect(JSON.parse(output[0] ?? "")).toMatchObject({
+      level: "INFO",
+      message: "check-power",
+      function_request_id: context.awsRequestId,
+      schedule: "office-hours",
+      summary: result.summary,
+    });
   });
 
   it("fails at the first invocation, naming the variable, when the environment is wrong, and logs why", async () => {

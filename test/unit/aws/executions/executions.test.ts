@@ -35,7 +35,9 @@ describe("startDeploy", () => {
   });
 
   it("answers already handled, with the derived ARN, when the name is taken", async () => {
-    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${EXECUTION}'`, $metadata: { httpStatusCode: 400 } }));
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${EXECUTION}'`, $metadata: { httpStatusCode: 400 } }));
 
     const started = await startDeploy({ stateMachineArn: STATE_MACHINE, name: NAME, input });
 
@@ -43,13 +45,17 @@ describe("startDeploy", () => {
   });
 
   it("fails with AwsThrottledError when Step Functions throttles", async () => {
-    sfn.on(StartExecutionCommand).rejects(new SFNServiceException({ name: "ThrottlingException", $fault: "client", message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }));
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new SFNServiceException({ name: "ThrottlingException", $fault: "client", message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }));
 
     await expect(startDeploy({ stateMachineArn: STATE_MACHINE, name: NAME, input })).rejects.toBeInstanceOf(AwsThrottledError);
   });
 
   it("fails with AwsTransientError when Step Functions is unavailable", async () => {
-    sfn.on(StartExecutionCommand).rejects(new SFNServiceException({ name: "ServiceUnavailable", $fault: "server", message: "Service Unavailable", $metadata: { httpStatusCode: 503 } }));
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new SFNServiceException({ name: "ServiceUnavailable", $fault: "server", message: "Service Unavailable", $metadata: { httpStatusCode: 503 } }));
 
     await expect(startDeploy({ stateMachineArn: STATE_MACHINE, name: NAME, input })).rejects.toBeInstanceOf(AwsTransientError);
   });

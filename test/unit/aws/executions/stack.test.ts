@@ -11,7 +11,10 @@ afterEach(() => cloudFormation.reset());
 const DEPLOY_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:GantryDeploy1A2B3C";
 
 /** A DescribeStacks answer as CloudFormation gives it, with gantry's outputs. */
-function stackAnswer(outputs: Record<string, string>, status: "CREATE_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" = "CREATE_COMPLETE"): Partial<DescribeStacksCommandOutput> {
+function stackAnswer(
+  outputs: Record<string, string>,
+  status: "CREATE_COMPLETE" | "UPDATE_ROLLBACK_COMPLETE" = "CREATE_COMPLETE",
+): Partial<DescribeStacksCommandOutput> {
   return {
     Stacks: [
       {
@@ -27,31 +30,52 @@ function stackAnswer(outputs: Record<string, string>, status: "CREATE_COMPLETE" 
 
 describe("readGantryStack", () => {
   it("reads the outputs under the keys infra/ and the CLI share, ignoring others", async () => {
-    cloudFormation.on(DescribeStacksCommand, { StackName: "Gantry" }).resolves(stackAnswer({ DeployStateMachineArn: DEPLOY_MACHINE, TableName: "Gantry-Table-1X2Y", SomethingElse: "x" }));
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: "Gantry" })
+      .resolves(stackAnswer({ DeployStateMachineArn: DEPLOY_MACHINE, TableName: "Gantry-Table-1X2Y", SomethingElse: "x" }));
 
     const stack = await readGantryStack(createRuntime({ settings: { region: "eu-west-1" } }).client(CloudFormationClient), "Gantry");
 
-    expect(stack).toEqual({ name: "Gantry", region: "eu-west-1", status: "CREATE_COMPLETE", outputs: { deployStateMachineArn: DEPLOY_MACHINE, tableName: "Gantry-Table-1X2Y" } });
+    expect(stack).toEqual({
+      name: "Gantry",
+      region: "eu-west-1",
+      status: "CREATE_COMPLETE",
+      outputs: { deployStateMachineArn: DEPLOY_MACHINE, tableName: "Gantry-Table-1X2Y" },
+    });
     expect(stackOutput(stack, "deployStateMachineArn")).toBe(DEPLOY_MACHINE);
   });
 
   it("fails with StackNotFoundError saying where it looked and what to do when the stack does not exist", async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(
-      new CloudFormationServiceException({ name: "ValidationError", $fault: "client", message: "Stack with id Gantry-dev does not exist", $metadata: { httpStatusCode: 400 } }),
+      new CloudFormationServiceException({
+        name: "ValidationError",
+        $fault: "client",
+        message: "Stack with id Gantry-dev does not exist",
+        $metadata: { httpStatusCode: 400 },
+      }),
     );
 
     const reading = readGantryStack(createRuntime({ settings: { region: "ap-southeast-2" } }).client(CloudFormationClient), "Gantry-dev");
 
     await expect(reading).rejects.toBeInstanceOf(StackNotFoundError);
-    await expect(reading).rejects.toThrow('No CloudFormation stack "Gantry-dev" in ap-southeast-2 for these credentials. Deploy gantry first (npx cdk deploy), or pass --stack <name> and --region <region>');
+    await expect(reading).rejects.toThrow(
+      'No CloudFormation stack "Gantry-dev" in ap-southeast-2 for these credentials. Deploy gantry first (npx cdk deploy), or pass --stack <name> and --region <region>',
+    );
   });
 
   it("passes other failures through, for the CLI to explain", async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(
-      new CloudFormationServiceException({ name: "AccessDenied", $fault: "client", message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cloudformation:DescribeStacks", $metadata: { httpStatusCode: 403 } }),
+      new CloudFormationServiceException({
+        name: "AccessDenied",
+        $fault: "client",
+        message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cloudformation:DescribeStacks",
+        $metadata: { httpStatusCode: 403 },
+      }),
     );
 
-    await expect(readGantryStack(createRuntime({ settings: { region: "eu-west-1" } }).client(CloudFormationClient), "Gantry")).rejects.toMatchObject({ name: "AccessDenied" });
+    await expect(readGantryStack(createRuntime({ settings: { region: "eu-west-1" } }).client(CloudFormationClient), "Gantry")).rejects.toMatchObject({
+      name: "AccessDenied",
+    });
   });
 });
 

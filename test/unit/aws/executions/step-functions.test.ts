@@ -1,4 +1,11 @@
-import { ExecutionAlreadyExists, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from "@aws-sdk/client-sfn";
+import {
+  ExecutionAlreadyExists,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type HistoryEvent,
+} from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime } from "../../../../functions/aws/runtime.js";
@@ -28,7 +35,9 @@ describe("startExecution", () => {
   });
 
   it("answers already started, with the derived ARN, when the name is taken", async () => {
-    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${arnOf("hello-prod-v2-abc")}'`, $metadata: { httpStatusCode: 400 } }));
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${arnOf("hello-prod-v2-abc")}'`, $metadata: { httpStatusCode: 400 } }));
 
     const started = await startExecution(client(), { stateMachineArn: MACHINE, name: "hello-prod-v2-abc", input: {} });
 

@@ -46,9 +46,17 @@ describe("underPowerLocks (a stop resizing a group)", () => {
   it("rejects with the work's error and still frees every lock it took", async () => {
     const [first, second] = [nextEnv(), nextEnv()];
 
-    const run = underPowerLocks([{ app: "hello", env: first }, { app: "hello", env: second }], POWER, T0, async () => {
-      throw new Error("UpdateAutoScalingGroup failed");
-    });
+    const run = underPowerLocks(
+      [
+        { app: "hello", env: first },
+        { app: "hello", env: second },
+      ],
+      POWER,
+      T0,
+      async () => {
+        throw new Error("UpdateAutoScalingGroup failed");
+      },
+    );
 
     await expect(run).rejects.toThrow("UpdateAutoScalingGroup failed");
     expect((await readLock("hello", first, T0))?.holder).toBeUndefined();
@@ -59,7 +67,15 @@ describe("underPowerLocks (a stop resizing a group)", () => {
     const [first, second] = [nextEnv(), nextEnv()];
     await acquireLock({ app: "hello", env: second, holder: "hello-cycle", seq: T0, now: T0, leaseSeconds: 900 });
 
-    const result = await underPowerLocks([{ app: "hello", env: first }, { app: "hello", env: second }], POWER, T0 + 1_000, async () => "stopped");
+    const result = await underPowerLocks(
+      [
+        { app: "hello", env: first },
+        { app: "hello", env: second },
+      ],
+      POWER,
+      T0 + 1_000,
+      async () => "stopped",
+    );
 
     expect(result.outcome).toBe("skipped");
     expect((await readLock("hello", first, T0 + 1_000))?.holder).toBeUndefined();

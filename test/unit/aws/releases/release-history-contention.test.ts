@@ -16,9 +16,11 @@ describe("recordRelease under contention", () => {
     // The counter always lags behind: each number tried is already held by someone else.
     let counter = 0;
     documents.on(GetCommand, { Key: { pk: "hello#prod", sk: "release-counter" } }).callsFake(() => ({ Item: { last: counter } }));
-    documents.on(GetCommand).callsFake((input: { Key: { sk: string } }) =>
-      input.Key.sk.startsWith("release#") ? { Item: { ...input.Key, number: counter + 1, execution: `hello-prod-other${counter}` } } : {},
-    );
+    documents
+      .on(GetCommand)
+      .callsFake((input: { Key: { sk: string } }) =>
+        input.Key.sk.startsWith("release#") ? { Item: { ...input.Key, number: counter + 1, execution: `hello-prod-other${counter}` } } : {},
+      );
     documents.on(PutCommand, { Item: { sk: "execution#hello-prod-3f2c1ab" } }).resolves({});
     documents.on(PutCommand).callsFake(() => {
       counter += 1;

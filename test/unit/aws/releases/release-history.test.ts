@@ -130,7 +130,12 @@ describe("finishRelease", () => {
       cause: "HealthGateFailedError: i-0aaa000000000004 unhealthy in hello-prod-web",
     });
 
-    expect(finished).toMatchObject({ number: 1, status: "rolled back", finishedAt: "2025-03-04T09:12:00.000Z", cause: expect.stringContaining("HealthGateFailedError") });
+    expect(finished).toMatchObject({
+      number: 1,
+      status: "rolled back",
+      finishedAt: "2025-03-04T09:12:00.000Z",
+      cause: expect.stringContaining("HealthGateFailedError"),
+    });
     expect(await findRelease("hello", env, "v1")).toEqual(finished);
   });
 
@@ -150,7 +155,13 @@ describe("finishRelease", () => {
     await recordRelease(start("hello-prod-3f2c1ab"));
     await finishRelease({ app: "hello", env, execution: "hello-prod-3f2c1ab", status: "deployed", finishedAt: "2025-03-04T09:10:00.000Z" });
 
-    const rolledBack = await finishRelease({ app: "hello", env, execution: "hello-prod-3f2c1ab", status: "rolled back", finishedAt: "2025-03-04T10:00:00.000Z" });
+    const rolledBack = await finishRelease({
+      app: "hello",
+      env,
+      execution: "hello-prod-3f2c1ab",
+      status: "rolled back",
+      finishedAt: "2025-03-04T10:00:00.000Z",
+    });
 
     expect(rolledBack.status).toBe("rolled back");
   });

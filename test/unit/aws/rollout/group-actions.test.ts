@@ -95,14 +95,23 @@ describe("terminateInstances", () => {
     await terminateInstances(["i-0aaa000000000001", "i-0aaa000000000002"], true);
 
     expect(autoScaling).toHaveReceivedCommandTimes(TerminateInstanceInAutoScalingGroupCommand, 2);
-    expect(autoScaling).toHaveReceivedCommandWith(TerminateInstanceInAutoScalingGroupCommand, { InstanceId: "i-0aaa000000000001", ShouldDecrementDesiredCapacity: true });
-    expect(autoScaling).toHaveReceivedCommandWith(TerminateInstanceInAutoScalingGroupCommand, { InstanceId: "i-0aaa000000000002", ShouldDecrementDesiredCapacity: true });
+    expect(autoScaling).toHaveReceivedCommandWith(TerminateInstanceInAutoScalingGroupCommand, {
+      InstanceId: "i-0aaa000000000001",
+      ShouldDecrementDesiredCapacity: true,
+    });
+    expect(autoScaling).toHaveReceivedCommandWith(TerminateInstanceInAutoScalingGroupCommand, {
+      InstanceId: "i-0aaa000000000002",
+      ShouldDecrementDesiredCapacity: true,
+    });
   });
 
   it("keeps desired capacity for Standby instances", async () => {
     await terminateInstances(["i-0aaa000000000003"], false);
 
-    expect(autoScaling).toHaveReceivedCommandWith(TerminateInstanceInAutoScalingGroupCommand, { InstanceId: "i-0aaa000000000003", ShouldDecrementDesiredCapacity: false });
+    expect(autoScaling).toHaveReceivedCommandWith(TerminateInstanceInAutoScalingGroupCommand, {
+      InstanceId: "i-0aaa000000000003",
+      ShouldDecrementDesiredCapacity: false,
+    });
   });
 
   it("sends nothing for no ids", async () => {
@@ -152,7 +161,10 @@ describe("suspendProcesses and resumeProcesses", () => {
     await suspendProcesses(GROUP, ["AZRebalance", "ReplaceUnhealthy"]);
     await resumeProcesses(GROUP, ["AZRebalance"]);
 
-    expect(autoScaling).toHaveReceivedCommandWith(SuspendProcessesCommand, { AutoScalingGroupName: GROUP, ScalingProcesses: ["AZRebalance", "ReplaceUnhealthy"] });
+    expect(autoScaling).toHaveReceivedCommandWith(SuspendProcessesCommand, {
+      AutoScalingGroupName: GROUP,
+      ScalingProcesses: ["AZRebalance", "ReplaceUnhealthy"],
+    });
     expect(autoScaling).toHaveReceivedCommandWith(ResumeProcessesCommand, { AutoScalingGroupName: GROUP, ScalingProcesses: ["AZRebalance"] });
   });
 });

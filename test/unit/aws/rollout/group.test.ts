@@ -56,7 +56,14 @@ describe("readGroup", () => {
     ec2
       .on(DescribeInstancesCommand)
       .resolvesOnce({
-        Reservations: [{ Instances: [ec2Instance("i-0aaa000000000001", "v1", "2025-03-01T10:00:00Z", "10.0.1.11"), ec2Instance("i-0aaa000000000002", "v1", "2025-03-01T10:00:05Z", "10.0.2.12")] }],
+        Reservations: [
+          {
+            Instances: [
+              ec2Instance("i-0aaa000000000001", "v1", "2025-03-01T10:00:00Z", "10.0.1.11"),
+              ec2Instance("i-0aaa000000000002", "v1", "2025-03-01T10:00:05Z", "10.0.2.12"),
+            ],
+          },
+        ],
         NextToken: "page-2",
       })
       .resolvesOnce({ Reservations: [{ Instances: [ec2Instance("i-0aaa000000000003", "v2", "2025-03-04T09:01:00Z", "10.0.1.13")] }] });
@@ -74,9 +81,30 @@ describe("readGroup", () => {
       tags: { "gantry:release": "v1", team: "web" },
       launchTemplate: { id: "lt-0123456789abcdef0", name: "hello-prod", version: "3" },
       instances: [
-        { id: "i-0aaa000000000001", availabilityZone: "eu-west-1a", lifecycleState: "InService", release: "v1", launchedAt: Date.parse("2025-03-01T10:00:00Z"), privateIp: "10.0.1.11" },
-        { id: "i-0aaa000000000002", availabilityZone: "eu-west-1b", lifecycleState: "InService", release: "v1", launchedAt: Date.parse("2025-03-01T10:00:05Z"), privateIp: "10.0.2.12" },
-        { id: "i-0aaa000000000003", availabilityZone: "eu-west-1a", lifecycleState: "Pending", release: "v2", launchedAt: Date.parse("2025-03-04T09:01:00Z"), privateIp: "10.0.1.13" },
+        {
+          id: "i-0aaa000000000001",
+          availabilityZone: "eu-west-1a",
+          lifecycleState: "InService",
+          release: "v1",
+          launchedAt: Date.parse("2025-03-01T10:00:00Z"),
+          privateIp: "10.0.1.11",
+        },
+        {
+          id: "i-0aaa000000000002",
+          availabilityZone: "eu-west-1b",
+          lifecycleState: "InService",
+          release: "v1",
+          launchedAt: Date.parse("2025-03-01T10:00:05Z"),
+          privateIp: "10.0.2.12",
+        },
+        {
+          id: "i-0aaa000000000003",
+          availabilityZone: "eu-west-1a",
+          lifecycleState: "Pending",
+          release: "v2",
+          launchedAt: Date.parse("2025-03-04T09:01:00Z"),
+          privateIp: "10.0.1.13",
+        },
       ],
     });
     expect(autoScaling).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, { AutoScalingGroupNames: ["hello-prod-web"] });
@@ -90,12 +118,22 @@ describe("readGroup", () => {
 
   it("describes only the instances not parked in Standby, 1,000 ids a request, however many are parked", async () => {
     const id = (n: number) => `i-0bbb${String(n).padStart(12, "0")}`;
-    const member = (n: number, LifecycleState: "InService" | "Standby" | "EnteringStandby") => ({ InstanceId: id(n), AvailabilityZone: "eu-west-1a", LifecycleState, HealthStatus: "Healthy", ProtectedFromScaleIn: false });
+    const member = (n: number, LifecycleState: "InService" | "Standby" | "EnteringStandby") => ({
+      InstanceId: id(n),
+      AvailabilityZone: "eu-west-1a",
+      LifecycleState,
+      HealthStatus: "Healthy",
+      ProtectedFromScaleIn: false,
+    });
     const inService = Array.from({ length: 2500 }, (_, n) => member(n, "InService"));
     const parked = Array.from({ length: 2500 }, (_, n) => member(10_000 + n, n % 2 ? "Standby" : "EnteringStandby"));
-    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ ...webGroup, DesiredCapacity: 2500, Instances: [...inService, ...parked] }] });
+    autoScaling
+      .on(DescribeAutoScalingGroupsCommand)
+      .resolves({ AutoScalingGroups: [{ ...webGroup, DesiredCapacity: 2500, Instances: [...inService, ...parked] }] });
     ec2.on(DescribeInstancesCommand).callsFake((input: { Filters?: { Values?: string[] }[] }) => ({
-      Reservations: (input.Filters?.[0]?.Values ?? []).map((instanceId) => ({ Instances: [ec2Instance(instanceId, "v2", "2025-03-04T09:01:00Z", "10.0.1.13")] })),
+      Reservations: (input.Filters?.[0]?.Values ?? []).map((instanceId) => ({
+        Instances: [ec2Instance(instanceId, "v2", "2025-03-04T09:01:00Z", "10.0.1.13")],
+      })),
     }));
 
     const group = await readGroup("hello-prod-web");
@@ -118,7 +156,16 @@ describe("readGroup", () => {
       .on(DescribeInstancesCommand, { InstanceIds: ["i-0aaa000000000003"] })
       .rejects(Object.assign(new Error("The instance ID 'i-0aaa000000000003' does not exist"), { name: "InvalidInstanceID.NotFound" }))
       .on(DescribeInstancesCommand, { MaxResults: 1000 })
-      .resolves({ Reservations: [{ Instances: [ec2Instance("i-0aaa000000000001", "v1", "2025-03-01T10:00:00Z", "10.0.1.11"), ec2Instance("i-0aaa000000000002", "v1", "2025-03-01T10:00:05Z", "10.0.2.12")] }] });
+      .resolves({
+        Reservations: [
+          {
+            Instances: [
+              ec2Instance("i-0aaa000000000001", "v1", "2025-03-01T10:00:00Z", "10.0.1.11"),
+              ec2Instance("i-0aaa000000000002", "v1", "2025-03-01T10:00:05Z", "10.0.2.12"),
+            ],
+          },
+        ],
+      });
 
     const group = await readGroup("hello-prod-web");
 
@@ -128,7 +175,9 @@ describe("readGroup", () => {
 
   it("leaves the release unset for an instance without the tag", async () => {
     autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [{ ...webGroup, Instances: webGroup.Instances?.slice(0, 1) }] });
-    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [ec2Instance("i-0aaa000000000001", undefined, "2025-03-01T10:00:00Z", "10.0.1.11")] }] });
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolves({ Reservations: [{ Instances: [ec2Instance("i-0aaa000000000001", undefined, "2025-03-01T10:00:00Z", "10.0.1.11")] }] });
 
     const group = await readGroup("hello-prod-web");
 

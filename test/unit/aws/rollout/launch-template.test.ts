@@ -1,9 +1,4 @@
-import {
-  CreateLaunchTemplateVersionCommand,
-  DescribeLaunchTemplateVersionsCommand,
-  EC2Client,
-  type LaunchTemplateVersion,
-} from "@aws-sdk/client-ec2";
+import { CreateLaunchTemplateVersionCommand, DescribeLaunchTemplateVersionsCommand, EC2Client, type LaunchTemplateVersion } from "@aws-sdk/client-ec2";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { ensureImageVersion, readVersionImage } from "../../../../functions/aws/rollout/launch-template.js";
@@ -68,7 +63,9 @@ describe("ensureImageVersion", () => {
   });
 
   it("resolves $Default to the default version", async () => {
-    ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({ LaunchTemplateVersions: [version(6, OLD_IMAGE), version(2, NEW_IMAGE, { DefaultVersion: true })] });
+    ec2
+      .on(DescribeLaunchTemplateVersionsCommand)
+      .resolves({ LaunchTemplateVersions: [version(6, OLD_IMAGE), version(2, NEW_IMAGE, { DefaultVersion: true })] });
 
     const kept = await ensureImageVersion(TEMPLATE, "$Default", NEW_IMAGE, "v2");
 

@@ -12,7 +12,13 @@ afterEach(() => {
 describe("readTargetQuota", () => {
   it("reads the account's targets-per-target-group quota from Service Quotas", async () => {
     quotas.on(GetServiceQuotaCommand).resolves({
-      Quota: { ServiceCode: "elasticloadbalancing", QuotaCode: TARGETS_PER_TARGET_GROUP_QUOTA_CODE, QuotaName: "Targets per Target Group per Region", Value: 2500, Adjustable: true },
+      Quota: {
+        ServiceCode: "elasticloadbalancing",
+        QuotaCode: TARGETS_PER_TARGET_GROUP_QUOTA_CODE,
+        QuotaName: "Targets per Target Group per Region",
+        Value: 2500,
+        Adjustable: true,
+      },
     });
 
     const quota = await readTargetQuota();
@@ -22,7 +28,9 @@ describe("readTargetQuota", () => {
   });
 
   it("falls back to the default of 1,000 with a note naming the error when the read is denied", async () => {
-    quotas.on(GetServiceQuotaCommand).rejects(new AccessDeniedException({ message: "not authorized to perform servicequotas:GetServiceQuota", $metadata: { httpStatusCode: 400 } }));
+    quotas
+      .on(GetServiceQuotaCommand)
+      .rejects(new AccessDeniedException({ message: "not authorized to perform servicequotas:GetServiceQuota", $metadata: { httpStatusCode: 400 } }));
 
     const quota = await readTargetQuota();
 
@@ -32,7 +40,11 @@ describe("readTargetQuota", () => {
   });
 
   it("falls back to the default when the quota does not exist in the region", async () => {
-    quotas.on(GetServiceQuotaCommand).rejects(new NoSuchResourceException({ message: "The request failed because the specified service does not exist.", $metadata: { httpStatusCode: 400 } }));
+    quotas
+      .on(GetServiceQuotaCommand)
+      .rejects(
+        new NoSuchResourceException({ message: "The request failed because the specified service does not exist.", $metadata: { httpStatusCode: 400 } }),
+      );
 
     await expect(readTargetQuota()).resolves.toMatchObject({ value: 1000, source: "default", note: expect.stringContaining("NoSuchResourceException") });
   });

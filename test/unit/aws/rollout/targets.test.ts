@@ -57,7 +57,9 @@ describe("readTargetHealth", () => {
       ],
     });
     elb.on(DescribeTargetHealthCommand, { TargetGroupArn: TG_API }).resolves({
-      TargetHealthDescriptions: [{ Target: { Id: "i-0aaa000000000001", Port: 9090 }, TargetHealth: { State: "initial", Reason: "Elb.RegistrationInProgress" } }],
+      TargetHealthDescriptions: [
+        { Target: { Id: "i-0aaa000000000001", Port: 9090 }, TargetHealth: { State: "initial", Reason: "Elb.RegistrationInProgress" } },
+      ],
     });
 
     const rows = await readTargetHealth([TG_WEB, TG_API]);
@@ -71,7 +73,9 @@ describe("readTargetHealth", () => {
   });
 
   it("skips rows without a target id", async () => {
-    elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [{ TargetHealth: { State: "healthy" } }, { Target: { Id: "i-0aaa000000000001" } }] });
+    elb
+      .on(DescribeTargetHealthCommand)
+      .resolves({ TargetHealthDescriptions: [{ TargetHealth: { State: "healthy" } }, { Target: { Id: "i-0aaa000000000001" } }] });
 
     const rows = await readTargetHealth([TG_WEB]);
 
@@ -107,7 +111,9 @@ describe("readTargetGroupTimings", () => {
         { Key: "deregistration_delay.timeout_seconds", Value: "30" },
       ],
     });
-    elb.on(DescribeTargetGroupAttributesCommand, { TargetGroupArn: TG_API }).resolves({ Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "120" }] });
+    elb
+      .on(DescribeTargetGroupAttributesCommand, { TargetGroupArn: TG_API })
+      .resolves({ Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "120" }] });
 
     const timings = await readTargetGroupTimings([TG_WEB, TG_API]);
 

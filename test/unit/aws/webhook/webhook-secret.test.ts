@@ -53,7 +53,10 @@ describe("webhookSecret", () => {
   });
 
   it("fails with AwsTransientError when SSM is down, and reads again next time", async () => {
-    ssm.on(GetParameterCommand).rejectsOnce(new InternalServerError({ message: "Internal error", $metadata: { httpStatusCode: 500 } })).resolves({ Parameter: { Value: SECRET } });
+    ssm
+      .on(GetParameterCommand)
+      .rejectsOnce(new InternalServerError({ message: "Internal error", $metadata: { httpStatusCode: 500 } }))
+      .resolves({ Parameter: { Value: SECRET } });
 
     await expect(webhookSecret()).rejects.toBeInstanceOf(AwsTransientError);
     expect(await webhookSecret()).toBe(SECRET);

@@ -6,11 +6,14 @@ import { rejection } from "./config-rejection.js";
 
 const TG = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/1";
 const prod = { branch: "main", region: "eu-west-1", group: { autoScalingGroupName: "hello-prod", targetGroupArns: [TG] } };
-const withProd = (extra: Record<string, unknown>) => ({ apps: { hello: { repository: "octo-org/hello", environments: { prod: { ...prod, ...extra } } } } }) as GantryConfigInput;
+const withProd = (extra: Record<string, unknown>) =>
+  ({ apps: { hello: { repository: "octo-org/hello", environments: { prod: { ...prod, ...extra } } } } }) as GantryConfigInput;
 
 describe("parseConfig, strict keys", () => {
   it("rejects a misspelt strategy key, naming its path and the key meant", () => {
-    expect(rejection(withProd({ strategy: { bakeSecs: 30 } }))).toContain('apps.hello.environments.prod.strategy.bakeSecs is not a known key: did you mean "bakeSeconds"?');
+    expect(rejection(withProd({ strategy: { bakeSecs: 30 } }))).toContain(
+      'apps.hello.environments.prod.strategy.bakeSecs is not a known key: did you mean "bakeSeconds"?',
+    );
   });
 
   it("rejects a misspelt environment key", () => {

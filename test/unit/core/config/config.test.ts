@@ -51,7 +51,9 @@ describe("parseConfig", () => {
 
   it("rejects a full ref as a branch, an empty target group list and an app without environments", () => {
     expect(rejection(config({ branch: "refs/heads/main" }))).toContain('is a full ref: give the branch name alone, e.g. "main"');
-    expect(rejection(config({ group: { autoScalingGroupName: "g", targetGroupArns: [] } }))).toContain("targetGroupArns: [] is empty: name at least one target group");
+    expect(rejection(config({ group: { autoScalingGroupName: "g", targetGroupArns: [] } }))).toContain(
+      "targetGroupArns: [] is empty: name at least one target group",
+    );
     expect(rejection(config({}, { environments: {} }))).toContain("apps.hello.environments: {} is empty: configure at least one environment");
   });
 });
@@ -83,6 +85,8 @@ describe("deployInputFor", () => {
   });
 
   it("fails naming the configured environments when the one asked for does not exist", () => {
-    expect(() => deployInputFor(parsed, "hello", "qa", { id: "1" }, { source: "cli" })).toThrow(/No environment hello\/qa in the configuration \(configured: hello\/prod, hello\/staging\)/);
+    expect(() => deployInputFor(parsed, "hello", "qa", { id: "1" }, { source: "cli" })).toThrow(
+      /No environment hello\/qa in the configuration \(configured: hello\/prod, hello\/staging\)/,
+    );
   });
 });

@@ -39,9 +39,13 @@ describe("cycling configuration", () => {
   });
 
   it("rejects a cron that is not Scheduler's six fields with one '?' day field", () => {
-    expect(rejection(withCycling({ maxAge: "14d", schedule: { ...schedule, cron: "0 3 * * 0" } }))).toContain(`${PATH}.schedule.cron: "0 3 * * 0" is not a Scheduler cron expression`);
+    expect(rejection(withCycling({ maxAge: "14d", schedule: { ...schedule, cron: "0 3 * * 0" } }))).toContain(
+      `${PATH}.schedule.cron: "0 3 * * 0" is not a Scheduler cron expression`,
+    );
     expect(rejection(withCycling({ maxAge: "14d", schedule: { ...schedule, cron: "cron(0 3 * * 0)" } }))).toContain("is not 6 fields (it has 5)");
-    expect(rejection(withCycling({ maxAge: "14d", schedule: { ...schedule, cron: "cron(0 3 * * SUN *)" } }))).toContain('needs "?" in exactly one of day-of-month and day-of-week');
+    expect(rejection(withCycling({ maxAge: "14d", schedule: { ...schedule, cron: "cron(0 3 * * SUN *)" } }))).toContain(
+      'needs "?" in exactly one of day-of-month and day-of-week',
+    );
   });
 
   it("rejects a day-of-week outside 1–7 or SUN–SAT, and a timezone that is not one", () => {
@@ -66,12 +70,16 @@ describe("cycling configuration", () => {
 });
 
 describe("schedulerCronProblem", () => {
-  it.each(["cron(0 3 ? * SUN *)", "cron(30 2 ? * MON-FRI *)", "cron(0 4 1 * ? *)", "cron(0/15 * ? * 2,4,6 *)", "cron(0 3 ? * 1#2 *)", "cron(0 3 L * ? 2026-2030)"])(
-    "accepts %s",
-    (cron) => {
-      expect(schedulerCronProblem(cron)).toBeUndefined();
-    },
-  );
+  it.each([
+    "cron(0 3 ? * SUN *)",
+    "cron(30 2 ? * MON-FRI *)",
+    "cron(0 4 1 * ? *)",
+    "cron(0/15 * ? * 2,4,6 *)",
+    "cron(0 3 ? * 1#2 *)",
+    "cron(0 3 L * ? 2026-2030)",
+  ])("accepts %s", (cron) => {
+    expect(schedulerCronProblem(cron)).toBeUndefined();
+  });
 
   it.each([
     ["cron(60 3 ? * SUN *)", "minutes"],
@@ -87,7 +95,12 @@ describe("schedulerCronProblem", () => {
 describe("instance ages", () => {
   it("reads days, hours and minutes, and writes ages for people", () => {
     expect([ageSeconds("14d"), ageSeconds("12h"), ageSeconds("90m"), ageSeconds("14")]).toEqual([1_209_600, 43_200, 5_400, undefined]);
-    expect([formatAge(15 * 86_400 + 3 * 3_600 + 59), formatAge(5 * 3_600 + 20 * 60), formatAge(42 * 60), formatAge(0)]).toEqual(["15d 3h", "5h 20m", "42m", "0m"]);
+    expect([formatAge(15 * 86_400 + 3 * 3_600 + 59), formatAge(5 * 3_600 + 20 * 60), formatAge(42 * 60), formatAge(0)]).toEqual([
+      "15d 3h",
+      "5h 20m",
+      "42m",
+      "0m",
+    ]);
     expect(maxAgeProblem("1h")).toBeUndefined();
     expect(maxAgeProblem("59m")).toMatch(/shorter than the minimum/);
   });

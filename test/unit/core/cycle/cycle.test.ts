@@ -44,10 +44,14 @@ describe("execution input in cycle mode", () => {
     const base = { app: "hello", env: "prod", group: { autoScalingGroupName: "g", targetGroupArns: [TG_WEB] } };
 
     expect(() => parseDeployInput(base)).toThrow(/release: missing is required for a deploy/);
-    expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "14d" }, release: { id: "v2" } })).toThrow(/release: .* is not taken by a cycle run/);
+    expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "14d" }, release: { id: "v2" } })).toThrow(
+      /release: .* is not taken by a cycle run/,
+    );
     expect(() => parseDeployInput({ ...base, mode: "cycle" })).toThrow(InvalidDeployInputError);
     expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "5m" } })).toThrow(/cycle\.maxAge: "5m" is shorter than the minimum/);
-    expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "14d", maxBatchesPerRun: 61 } })).toThrow(/cycle\.maxBatchesPerRun: 61 is above 60: more batches would not fit one run/);
+    expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "14d", maxBatchesPerRun: 61 } })).toThrow(
+      /cycle\.maxBatchesPerRun: 61 is above 60: more batches would not fit one run/,
+    );
     expect(() => parseDeployInput({ ...base, mode: "cycle", cycle: { maxAge: "14d", maxBatchesPerRun: 0 } })).toThrow(/cycle\.maxBatchesPerRun: 0 is below 1/);
   });
 });
@@ -130,7 +134,10 @@ describe("cycleSplit", () => {
     const during = viewFleet(group(members), health(members), "v1", cycleSplit(cycle));
     const rollingBack = viewFleet(group(members), health(members), "v1", cycleSplit(cycle, T0 + HOUR - 1));
 
-    expect([ids(during.old), ids(during.fresh)]).toEqual([["i-old001", "i-old002"], ["i-new001", "i-relaunch001"]]);
+    expect([ids(during.old), ids(during.fresh)]).toEqual([
+      ["i-old001", "i-old002"],
+      ["i-new001", "i-relaunch001"],
+    ]);
     expect([ids(rollingBack.old), ids(rollingBack.fresh)]).toEqual([["i-old001", "i-old002", "i-relaunch001"], ["i-new001"]]);
   });
 
@@ -150,12 +157,19 @@ describe("decideCycleLock", () => {
 
   it("takes a free lock without touching the push order, and keeps its own on a retry", () => {
     expect(decideCycleLock(undefined, "cycle-1", now)).toEqual({ outcome: "acquired", write: "take", seenNewest: undefined });
-    expect(decideCycleLock({ newest: "push-1", newestSeq: now - 1, lastHolder: "push-1" }, "cycle-1", now)).toEqual({ outcome: "acquired", write: "take", seenNewest: "push-1" });
+    expect(decideCycleLock({ newest: "push-1", newestSeq: now - 1, lastHolder: "push-1" }, "cycle-1", now)).toEqual({
+      outcome: "acquired",
+      write: "take",
+      seenNewest: "push-1",
+    });
     expect(decideCycleLock({ holder: "cycle-1", leaseUntil: now + 1 }, "cycle-1", now)).toEqual({ outcome: "acquired", write: "extend" });
   });
 
   it("skips while a deploy or another cycle holds the lock", () => {
-    expect(decideCycleLock({ holder: "push-1", leaseUntil: now + 1, newest: "push-1" }, "cycle-2", now)).toEqual({ outcome: "skipped", reason: "push-1 holds the lock" });
+    expect(decideCycleLock({ holder: "push-1", leaseUntil: now + 1, newest: "push-1" }, "cycle-2", now)).toEqual({
+      outcome: "skipped",
+      reason: "push-1 holds the lock",
+    });
     expect(decideCycleLock({ holder: "cycle-1", leaseUntil: now + 1 }, "cycle-2", now)).toEqual({ outcome: "skipped", reason: "cycle-1 holds the lock" });
   });
 

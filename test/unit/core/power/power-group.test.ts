@@ -11,7 +11,10 @@ describe("planGroupStart", () => {
   it("restores the size the stop saved", () => {
     const off = group([], { minSize: 0, maxSize: 0, desiredCapacity: 0, tags: { [SAVED]: "min=1 desired=2 max=4" } });
 
-    expect(planGroupStart(target, off)).toEqual({ restore: { min: 1, desired: 2, max: 4 }, progress: { ...target, detail: "restoring min 1, desired 2, max 4" } });
+    expect(planGroupStart(target, off)).toEqual({
+      restore: { min: 1, desired: 2, max: 4 },
+      progress: { ...target, detail: "restoring min 1, desired 2, max 4" },
+    });
   });
 
   it("is done at once for a group already running without a saved size", () => {
@@ -56,7 +59,9 @@ describe("planGroupStop", () => {
 
 describe("groupPowerProgress", () => {
   it("keeps a start working until desired capacity is InService", () => {
-    expect(groupPowerProgress({ action: "start" }, target, group(oldInstances(1, { state: "Pending" }), { desiredCapacity: 2 }))).toMatchObject({ status: "working" });
+    expect(groupPowerProgress({ action: "start" }, target, group(oldInstances(1, { state: "Pending" }), { desiredCapacity: 2 }))).toMatchObject({
+      status: "working",
+    });
     expect(groupPowerProgress({ action: "start" }, target, group(oldInstances(2)))).toMatchObject({ status: "done", counts: { desired: 2, inService: 2 } });
   });
 

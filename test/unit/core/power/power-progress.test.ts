@@ -27,7 +27,12 @@ describe("assessStart", () => {
       { id: "i-2", state: "stopped", stateReason: "Server.InternalError" },
       { id: "i-3", state: "running", checksOk: true, publicIp: "198.51.100.2" },
     ]);
-    expect(verdict).toMatchObject({ settled: true, failed: ["i-2"], addresses: ["198.51.100.2", "198.51.100.9"], detail: "1 of 3 did not start: i-2 (Server.InternalError)" });
+    expect(verdict).toMatchObject({
+      settled: true,
+      failed: ["i-2"],
+      addresses: ["198.51.100.2", "198.51.100.9"],
+      detail: "1 of 3 did not start: i-2 (Server.InternalError)",
+    });
   });
 });
 
@@ -41,7 +46,12 @@ describe("assessStop", () => {
   });
 
   it("waits while an instance not kept is still running or stopping", () => {
-    expect(assessStop([{ id: "i-1", state: "stopping" }, { id: "i-2", state: "running" }]).settled).toBe(false);
+    expect(
+      assessStop([
+        { id: "i-1", state: "stopping" },
+        { id: "i-2", state: "running" },
+      ]).settled,
+    ).toBe(false);
   });
 });
 
@@ -60,12 +70,20 @@ describe("planProgress and conclude", () => {
   it("plans a start on a holiday as a finished no-op with no targets", () => {
     const progress = planProgress("office-hours", office, { action: "start" }, new Date("2026-04-02T05:00:00Z"), 0);
     expect(progress).toMatchObject({ done: true, failed: 0, targets: [], localDate: "2026-04-02" });
-    expect(progress.summary).toBe("start of schedule office-hours on 2026-04-02: nothing to do, 2026-04-02 is a holiday of this schedule (Asia/Jerusalem): nothing started.");
+    expect(progress.summary).toBe(
+      "start of schedule office-hours on 2026-04-02: nothing to do, 2026-04-02 is a holiday of this schedule (Asia/Jerusalem): nothing started.",
+    );
   });
 
   it("fails targets still working at the deadline and counts them", () => {
     const progress = planProgress("office-hours", office, { action: "start" }, new Date("2026-03-24T06:00:00Z"), 0);
-    const working = { ...progress, targets: [{ ...progress.targets[0]!, detail: "1 of 1 starting" }, { ...progress.targets[1]!, status: "done" as const, detail: "2 of 2 InService" }] };
+    const working = {
+      ...progress,
+      targets: [
+        { ...progress.targets[0]!, detail: "1 of 1 starting" },
+        { ...progress.targets[1]!, status: "done" as const, detail: "2 of 2 InService" },
+      ],
+    };
 
     expect(conclude(working, progress.deadline - 1, 15)).toMatchObject({ done: false, failed: 0 });
     const late = conclude(working, progress.deadline, 15);

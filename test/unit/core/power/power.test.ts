@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../../functions/core/config/config.js";
 import { InvalidPowerInputError } from "../../../../functions/core/errors.js";
-import { decidePower, environmentsOfGroup, formatSavedSize, keepRunning, parsePowerInput, parseSavedSize, splitTag } from "../../../../functions/core/power/power.js";
+import {
+  decidePower,
+  environmentsOfGroup,
+  formatSavedSize,
+  keepRunning,
+  parsePowerInput,
+  parseSavedSize,
+  splitTag,
+} from "../../../../functions/core/power/power.js";
 
 describe("decidePower", () => {
   const office = { timezone: "Asia/Jerusalem", holidays: ["2026-04-02"] };
@@ -35,7 +43,11 @@ describe("keepRunning", () => {
   const stop = new Date("2026-03-24T16:00:00Z");
 
   it("keeps an instance whose absolute time is later than the stop", () => {
-    expect(keepRunning("2026-03-24T21:00:00Z", "Asia/Jerusalem", stop)).toEqual({ keep: true, until: "2026-03-24T21:00:00.000Z", reason: "gantry:keep-running-until until 2026-03-24T21:00:00.000Z" });
+    expect(keepRunning("2026-03-24T21:00:00Z", "Asia/Jerusalem", stop)).toEqual({
+      keep: true,
+      until: "2026-03-24T21:00:00.000Z",
+      reason: "gantry:keep-running-until until 2026-03-24T21:00:00.000Z",
+    });
   });
 
   it("lets an expired override go, and no tag at all", () => {
@@ -99,7 +111,9 @@ describe("power input and configuration lookups", () => {
       apps: {
         hello: {
           repository: "octo-org/hello",
-          environments: { dev: { branch: "dev", region: "eu-west-1", group: { autoScalingGroupName: "hello-dev", targetGroupArns: ["arn:aws:elasticloadbalancing:x"] } } },
+          environments: {
+            dev: { branch: "dev", region: "eu-west-1", group: { autoScalingGroupName: "hello-dev", targetGroupArns: ["arn:aws:elasticloadbalancing:x"] } },
+          },
         },
       },
     });

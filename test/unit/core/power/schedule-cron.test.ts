@@ -5,7 +5,14 @@ import { schedulerExpressions } from "../../../../functions/core/power/schedule-
 import { transitions } from "../../../../functions/core/power/schedule.js";
 
 function schedule(overrides: Partial<ScheduleInput> = {}) {
-  return scheduleSchema.parse({ timezone: "Asia/Jerusalem", workWeek: "SUN-THU", on: "08:00", off: "18:00", targets: [{ autoScalingGroup: "dev" }], ...overrides });
+  return scheduleSchema.parse({
+    timezone: "Asia/Jerusalem",
+    workWeek: "SUN-THU",
+    on: "08:00",
+    off: "18:00",
+    targets: [{ autoScalingGroup: "dev" }],
+    ...overrides,
+  });
 }
 
 /** Scheduler's `cron(m h dom mon dow year)` as croner reads it: a seconds field in front. */

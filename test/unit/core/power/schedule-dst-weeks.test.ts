@@ -33,7 +33,11 @@ describe("work weeks across the clock changes of 2026", () => {
     const listed = starts(timezone, week, `${holiday}T00:00:00Z`, 1, [holiday]);
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatch(/ holiday$/);
-    const noon = transitions(schedule({ timezone, workWeek: week, holidays: [holiday] }), new Date(`${holiday}T00:00:00Z`), new Date(`${holiday}T23:00:00Z`))[0]!.at;
+    const noon = transitions(
+      schedule({ timezone, workWeek: week, holidays: [holiday] }),
+      new Date(`${holiday}T00:00:00Z`),
+      new Date(`${holiday}T23:00:00Z`),
+    )[0]!.at;
     // Four hours after the start that did not run, the targets are still off.
     expect(isOn(schedule({ timezone, workWeek: week, holidays: [holiday] }), new Date(noon.getTime() + 4 * 3_600_000))).toBe(false);
     expect(isOn(schedule({ timezone, workWeek: week }), new Date(noon.getTime() + 4 * 3_600_000))).toBe(true);

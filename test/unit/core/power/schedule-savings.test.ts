@@ -13,7 +13,13 @@ describe("weeklyHours", () => {
   });
 
   it("counts half hours and explicit day lists", () => {
-    const short = scheduleSchema.parse({ timezone: "Europe/London", workWeek: ["MON", "WED"], on: "09:30", off: "12:00", targets: [{ autoScalingGroup: "dev" }] });
+    const short = scheduleSchema.parse({
+      timezone: "Europe/London",
+      workWeek: ["MON", "WED"],
+      on: "09:30",
+      off: "12:00",
+      targets: [{ autoScalingGroup: "dev" }],
+    });
 
     expect(weeklyHours(short)).toEqual({ on: 5, off: 163 });
   });

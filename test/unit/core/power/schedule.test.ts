@@ -4,11 +4,22 @@ import { scheduleSchema, type ScheduleInput } from "../../../../functions/core/p
 import { isOn, localTime, transitions } from "../../../../functions/core/power/schedule.js";
 
 function schedule(overrides: Partial<ScheduleInput> = {}) {
-  return scheduleSchema.parse({ timezone: "Asia/Jerusalem", workWeek: "SUN-THU", on: "08:00", off: "18:00", targets: [{ tag: "gantry:schedule=office-hours" }], ...overrides });
+  return scheduleSchema.parse({
+    timezone: "Asia/Jerusalem",
+    workWeek: "SUN-THU",
+    on: "08:00",
+    off: "18:00",
+    targets: [{ tag: "gantry:schedule=office-hours" }],
+    ...overrides,
+  });
 }
 
 const at = (iso: string) => new Date(iso);
-const summary = (list: ReturnType<typeof transitions>) => list.map((step) => `${step.weekday} ${step.local} ${step.action} ${step.at.toISOString().slice(0, 16)}${step.dstChange ? " dst" : ""}${step.skippedHoliday ? " holiday" : ""}`);
+const summary = (list: ReturnType<typeof transitions>) =>
+  list.map(
+    (step) =>
+      `${step.weekday} ${step.local} ${step.action} ${step.at.toISOString().slice(0, 16)}${step.dstChange ? " dst" : ""}${step.skippedHoliday ? " holiday" : ""}`,
+  );
 
 describe("transitions", () => {
   it("starts and stops a Sunday–Thursday week in Jerusalem across the spring-forward Friday, 27 March 2026", () => {

@@ -52,10 +52,20 @@ describe("decideAfterBake", () => {
   });
 
   it("does not ask after the last batch", () => {
-    const cycle = rolloutPlan({ batchSizes: [2], toReplace: 2, floor: 2, baseline: { desiredCapacity: 2, minSize: 2, maxSize: 4 }, cycle: planCycle("7d", T0) });
+    const cycle = rolloutPlan({
+      batchSizes: [2],
+      toReplace: 2,
+      floor: 2,
+      baseline: { desiredCapacity: 2, minSize: 2, maxSize: 4 },
+      cycle: planCycle("7d", T0),
+    });
     const small = [...oldInstances(2, { state: "Standby" }), ...newInstances(2)];
 
-    expect(decideAfterBake(cycle, settings, view(group(small), health(small)), baking(), passed, RETIRED + 130 * SECOND)).toEqual({ outcome: "baked", last: true, askQueuedPush: false });
+    expect(decideAfterBake(cycle, settings, view(group(small), health(small)), baking(), passed, RETIRED + 130 * SECOND)).toEqual({
+      outcome: "baked",
+      last: true,
+      askQueuedPush: false,
+    });
   });
 
   it("fails with HealthGateTimeoutError when the gate has waited past the health deadline", () => {

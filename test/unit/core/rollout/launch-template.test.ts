@@ -26,7 +26,9 @@ describe("checkLaunchTemplate", () => {
 
     expect(check).toThrow(LaunchTemplateNotPinnedError);
     expect(check).toThrow(`Group "hello-prod" launches from launch template ${TEMPLATE} version ${alias}`);
-    expect(check).toThrow(`aws autoscaling update-auto-scaling-group --auto-scaling-group-name hello-prod --launch-template LaunchTemplateId=${TEMPLATE},Version=<number>`);
+    expect(check).toThrow(
+      `aws autoscaling update-auto-scaling-group --auto-scaling-group-name hello-prod --launch-template LaunchTemplateId=${TEMPLATE},Version=<number>`,
+    );
   });
 
   it("rejects an imageId deploy whose rollback would point the group back at an SSM-parameter AMI", () => {

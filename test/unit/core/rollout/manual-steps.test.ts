@@ -4,8 +4,17 @@ import type { CaughtFailure } from "../../../../functions/core/rollout/rollback.
 import { HOUR, T0, group, health, newInstances, oldInstances, rolloutPlan, view } from "../../fixtures.js";
 
 const plan = rolloutPlan();
-const rollbackFailure: CaughtFailure = { Error: "RollbackTimeoutError", Cause: JSON.stringify({ errorType: "RollbackTimeoutError", errorMessage: "Rollback of v2 stuck bringing the old instances back after 1501 s (limit 1500 s)" }) };
-const original: CaughtFailure = { Error: "HealthGateFailedError", Cause: JSON.stringify({ errorType: "HealthGateFailedError", errorMessage: "instance i-new003 is unhealthy" }) };
+const rollbackFailure: CaughtFailure = {
+  Error: "RollbackTimeoutError",
+  Cause: JSON.stringify({
+    errorType: "RollbackTimeoutError",
+    errorMessage: "Rollback of v2 stuck bringing the old instances back after 1501 s (limit 1500 s)",
+  }),
+};
+const original: CaughtFailure = {
+  Error: "HealthGateFailedError",
+  Cause: JSON.stringify({ errorType: "HealthGateFailedError", errorMessage: "instance i-new003 is unhealthy" }),
+};
 
 describe("manualStepsCause", () => {
   describe("after a failed rollback", () => {
@@ -42,7 +51,9 @@ describe("manualStepsCause", () => {
 
       const cause = manualStepsCause(cyclePlan, view(group(members), health(members), "v1"), "rollback", rollbackFailure, original);
 
-      expect(cause).toContain("then remove the instances this cycle launched: aws autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity --instance-id <id> for i-new001 i-new002");
+      expect(cause).toContain(
+        "then remove the instances this cycle launched: aws autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity --instance-id <id> for i-new001 i-new002",
+      );
       expect(cause).not.toContain("the instances on v1");
     });
 
@@ -91,7 +102,13 @@ describe("manualStepsCause", () => {
     it("says nothing is left to do when the group is clean", () => {
       const members = newInstances(10);
 
-      const cause = manualStepsCause(rolloutPlan({ suspend: [] }), view(group(members, { maxSize: 20 }), health(members)), "finish", rollbackFailure, undefined);
+      const cause = manualStepsCause(
+        rolloutPlan({ suspend: [] }),
+        view(group(members, { maxSize: 20 }), health(members)),
+        "finish",
+        rollbackFailure,
+        undefined,
+      );
 
       expect(cause).toContain("To finish by hand: nothing left to do.");
       expect(cause).not.toContain("Scaling processes resumed");

@@ -45,7 +45,13 @@ function runBatches(batches: number, fleets: Fleet | ((batch: number) => Fleet),
   for (let batch = 0; batch < batches; batch++) {
     const fleet = typeof fleets === "function" ? fleets(batch) : fleets;
     clock += latency * 1000;
-    current = { ...current, batch, ready: false, batchStartedAt: clock, ...launchedProgress(current, POLL, { startedAt: clock, seenAt: clock, endedAt: clock }) };
+    current = {
+      ...current,
+      batch,
+      ready: false,
+      batchStartedAt: clock,
+      ...launchedProgress(current, POLL, { startedAt: clock, seenAt: clock, endedAt: clock }),
+    };
     const firstWait = current.waitSeconds;
     for (let checks = 1; checks < 50; checks++) {
       clock += (current.waitSeconds + latency) * 1000;

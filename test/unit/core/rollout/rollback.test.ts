@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { RollbackIncompleteError, RollbackTimeoutError } from "../../../../functions/core/errors.js";
 import type { ObservedGroup, ObservedInstance, TargetHealth } from "../../../../functions/core/fleet.js";
-import { TERMINATIONS_PER_PASS, assertRolledBack, decideRollback, describeFailure, enforceRollbackDeadline, rolledBackCause, type CaughtFailure } from "../../../../functions/core/rollout/rollback.js";
+import {
+  TERMINATIONS_PER_PASS,
+  assertRolledBack,
+  decideRollback,
+  describeFailure,
+  enforceRollbackDeadline,
+  rolledBackCause,
+  type CaughtFailure,
+} from "../../../../functions/core/rollout/rollback.js";
 import { HOUR, SECOND, T0, group, health, ids, newInstances, oldInstances, rolloutPlan, strategy, view } from "../../fixtures.js";
 
 // Ten old instances on v1 replaced in batches of 2, 4, 4 from T0; baseline desired 10, MaxSize 20.
@@ -65,7 +73,12 @@ describe("decideRollback", () => {
     });
 
     it("exits only instances already in Standby and waits for those still entering it", () => {
-      const members = [...oldInstances(8), ...oldInstances(1, { state: "Standby", from: 9 }), ...oldInstances(1, { state: "EnteringStandby", from: 10 }), ...newInstances(6)];
+      const members = [
+        ...oldInstances(8),
+        ...oldInstances(1, { state: "Standby", from: 9 }),
+        ...oldInstances(1, { state: "EnteringStandby", from: 10 }),
+        ...newInstances(6),
+      ];
 
       const result = pass(members);
 
@@ -254,7 +267,10 @@ describe("decideRollback", () => {
 });
 
 describe("assertRolledBack", () => {
-  const ended = (members: ObservedInstance[], rolloutPlanUsed = plan) => () => assertRolledBack(rolloutPlanUsed, view(group(members, { maxSize: 20 }), health(members)));
+  const ended =
+    (members: ObservedInstance[], rolloutPlanUsed = plan) =>
+    () =>
+      assertRolledBack(rolloutPlanUsed, view(group(members, { maxSize: 20 }), health(members)));
 
   it("lets a group with only old instances, none in Standby, end as rolled back", () => {
     expect(ended(oldInstances(10))).not.toThrow();
@@ -270,7 +286,9 @@ describe("assertRolledBack", () => {
     const members = [...oldInstances(10), ...newInstances(1, { launchedAt: T0 })];
 
     expect(ended(members, rolloutPlan({ startedAt: T0 + 400 }))).toThrow(RollbackIncompleteError);
-    expect(ended(members, rolloutPlan({ startedAt: T0 + 400 }))).toThrow('Rollback of v2 on group "hello-prod-web" reached its end, but the group has 1 instance(s) on v2 still in it (i-new001; it had 0 before)');
+    expect(ended(members, rolloutPlan({ startedAt: T0 + 400 }))).toThrow(
+      'Rollback of v2 on group "hello-prod-web" reached its end, but the group has 1 instance(s) on v2 still in it (i-new001; it had 0 before)',
+    );
   });
 
   it("fails on more new-release instances than the group had before, whatever their launch time says", () => {
@@ -301,18 +319,25 @@ describe("enforceRollbackDeadline", () => {
 
 /** What a Catch records for a Lambda error: the Cause is the runtime's JSON. */
 function lambdaFailure(name: string, message: string): CaughtFailure {
-  return { Error: name, Cause: JSON.stringify({ errorType: name, errorMessage: message, trace: [`${name}: ${message}`, "    at runGate (file:///var/task/index.mjs:1:1)"] }) };
+  return {
+    Error: name,
+    Cause: JSON.stringify({ errorType: name, errorMessage: message, trace: [`${name}: ${message}`, "    at runGate (file:///var/task/index.mjs:1:1)"] }),
+  };
 }
 
 describe("describeFailure", () => {
   it("reads the message out of a Lambda error's JSON cause", () => {
     const failure = lambdaFailure("HealthGateFailedError", "Batch 2 of 3: instance i-new003 is unhealthy in target group web (Target.ResponseCodeMismatch)");
 
-    expect(describeFailure(failure)).toBe("HealthGateFailedError: Batch 2 of 3: instance i-new003 is unhealthy in target group web (Target.ResponseCodeMismatch)");
+    expect(describeFailure(failure)).toBe(
+      "HealthGateFailedError: Batch 2 of 3: instance i-new003 is unhealthy in target group web (Target.ResponseCodeMismatch)",
+    );
   });
 
   it("keeps a plain-text cause as it is", () => {
-    expect(describeFailure({ Error: "States.Timeout", Cause: "Task timed out after 900.00 seconds" })).toBe("States.Timeout: Task timed out after 900.00 seconds");
+    expect(describeFailure({ Error: "States.Timeout", Cause: "Task timed out after 900.00 seconds" })).toBe(
+      "States.Timeout: Task timed out after 900.00 seconds",
+    );
   });
 
   it("keeps a JSON cause without an errorMessage as it is", () => {

@@ -204,7 +204,8 @@ describe("enforceHealthDeadline", () => {
   });
 
   it("fails with HealthGateTimeoutError when a gate is still waiting after the deadline", () => {
-    const attempt = () => enforceHealthDeadline(plan, settings, progress({ batch: 1 }), waiting("1 of 2 new instances healthy"), BATCH_STARTED + 1_201 * SECOND);
+    const attempt = () =>
+      enforceHealthDeadline(plan, settings, progress({ batch: 1 }), waiting("1 of 2 new instances healthy"), BATCH_STARTED + 1_201 * SECOND);
 
     expect(attempt).toThrow(HealthGateTimeoutError);
     expect(attempt).toThrow("Batch 2 of 3: 1 of 2 new instances healthy after 1201 s (launchTimeoutSeconds + healthTimeoutSeconds = 1200).");
@@ -295,7 +296,12 @@ describe("retireStatus in a cycle run (every instance on the same release)", () 
   });
 
   it("does not wait for a new instance the group is terminating by itself", () => {
-    const members = [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(2, { release: "v1" }), ...newInstances(1, { release: "v1", state: "Terminating", from: 3 })];
+    const members = [
+      ...oldInstances(8),
+      ...oldInstances(2, { state: "Standby", from: 9 }),
+      ...newInstances(2, { release: "v1" }),
+      ...newInstances(1, { release: "v1", state: "Terminating", from: 3 }),
+    ];
 
     const status = retireStatus(cyclePlan, settings, cycleView(members), progress({ phase: "bake", retiredAt: RETIRED }), RETIRED + 60 * SECOND);
 

@@ -91,11 +91,17 @@ describe("decidePush", () => {
   });
 
   it("ignores a tag push", () => {
-    expect(decidePush(push({ ref: "refs/tags/v1.0.0" }), context)).toEqual({ kind: "ignored", reason: "refs/tags/v1.0.0 is a tag; gantry deploys pushes to branches." });
+    expect(decidePush(push({ ref: "refs/tags/v1.0.0" }), context)).toEqual({
+      kind: "ignored",
+      reason: "refs/tags/v1.0.0 is a tag; gantry deploys pushes to branches.",
+    });
   });
 
   it("ignores a ref that is neither branch nor tag", () => {
-    expect(decidePush(push({ ref: "refs/notes/commits" }), context)).toEqual({ kind: "ignored", reason: "refs/notes/commits is not a branch; gantry deploys pushes to branches." });
+    expect(decidePush(push({ ref: "refs/notes/commits" }), context)).toEqual({
+      kind: "ignored",
+      reason: "refs/notes/commits is not a branch; gantry deploys pushes to branches.",
+    });
   });
 
   it("ignores a deleted branch, by the deleted flag or by an all-zero head", () => {

@@ -1,7 +1,13 @@
 import { sign } from "@octokit/webhooks-methods";
 import { describe, expect, it } from "vitest";
 import { readPayload } from "../../../../functions/core/webhook/webhook-payload.js";
-import { MAX_WEBHOOK_BODY_BYTES, readWebhookRequest, signatureMatches, signatureToCheck, type WebhookRequest } from "../../../../functions/core/webhook/webhook-request.js";
+import {
+  MAX_WEBHOOK_BODY_BYTES,
+  readWebhookRequest,
+  signatureMatches,
+  signatureToCheck,
+  type WebhookRequest,
+} from "../../../../functions/core/webhook/webhook-request.js";
 
 const SECRET = "It's a Secret to Everybody";
 
@@ -84,7 +90,11 @@ describe("signatureMatches", () => {
 });
 
 describe("readPayload", () => {
-  const request = (contentType: string | undefined, body: string): WebhookRequest => ({ method: "POST", headers: contentType ? { "content-type": contentType } : {}, body });
+  const request = (contentType: string | undefined, body: string): WebhookRequest => ({
+    method: "POST",
+    headers: contentType ? { "content-type": contentType } : {},
+    body,
+  });
 
   it("reads a JSON body, with or without a charset", () => {
     expect(readPayload(request("application/json", '{"zen":"x"}'))).toEqual({ payload: { zen: "x" } });
@@ -98,18 +108,33 @@ describe("readPayload", () => {
   });
 
   it("rejects a form without a payload field, and one whose payload is not JSON", () => {
-    expect(readPayload(request("application/x-www-form-urlencoded", "zen=x"))).toEqual({ problem: 'The form body has no "payload" field; choose "application/json" as the content type in the webhook settings.', status: 400 });
-    expect(readPayload(request("application/x-www-form-urlencoded", "payload=x"))).toMatchObject({ problem: expect.stringMatching(/^The "payload" form field is not valid JSON/) as string, status: 400 });
+    expect(readPayload(request("application/x-www-form-urlencoded", "zen=x"))).toEqual({
+      problem: 'The form body has no "payload" field; choose "application/json" as the content type in the webhook settings.',
+      status: 400,
+    });
+    expect(readPayload(request("application/x-www-form-urlencoded", "payload=x"))).toMatchObject({
+      problem: expect.stringMatching(/^The "payload" form field is not valid JSON/) as string,
+      status: 400,
+    });
   });
 
   it("rejects another or a missing content type as unsupported (415), saying which to choose", () => {
-    expect(readPayload(request("text/plain", "{}"))).toEqual({ problem: 'The Content-Type header is "text/plain"; choose "application/json" as the content type in the webhook settings.', status: 415 });
-    expect(readPayload(request(undefined, "{}"))).toEqual({ problem: 'The Content-Type header is missing; choose "application/json" as the content type in the webhook settings.', status: 415 });
+    expect(readPayload(request("text/plain", "{}"))).toEqual({
+      problem: 'The Content-Type header is "text/plain"; choose "application/json" as the content type in the webhook settings.',
+      status: 415,
+    });
+    expect(readPayload(request(undefined, "{}"))).toEqual({
+      problem: 'The Content-Type header is missing; choose "application/json" as the content type in the webhook settings.',
+      status: 415,
+    });
   });
 
   it("rejects JSON that is not an object", () => {
     for (const body of ["null", "[]", '"push"', "42"]) {
-      expect(readPayload(request("application/json", body))).toEqual({ problem: "The body is JSON but not an object; GitHub sends an object for every event.", status: 400 });
+      expect(readPayload(request("application/json", body))).toEqual({
+        problem: "The body is JSON but not an object; GitHub sends an object for every event.",
+        status: 400,
+      });
     }
   });
 });

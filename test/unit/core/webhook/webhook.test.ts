@@ -8,10 +8,21 @@ const TG = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/
 const SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
 const DELIVERY = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
 const config = parseConfig({
-  apps: { hello: { repository: "octo-org/hello", environments: { prod: { branch: "main", region: "eu-west-1", group: { autoScalingGroupName: "hello-prod", targetGroupArns: [TG] } } } } },
+  apps: {
+    hello: {
+      repository: "octo-org/hello",
+      environments: { prod: { branch: "main", region: "eu-west-1", group: { autoScalingGroupName: "hello-prod", targetGroupArns: [TG] } } },
+    },
+  },
 });
 
-const pushBody = JSON.stringify({ ref: "refs/heads/main", after: SHA, deleted: false, repository: { full_name: "octo-org/hello" }, pusher: { name: "octocat" } });
+const pushBody = JSON.stringify({
+  ref: "refs/heads/main",
+  after: SHA,
+  deleted: false,
+  repository: { full_name: "octo-org/hello" },
+  pusher: { name: "octocat" },
+});
 
 function request(overrides: Partial<WebhookRequest> = {}, headers: Record<string, string | undefined> = {}): WebhookRequest {
   const all: Record<string, string | undefined> = {
@@ -35,7 +46,14 @@ describe("decideWebhook", () => {
 
     expect(verdict.status).toBe(202);
     expect(verdict.start).toMatchObject({ name: "hello-prod-6113728f27ae-72d3162e", input: { app: "hello", env: "prod", release: { id: "6113728f27ae" } } });
-    expect(verdict.log).toEqual({ event: "push", delivery: DELIVERY, repository: "octo-org/hello", ref: "refs/heads/main", decision: "start", execution: "hello-prod-6113728f27ae-72d3162e" });
+    expect(verdict.log).toEqual({
+      event: "push",
+      delivery: DELIVERY,
+      repository: "octo-org/hello",
+      ref: "refs/heads/main",
+      decision: "start",
+      execution: "hello-prod-6113728f27ae-72d3162e",
+    });
   });
 
   it("rejects a method other than POST with 405 before anything else", () => {
@@ -58,7 +76,9 @@ describe("decideWebhook", () => {
   });
 
   it("rejects an unsigned request even when it names no event, so nothing unsigned learns more than 401", () => {
-    expect(decide({ request: request({ body: "not json" }, { "x-hub-signature-256": undefined, "x-github-event": undefined }), secretValid: false }).status).toBe(401);
+    expect(
+      decide({ request: request({ body: "not json" }, { "x-hub-signature-256": undefined, "x-github-event": undefined }), secretValid: false }).status,
+    ).toBe(401);
   });
 
   it("rejects a signed request without an event header with 400", () => {
@@ -127,7 +147,11 @@ describe("failureVerdict", () => {
   it("answers a transient AWS failure with 503 and a hint to redeliver", () => {
     const verdict = failureVerdict(new AwsThrottledError("Rate exceeded"), { event: "push", decision: "start" });
 
-    expect(verdict).toMatchObject({ status: 503, body: { retryable: true }, log: { event: "push", decision: "failed", error: "AwsThrottledError: Rate exceeded" } });
+    expect(verdict).toMatchObject({
+      status: 503,
+      body: { retryable: true },
+      log: { event: "push", decision: "failed", error: "AwsThrottledError: Rate exceeded" },
+    });
     expect(verdict.body.error).toContain("redeliver");
   });
 
