@@ -25,7 +25,7 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
   const at = now();
   const startedAt = state.rollback?.startedAt ?? at;
   const group = input.group.autoScalingGroupName;
-  let view = await observeFleet(input, plan, startedAt, { describeParked: true });
+  let view = await observeFleet(input, plan, startedAt);
   if ((view.group.tags[RELEASE_TAG] ?? null) !== plan.previousRelease) await restoreRelease(group, plan.previousRelease);
   const template = plan.launchTemplate;
   if (template && view.group.launchTemplate?.version !== template.version) await useLaunchTemplateVersion(group, template.id, template.version);
@@ -58,7 +58,7 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
 
   const failedBatch = state.progress?.batch ?? -1;
   if (pass.stage === "done") {
-    view = await observeFleet(input, plan, startedAt, { describeParked: true });
+    view = await observeFleet(input, plan, startedAt);
     assertRolledBack(plan, view);
     const cause = rolledBackCause(plan, input.app, input.env, failedBatch, state.failure ?? state.progress?.failed, view);
     return { startedAt, stage: "done", done: true, waitSeconds: 0, summary: summarize(plan, view, failedBatch, "rolled back"), cause };

@@ -21,9 +21,9 @@ const IDS_PER_PAGE = 1000;
  * instances are not described, so the reads follow the fleet in service, not the fleet plus
  * everything a deploy has parked (up to twice as many during a rollout). They read as having
  * no release and no launch time, which every split counts as old: only a run retires instances
- * into Standby, and only old ones (see ObservedInstance). A rollback and the clean-up after a
- * failure pass `describeParked`: what they bring back from Standby or list for a person must be
- * known by release, whoever parked it.
+ * into Standby, and only old ones (see ObservedInstance); a new instance someone else parks is
+ * brought back by a rollback as if old, then seen on its release and removed. The clean-up after
+ * a failure passes `describeParked`: what it lists for a person must be known by release.
  */
 export async function readGroup(name: string, options: { describeParked?: boolean } = {}): Promise<ObservedGroup> {
   const answer = await runtime()
