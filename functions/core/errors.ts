@@ -128,6 +128,12 @@ export class LaunchTemplateNotPinnedError extends GantryError {}
  */
 export class LaunchTemplateImageParameterError extends GantryError {}
 
+/**
+ * Finish rollout detached retired instances but EC2 did not terminate them: they run outside the
+ * group, where no retry of the step can see them, so a person must terminate them.
+ */
+export class DetachedNotTerminatedError extends GantryError {}
+
 /** A Lambda environment variable has a value gantry cannot use; the function refuses to start. */
 export class InvalidEnvironmentError extends GantryError {}
 
@@ -166,6 +172,7 @@ const ERROR_CLASSES = [
   LaunchTemplateNotPinnedError,
   LaunchTemplateImageParameterError,
   InvalidEnvironmentError,
+  DetachedNotTerminatedError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

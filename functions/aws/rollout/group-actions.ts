@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import { EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import pLimit from "p-limit";
+import { DetachedNotTerminatedError } from "../../core/errors.js";
 import { RELEASE_TAG } from "../../core/fleet.js";
 import { runtime } from "../runtime.js";
 
@@ -157,7 +158,21 @@ export async function detachAndTerminate(group: string, instanceIds: readonly st
   // terminated now even when other detaches failed; those stay parked for the retry.
   const detached = outcomes.flatMap((outcome) => (outcome.status === "fulfilled" ? outcome.value : []));
   const ec2 = runtime().client(EC2Client);
-  for (const ids of chunks(detached, TERMINATE_IDS_PER_CALL)) await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  const batches = chunks(detached, TERMINATE_IDS_PER_CALL);
+  for (const [index, ids] of batches.entries()) {
+    try {
+      await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+    } catch (error) {
+      // Not retryable as it is: a retry of the step reads the group, which no longer holds them.
+      const left = batches.slice(index).flat();
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new DetachedNotTerminatedError(
+        `Detached ${left.length} retired instance(s) from group "${group}" but EC2 did not terminate them (${reason}); they run outside the group: ` +
+          `aws ec2 terminate-instances --instance-ids ${left.join(" ")}`,
+        { cause: error },
+      );
+    }
+  }
   const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
   if (failed) throw failed.reason;
 }

@@ -232,6 +232,20 @@ describe("detachAndTerminate", () => {
     expect(ec2).toHaveReceivedCommandWith(TerminateInstancesCommand, { InstanceIds: [...parked.slice(0, 20), ...parked.slice(40)] });
   });
 
+  it("fails naming the detached instances EC2 did not terminate, and the command that does", async () => {
+    const parked = ids(1500);
+    ec2
+      .on(TerminateInstancesCommand, { InstanceIds: parked.slice(1000) })
+      .rejects(Object.assign(new Error("not authorized"), { name: "UnauthorizedOperation" }));
+
+    const failure = detachAndTerminate(GROUP, parked);
+
+    await expect(failure).rejects.toThrow(expect.objectContaining({ name: "DetachedNotTerminatedError" }));
+    await expect(failure).rejects.toThrow(
+      `Detached 500 retired instance(s) from group "${GROUP}" but EC2 did not terminate them (UnauthorizedOperation: not authorized); they run outside the group: aws ec2 terminate-instances --instance-ids ${parked.slice(1000).join(" ")}`,
+    );
+  });
+
   it("terminates nothing when every detach fails", async () => {
     autoScaling.on(DetachInstancesCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }));
 
