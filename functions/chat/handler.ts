@@ -34,13 +34,15 @@ export const handler = middy<ChatEvent, APIGatewayProxyStructuredResultV2 | unde
   .handler(async (event) => {
     if (isChatJobEvent(event)) return followUp(event);
     const request = readWebhookRequest(event);
+    // The Function URL's arrival time, not the runtime's clock: local mode's clock runs virtual
+    // time, and a signature's freshness is a matter of the real one.
     const receivedAt = event.requestContext?.timeEpoch ?? now();
     // No signature, no secret: an unsigned request costs no SSM call.
     const signature = isSigned(request)
       ? verifySlackSignature(
           await slackSigningSecret(),
           { timestamp: request.headers["x-slack-request-timestamp"] ?? "", signature: request.headers["x-slack-signature"] ?? "", body: request.body },
-          now(),
+          receivedAt,
         )
       : undefined;
     const verdict = decideChat({ request, signature, config: runtime().config(), receivedAt });

@@ -26,14 +26,19 @@ const RUNNERS: Record<RunnableCommand, Runner> = {
   rollback: async (job) => {
     const { app, env, args } = job.task;
     const current = await lastDeployed(app, env);
-    if (!current && !args.release) return failedReply(job, `${app}/${env} has no deployed release to roll back from; name one: ${job.command} rollback ${app} ${env} v1`);
+    if (!current && !args.release)
+      return failedReply(job, `${app}/${env} has no deployed release to roll back from; name one: ${job.command} rollback ${app} ${env} v1`);
     const back = args.release ? await findRelease(app, env, args.release) : await lastDeployed(app, env, { before: current?.number });
     if (!back) return failedReply(job, `${app}/${env} has no deployed release before ${current?.label}; name one: ${job.command} rollback ${app} ${env} v1`);
     const release = { id: back.releaseId, ...(back.ref ? { ref: back.ref } : {}), ...(back.imageId ? { imageId: back.imageId } : {}) };
     const input = deployInputFor(runtime().config(), app, env, release, chatTrigger(job, "rollback", `(to ${back.label})`));
     const name = executionName(app, env, back.releaseId, `rb${job.receivedAt.toString(36)}`);
     const started = await startDeploy({ stateMachineArn: deployStateMachineArn(), name, input });
-    return startedReply(job, { name, ...started }, { verb: "rollback", release: `${back.label} (${back.releaseId})`, ...(current ? { from: current.label } : {}) });
+    return startedReply(
+      job,
+      { name, ...started },
+      { verb: "rollback", release: `${back.label} (${back.releaseId})`, ...(current ? { from: current.label } : {}) },
+    );
   },
 
   status: async (job) => {

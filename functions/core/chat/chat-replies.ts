@@ -35,9 +35,13 @@ export function startedReply(
 export function statusReply(job: ChatJob, latest: LatestExecution | undefined, running: ReleaseRecord | undefined): ChatMessage {
   const where = `${job.task.app}/${job.task.env}`;
   const runs = running ? `${where} runs ${running.label} (${escapeText(running.releaseId)}).` : `${where} has no deployed release on record.`;
-  if (!latest) return { response_type: "ephemeral", text: `${runs}\nNo executions of ${where} yet: start one with \`${job.command} deploy ${job.task.app} ${job.task.env} <release>\`.` };
+  if (!latest)
+    return {
+      response_type: "ephemeral",
+      text: `${runs}\nNo executions of ${where} yet: start one with \`${job.command} deploy ${job.task.app} ${job.task.env} <release>\`.`,
+    };
   const when = latest.stoppedAt ? `started ${iso(latest.startedAt)}, ended ${iso(latest.stoppedAt)}` : `started ${iso(latest.startedAt)}, still running`;
-  const facts = [latest.release ? `release ${escapeText(latest.release)}` : undefined, latest.trigger ? `by ${escapeText(latest.trigger)}` : undefined, when];
+  const facts = [latest.release ? `release ${escapeText(latest.release)}` : undefined, latest.trigger ? escapeText(latest.trigger) : undefined, when];
   const cause = latest.cause && latest.status !== "SUCCEEDED" ? `\n> ${escapeText(latest.cause)}` : "";
   return {
     response_type: "ephemeral",
@@ -50,7 +54,9 @@ export function failedReply(job: ChatJob, reason: string): ChatMessage {
   return { response_type: "ephemeral", text: `Could not ${job.task.command} ${job.task.app}/${job.task.env}: ${escapeText(reason)}` };
 }
 
+/** The console link; a local execution (region "local") has none, so the reply names the command that shows it. */
 function linkTo(executionArn: string): string {
+  if (executionArn.split(":")[3] === "local") return `See it with \`gantry history --local ${executionArn.split(":").at(-1) ?? ""}\``;
   return `<${consoleUrlFor(executionArn)}|View the execution in the Step Functions console>`;
 }
 

@@ -86,10 +86,7 @@ export function decideChat({ request, signature, config, receivedAt }: ChatDecis
   const slack = config.chat?.slack;
   if (!slack) return tell("gantry's configuration has no chat.slack section, so no one may run its commands yet.", "refused: not configured");
   if (!slack.users.includes(slash.userId)) {
-    return tell(
-      `<@${slash.userId}> may not run gantry commands: add the member id ${slash.userId} to chat.slack.users in gantry.config.ts.`,
-      "refused: user",
-    );
+    return tell(`<@${slash.userId}> may not run gantry commands: add the member id ${slash.userId} to chat.slack.users in gantry.config.ts.`, "refused: user");
   }
   if (!slack.channels.includes(slash.channelId)) {
     return tell(
