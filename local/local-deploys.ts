@@ -7,7 +7,7 @@ import type { LocalCloud } from "./cloud/index.js";
 import { saveLocalDynamo } from "./dynamo-session.js";
 import { applyExampleReleaseHealth } from "./example-releases.js";
 import { ExecutionStore } from "./records.js";
-import { createLocalRuntime, type LocalRuntimeOptions } from "./runtime.js";
+import type { LocalRuntimeOptions } from "./runtime.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
 
 export const LOCAL_DEPLOY_STATE_MACHINE = "arn:aws:states:local:000000000000:stateMachine:gantry-deploy";

@@ -26,8 +26,11 @@ const waiters: (() => void)[] = [];
 function until(test: () => boolean, what: string, ms = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${what} within ${ms / 1000} s; gantry printed:\n${stdout}`)), ms);
-    const check = () => {
-      if (!test()) return waiters.push(check);
+    const check = (): void => {
+      if (!test()) {
+        waiters.push(check);
+        return;
+      }
       clearTimeout(timer);
       resolve();
     };
