@@ -36,6 +36,8 @@ export default defineConfig({
       },
     },
   },
+  // /gantry in Slack: these members, in these channels (ids from Slack's profile and channel details).
+  chat: { slack: { users: ["U024BE7LH"], channels: ["C2147483705"] } },
   schedules: {
     "office-hours": {
       timezone: "Asia/Jerusalem",

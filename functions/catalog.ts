@@ -20,6 +20,10 @@
  * - `dns-records`: change and read the Route 53 records a schedule names.
  * - `start-deploy`: start executions of the deploy state machine.
  * - `webhook-secret`: read the webhook's SSM SecureString.
+ * - `slack-signing-secret`: read the Slack signing secret's SSM SecureString.
+ * - `invoke-self`: invoke the function itself, asynchronously (the chat command's work after its answer).
+ * - `release-read`: read the release history in gantry's table (what a rollback returns to).
+ * - `execution-read`: list and describe the deploy state machine's executions.
  * - `http-probe`: call the app's /health and /version on instances (runs in the VPC when one is configured).
  * - `quota-read`: read the account's targets-per-target-group quota (Service Quotas), which sizes rollback waves.
  */
@@ -35,6 +39,10 @@ export type Capability =
   | "dns-records"
   | "start-deploy"
   | "webhook-secret"
+  | "slack-signing-secret"
+  | "invoke-self"
+  | "release-read"
+  | "execution-read"
   | "http-probe"
   | "quota-read";
 
@@ -45,6 +53,8 @@ export interface FunctionEntry {
   machine?: string;
   /** The `${...}` placeholder in that definition. */
   placeholder?: string;
+  /** How long a function no state machine bounds may run (default 10 s, GitHub's webhook deadline). */
+  seconds?: number;
   needs: readonly Capability[];
 }
 
@@ -82,6 +92,8 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   // Only reads the targets again, stops what was still pending and moves DNS: no lock, no resize.
   { dir: "power-check", machine: "power", placeholder: "CheckPowerFunctionArn", needs: ["group-read", "instance-power", "dns-records"] },
   { dir: "webhook", needs: ["start-deploy", "webhook-secret"] },
+  // Answers Slack within 3 s, then in a second invocation of itself starts, rolls back or reads, and posts the result.
+  { dir: "chat", seconds: 30, needs: ["start-deploy", "slack-signing-secret", "invoke-self", "release-read", "execution-read"] },
 ];
 
 /** The placeholders of one state machine, each with the function directory that fills it. */

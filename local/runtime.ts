@@ -8,6 +8,8 @@ import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import type { ClientClass } from "../functions/aws/clients.js";
 import type { LogLevel } from "../functions/aws/environment.js";
 import type { DeployStarter } from "../functions/aws/executions/executions.js";
+import type { LatestExecutionReader } from "../functions/aws/executions/latest-execution.js";
+import type { ChatJob } from "../functions/core/chat/chat.js";
 import type { HttpTransport } from "../functions/aws/rollout/http-probe.js";
 import { createRuntime, type Runtime } from "../functions/aws/runtime.js";
 import type { GantryConfig } from "../functions/core/config/config.js";
@@ -40,6 +42,9 @@ export interface LocalRuntimeOptions {
   webhookSecret?: string;
   deployStateMachineArn?: string;
   startDeploy?: DeployStarter;
+  slackSigningSecret?: string;
+  latestExecution?: LatestExecutionReader;
+  deferChatJob?: (job: ChatJob) => Promise<void>;
   /** Default: with a cloud, each probe asks that cloud's instance. */
   httpTransport?: HttpTransport;
 }
@@ -67,8 +72,11 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): Runtime {
       ...(options.tableName ? { tableName: options.tableName } : {}),
       ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
       ...(options.deployStateMachineArn ? { deployStateMachineArn: options.deployStateMachineArn } : {}),
+      ...(options.slackSigningSecret ? { slackSigningSecret: options.slackSigningSecret } : {}),
     },
     ...(httpTransport ? { httpTransport } : {}),
     ...(options.startDeploy ? { startDeploy: options.startDeploy } : {}),
+    ...(options.latestExecution ? { latestExecution: options.latestExecution } : {}),
+    ...(options.deferChatJob ? { deferChatJob: options.deferChatJob } : {}),
   });
 }

@@ -51,6 +51,18 @@ const ENVIRONMENT = z.object({
       })
       .optional(),
   ),
+  GANTRY_SLACK_SIGNING_SECRET: optional,
+  GANTRY_SLACK_SIGNING_SECRET_PARAMETER: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .regex(/^\/?[A-Za-z0-9_.\-/]+$/, {
+        message: "is not an SSM parameter name; set it to the parameter holding the Slack signing secret, e.g. /gantry/slack-signing-secret",
+      })
+      .optional(),
+  ),
+  /** Set by Lambda itself: the chat function invokes itself by this name for the work after its answer. */
+  AWS_LAMBDA_FUNCTION_NAME: optional,
   POWERTOOLS_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" && value !== "" ? value.toUpperCase() : undefined),
     z.enum(LOG_LEVELS, { message: `is not a log level; set it to one of ${LOG_LEVELS.join(", ")}` }).optional(),
@@ -69,6 +81,11 @@ export interface GantryEnvironment {
   /** The secret itself: local mode only; on AWS it lives in SSM. */
   webhookSecret?: string;
   webhookSecretParameter?: string;
+  /** The Slack signing secret itself: local mode only; on AWS it lives in SSM. */
+  slackSigningSecret?: string;
+  slackSigningSecretParameter?: string;
+  /** This Lambda's own name (AWS_LAMBDA_FUNCTION_NAME). */
+  functionName?: string;
   logLevel: LogLevel;
 }
 
@@ -93,6 +110,9 @@ export function readEnvironment(variables: Record<string, string | undefined>): 
     ...(values.GANTRY_DEPLOY_STATE_MACHINE_ARN ? { deployStateMachineArn: values.GANTRY_DEPLOY_STATE_MACHINE_ARN } : {}),
     ...(values.GANTRY_WEBHOOK_SECRET ? { webhookSecret: values.GANTRY_WEBHOOK_SECRET } : {}),
     ...(values.GANTRY_WEBHOOK_SECRET_PARAMETER ? { webhookSecretParameter: values.GANTRY_WEBHOOK_SECRET_PARAMETER } : {}),
+    ...(values.GANTRY_SLACK_SIGNING_SECRET ? { slackSigningSecret: values.GANTRY_SLACK_SIGNING_SECRET } : {}),
+    ...(values.GANTRY_SLACK_SIGNING_SECRET_PARAMETER ? { slackSigningSecretParameter: values.GANTRY_SLACK_SIGNING_SECRET_PARAMETER } : {}),
+    ...(values.AWS_LAMBDA_FUNCTION_NAME ? { functionName: values.AWS_LAMBDA_FUNCTION_NAME } : {}),
     logLevel: values.POWERTOOLS_LOG_LEVEL ?? values.LOG_LEVEL ?? "INFO",
   };
 }

@@ -3,7 +3,9 @@ import bundled from "../../gantry.config.js";
 import { parseConfig, type GantryConfig } from "../core/config/config.js";
 import { STANDARD_SETTINGS, type ClientClass, type ClientSettings } from "./clients.js";
 import { readEnvironment, type GantryEnvironment, type LogLevel } from "./environment.js";
+import type { ChatJob } from "../core/chat/chat.js";
 import type { DeployStarter } from "./executions/executions.js";
+import type { LatestExecutionReader } from "./executions/latest-execution.js";
 import type { HttpTransport } from "./rollout/http-probe.js";
 
 /**
@@ -36,6 +38,10 @@ export interface Runtime {
   httpTransport?: HttpTransport;
   /** How the webhook starts deploys, when not through Step Functions (local mode's state machine). */
   startDeploy?: DeployStarter;
+  /** How an app/env's latest execution is read, when not from Step Functions (local mode's records). */
+  latestExecution?: LatestExecutionReader;
+  /** How the chat endpoint runs its work after answering, when not by invoking itself (local mode: in process). */
+  deferChatJob?: (job: ChatJob) => Promise<void>;
 }
 
 export interface RuntimeParts {
@@ -52,6 +58,8 @@ export interface RuntimeParts {
   env?: Partial<GantryEnvironment>;
   httpTransport?: HttpTransport;
   startDeploy?: DeployStarter;
+  latestExecution?: LatestExecutionReader;
+  deferChatJob?: (job: ChatJob) => Promise<void>;
 }
 
 /** The one way to build a runtime: Lambda, local mode, the CLI and tests all come through here. */
@@ -77,6 +85,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     logger: gantryLogger(env.logLevel),
     ...(parts.httpTransport ? { httpTransport: parts.httpTransport } : {}),
     ...(parts.startDeploy ? { startDeploy: parts.startDeploy } : {}),
+    ...(parts.latestExecution ? { latestExecution: parts.latestExecution } : {}),
+    ...(parts.deferChatJob ? { deferChatJob: parts.deferChatJob } : {}),
   };
 }
 

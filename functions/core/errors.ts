@@ -137,6 +137,12 @@ export class DetachedNotTerminatedError extends GantryError {}
 /** A Lambda environment variable has a value gantry cannot use; the function refuses to start. */
 export class InvalidEnvironmentError extends GantryError {}
 
+/** The chat endpoint lacks a setting it needs (its signing secret's parameter, its own function name). */
+export class ChatNotConfiguredError extends GantryError {}
+
+/** The Slack signing secret could not be read from SSM; chat requests cannot be checked. */
+export class SlackSigningSecretUnavailableError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -173,6 +179,8 @@ const ERROR_CLASSES = [
   LaunchTemplateImageParameterError,
   InvalidEnvironmentError,
   DetachedNotTerminatedError,
+  ChatNotConfiguredError,
+  SlackSigningSecretUnavailableError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

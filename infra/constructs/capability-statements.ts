@@ -33,6 +33,11 @@ export interface StackResources {
   tableArn: string;
   deployStateMachineArn: string;
   webhookSecretParameterArn: string;
+  /** Every execution of the deploy state machine: `arn:…:execution:<machine name>:*`. */
+  deployExecutionsArn: string;
+  slackSigningSecretParameterArn: string;
+  /** The function the statements are for (what `invoke-self` allows it to invoke). */
+  functionArn?: string;
 }
 
 /** The tag every EC2 resource gantry may change without naming it (launch templates, instances) carries. */
@@ -136,6 +141,7 @@ const WHY = {
   scheduledInstances: "Instances carrying the schedule's tag only (aws:ResourceTag condition); which instances those are is decided by tagging them.",
   releaseInstances:
     "Instances carrying a gantry:release tag only (aws:ResourceTag condition): every instance a gantry-deployed group launches inherits it. A detached instance is no longer its group's, so the group cannot scope this; gantry's roles tag instances only at launch.",
+  executions: "An execution's ARN ends in its name, made per deploy; the pattern covers the executions of this stack's deploy state machine only.",
   recordChanges: "GetChange reads the status of a change gantry just made; change ids are not known in advance.",
   vpc: "Lambda validates a VPC function's network-interface permissions against *; these are the actions of AWS's AWSLambdaVPCAccessExecutionRole.",
   quotas:
@@ -253,6 +259,17 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
   "start-deploy": (_scope, resources) => [statement("StartDeploys", ["states:StartExecution"], [resources.deployStateMachineArn])],
 
   "webhook-secret": (_scope, resources) => [statement("ReadWebhookSecret", ["ssm:GetParameter"], [resources.webhookSecretParameterArn])],
+
+  "slack-signing-secret": (_scope, resources) => [statement("ReadSlackSigningSecret", ["ssm:GetParameter"], [resources.slackSigningSecretParameterArn])],
+
+  "invoke-self": (_scope, resources) => (resources.functionArn ? [statement("InvokeItself", ["lambda:InvokeFunction"], [resources.functionArn])] : []),
+
+  "release-read": (_scope, resources) => [statement("ReadReleaseHistory", ["dynamodb:GetItem", "dynamodb:Query"], [resources.tableArn])],
+
+  "execution-read": (_scope, resources) => [
+    statement("ListDeployExecutions", ["states:ListExecutions"], [resources.deployStateMachineArn]),
+    statement("DescribeDeployExecutions", ["states:DescribeExecution"], [resources.deployExecutionsArn], undefined, WHY.executions),
+  ],
 
   "http-probe": (scope) => (scope.vpc ? [statement("ProbeFromVpc", VPC_NETWORK_INTERFACE_ACTIONS, ["*"], undefined, WHY.vpc)] : []),
 

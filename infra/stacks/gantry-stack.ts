@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
@@ -28,10 +29,11 @@ export interface GantryStackProps extends StackProps {
 }
 
 export const DEFAULT_WEBHOOK_SECRET_PARAMETER = "/gantry/webhook-secret";
+export const DEFAULT_SLACK_SIGNING_SECRET_PARAMETER = "/gantry/slack-signing-secret";
 const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 /** Lambda's own ceiling; a Task state that waits longer gets a Lambda that still stops at 15 minutes. */
 const MAX_LAMBDA_SECONDS = 900;
-/** GitHub gives a webhook 10 seconds. */
+/** GitHub gives a webhook 10 seconds: the default for a function no state machine calls. */
 const WEBHOOK_SECONDS = 10;
 const STEP_SECONDS_DEFAULT = 60;
 
@@ -56,6 +58,7 @@ export class GantryStack extends Stack {
     const catalog = props.functions ?? FUNCTIONS;
     const definitionsDir = props.definitionsDir ?? DEFINITIONS_DIR;
     const secretParameter = props.config.infrastructure?.webhookSecretParameter ?? DEFAULT_WEBHOOK_SECRET_PARAMETER;
+    const signingSecretParameter = props.config.chat?.slack.signingSecretParameter ?? DEFAULT_SLACK_SIGNING_SECRET_PARAMETER;
 
     this.table = new dynamodb.Table(this, "Table", {
       partitionKey: { name: GANTRY_TABLE_DEFINITION.partitionKey.name, type: dynamodb.AttributeType.STRING },
@@ -71,14 +74,16 @@ export class GantryStack extends Stack {
     const timeouts: Record<string, number> = Object.assign({}, ...Object.values(definitions).map(taskTimeouts));
 
     for (const entry of catalog) {
-      const stepSeconds = entry.placeholder ? Math.min(timeouts[entry.placeholder] ?? STEP_SECONDS_DEFAULT, MAX_LAMBDA_SECONDS) : WEBHOOK_SECONDS;
+      const stepSeconds = entry.placeholder
+        ? Math.min(timeouts[entry.placeholder] ?? STEP_SECONDS_DEFAULT, MAX_LAMBDA_SECONDS)
+        : (entry.seconds ?? WEBHOOK_SECONDS);
       this.functions[entry.dir] = new GantryFunction(this, pascal(entry.dir), {
         dir: entry.dir,
         code: props.code,
         timeout: Duration.seconds(stepSeconds),
         memorySize: entry.machine ? 512 : 256,
         logRetention: LOG_RETENTION,
-        environment: entry.needs.includes("lock-table") ? { GANTRY_TABLE: this.table.tableName } : {},
+        environment: entry.needs.some((need) => need === "lock-table" || need === "release-read") ? { GANTRY_TABLE: this.table.tableName } : {},
         ...(entry.needs.includes("http-probe") && props.config.infrastructure?.vpc ? { vpc: props.config.infrastructure.vpc } : {}),
       });
     }
@@ -102,21 +107,38 @@ export class GantryStack extends Stack {
       tableArn: this.table.tableArn,
       deployStateMachineArn: deploy.stateMachineArn,
       webhookSecretParameterArn: `arn:${Aws.PARTITION}:ssm:${this.region}:${this.account}:parameter${secretParameter}`,
+      deployExecutionsArn: `arn:${Aws.PARTITION}:states:${this.region}:${this.account}:execution:${deploy.stateMachineName}:*`,
+      slackSigningSecretParameterArn: `arn:${Aws.PARTITION}:ssm:${this.region}:${this.account}:parameter${signingSecretParameter}`,
     };
     for (const entry of catalog) {
       const built = this.fn(entry.dir);
-      const grants = entry.needs.flatMap((capability) => statementsFor(capability, access, resources));
-      for (const grant of grants) built.role.addToPolicy(grant.statement);
+      const own = { ...resources, functionArn: built.function.functionArn };
+      const grants = entry.needs.flatMap((capability) => statementsFor(capability, access, own));
+      const invokeSelf = entry.needs.includes("invoke-self") ? statementsFor("invoke-self", access, own) : [];
+      for (const grant of grants) if (!invokeSelf.some((self) => self.statement.sid === grant.statement.sid)) built.role.addToPolicy(grant.statement);
+      if (invokeSelf.length > 0) {
+        // A policy of its own: in the role's default policy, the function's own ARN would make the
+        // function (which depends on its role's policy) depend on itself.
+        new iam.Policy(built, "InvokeItself", { roles: [built.role], statements: invokeSelf.map((grant) => grant.statement) });
+      }
       acknowledgeWildcards(built.role, grants, [WHY_XRAY]);
       acknowledgeRuntime(built.function);
       if (entry.needs.includes("start-deploy")) built.function.addEnvironment("GANTRY_DEPLOY_STATE_MACHINE_ARN", deploy.stateMachineArn);
       if (entry.needs.includes("webhook-secret")) built.function.addEnvironment("GANTRY_WEBHOOK_SECRET_PARAMETER", secretParameter);
+      if (entry.needs.includes("slack-signing-secret")) built.function.addEnvironment("GANTRY_SLACK_SIGNING_SECRET_PARAMETER", signingSecretParameter);
     }
 
     const webhookEntry = catalog.find((entry) => entry.needs.includes("webhook-secret"));
     const webhookUrl = webhookEntry
       ? this.fn(webhookEntry.dir).function.addFunctionUrl({
           // GitHub cannot sign AWS requests: the handler checks X-Hub-Signature-256 (HMAC-SHA256 of the body) instead.
+          authType: lambda.FunctionUrlAuthType.NONE,
+        })
+      : undefined;
+    const chatEntry = catalog.find((entry) => entry.needs.includes("slack-signing-secret"));
+    const chatUrl = chatEntry
+      ? this.fn(chatEntry.dir).function.addFunctionUrl({
+          // Slack cannot sign AWS requests: the handler checks X-Slack-Signature (HMAC-SHA256 of v0:timestamp:body) instead.
           authType: lambda.FunctionUrlAuthType.NONE,
         })
       : undefined;
@@ -133,6 +155,8 @@ export class GantryStack extends Stack {
 
     if (webhookUrl)
       new CfnOutput(this, STACK_OUTPUTS.webhookUrl, { value: webhookUrl.url, description: "Paste into GitHub: Settings → Webhooks → Payload URL" });
+    if (chatUrl)
+      new CfnOutput(this, STACK_OUTPUTS.chatUrl, { value: chatUrl.url, description: "Paste into Slack: the app's Slash Commands → /gantry → Request URL" });
     for (const [machine, stateMachine] of Object.entries(this.stateMachines)) {
       new CfnOutput(this, outputIdFor(machine), { value: stateMachine.stateMachineArn, description: `ARN of the ${machine} state machine` });
     }

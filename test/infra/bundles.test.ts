@@ -31,7 +31,7 @@ process.stdout.write(JSON.stringify(report));
   return JSON.parse(execFileSync(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", script], { env, encoding: "utf8" }));
 }
 
-const deploySteps = functionNames().filter((name) => name !== "webhook" && !name.startsWith("power-"));
+const deploySteps = functionNames().filter((name) => name !== "webhook" && name !== "chat" && !name.startsWith("power-"));
 
 describe("the Lambda bundles", () => {
   it.each(functionNames())("%s stays within the size target and takes its SDK from the ES-module builds", (name) => {
@@ -57,6 +57,12 @@ describe("the Lambda bundles", () => {
 
   it("webhook loads and answers an unsigned request with 401", () => {
     const report = loadAndInvoke("webhook");
+    expect(report.error).toBeUndefined();
+    expect(report.result).toMatchObject({ statusCode: 401 });
+  });
+
+  it("chat loads and answers an unsigned request with 401", () => {
+    const report = loadAndInvoke("chat");
     expect(report.error).toBeUndefined();
     expect(report.result).toMatchObject({ statusCode: 401 });
   });

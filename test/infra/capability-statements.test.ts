@@ -18,6 +18,10 @@ const CAPABILITIES: Record<Capability, true> = {
   "webhook-secret": true,
   "http-probe": true,
   "quota-read": true,
+  "slack-signing-secret": true,
+  "invoke-self": true,
+  "release-read": true,
+  "execution-read": true,
 };
 
 const group = (name: string, alarms: string[] = []) => ({
@@ -48,6 +52,9 @@ const resources = {
   tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/gantry",
   deployStateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:Gantry-deploy",
   webhookSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/webhook-secret",
+  deployExecutionsArn: "arn:aws:states:eu-west-1:123456789012:execution:Gantry-deploy:*",
+  slackSigningSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/slack-signing-secret",
+  functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:Gantry-Chat",
 };
 
 const json = (capability: Capability, within: AccessScope = scope) =>
@@ -214,6 +221,16 @@ describe("statementsFor", () => {
     ]);
     expect(json("start-deploy")).toEqual([expect.objectContaining({ Action: "states:StartExecution", Resource: resources.deployStateMachineArn })]);
     expect(json("webhook-secret")).toEqual([expect.objectContaining({ Action: "ssm:GetParameter", Resource: resources.webhookSecretParameterArn })]);
+  });
+
+  it("the chat capabilities name exactly the signing secret, the function itself, the table and the deploy machine's executions", () => {
+    expect(json("slack-signing-secret")).toEqual([expect.objectContaining({ Action: "ssm:GetParameter", Resource: resources.slackSigningSecretParameterArn })]);
+    expect(json("invoke-self")).toEqual([expect.objectContaining({ Action: "lambda:InvokeFunction", Resource: resources.functionArn })]);
+    expect(json("release-read")).toEqual([expect.objectContaining({ Action: ["dynamodb:GetItem", "dynamodb:Query"], Resource: resources.tableArn })]);
+    expect(json("execution-read")).toEqual([
+      expect.objectContaining({ Action: "states:ListExecutions", Resource: resources.deployStateMachineArn }),
+      expect.objectContaining({ Action: "states:DescribeExecution", Resource: resources.deployExecutionsArn }),
+    ]);
   });
 
   it("http-probe needs network-interface access only when the functions run in a VPC", () => {

@@ -13,6 +13,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/client-dynamodb": "dynamodb",
   "@aws-sdk/client-ec2": "ec2",
   "@aws-sdk/client-elastic-load-balancing-v2": "elasticloadbalancing",
+  "@aws-sdk/client-lambda": "lambda",
   "@aws-sdk/client-route-53": "route53",
   "@aws-sdk/client-service-quotas": "servicequotas",
   "@aws-sdk/client-sfn": "states",
@@ -33,6 +34,9 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
   TransactGetCommand: "TransactGetItems",
   TransactWriteCommand: "TransactWriteItems",
 };
+
+/** Commands whose IAM action is named otherwise: Lambda's Invoke API is authorized as lambda:InvokeFunction (Lambda Developer Guide, "Actions, resources, and condition keys"). */
+const ACTION_OF_COMMAND: Record<string, string> = { "lambda:Invoke": "lambda:InvokeFunction" };
 
 /**
  * Actions AWS checks on the caller beyond the one it calls ("dependent actions"), each with where
@@ -84,6 +88,9 @@ const resources = {
   tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/gantry",
   deployStateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:Gantry-deploy",
   webhookSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/webhook-secret",
+  deployExecutionsArn: "arn:aws:states:eu-west-1:123456789012:execution:Gantry-deploy:*",
+  slackSigningSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/slack-signing-secret",
+  functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:Gantry-Chat",
 };
 
 /** The actions one capability's statements allow. */
@@ -114,7 +121,7 @@ function calledActions(bundle: string): Set<string> {
         if (action === undefined) throw new Error(`${imported} from ${pkg} maps to no DynamoDB action; add it to DOCUMENT_COMMANDS.`);
       }
       if (action === undefined) continue;
-      actions.add(`${service}:${action}`);
+      actions.add(ACTION_OF_COMMAND[`${service}:${action}`] ?? `${service}:${action}`);
       if (action === "UpdateAutoScalingGroup" && used(`new ${local}\\(\\{[^}]*\\bLaunchTemplate:`)) LAUNCH_RIGHTS.forEach((right) => actions.add(right));
       if (action === "StartInstances") ENCRYPTED_START.forEach((right) => actions.add(right));
     }

@@ -63,7 +63,9 @@ describe("GantryStack", () => {
   });
 
   it("lets each state machine invoke exactly its own functions", () => {
-    const invoke = policyStatements(template).filter(({ statement }) => asList(statement.Action).includes("lambda:InvokeFunction"));
+    const invoke = policyStatements(template).filter(
+      ({ statement }) => asList(statement.Action).includes("lambda:InvokeFunction") && statement.Sid !== "InvokeItself",
+    );
     const policies = [...new Set(invoke.map(({ policy }) => policy))];
     const byPolicy = policies.map((policy) => invoke.filter((entry) => entry.policy === policy).flatMap(({ statement }) => asList(statement.Resource)));
     const expected = machines().map((machine) =>
@@ -98,6 +100,39 @@ describe("GantryStack", () => {
     template.resourceCountIs("AWS::SSM::Parameter", 0);
     const ssm = roleStatements("webhook").filter((statement) => asList(statement.Action).some((action) => action.startsWith("ssm:")));
     expect(JSON.stringify(ssm)).toMatch(/"Action":"ssm:GetParameter".*:parameter\/gantry\/webhook-secret"/);
+  });
+
+  it("exposes the chat endpoint on a Function URL, lets it invoke only itself, and gives it the signing secret's parameter name", () => {
+    template.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE", TargetFunctionArn: { "Fn::GetAtt": [functionId("chat"), "Arn"] } });
+    expect(resources[functionId("chat")]?.Properties.Environment).toEqual({
+      Variables: {
+        NODE_OPTIONS: "--enable-source-maps",
+        GANTRY_TABLE: { Ref: expect.stringMatching(/^Table/) },
+        GANTRY_DEPLOY_STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^DeployMachine/) },
+        GANTRY_SLACK_SIGNING_SECRET_PARAMETER: "/gantry/slack-signing-secret",
+      },
+    });
+    expect(resources[functionId("chat")]?.Properties.Timeout).toBe(30);
+    const statements = roleStatements("chat");
+    const invoke = statements.filter((statement) => asList(statement.Action).includes("lambda:InvokeFunction"));
+    expect(invoke.map((statement) => statement.Resource)).toEqual([{ "Fn::GetAtt": [functionId("chat"), "Arn"] }]);
+    expect(JSON.stringify(statements.filter((statement) => asList(statement.Action).includes("ssm:GetParameter")))).toMatch(
+      /:parameter\/gantry\/slack-signing-secret"/,
+    );
+    expect(statements.flatMap((statement) => asList(statement.Action)).sort()).toEqual([
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+      "lambda:InvokeFunction",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+      "ssm:GetParameter",
+      "states:DescribeExecution",
+      "states:ListExecutions",
+      "states:StartExecution",
+      "xray:PutTelemetryRecords",
+      "xray:PutTraceSegments",
+    ]);
+    template.hasOutput(STACK_OUTPUTS.chatUrl, { Value: { "Fn::GetAtt": [Match.stringLikeRegexp("^ChatFunctionFunctionUrl"), "FunctionUrl"] } });
   });
 
   it("gives each step the table name it writes to", () => {

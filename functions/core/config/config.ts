@@ -78,10 +78,33 @@ const infrastructureSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Who may run `/gantry` in Slack: both the member and the channel must be listed. Ids, not
+ * names, because Slack signs the ids (`user_id`, `channel_id`) and names can be changed.
+ */
+const slackSchema = z.strictObject({
+  users: z
+    .array(z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack member id such as "U024BE7LH" (profile → ⋮ → Copy member ID), not a display name'))
+    .min(1, "is empty: list the Slack member ids allowed to run /gantry"),
+  channels: z
+    .array(z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'is not a Slack channel id such as "C2147483705" (channel details → bottom of the About tab), not a #name'))
+    .min(1, "is empty: list the Slack channel ids /gantry may be run in"),
+  /** The SSM SecureString holding the Slack app's signing secret (default `/gantry/slack-signing-secret`). */
+  signingSecretParameter: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_.\/-]+$/, 'is not an SSM parameter name starting with "/"')
+    .optional(),
+});
+
+/** Chat commands (`/gantry deploy|rollback|status|approve|abort …`); without it every chat request is refused. */
+const chatSchema = z.strictObject({ slack: slackSchema });
+
 export const gantryConfigSchema = z.strictObject({
   apps: z.record(slug, appSchema),
   /** Work-hours schedules that start and stop instances and groups (see schedule-config.ts). */
   schedules: z.record(slug, scheduleSchema).optional(),
+  /** Slack slash commands: who may run them, and where. */
+  chat: chatSchema.optional(),
   /** Settings of the AWS deployment only. */
   infrastructure: infrastructureSchema.optional(),
 });

@@ -7,6 +7,8 @@ export const DEFAULT_STACK_NAME = "Gantry";
 export const STACK_OUTPUTS = {
   /** The webhook's Function URL, to paste into GitHub. */
   webhookUrl: "WebhookUrl",
+  /** The chat endpoint's Function URL, to paste into the Slack app's slash command. */
+  chatUrl: "ChatUrl",
   /** ARN of the deploy state machine (deploys, rollbacks, cycle runs). */
   deployStateMachineArn: "DeployStateMachineArn",
   /** ARN of the power state machine (work-hours start/stop); present when the config has schedules. */
