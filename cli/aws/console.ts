@@ -103,7 +103,10 @@ export async function awsConsole(options: ConsoleOptions): Promise<{ source: Exe
     ],
     input: deployInput,
     run: (input) =>
-      refusing(() => deployOnAws(input.release, { ...options, app: input.app, env: input.env }), `deploy of ${input.release} to ${input.app}/${input.env} started`),
+      refusing(
+        () => deployOnAws(input.release, { ...options, app: input.app, env: input.env }),
+        `deploy of ${input.release} to ${input.app}/${input.env} started`,
+      ),
   };
   const rollBack: ConsoleAction<z.infer<typeof rollbackInput>> = {
     name: "rollback",
@@ -116,7 +119,10 @@ export async function awsConsole(options: ConsoleOptions): Promise<{ source: Exe
     ],
     input: rollbackInput,
     run: (input) =>
-      refusing(() => rollbackOnAws(input.app, input.env, { ...options, ...(input.to ? { to: input.to } : {}) }), `rollback of ${input.app}/${input.env} started`),
+      refusing(
+        () => rollbackOnAws(input.app, input.env, { ...options, ...(input.to ? { to: input.to } : {}) }),
+        `rollback of ${input.app}/${input.env} started`,
+      ),
   };
   return { source, actions: config ? [deploy, rollBack] : [], mode: `AWS, stack ${options.stack}` };
 }

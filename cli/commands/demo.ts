@@ -21,7 +21,8 @@ export function registerDemo(program: Command): void {
     .option("--port <n>", "with --console: the console's port (0-65535; 0 picks a free one)", wholeNumber(0, 65535), CONSOLE_PORT)
     .option("--json", "print the summary as JSON on the last line");
   command.action(async (options: DemoCommandOptions) => {
-    if (command.getOptionValueSource("port") === "cli" && !options.console) throw new UsageError("--port only applies with --console: gantry demo --console --port <n>");
+    if (command.getOptionValueSource("port") === "cli" && !options.console)
+      throw new UsageError("--port only applies with --console: gantry demo --console --port <n>");
     process.exitCode = await (await loadCommand(() => import("../run/demo.js"))).runDemo(options);
   });
 }

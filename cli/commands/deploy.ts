@@ -36,8 +36,18 @@ export function registerDeploy(program: Command): void {
     .option("--instances <n>", "local group size (1-5000)", wholeNumber(1, 5000), LOCAL_DEPLOY_DEFAULTS.instances)
     .option("--from <release>", "release the local group runs before the deploy", LOCAL_DEPLOY_DEFAULTS.from)
     .option("--batches <list>", 'local: comma-separated batch steps, counts or percentages, e.g. "1,25%,100%"', LOCAL_DEPLOY_DEFAULTS.batches)
-    .option("--bake-seconds <n>", "local: seconds to watch each batch after the old instances leave (0-3600)", wholeNumber(0, 3600), LOCAL_DEPLOY_DEFAULTS.bakeSeconds)
-    .option("--min-healthy-percent <n>", "local: capacity floor, percent of desired capacity (0-100)", wholeNumber(0, 100), LOCAL_DEPLOY_DEFAULTS.minHealthyPercent)
+    .option(
+      "--bake-seconds <n>",
+      "local: seconds to watch each batch after the old instances leave (0-3600)",
+      wholeNumber(0, 3600),
+      LOCAL_DEPLOY_DEFAULTS.bakeSeconds,
+    )
+    .option(
+      "--min-healthy-percent <n>",
+      "local: capacity floor, percent of desired capacity (0-100)",
+      wholeNumber(0, 100),
+      LOCAL_DEPLOY_DEFAULTS.minHealthyPercent,
+    )
     .addOption(
       new Option("--retire <how>", 'local: old instances go to "standby" (fast rollback) or are drained and "terminate"d')
         .choices(["standby", "terminate"])
