@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import * as z from "zod";
+import type * as z from "zod";
 
 /** A field of an action's form on the page. */
 export interface ActionField {

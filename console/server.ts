@@ -113,7 +113,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       const offered = options.actions.map((candidate) => candidate.name).join(", ") || "none";
       return answer(response, 404, { error: `No action "${name}" here; this console offers: ${offered}.` });
     }
-    const { token: _token, ...fields } = body;
+    const fields = Object.fromEntries(Object.entries(body).filter(([key]) => key !== "token"));
     try {
       const message = await chosen.run(parseActionInput(chosen, fields));
       answer(response, 202, { message });
