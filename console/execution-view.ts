@@ -42,11 +42,12 @@ export function executionView(
   }
   const watched = live.fleet && live.fleet.length > 0;
   const samples = watched ? (live.fleet as readonly FleetSample[]) : reportedSamples(record, plan?.previousRelease);
-  const end = record.stoppedAt ?? now;
+  // A running execution on a clock faster than real time (the demo's) is further on than `now`.
+  const end = record.stoppedAt ?? Math.max(now, lastMoment(record));
   const traffic = live.traffic && live.traffic.length > 1 ? trafficChart(live.traffic, record.startedAt, end) : undefined;
   const trigger = (record.input as { trigger?: { source?: string; actor?: string } } | undefined)?.trigger;
   return {
-    summary: summarizeExecution(record, now),
+    summary: summarizeExecution(record, end),
     ...(trigger?.source ? { trigger: [trigger.source, trigger.actor].filter(Boolean).join(" by ") } : {}),
     steps: record.steps.filter((step) => step.type !== "Choice").map((step) => describeStep(step, record.startedAt)),
     gates: [...gates.values()],
@@ -65,4 +66,10 @@ function reportedSamples(record: ExecutionRecord, previous: string | undefined):
     if (sample) samples.push(sample);
   }
   return samples;
+}
+
+/** The latest time the execution's own clock shows in its record. */
+export function lastMoment(record: ExecutionRecord): number {
+  const step = record.steps.at(-1);
+  return Math.max(record.startedAt, step?.enteredAt ?? 0, step?.exitedAt ?? 0);
 }

@@ -58,15 +58,16 @@ export function sampleFromReport(report: string, at: number, previous = "old"): 
 /** Chart data in uPlot's shape: x in seconds since `startedAt`, then one row per series, zero where a series has no instances. */
 export interface FleetChart {
   labels: string[];
-  /** [x, ...one row per label]; the last two rows are "serving" and "capacity floor". */
+  /** [x, ...one row per label]; the last rows are "serving" and, once the plan set it, "capacity floor". */
   data: number[][];
 }
 
+/** A sample taken as the deploy got its name, before its clock started, is drawn at its start. */
 export function fleetChart(samples: readonly FleetSample[], startedAt: number, floor: number | undefined): FleetChart {
   const keys = [...new Set(samples.flatMap((sample) => Object.keys(sample.counts)))].sort();
-  const x = samples.map((sample) => Math.round((sample.at - startedAt) / 100) / 10);
+  const x = samples.map((sample) => Math.round((Math.max(sample.at, startedAt) - startedAt) / 100) / 10);
   const rows = keys.map((key) => samples.map((sample) => sample.counts[key] ?? 0));
   const serving = samples.map((sample) => sample.serving);
-  const floorRow = samples.map(() => floor ?? 0);
-  return { labels: [...keys, "serving", "capacity floor"], data: [x, ...rows, serving, floorRow] };
+  if (floor === undefined) return { labels: [...keys, "serving"], data: [x, ...rows, serving] };
+  return { labels: [...keys, "serving", "capacity floor"], data: [x, ...rows, serving, samples.map(() => floor)] };
 }

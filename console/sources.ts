@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { lastMoment } from "./execution-view.js";
 import { summarizeExecution, type ExecutionRecord, type ExecutionSummary } from "../functions/core/executions/execution-record.js";
 
 /** Where the console reads executions from: the local records, or the deployed stack's history. */
@@ -33,7 +34,7 @@ export class LocalExecutions implements ExecutionSource {
     return this.records()
       .sort((a, b) => b.startedAt - a.startedAt)
       .slice(0, LISTED)
-      .map((record) => summarizeExecution(record, now));
+      .map((record) => summarizeExecution(record, record.stoppedAt ?? Math.max(now, lastMoment(record))));
   }
 
   async read(name: string): Promise<ExecutionRecord | undefined> {

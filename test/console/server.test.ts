@@ -175,7 +175,8 @@ describe("console server", () => {
     const watched = (await stream.until("execution", (data) => (data as { fleet: { source: string } }).fleet.source === "watched")) as {
       fleet: { labels: string[]; data: number[][] };
     };
-    expect(watched.fleet.labels).toEqual(["v2 InService", "serving", "capacity floor"]);
+    // No plan yet, so no floor to draw.
+    expect(watched.fleet.labels).toEqual(["v2 InService", "serving"]);
     expect(watched.fleet.data[1]).toEqual([1]);
     observe({ kind: "entered", step: { state: "Deployed", type: "Succeed", enteredAt: 1_040_000 } });
     expect(feed.timerCount()).toBe(0);
