@@ -34,9 +34,14 @@ export function executionView(
   const outputs = record.steps.map((step) => step.output as StepOutput | undefined);
   const plan = outputs.find((output) => output?.plan?.floor !== undefined)?.plan;
   const gates = new Map<string, ExecutionView["gates"][number]>();
+  const checks = new Set<string>();
   for (const output of outputs) {
     const progress = output?.progress;
     if (!progress?.evidence || progress.batch === undefined || progress.batch < 0) continue;
+    // Later states carry the last evidence on (the finish phase): only a new check counts.
+    const check = `${progress.batch}:${progress.evidence.checkedAt}`;
+    if (checks.has(check) && !gates.has(`${progress.batch}:${progress.phase ?? "launch"}`)) continue;
+    checks.add(check);
     const phase = progress.phase ?? "launch";
     gates.set(`${progress.batch}:${phase}`, { batch: progress.batch + 1, phase, evidence: progress.evidence });
   }

@@ -58,6 +58,8 @@ export function fleetChartOf(page: Page): Promise<PageChart | undefined> {
 /** The chart's last column as counts by label ("v2 InService": 4, serving: 4, …): zero series and the floor left out. */
 export function lastColumn(chart: PageChart): Record<string, number> {
   return Object.fromEntries(
-    chart.labels.map((label, index) => [label, chart.data[index + 1]?.at(-1) ?? 0] as const).filter(([label, count]) => label !== "capacity floor" && (count > 0 || label === "serving")),
+    chart.labels
+      .map((label, index) => [label, chart.data[index + 1]?.at(-1) ?? 0] as const)
+      .filter(([label, count]) => label !== "capacity floor" && (count > 0 || label === "serving")),
   );
 }

@@ -33,7 +33,14 @@ describe("console during the demo, in a browser", () => {
     home = mkdtempSync(join(tmpdir(), "gantry-console-demo-"));
     process.env.GANTRY_HOME = home;
     browser = await openBrowser();
-    server = await startConsoleServer({ source: new LocalExecutions(new ExecutionStore().dir), live: feed, actions: [], token: "unused", port: 0, mode: "demo" });
+    server = await startConsoleServer({
+      source: new LocalExecutions(new ExecutionStore().dir),
+      live: feed,
+      actions: [],
+      token: "unused",
+      port: 0,
+      mode: "demo",
+    });
     page = await browser.context.newPage();
     await page.goto(server.url);
     const watch = watchDemo(feed);
@@ -79,8 +86,11 @@ describe("console during the demo, in a browser", () => {
     for (;;) {
       const view = await page.evaluate(
         () =>
-          (globalThis as unknown as { gantryConsole: { state: { view?: { summary: { name: string; status: string; currentState: string }; steps: unknown[] } } } })
-            .gantryConsole.state.view,
+          (
+            globalThis as unknown as {
+              gantryConsole: { state: { view?: { summary: { name: string; status: string; currentState: string }; steps: unknown[] } } };
+            }
+          ).gantryConsole.state.view,
       );
       if (!view || view.summary.name !== names.get("v2") || view.summary.status !== "RUNNING") break;
       if (seen.at(-1) !== view.summary.currentState) seen.push(view.summary.currentState);
@@ -122,7 +132,9 @@ describe("console during the demo, in a browser", () => {
     expect(summary.ok).toBe(true);
     await page.locator("#traffic-note", { hasText: "0 failed" }).waitFor();
     const traffic = await page.evaluate(
-      () => (globalThis as unknown as { gantryConsole: { charts: { traffic?: { data: number[][]; total: number; failed: number } } } }).gantryConsole.charts.traffic,
+      () =>
+        (globalThis as unknown as { gantryConsole: { charts: { traffic?: { data: number[][]; total: number; failed: number } } } }).gantryConsole.charts
+          .traffic,
     );
     expect(traffic?.failed).toBe(0);
     expect(traffic?.total).toBeGreaterThan(0);

@@ -48,6 +48,24 @@ describe("execution view", () => {
     expect(view.steps.some((step) => step.type === "Choice")).toBe(false);
   });
 
+  it("lists each batch's own gate checks once: new instances, then after bake", async () => {
+    const succeeded = await deployLocally({
+      app: "hello",
+      env: "prod",
+      release: "v2",
+      instances: 2,
+      from: "v1",
+      strategy: { batches: ["50%"], bakeSeconds: 10, minHealthyPercent: 100, retire: "standby" },
+      trigger: { source: "cli" },
+    });
+
+    const gates = executionView(succeeded.record, {}, 0).gates;
+
+    expect(gates.map((gate) => `${gate.batch} ${gate.phase}`)).toEqual(["1 launch", "1 bake", "2 launch", "2 bake"]);
+    expect(new Set(gates.map((gate) => gate.evidence.checkedAt)).size).toBe(4);
+    expect(gates.every((gate) => gate.evidence.targets.healthy === gate.evidence.targets.instances)).toBe(true);
+  });
+
   it("charts the fleet from each step's report when the console did not watch the deploy", () => {
     const view = executionView(rolledBack.record, {}, 0);
 
