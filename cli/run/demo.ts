@@ -1,7 +1,7 @@
 import { Demo, type DemoSummary } from "../../local/demo.js";
 import { closeLocalDynamoAtExit } from "../lifecycle.js";
 import { progressPrinter } from "../progress.js";
-import { line, note, paint, printJson } from "../output.js";
+import { UsageError, line, note, paint, printJson } from "../output.js";
 import type { DemoCommandOptions } from "../commands/demo.js";
 
 /** The demo with live progress, then its summary; 1 when it did not end as it should. */
@@ -61,6 +61,10 @@ async function openDemoConsole(port: number) {
     token: newActionToken(),
     port,
     mode: "demo (read-only)",
+  }).catch((error: unknown) => {
+    if ((error as { code?: string }).code === "EADDRINUSE")
+      throw new UsageError(`Port ${port} is in use; pass --port <n> with another port, or --port 0 for a free one.`, { cause: error });
+    throw error;
   });
   note(paint("bold", `• console on ${server.url} (read-only during the demo: no actions)`));
   return {

@@ -19,27 +19,27 @@ import { fleetChartOf, lastColumn, openBrowser, screenshot } from "./browser.js"
 /** `gantry console --local` in a browser: actions refused without the token, run with it, through the same code as the CLI's. */
 describe("console actions, in a browser", () => {
   let home: string;
-  let browser: Awaited<ReturnType<typeof openBrowser>>;
+  let browser: Awaited<ReturnType<typeof openBrowser>> | undefined;
   let page: Page;
-  let server: ConsoleServer;
+  let server: ConsoleServer | undefined;
   const feed = new LiveFeed();
   const token = newActionToken();
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), "gantry-console-actions-"));
     process.env.GANTRY_HOME = home;
+    browser = await openBrowser();
     const config = await loadConfigFile("gantry.config.ts");
     await openLocalDynamo();
     const actions = localConsoleActions(config, { config: "gantry.config.ts", stack: DEFAULT_STACK_NAME }, feed);
     server = await startConsoleServer({ source: new LocalExecutions(new ExecutionStore().dir), live: feed, actions, token, port: 0, mode: "local" });
-    browser = await openBrowser();
     page = await browser.context.newPage();
     await page.goto(server.url);
   });
 
   afterAll(async () => {
-    await browser.close();
-    await server.close();
+    await browser?.close();
+    await server?.close();
     feed.close();
     await closeOpened();
     delete process.env.GANTRY_HOME;

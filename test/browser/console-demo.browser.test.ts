@@ -20,11 +20,11 @@ import { fleetChartOf, lastColumn, openBrowser, screenshot } from "./browser.js"
  */
 describe("console during the demo, in a browser", () => {
   let home: string;
-  let browser: Awaited<ReturnType<typeof openBrowser>>;
+  let browser: Awaited<ReturnType<typeof openBrowser>> | undefined;
   let page: Page;
   let server: ConsoleServer;
   const feed = new LiveFeed();
-  let demo: Demo;
+  let demo: Demo | undefined;
   let fleet: LocalFleet | undefined;
   let finished: Promise<DemoSummary>;
   const names = new Map<string, string>();
@@ -59,9 +59,9 @@ describe("console during the demo, in a browser", () => {
   });
 
   afterAll(async () => {
-    await demo.shutdown();
-    await browser.close();
-    await server.close();
+    await demo?.shutdown();
+    await browser?.close();
+    await server?.close();
     feed.close();
     await closeLocalDynamo();
     delete process.env.GANTRY_HOME;
