@@ -25,6 +25,7 @@ const COMMANDS: string[][] = [
   ["schedule", "savings"],
   ["schedule", "run", "night", "start", "--local"],
   ["webhook", "serve"],
+  ["console", "--local", "--config", "no-such-gantry.config.ts"],
 ];
 
 /** Subcommands whose help is timed besides the top-level one. */
@@ -34,6 +35,7 @@ const HELPS: string[][] = [
   ["cycle", "--help"],
   ["schedule", "run", "--help"],
   ["demo", "--help"],
+  ["console", "--help"],
 ];
 
 interface Timed {

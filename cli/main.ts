@@ -2,6 +2,7 @@ import "../local/quiet-sdk.js";
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerChat } from "./commands/chat.js";
+import { registerConsole } from "./commands/console.js";
 import { registerCycle } from "./commands/cycle.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
@@ -33,6 +34,7 @@ Set GANTRY_DEBUG=1 to see the stack trace of an unexpected failure.`,
   .exitOverride();
 
 registerChat(program);
+registerConsole(program);
 registerCycle(program);
 registerDemo(program);
 registerDeploy(program);

@@ -1,10 +1,10 @@
 import { ScaledClock } from "./clock.js";
 import { startBalancer } from "./balancer/index.js";
-import { startLoad, type LoadReport } from "./load/index.js";
+import { startLoad, type Load, type LoadReport } from "./load/index.js";
 import { createProcessDriver } from "./process/index.js";
 import { ExecutionStore } from "./records.js";
 import type { ExecutionEvent } from "../functions/core/executions/execution-record.js";
-import { createLocalFleet, runLocalDeploy } from "./scenario.js";
+import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
 import { executionName } from "../functions/core/executions/naming.js";
 
 /**
@@ -47,6 +47,10 @@ export interface DemoOptions {
   rate?: number;
   onEvent?: (release: string, event: ExecutionEvent) => void;
   onNote?: (text: string) => void;
+  /** Called once the fleet serves and the load runs (the console watches both). */
+  onStarted?: (running: { fleet: LocalFleet; load: Load }) => void;
+  /** Called as each deploy gets its execution name, before its first state. */
+  onDeployStart?: (release: string, execution: string) => void;
   /** Put in every app process's environment as GANTRY_RUN_ID, so a check can find strays. */
   runId?: string;
 }
@@ -109,6 +113,7 @@ export class Demo {
     const load = startLoad({ url: `${balancer.url}/`, ratePerSecond: this.options.rate ?? 40, concurrency: 16 });
     this.closers.push(() => load.stop());
     note(`load balancer on ${balancer.url}, ${this.options.rate ?? 40} requests/s of steady traffic`);
+    this.options.onStarted?.({ fleet, load });
 
     const store = new ExecutionStore();
     const deploys: DemoDeploy[] = [];
@@ -125,6 +130,7 @@ export class Demo {
         gates: { http: { port: 8080, healthPath: "/health", versionPath: "/version" }, alarms: [] },
       });
       const name = executionName("hello", "prod", release, Date.now().toString(36));
+      this.options.onDeployStart?.(release, name);
       const record = await runLocalDeploy(fleet, input, {
         name,
         onEvent: (event) => this.options.onEvent?.(release, event),

@@ -5,7 +5,7 @@ import { applyExampleReleaseHealth } from "./example-releases.js";
 import { summarizeExecution, type ExecutionSummary } from "../functions/core/executions/execution-record.js";
 import { ExecutionStore } from "./records.js";
 import type { ExecutionRecord, ExecutionEvent } from "../functions/core/executions/execution-record.js";
-import { createLocalFleet, runLocalDeploy } from "./scenario.js";
+import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
 
 export interface LocalDeployRequest {
   app: string;
@@ -18,6 +18,8 @@ export interface LocalDeployRequest {
   dryRun?: boolean;
   trigger: NonNullable<DeployInputRaw["trigger"]>;
   onEvent?: (event: ExecutionEvent) => void;
+  /** Called once the execution has its name and its simulated group, before its first state (a watcher samples the group). */
+  onStart?: (name: string, fleet: LocalFleet) => void;
   /** The start of the virtual clock and of the execution's name (default: now). */
   now?: number;
 }
@@ -43,6 +45,7 @@ export async function deployLocally(request: LocalDeployRequest): Promise<LocalD
   parseDeployInput(input);
   const store = new ExecutionStore();
   const name = executionName(request.app, request.env, request.release, now.toString(36));
+  request.onStart?.(name, fleet);
   const record = await runLocalDeploy(fleet, input, {
     name,
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),

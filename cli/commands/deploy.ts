@@ -18,6 +18,9 @@ export interface DeployOptions extends AwsFlags {
   json?: boolean;
 }
 
+/** What a local deploy's simulated group and strategy are when no flag says otherwise (the console's deploys take them too). */
+export const LOCAL_DEPLOY_DEFAULTS = { instances: 4, from: "v1", batches: "25%", bakeSeconds: 60, minHealthyPercent: 100, retire: "standby" } as const;
+
 /** The flags that shape the simulated group and its strategy: on AWS the configuration decides. */
 const LOCAL_ONLY = ["instances", "from", "batches", "bakeSeconds", "minHealthyPercent", "retire"];
 
@@ -30,15 +33,25 @@ export function registerDeploy(program: Command): void {
     .option("--app <name>", "app name in the configuration (required on AWS)", "hello")
     .option("--env <name>", "environment name in the configuration (required on AWS)", "prod")
     .option("--wait", "on AWS: follow the execution to its end; exit 1 if it failed or rolled back")
-    .option("--instances <n>", "local group size (1-5000)", wholeNumber(1, 5000), 4)
-    .option("--from <release>", "release the local group runs before the deploy", "v1")
-    .option("--batches <list>", 'local: comma-separated batch steps, counts or percentages, e.g. "1,25%,100%"', "25%")
-    .option("--bake-seconds <n>", "local: seconds to watch each batch after the old instances leave (0-3600)", wholeNumber(0, 3600), 60)
-    .option("--min-healthy-percent <n>", "local: capacity floor, percent of desired capacity (0-100)", wholeNumber(0, 100), 100)
+    .option("--instances <n>", "local group size (1-5000)", wholeNumber(1, 5000), LOCAL_DEPLOY_DEFAULTS.instances)
+    .option("--from <release>", "release the local group runs before the deploy", LOCAL_DEPLOY_DEFAULTS.from)
+    .option("--batches <list>", 'local: comma-separated batch steps, counts or percentages, e.g. "1,25%,100%"', LOCAL_DEPLOY_DEFAULTS.batches)
+    .option(
+      "--bake-seconds <n>",
+      "local: seconds to watch each batch after the old instances leave (0-3600)",
+      wholeNumber(0, 3600),
+      LOCAL_DEPLOY_DEFAULTS.bakeSeconds,
+    )
+    .option(
+      "--min-healthy-percent <n>",
+      "local: capacity floor, percent of desired capacity (0-100)",
+      wholeNumber(0, 100),
+      LOCAL_DEPLOY_DEFAULTS.minHealthyPercent,
+    )
     .addOption(
       new Option("--retire <how>", 'local: old instances go to "standby" (fast rollback) or are drained and "terminate"d')
         .choices(["standby", "terminate"])
-        .default("standby"),
+        .default(LOCAL_DEPLOY_DEFAULTS.retire),
     )
     .option("--dry-run", "show the plan; change nothing")
     .option("--json", "print the execution summary as JSON on the last line");

@@ -2,6 +2,7 @@ import { loadConfigFile } from "../../functions/config/load.js";
 import { environmentOf } from "../../functions/core/config/config.js";
 import type { BatchStep } from "../../functions/core/config/input.js";
 import type { DeployOptions } from "../commands/deploy.js";
+import type { LocalDeployRequest } from "../../local/local-deploy.js";
 import { cliActor } from "../flags.js";
 import { printExecution } from "../executions.js";
 import { openLocalDynamo } from "../lifecycle.js";
@@ -14,10 +15,13 @@ export async function deployToAws(release: string, options: DeployOptions): Prom
 }
 
 /** `gantry deploy --local`: the app/env must be one the configuration defines; the simulated group's strategy comes from the flags. */
-export async function deployHere(release: string, options: DeployOptions): Promise<number> {
+export async function deployHere(release: string, options: DeployOptions, watch: LocalDeployWatch = {}): Promise<number> {
   environmentOf(await loadConfigFile(options.config), options.app, options.env);
-  return runLocalDeploy(release, options, { source: "cli", actor: cliActor() });
+  return runLocalDeploy(release, options, { source: "cli", actor: cliActor() }, watch);
 }
+
+/** What else hears of a local deploy as it runs, besides the terminal (the console samples its group). */
+export type LocalDeployWatch = Pick<LocalDeployRequest, "onStart" | "onEvent">;
 
 export type LocalDeployFlags = Pick<
   DeployOptions,
@@ -25,7 +29,12 @@ export type LocalDeployFlags = Pick<
 >;
 
 /** Runs a local deploy with live progress and prints its outcome; the exit code is 1 unless it succeeded. */
-export async function runLocalDeploy(release: string, options: LocalDeployFlags, trigger: { source: string; actor?: string }): Promise<number> {
+export async function runLocalDeploy(
+  release: string,
+  options: LocalDeployFlags,
+  trigger: { source: string; actor?: string },
+  watch: LocalDeployWatch = {},
+): Promise<number> {
   const { deployLocally } = await import("../../local/local-deploy.js");
   await openLocalDynamo();
   const printer = progressPrinter({ quiet: Boolean(options.json) });
@@ -38,7 +47,11 @@ export async function runLocalDeploy(release: string, options: LocalDeployFlags,
     strategy: { batches: batchSteps(options.batches), bakeSeconds: options.bakeSeconds, minHealthyPercent: options.minHealthyPercent, retire: options.retire },
     dryRun: Boolean(options.dryRun),
     trigger,
-    onEvent: printer,
+    onEvent: (event) => {
+      printer(event);
+      watch.onEvent?.(event);
+    },
+    ...(watch.onStart ? { onStart: watch.onStart } : {}),
   });
   if (options.json) printJson(summary);
   else printExecution({ ...summary, recordedIn, simulated: true }, "outcome");

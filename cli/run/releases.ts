@@ -3,7 +3,7 @@ import type { ReleasesOptions, RollbackOptions } from "../commands/releases.js";
 import { openLocalDynamo } from "../lifecycle.js";
 import { UsageError, line, paint, printJson } from "../output.js";
 import { cliActor } from "../flags.js";
-import { runLocalDeploy } from "./deploy.js";
+import { runLocalDeploy, type LocalDeployWatch } from "./deploy.js";
 
 /** `gantry releases <app> <env>`: the numbered history, locally or in the stack's table. */
 export async function listReleases(app: string, env: string, options: ReleasesOptions): Promise<void> {
@@ -21,7 +21,7 @@ export async function listReleases(app: string, env: string, options: ReleasesOp
 }
 
 /** `gantry rollback <app> <env>`: a deploy of an earlier release, on AWS or on a simulated group. */
-export async function rollback(app: string, env: string, options: RollbackOptions): Promise<number> {
+export async function rollback(app: string, env: string, options: RollbackOptions, watch: LocalDeployWatch = {}): Promise<number> {
   if (!options.local) return (await import("../aws/releases.js")).rollbackOnAws(app, env, options);
   const { findRelease, lastDeployed } = await import("../../functions/aws/releases/release-history.js");
   await openLocalDynamo();
@@ -45,6 +45,7 @@ export async function rollback(app: string, env: string, options: RollbackOption
       ...(options.json ? { json: true } : {}),
     },
     { source: "rollback", actor: `${cliActor()} (to ${target.label})` },
+    watch,
   );
 }
 
