@@ -134,6 +134,9 @@ export class LaunchTemplateImageParameterError extends GantryError {}
  */
 export class DetachedNotTerminatedError extends GantryError {}
 
+/** A commit id is not a full SHA, so no release id can be taken from it. */
+export class InvalidCommitError extends GantryError {}
+
 /** A Lambda environment variable has a value gantry cannot use; the function refuses to start. */
 export class InvalidEnvironmentError extends GantryError {}
 
@@ -173,6 +176,7 @@ const ERROR_CLASSES = [
   LaunchTemplateImageParameterError,
   InvalidEnvironmentError,
   DetachedNotTerminatedError,
+  InvalidCommitError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
