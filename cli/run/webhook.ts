@@ -28,8 +28,11 @@ export async function serveWebhook(options: WebhookServeOptions): Promise<void> 
   });
   line(paint("bold", `gantry webhook listening on ${server.url}`));
   for (const [app, settings] of Object.entries(config.apps)) {
-    for (const [env, environment] of Object.entries(settings.environments))
-      line(`  push to ${settings.repository}@${environment.branch} → deploys ${app}/${env}`);
+    for (const [env, environment] of Object.entries(settings.environments)) {
+      const { trigger } = environment;
+      const when = trigger === "push" ? "push to" : `workflow "${trigger.workflowRun}" succeeding on`;
+      line(`  ${when} ${settings.repository}@${environment.branch} → deploys ${app}/${env}`);
+    }
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
