@@ -42,6 +42,7 @@ const ENVIRONMENT = z.object({
       .optional(),
   ),
   GANTRY_WEBHOOK_SECRET: optional,
+  GANTRY_GITHUB_TOKEN: optional,
   GANTRY_WEBHOOK_SECRET_PARAMETER: z.preprocess(
     (value) => (value === "" ? undefined : value),
     z
@@ -69,6 +70,8 @@ export interface GantryEnvironment {
   /** The secret itself: local mode only; on AWS it lives in SSM. */
   webhookSecret?: string;
   webhookSecretParameter?: string;
+  /** A GitHub token itself: local mode and tests only; on AWS it lives in SSM. */
+  githubToken?: string;
   logLevel: LogLevel;
 }
 
@@ -93,6 +96,7 @@ export function readEnvironment(variables: Record<string, string | undefined>): 
     ...(values.GANTRY_DEPLOY_STATE_MACHINE_ARN ? { deployStateMachineArn: values.GANTRY_DEPLOY_STATE_MACHINE_ARN } : {}),
     ...(values.GANTRY_WEBHOOK_SECRET ? { webhookSecret: values.GANTRY_WEBHOOK_SECRET } : {}),
     ...(values.GANTRY_WEBHOOK_SECRET_PARAMETER ? { webhookSecretParameter: values.GANTRY_WEBHOOK_SECRET_PARAMETER } : {}),
+    ...(values.GANTRY_GITHUB_TOKEN ? { githubToken: values.GANTRY_GITHUB_TOKEN } : {}),
     logLevel: values.POWERTOOLS_LOG_LEVEL ?? values.LOG_LEVEL ?? "INFO",
   };
 }
