@@ -3,12 +3,6 @@ import type { DeploymentRequest, StatusRequest } from "../../core/github/deploym
 import type { ReportFailure } from "../../core/github/report-problem.js";
 import { runtime } from "../runtime.js";
 
-/**
- * Every report gets this long for all its GitHub calls together: a deploy waits for its report,
- * so a slow GitHub may cost it seconds, never the minutes of fetch's own timeouts.
- */
-export const REPORT_TIMEOUT_SECONDS = 5;
-
 /** A failure to reach GitHub, as facts for the report's one line (see core/github/report-problem.ts). */
 export class GitHubCallFailed extends Error {
   constructor(readonly failure: ReportFailure) {
@@ -24,8 +18,12 @@ export interface GitHubApi {
   postStatus(owner: string, repo: string, deploymentId: number, status: StatusRequest): Promise<void>;
 }
 
-/** octokit's client for one report; it adds GitHub's media type, API version header and user agent. */
-export function gitHubApi(token: string, apiUrl: string): GitHubApi {
+/**
+ * octokit's client for one report; it adds GitHub's media type, API version header and user
+ * agent. All the report's calls share `timeoutSeconds` (github.timeoutSeconds): a deploy waits
+ * for its report, so a slow GitHub may cost it seconds, never the minutes of fetch's own timeouts.
+ */
+export function gitHubApi(token: string, apiUrl: string, timeoutSeconds: number): GitHubApi {
   const { logger } = runtime();
   const octokit = new Octokit({
     auth: token,
@@ -34,12 +32,12 @@ export function gitHubApi(token: string, apiUrl: string): GitHubApi {
     // octokit's own notes (deprecations) go to the structured log; it never logs the token.
     log: { debug: () => undefined, info: () => undefined, warn: (message: string) => logger.warn(message), error: (message: string) => logger.error(message) },
   });
-  const signal = AbortSignal.timeout(REPORT_TIMEOUT_SECONDS * 1000);
+  const signal = AbortSignal.timeout(timeoutSeconds * 1000);
   const call = async <T>(what: string, send: () => Promise<T>): Promise<T> => {
     try {
       return await send();
     } catch (error) {
-      throw new GitHubCallFailed(failureOf(error, what, apiUrl, signal));
+      throw new GitHubCallFailed(failureOf(error, what, apiUrl, signal, timeoutSeconds));
     }
   };
   return {
@@ -90,8 +88,8 @@ function executionOf(payload: unknown): unknown {
  * What a failed call says. octokit throws its RequestError with the HTTP status and GitHub's
  * message, and reports a fetch that never got an answer as status 500 without a response.
  */
-function failureOf(error: unknown, request: string, apiUrl: string, signal: AbortSignal): ReportFailure {
-  if (signal.aborted) return { kind: "timeout", seconds: REPORT_TIMEOUT_SECONDS, request };
+function failureOf(error: unknown, request: string, apiUrl: string, signal: AbortSignal, seconds: number): ReportFailure {
+  if (signal.aborted) return { kind: "timeout", seconds, request };
   const failed = error as { status?: unknown; response?: { data?: unknown }; message?: unknown; cause?: unknown };
   if (typeof failed.status === "number" && failed.response) {
     const data = failed.response.data as { message?: unknown } | undefined;

@@ -32,7 +32,7 @@ export async function reportDeploy(state: DeployState): Promise<GitHubReport & {
   };
   const reading = await githubToken(settings.tokenParameter);
   if ("failure" in reading) return done(failed(reportProblem(reading.failure, target)));
-  const api = gitHubApi(reading.token, settings.apiUrl);
+  const api = gitHubApi(reading.token, settings.apiUrl, settings.timeoutSeconds);
   try {
     const request = deploymentRequestFor(deploy);
     const deploymentId = outcome ? state.github?.deploymentId : await api.deploymentFor(request);

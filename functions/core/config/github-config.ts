@@ -46,6 +46,8 @@ export const githubSchema = z.strictObject({
   apiUrl: httpUrl('"https://github.example.com/api/v3"')
     .transform((text) => text.replace(/\/+$/, ""))
     .default(DEFAULT_GITHUB_API_URL),
+  /** How long one report may wait for GitHub, all its calls together: a deploy waits at most this. */
+  timeoutSeconds: z.number().min(0.1, "is below 0.1").max(10, "is above 10: a slow GitHub must not hold up a deploy").default(5),
 });
 
 export type GitHubSettings = z.output<typeof githubSchema>;
