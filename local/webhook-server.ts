@@ -22,6 +22,8 @@ const LOCAL_STATE_MACHINE = "arn:aws:states:local:000000000000:stateMachine:gant
 export interface WebhookServerOptions {
   config: GantryConfig;
   secret: string;
+  /** The token deploys report to GitHub with, for apps whose configuration turns github.deployments on. */
+  githubToken?: string;
   port?: number;
   /** Instances of each simulated group. */
   instances?: number;
@@ -92,6 +94,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const webhookRuntime: Omit<LocalRuntimeOptions, "cloud" | "clock"> = {
     config: options.config,
     webhookSecret: options.secret,
+    ...(options.githubToken ? { githubToken: options.githubToken } : {}),
     deployStateMachineArn: LOCAL_STATE_MACHINE,
     startDeploy,
   };

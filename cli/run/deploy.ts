@@ -1,5 +1,5 @@
 import { loadConfigFile } from "../../functions/config/load.js";
-import { environmentOf } from "../../functions/core/config/config.js";
+import { environmentOf, type GantryConfig } from "../../functions/core/config/config.js";
 import type { BatchStep } from "../../functions/core/config/input.js";
 import type { DeployOptions } from "../commands/deploy.js";
 import { cliActor } from "../flags.js";
@@ -15,8 +15,9 @@ export async function deployToAws(release: string, options: DeployOptions): Prom
 
 /** `gantry deploy --local`: the app/env must be one the configuration defines; the simulated group's strategy comes from the flags. */
 export async function deployHere(release: string, options: DeployOptions): Promise<number> {
-  environmentOf(await loadConfigFile(options.config), options.app, options.env);
-  return runLocalDeploy(release, options, { source: "cli", actor: cliActor() });
+  const config = await loadConfigFile(options.config);
+  environmentOf(config, options.app, options.env);
+  return runLocalDeploy(release, options, { source: "cli", actor: cliActor() }, config);
 }
 
 export type LocalDeployFlags = Pick<
@@ -25,7 +26,12 @@ export type LocalDeployFlags = Pick<
 >;
 
 /** Runs a local deploy with live progress and prints its outcome; the exit code is 1 unless it succeeded. */
-export async function runLocalDeploy(release: string, options: LocalDeployFlags, trigger: { source: string; actor?: string }): Promise<number> {
+export async function runLocalDeploy(
+  release: string,
+  options: LocalDeployFlags,
+  trigger: { source: string; actor?: string },
+  config?: GantryConfig,
+): Promise<number> {
   const { deployLocally } = await import("../../local/local-deploy.js");
   await openLocalDynamo();
   const printer = progressPrinter({ quiet: Boolean(options.json) });
@@ -39,6 +45,8 @@ export async function runLocalDeploy(release: string, options: LocalDeployFlags,
     dryRun: Boolean(options.dryRun),
     trigger,
     onEvent: printer,
+    ...(config ? { config } : {}),
+    ...(process.env.GANTRY_GITHUB_TOKEN ? { githubToken: process.env.GANTRY_GITHUB_TOKEN } : {}),
   });
   if (options.json) printJson(summary);
   else printExecution({ ...summary, recordedIn, simulated: true }, "outcome");
