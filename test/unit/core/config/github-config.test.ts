@@ -46,6 +46,7 @@ describe("configuration, github", () => {
       tokenParameter: "/gantry/github-token",
       apiUrl: "https://api.github.com",
       environmentUrl: "https://{env}.hello.example.com",
+      timeoutSeconds: 5,
     });
     expect(github && environmentUrlFor(github, "prod")).toBe("https://prod.hello.example.com");
   });
