@@ -26,6 +26,7 @@
  * - `execution-read`: list and describe the deploy state machine's executions.
  * - `http-probe`: call the app's /health and /version on instances (runs in the VPC when one is configured).
  * - `quota-read`: read the account's targets-per-target-group quota (Service Quotas), which sizes rollback waves.
+ * - `github-token`: read the SSM SecureStrings holding the GitHub tokens the apps' `github.tokenParameter` name.
  */
 export type Capability =
   | "group-read"
@@ -44,7 +45,8 @@ export type Capability =
   | "release-read"
   | "execution-read"
   | "http-probe"
-  | "quota-read";
+  | "quota-read"
+  | "github-token";
 
 export interface FunctionEntry {
   /** functions/<dir>/handler.ts */
@@ -82,6 +84,8 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "roll-back", machine: "deploy", placeholder: "RollBackFunctionArn", needs: ["group-read", "group-write", "launch-template-use", "lock-table"] },
   { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table"] },
+  // Reports to GitHub over HTTPS, outside any VPC; renews the lock like every deploy step that runs while it is held.
+  { dir: "report-github", machine: "deploy", placeholder: "ReportToGitHubFunctionArn", needs: ["github-token", "lock-table"] },
   { dir: "power-plan", machine: "power", placeholder: "PlanPowerFunctionArn", needs: ["lock-table"] },
   {
     dir: "power-act",

@@ -9,6 +9,7 @@ import { handler as planRollout } from "../functions/plan-rollout/handler.js";
 import { handler as prepareGroup } from "../functions/prepare-group/handler.js";
 import { handler as retireOldInstances } from "../functions/retire-old-instances/handler.js";
 import { handler as rollBack } from "../functions/roll-back/handler.js";
+import { handler as reportToGitHub } from "../functions/report-github/handler.js";
 import { handler as powerAct } from "../functions/power-act/handler.js";
 import { handler as powerCheck } from "../functions/power-check/handler.js";
 import { handler as powerPlan } from "../functions/power-plan/handler.js";
@@ -31,6 +32,7 @@ export const deployHandlers: Record<string, LambdaHandler> = {
   FinishRolloutFunctionArn: finishRollout as LambdaHandler,
   RollBackFunctionArn: rollBack as LambdaHandler,
   CleanUpAfterFailureFunctionArn: cleanUpAfterFailure as LambdaHandler,
+  ReportToGitHubFunctionArn: reportToGitHub as LambdaHandler,
 };
 
 /** The Lambda behind each placeholder of the power definition (statemachines/power.asl.json). */

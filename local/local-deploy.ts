@@ -6,6 +6,7 @@ import { summarizeExecution, type ExecutionSummary } from "../functions/core/exe
 import { ExecutionStore } from "./records.js";
 import type { ExecutionRecord, ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
+import type { GantryConfig } from "../functions/core/config/config.js";
 
 export interface LocalDeployRequest {
   app: string;
@@ -22,6 +23,10 @@ export interface LocalDeployRequest {
   onStart?: (name: string, fleet: LocalFleet) => void;
   /** The start of the virtual clock and of the execution's name (default: now). */
   now?: number;
+  /** The configuration the steps read (default: the bundled one); with github.deployments on, the deploy reports to GitHub. */
+  config?: GantryConfig;
+  /** The token such reports use (GANTRY_GITHUB_TOKEN). */
+  githubToken?: string;
 }
 
 export interface LocalDeployResult {
@@ -39,9 +44,18 @@ export interface LocalDeployResult {
  */
 export async function deployLocally(request: LocalDeployRequest): Promise<LocalDeployResult> {
   const now = request.now ?? Date.now();
-  const fleet = createLocalFleet({ instances: request.instances, release: request.from, app: request.app, env: request.env, clock: new VirtualClock(now) });
+  const runtime = { ...(request.config ? { config: request.config } : {}), ...(request.githubToken ? { githubToken: request.githubToken } : {}) };
+  const fleet = createLocalFleet({
+    instances: request.instances,
+    release: request.from,
+    app: request.app,
+    env: request.env,
+    clock: new VirtualClock(now),
+    runtime,
+  });
   applyExampleReleaseHealth(fleet.cloud);
-  const input = fleet.deployInput(request.release, { strategy: request.strategy, dryRun: Boolean(request.dryRun), trigger: request.trigger });
+  const report = request.config?.apps[request.app]?.github?.deployments ? { reportToGitHub: true } : {};
+  const input = fleet.deployInput(request.release, { strategy: request.strategy, dryRun: Boolean(request.dryRun), trigger: request.trigger, ...report });
   parseDeployInput(input);
   const store = new ExecutionStore();
   const name = executionName(request.app, request.env, request.release, now.toString(36));

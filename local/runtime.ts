@@ -40,6 +40,8 @@ export interface LocalRuntimeOptions {
   logLevel?: LogLevel;
   tableName?: string;
   webhookSecret?: string;
+  /** The token deploys report to GitHub with, when the configuration asks for reports (on AWS it is read from SSM). */
+  githubToken?: string;
   deployStateMachineArn?: string;
   startDeploy?: DeployStarter;
   slackSigningSecret?: string;
@@ -71,6 +73,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): Runtime {
       logLevel: options.logLevel ?? "SILENT",
       ...(options.tableName ? { tableName: options.tableName } : {}),
       ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
+      ...(options.githubToken ? { githubToken: options.githubToken } : {}),
       ...(options.deployStateMachineArn ? { deployStateMachineArn: options.deployStateMachineArn } : {}),
       ...(options.slackSigningSecret ? { slackSigningSecret: options.slackSigningSecret } : {}),
     },

@@ -12,6 +12,8 @@ const MAX_READ_BYTES = 26 * 1024 * 1024;
 export interface WebhookServerOptions {
   config: GantryConfig;
   secret: string;
+  /** The token deploys report to GitHub with, for apps whose configuration turns github.deployments on. */
+  githubToken?: string;
   port?: number;
   /** Instances of each simulated group. */
   instances?: number;
@@ -33,7 +35,7 @@ export interface WebhookServer {
  * configured app/env in one local cloud, recorded like any local execution.
  */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
-  const local = localDeploys({ ...options, runtime: { webhookSecret: options.secret } });
+  const local = localDeploys({ ...options, runtime: { webhookSecret: options.secret, ...(options.githubToken ? { githubToken: options.githubToken } : {}) } });
   provideRuntime(createLocalRuntime(local.runtimeOptions));
   const server = await serveFunctionUrl(handler, {
     ...(options.port !== undefined ? { port: options.port } : {}),

@@ -1,5 +1,5 @@
 import { loadConfigFile } from "../../functions/config/load.js";
-import { environmentOf } from "../../functions/core/config/config.js";
+import { environmentOf, type GantryConfig } from "../../functions/core/config/config.js";
 import type { BatchStep } from "../../functions/core/config/input.js";
 import type { DeployOptions } from "../commands/deploy.js";
 import type { LocalDeployRequest } from "../../local/local-deploy.js";
@@ -16,8 +16,9 @@ export async function deployToAws(release: string, options: DeployOptions): Prom
 
 /** `gantry deploy --local`: the app/env must be one the configuration defines; the simulated group's strategy comes from the flags. */
 export async function deployHere(release: string, options: DeployOptions, watch: LocalDeployWatch = {}): Promise<number> {
-  environmentOf(await loadConfigFile(options.config), options.app, options.env);
-  return runLocalDeploy(release, options, { source: "cli", actor: cliActor() }, watch);
+  const config = await loadConfigFile(options.config);
+  environmentOf(config, options.app, options.env);
+  return runLocalDeploy(release, options, { source: "cli", actor: cliActor() }, watch, config);
 }
 
 /** What else hears of a local deploy as it runs, besides the terminal (the console samples its group). */
@@ -34,6 +35,7 @@ export async function runLocalDeploy(
   options: LocalDeployFlags,
   trigger: { source: string; actor?: string },
   watch: LocalDeployWatch = {},
+  config?: GantryConfig,
 ): Promise<number> {
   const { deployLocally } = await import("../../local/local-deploy.js");
   await openLocalDynamo();
@@ -52,6 +54,8 @@ export async function runLocalDeploy(
       watch.onEvent?.(event);
     },
     ...(watch.onStart ? { onStart: watch.onStart } : {}),
+    ...(config ? { config } : {}),
+    ...(process.env.GANTRY_GITHUB_TOKEN ? { githubToken: process.env.GANTRY_GITHUB_TOKEN } : {}),
   });
   if (options.json) printJson(summary);
   else printExecution({ ...summary, recordedIn, simulated: true }, "outcome");

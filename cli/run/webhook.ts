@@ -1,4 +1,5 @@
 import { loadConfigFile } from "../../functions/config/load.js";
+import type { ExecutionRecord } from "../../functions/core/executions/execution-record.js";
 import type { WebhookServeOptions } from "../commands/webhook.js";
 import { openLocalDynamo } from "../lifecycle.js";
 import { UsageError, line, paint, statusColour } from "../output.js";
@@ -15,6 +16,7 @@ export async function serveWebhook(options: WebhookServeOptions): Promise<void> 
   const server = await startWebhookServer({
     config,
     secret,
+    ...(process.env.GANTRY_GITHUB_TOKEN ? { githubToken: process.env.GANTRY_GITHUB_TOKEN } : {}),
     port: options.port,
     instances: options.instances,
     onDeployEvent: (execution, event) => {
@@ -24,12 +26,19 @@ export async function serveWebhook(options: WebhookServeOptions): Promise<void> 
       }
       printers.get(execution)?.(event);
     },
-    onDeployDone: (record) => line(`${paint("bold", record.name)} ${statusColour(record.status)}${record.cause ? `: ${record.cause}` : ""}`),
+    onDeployDone: (record) => {
+      line(`${paint("bold", record.name)} ${statusColour(record.status)}${record.cause ? `: ${record.cause}` : ""}`);
+      const github = githubReportOf(record);
+      if (github) line(`  github: ${github}`);
+    },
   });
   line(paint("bold", `gantry webhook listening on ${server.url}`));
   for (const [app, settings] of Object.entries(config.apps)) {
-    for (const [env, environment] of Object.entries(settings.environments))
-      line(`  push to ${settings.repository}@${environment.branch} → deploys ${app}/${env}`);
+    for (const [env, environment] of Object.entries(settings.environments)) {
+      const { trigger } = environment;
+      const when = trigger === "push" ? "push to" : `workflow "${trigger.workflowRun}" succeeding on`;
+      line(`  ${when} ${settings.repository}@${environment.branch} → deploys ${app}/${env}`);
+    }
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -38,4 +47,11 @@ export async function serveWebhook(options: WebhookServeOptions): Promise<void> 
   });
   line("stopping: closing the server; deploys still running stop with it");
   await server.close();
+}
+
+/** What the deploy's last GitHub report said, if it made one. */
+function githubReportOf(record: ExecutionRecord): string | undefined {
+  const outputs = record.steps.map((step) => (step.output as { github?: { message?: unknown } } | undefined)?.github?.message);
+  const message = outputs.reverse().find((text) => typeof text === "string");
+  return typeof message === "string" ? message : undefined;
 }

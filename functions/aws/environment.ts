@@ -42,6 +42,7 @@ const ENVIRONMENT = z.object({
       .optional(),
   ),
   GANTRY_WEBHOOK_SECRET: optional,
+  GANTRY_GITHUB_TOKEN: optional,
   GANTRY_WEBHOOK_SECRET_PARAMETER: z.preprocess(
     (value) => (value === "" ? undefined : value),
     z
@@ -86,6 +87,8 @@ export interface GantryEnvironment {
   slackSigningSecretParameter?: string;
   /** This Lambda's own name (AWS_LAMBDA_FUNCTION_NAME). */
   functionName?: string;
+  /** A GitHub token itself: local mode and tests only; on AWS it lives in SSM. */
+  githubToken?: string;
   logLevel: LogLevel;
 }
 
@@ -113,6 +116,7 @@ export function readEnvironment(variables: Record<string, string | undefined>): 
     ...(values.GANTRY_SLACK_SIGNING_SECRET ? { slackSigningSecret: values.GANTRY_SLACK_SIGNING_SECRET } : {}),
     ...(values.GANTRY_SLACK_SIGNING_SECRET_PARAMETER ? { slackSigningSecretParameter: values.GANTRY_SLACK_SIGNING_SECRET_PARAMETER } : {}),
     ...(values.AWS_LAMBDA_FUNCTION_NAME ? { functionName: values.AWS_LAMBDA_FUNCTION_NAME } : {}),
+    ...(values.GANTRY_GITHUB_TOKEN ? { githubToken: values.GANTRY_GITHUB_TOKEN } : {}),
     logLevel: values.POWERTOOLS_LOG_LEVEL ?? values.LOG_LEVEL ?? "INFO",
   };
 }

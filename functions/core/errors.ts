@@ -134,6 +134,9 @@ export class LaunchTemplateImageParameterError extends GantryError {}
  */
 export class DetachedNotTerminatedError extends GantryError {}
 
+/** A commit id is not a full SHA, so no release id can be taken from it. */
+export class InvalidCommitError extends GantryError {}
+
 /** A Lambda environment variable has a value gantry cannot use; the function refuses to start. */
 export class InvalidEnvironmentError extends GantryError {}
 
@@ -181,6 +184,7 @@ const ERROR_CLASSES = [
   DetachedNotTerminatedError,
   ChatNotConfiguredError,
   SlackSigningSecretUnavailableError,
+  InvalidCommitError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

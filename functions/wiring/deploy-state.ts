@@ -3,6 +3,7 @@ import { parseDeployInput } from "../core/config/input.js";
 import type { RolloutPlan } from "../core/rollout/plan.js";
 import type { CaughtFailure, RollbackProgress } from "../core/rollout/rollback.js";
 import type { Progress } from "../core/rollout/rollout.js";
+import type { GitHubReport } from "../core/github/deployment-report.js";
 
 /** A precondition that failed: the deploy ends before anything changed. */
 export interface Rejection {
@@ -63,6 +64,8 @@ export interface DeployState {
   rollbackFailure?: CaughtFailure;
   /** Caught when finishing a rollout that had already succeeded failed. */
   finishFailure?: CaughtFailure;
+  /** The deploy's GitHub Deployment and what its report said. */
+  github?: GitHubReport;
 }
 
 /**
@@ -84,6 +87,7 @@ export const STATE_FIELDS = [
   "cleanupFailure",
   "released",
   "releaseFailure",
+  "github",
 ] as const;
 
 /** Splits a step's event into the validated input and the fields steps wrote. */
@@ -105,6 +109,7 @@ export function readDeployState(event: unknown): DeployState {
     ...(record.rollback ? { rollback: record.rollback as RollbackProgress } : {}),
     ...(record.rollbackFailure ? { rollbackFailure: record.rollbackFailure as CaughtFailure } : {}),
     ...(record.finishFailure ? { finishFailure: record.finishFailure as CaughtFailure } : {}),
+    ...(record.github ? { github: record.github as GitHubReport } : {}),
   };
 }
 

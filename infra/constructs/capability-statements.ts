@@ -26,6 +26,8 @@ export interface AccessScope {
   /** KMS keys of scheduled instances' encrypted volumes, which a start needs a grant on. */
   ebsKmsKeyArns?: string[];
   vpc?: { subnetIds: string[]; securityGroupIds: string[] };
+  /** SSM parameters holding the GitHub tokens of apps that report deployments (apps.*.github.tokenParameter). */
+  githubTokenParameters: string[];
 }
 
 /** The resources gantry's stack creates, which some capabilities reach. */
@@ -67,6 +69,7 @@ export function accessScope(config: GantryConfig, where: { partition: string; re
     scheduleGroups: unique(targets.flatMap((target) => (target.autoScalingGroup ? [target.autoScalingGroup] : []))),
     scheduleTags,
     dnsRecords,
+    githubTokenParameters: unique(Object.values(config.apps).flatMap((app) => (app.github?.deployments ? [app.github.tokenParameter] : []))),
     ...(config.infrastructure?.instanceRoleArns ? { instanceRoleArns: config.infrastructure.instanceRoleArns } : {}),
     ...(config.infrastructure?.vpc ? { vpc: config.infrastructure.vpc } : {}),
     ...(config.infrastructure?.ebsKmsKeyArns ? { ebsKmsKeyArns: config.infrastructure.ebsKmsKeyArns } : {}),
@@ -274,6 +277,15 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
   "http-probe": (scope) => (scope.vpc ? [statement("ProbeFromVpc", VPC_NETWORK_INTERFACE_ACTIONS, ["*"], undefined, WHY.vpc)] : []),
 
   "quota-read": () => [statement("ReadTargetQuota", ["servicequotas:GetServiceQuota"], ["*"], undefined, WHY.quotas)],
+
+  // The token parameters by ARN and nothing else; SSM decrypts them with the account's aws/ssm key on the caller's behalf.
+  "github-token": (scope) => [
+    statement(
+      "ReadGitHubTokens",
+      ["ssm:GetParameter"],
+      scope.githubTokenParameters.map((name) => `arn:${scope.partition}:ssm:${scope.region}:${scope.account}:parameter${name}`),
+    ),
+  ],
 };
 
 const MANAGED = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG.key}`]: MANAGED_TAG.value } };

@@ -22,6 +22,7 @@ const CAPABILITIES: Record<Capability, true> = {
   "invoke-self": true,
   "release-read": true,
   "execution-read": true,
+  "github-token": true,
 };
 
 const group = (name: string, alarms: string[] = []) => ({
@@ -231,6 +232,29 @@ describe("statementsFor", () => {
       expect.objectContaining({ Action: "states:ListExecutions", Resource: resources.deployStateMachineArn }),
       expect.objectContaining({ Action: "states:DescribeExecution", Resource: resources.deployExecutionsArn }),
     ]);
+  });
+
+  it("github-token reads exactly the token parameters of the apps that report deployments, and nothing when none does", () => {
+    const reporting = parseConfig({
+      apps: {
+        web: { repository: "o/web", environments: { prod: group("web-prod") }, github: { deployments: true } },
+        api: { repository: "o/api", environments: { prod: group("api-prod") }, github: { deployments: true, tokenParameter: "/ci/api-token" } },
+        docs: { repository: "o/docs", environments: { prod: group("docs-prod") }, github: { deployments: false, tokenParameter: "/ci/unused" } },
+      },
+    });
+    const within = accessScope(reporting, { partition: "aws", region: "eu-west-1", account: "123456789012" });
+
+    expect(within.githubTokenParameters).toEqual(["/gantry/github-token", "/ci/api-token"]);
+    expect(scope.githubTokenParameters).toEqual([]);
+    expect(json("github-token", within)).toEqual([
+      {
+        Sid: "ReadGitHubTokens",
+        Effect: "Allow",
+        Action: "ssm:GetParameter",
+        Resource: ["arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/github-token", "arn:aws:ssm:eu-west-1:123456789012:parameter/ci/api-token"],
+      },
+    ]);
+    expect(json("github-token")).toEqual([]);
   });
 
   it("http-probe needs network-interface access only when the functions run in a VPC", () => {

@@ -65,6 +65,7 @@ const config = parseConfig({
           gates: { alarms: ["web-5xx"], http: { port: 8080, healthPath: "/health" } },
         },
       },
+      github: { deployments: true },
     },
   },
   schedules: {

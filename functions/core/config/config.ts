@@ -3,6 +3,7 @@ import { cyclingSchema } from "../cycle/cycle-config.js";
 import { InvalidConfigError } from "../errors.js";
 import { deploySettingsShape, type DeployInputRaw } from "./input.js";
 import { scheduleSchema } from "../power/schedule-config.js";
+import { githubSchema, triggerSchema } from "./github-config.js";
 import { describeIssues } from "./validation.js";
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "is not lowercase letters, digits and dashes (at most 40)");
@@ -14,6 +15,8 @@ const environmentSchema = z.strictObject({
     .min(1, "is empty")
     .refine((branch) => !branch.startsWith("refs/"), 'is a full ref: give the branch name alone, e.g. "main"'),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'is not an AWS region such as "eu-west-1"'),
+  /** What starts a deploy of the branch: the push itself, or a named GitHub Actions workflow finishing on it (see trigger-config.ts). */
+  trigger: triggerSchema,
   ...deploySettingsShape,
   /** Replace instances older than a maximum age, on a schedule (see cycle-config.ts). */
   cycling: cyclingSchema.optional(),
@@ -25,6 +28,8 @@ const appSchema = z
     environments: z
       .record(slug, environmentSchema)
       .refine((environments) => Object.keys(environments).length > 0, "is empty: configure at least one environment"),
+    /** A GitHub Deployment with statuses for each deploy (see github-config.ts). */
+    github: githubSchema.optional(),
   })
   .superRefine((app, context) => {
     const seen = new Map<string, string>();
@@ -160,5 +165,6 @@ export function deployInputFor(
   trigger: NonNullable<DeployInputRaw["trigger"]>,
 ): DeployInputRaw {
   const environment = environmentOf(config, app, env);
-  return { app, env, release, group: environment.group, strategy: environment.strategy, gates: environment.gates, trigger };
+  const report = config.apps[app]?.github?.deployments ? { reportToGitHub: true } : {};
+  return { app, env, release, group: environment.group, strategy: environment.strategy, gates: environment.gates, trigger, ...report };
 }

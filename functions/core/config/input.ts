@@ -84,6 +84,11 @@ export const deployInputSchema = z
       .strictObject({
         id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "letters, digits and . _ : - (at most 128)"),
         ref: z.string().optional(),
+        /** The full commit id, when known: GitHub deployments name it exactly. */
+        commit: z
+          .string()
+          .regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, "a full lowercase commit sha (40 hex characters)")
+          .optional(),
         imageId: z
           .string()
           .regex(/^ami-[0-9a-f]{8,17}$/, "an AMI id such as ami-0abc1234")
@@ -114,6 +119,8 @@ export const deployInputSchema = z
       })
       .optional(),
     dryRun: z.boolean().default(false),
+    /** Report the deploy to GitHub as a Deployment with statuses (the app's `github` settings say where). */
+    reportToGitHub: z.boolean().optional(),
   })
   .superRefine((input, context) => {
     if (input.mode === "deploy" && !input.release) {

@@ -3,6 +3,7 @@ import { GantryError } from "../errors.js";
 import { consoleUrlFor } from "../executions/execution-links.js";
 import type { DeployInputRaw } from "../config/input.js";
 import { decidePush } from "./push.js";
+import { decideWorkflowRun } from "./workflow-run.js";
 import { readPayload } from "./webhook-payload.js";
 import { MAX_WEBHOOK_BODY_BYTES, type WebhookRequest } from "./webhook-request.js";
 
@@ -34,7 +35,7 @@ export interface WebhookDecisionInput {
   receivedAt: number;
 }
 
-const HANDLED_EVENTS = new Set(["ping", "push"]);
+const HANDLED_EVENTS = new Set(["ping", "push", "workflow_run"]);
 const REDELIVER = "GitHub does not retry deliveries: redeliver this one from the webhook's Recent Deliveries";
 
 /**
@@ -55,17 +56,19 @@ export function decideWebhook({ request, secretValid, config, receivedAt }: Webh
   if (!secretValid)
     return reject(401, "X-Hub-Signature-256 does not match the body: the webhook's secret is not the one gantry holds.", "rejected: bad signature");
   if (!event) return reject(400, "The X-GitHub-Event header is missing; GitHub names the event in it.", "rejected: no event");
-  if (!HANDLED_EVENTS.has(event)) return ignored(`gantry acts on push events; ${event} events start nothing.`, { ...line, decision: "ignored: event" });
+  if (!HANDLED_EVENTS.has(event))
+    return ignored(`gantry acts on push and workflow_run events; ${event} events start nothing.`, { ...line, decision: "ignored: event" });
   const reading = readPayload(request);
   if ("problem" in reading) return reject(reading.status, reading.problem, reading.status === 415 ? "rejected: content type" : "rejected: unreadable payload");
   const { payload } = reading;
   if (event === "ping")
     return { status: 200, body: { ok: true, ...(typeof payload.zen === "string" ? { zen: payload.zen } : {}) }, log: { ...line, decision: "pong" } };
 
-  const pushLine = { ...line, ...pushLocation(payload) };
-  const decision = decidePush(payload, { config, delivery, receivedAt });
+  const pushLine = { ...line, ...deliveryLocation(payload) };
+  const context = { config, delivery, receivedAt };
+  const decision = event === "workflow_run" ? decideWorkflowRun(payload, context) : decidePush(payload, context);
   if (decision.kind === "ignored") return ignored(decision.reason, { ...pushLine, decision: `ignored: ${decision.reason}` });
-  if (decision.kind === "invalid") return { status: 400, body: { error: decision.problem }, log: { ...pushLine, decision: "rejected: invalid push" } };
+  if (decision.kind === "invalid") return { status: 400, body: { error: decision.problem }, log: { ...pushLine, decision: `rejected: invalid ${event}` } };
   return {
     status: 202,
     body: { executionName: decision.name },
@@ -114,7 +117,10 @@ function ignored(reason: string, log: WebhookLogLine): WebhookVerdict {
   return { status: 202, body: { ignored: true, reason }, log };
 }
 
-function pushLocation(payload: Record<string, unknown>): { repository?: string; ref?: string } {
+/** The repository and ref a push or workflow run names, for the log line. */
+function deliveryLocation(payload: Record<string, unknown>): { repository?: string; ref?: string } {
   const repository = (payload.repository as { full_name?: unknown } | null | undefined)?.full_name;
-  return { ...(typeof repository === "string" ? { repository } : {}), ...(typeof payload.ref === "string" ? { ref: payload.ref } : {}) };
+  const branch = (payload.workflow_run as { head_branch?: unknown } | null | undefined)?.head_branch;
+  const ref = typeof payload.ref === "string" ? payload.ref : typeof branch === "string" ? `refs/heads/${branch}` : undefined;
+  return { ...(typeof repository === "string" ? { repository } : {}), ...(ref ? { ref } : {}) };
 }

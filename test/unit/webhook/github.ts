@@ -32,6 +32,18 @@ export const testConfig: GantryConfig = parseConfig({
         staging: { branch: "staging", region: "eu-west-1", group: { autoScalingGroupName: "hello-staging", targetGroupArns: [TG] } },
       },
     },
+    // GitHub's workflow_run examples come from octo-org/octo-repo, whose workflow is named "test".
+    octo: {
+      repository: "octo-org/octo-repo",
+      environments: {
+        prod: {
+          branch: "master",
+          region: "eu-west-1",
+          trigger: { workflowRun: "test" },
+          group: { autoScalingGroupName: "octo-prod", targetGroupArns: [TG] },
+        },
+      },
+    },
   },
 });
 
@@ -63,6 +75,29 @@ export function pushOfTag() {
 export function branchDeletion() {
   const deletion = first(examples("push"), "a deletion", (push) => push.deleted);
   return { ...deletion, ref: "refs/heads/master" };
+}
+
+/** A run of workflow "test" on master that completed successfully. */
+export function workflowRunSucceeded() {
+  return first(
+    examples("workflow_run"),
+    "a successful run",
+    (run) => run.action === "completed" && run.workflow_run.conclusion === "success" && run.repository.full_name === "octo-org/octo-repo",
+  );
+}
+
+/** A run that was requested, not yet completed. */
+export function workflowRunRequested() {
+  return first(examples("workflow_run"), "a requested run", (run) => run.action === "requested");
+}
+
+/** A completed run in Codertocat/Hello-World of a commit whose head repository is another one (as a fork's is). */
+export function workflowRunOfOtherRepository() {
+  return first(
+    examples("workflow_run"),
+    "a run of another repository's commit",
+    (run) => run.action === "completed" && run.workflow_run.head_repository.full_name !== run.repository.full_name,
+  );
 }
 
 export function ping() {

@@ -55,7 +55,7 @@ describe("webhook handler, push to a configured branch", () => {
     expect(startedInput()).toEqual({
       app: "hello",
       env: "prod",
-      release: { id: "6113728f27ae", ref: "refs/heads/master" },
+      release: { id: "6113728f27ae", ref: "refs/heads/master", commit: pushToBranch().after },
       group: { autoScalingGroupName: "hello-prod", targetGroupArns: [TG] },
       strategy: testConfig.apps.hello?.environments.prod?.strategy,
       gates: { alarms: [] },
@@ -172,7 +172,7 @@ describe("webhook handler, pushes that deploy nothing", () => {
   it("ignores events other than push and ping", async () => {
     const answer = await call(await delivery(issueOpened(), { event: "issues" }));
 
-    expect(answer).toMatchObject({ status: 202, body: { ignored: true, reason: "gantry acts on push events; issues events start nothing." } });
+    expect(answer).toMatchObject({ status: 202, body: { ignored: true, reason: "gantry acts on push and workflow_run events; issues events start nothing." } });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 });

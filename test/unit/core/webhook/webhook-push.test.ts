@@ -45,7 +45,7 @@ describe("decidePush", () => {
       input: {
         app: "hello",
         env: "prod",
-        release: { id: "6113728f27ae", ref: "refs/heads/main" },
+        release: { id: "6113728f27ae", ref: "refs/heads/main", commit: SHA },
         group: { autoScalingGroupName: "hello-prod", targetGroupArns: [TG] },
         strategy: config.apps.hello?.environments.prod?.strategy,
         gates: { alarms: [] },

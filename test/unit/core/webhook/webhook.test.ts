@@ -86,12 +86,12 @@ describe("decideWebhook", () => {
   });
 
   it("ignores other events without reading their body", () => {
-    const verdict = decide({ request: request({ body: "<not json>" }, { "x-github-event": "workflow_run", "content-type": "text/html" }) });
+    const verdict = decide({ request: request({ body: "<not json>" }, { "x-github-event": "check_suite", "content-type": "text/html" }) });
 
     expect(verdict).toEqual({
       status: 202,
-      body: { ignored: true, reason: "gantry acts on push events; workflow_run events start nothing." },
-      log: { event: "workflow_run", delivery: DELIVERY, decision: "ignored: event" },
+      body: { ignored: true, reason: "gantry acts on push and workflow_run events; check_suite events start nothing." },
+      log: { event: "check_suite", delivery: DELIVERY, decision: "ignored: event" },
     });
   });
 
