@@ -1,7 +1,7 @@
 import { now } from "../aws/clock.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { checkedProgress, type BatchState } from "../core/rollout/ready-wait.js";
-import { batchInstances, enforceHealthDeadline, launchStatus, summarize, type Progress } from "../core/rollout/rollout.js";
+import { batchInstances, enforceHealthDeadline, launchStatus, ownSize, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { gateFailure, runGate } from "../wiring/run-gate.js";
 import { deployStep } from "../wiring/step.js";
@@ -15,12 +15,13 @@ export const handler = deployStep("check-new-instances", async (state): Promise<
   const view = await observeFleet(state.input, plan);
   const seenAt = now();
   const where = `Batch ${progress.batch + 1} of ${plan.batchCount}`;
-  const next = (seen: BatchState) => checkedProgress(progress, seen, plan.healthyAfterSeconds, strategy.pollSeconds, { startedAt: at, seenAt, endedAt: now() });
+  const seen = { ...progress, groupSize: ownSize(plan, view, progress.batch + 1) };
+  const next = (state: BatchState) => checkedProgress(seen, state, plan.healthyAfterSeconds, strategy.pollSeconds, { startedAt: at, seenAt, endedAt: now() });
   const launch = launchStatus(plan, strategy, view, progress, at);
   if (!launch.inService) return { ...next("launching"), summary: summarize(plan, view, progress.batch, launch.waitReason ?? "launching") };
   const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
   if (verdict.outcome === "fail") {
-    const poll = { ...progress, waitSeconds: strategy.pollSeconds };
+    const poll = { ...seen, waitSeconds: strategy.pollSeconds };
     return {
       ...poll,
       failed: gateFailure(verdict, where),
