@@ -21,7 +21,7 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
   const progress: Progress = { ...previous, stepLatencySeconds: measureLatency(previous, at), groupSize: ownSize(plan, view, previous.batch + 1) };
   const leftovers = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
   await retireInstances(view.group.name, leftovers, state.input.strategy.retire);
-  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
+  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at, progress.batchStartedAt);
   if (verdict.outcome === "fail") {
     const where = `Batch ${progress.batch + 1} of ${plan.batchCount}, after bake`;
     return {

@@ -19,7 +19,7 @@ export const handler = deployStep("check-new-instances", async (state): Promise<
   const next = (state: BatchState) => checkedProgress(seen, state, plan.healthyAfterSeconds, strategy.pollSeconds, { startedAt: at, seenAt, endedAt: now() });
   const launch = launchStatus(plan, strategy, view, progress, at);
   if (!launch.inService) return { ...next("launching"), summary: summarize(plan, view, progress.batch, launch.waitReason ?? "launching") };
-  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
+  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at, progress.batchStartedAt);
   if (verdict.outcome === "fail") {
     const poll = { ...seen, waitSeconds: strategy.pollSeconds };
     return {

@@ -141,14 +141,16 @@ const WHY = {
   quotas:
     "GetServiceQuota has no resource-level permissions in IAM (Service Authorization Reference, Service Quotas): allowed on * only; it reads a quota's value and changes nothing.",
   compositeAlarms:
-    "DescribeAlarms answers for composite alarms only to a caller allowed it on * (CloudWatch API reference, DescribeAlarms); it reads alarm states and changes nothing.",
+    "DescribeAlarms and DescribeAlarmHistory answer for composite alarms only to a caller allowed them on * (CloudWatch API reference, DescribeAlarms and DescribeAlarmHistory); they read alarm states and their changes, and change nothing.",
 } as const;
 
 const STATEMENTS: Record<Capability, StatementBuilder> = {
   "group-read": (scope) => [
     statement("DescribeFleet", UNSCOPED_READS, ["*"], undefined, WHY.describe),
     // Scoped to alarm ARNs, a composite alarm in gates.alarms would read as not found and refuse every deploy.
-    ...(scope.alarmNames.length === 0 ? [] : [statement("ReadGateAlarms", ["cloudwatch:DescribeAlarms"], ["*"], undefined, WHY.compositeAlarms)]),
+    ...(scope.alarmNames.length === 0
+      ? []
+      : [statement("ReadGateAlarms", ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"], ["*"], undefined, WHY.compositeAlarms)]),
   ],
 
   "group-write": (scope) => [

@@ -153,7 +153,10 @@ describe("statementsFor", () => {
   });
 
   it("group-read reads alarms on * (composite alarms answer nothing less), and only when the gates name one", () => {
-    expect(json("group-read").find((statement) => statement.Sid === "ReadGateAlarms")).toMatchObject({ Action: "cloudwatch:DescribeAlarms", Resource: "*" });
+    expect(json("group-read").find((statement) => statement.Sid === "ReadGateAlarms")).toMatchObject({
+      Action: ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"],
+      Resource: "*",
+    });
     expect(json("group-read", { ...scope, alarmNames: [] }).map((statement) => statement.Sid)).toEqual(["DescribeFleet"]);
   });
 
