@@ -140,6 +140,10 @@ const WHY = {
   vpc: "Lambda validates a VPC function's network-interface permissions against *; these are the actions of AWS's AWSLambdaVPCAccessExecutionRole.",
   quotas:
     "GetServiceQuota has no resource-level permissions in IAM (Service Authorization Reference, Service Quotas): allowed on * only; it reads a quota's value and changes nothing.",
+  scalingActivities:
+    "DescribeScalingActivities has no resource-level permissions in IAM (Service Authorization Reference, Amazon EC2 Auto Scaling): allowed on * only; it reads what the groups did and why, and changes nothing.",
+  consoleOutput:
+    "Instances carrying a gantry:release tag only (aws:ResourceTag condition): the instances gantry's groups launch; their ids are not known in advance.",
   compositeAlarms:
     "DescribeAlarms and DescribeAlarmHistory answer for composite alarms only to a caller allowed them on * (CloudWatch API reference, DescribeAlarms and DescribeAlarmHistory); they read alarm states and their changes, and change nothing.",
 } as const;
@@ -259,6 +263,21 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
   "http-probe": (scope) => (scope.vpc ? [statement("ProbeFromVpc", VPC_NETWORK_INTERFACE_ACTIONS, ["*"], undefined, WHY.vpc)] : []),
 
   "quota-read": () => [statement("ReadTargetQuota", ["servicequotas:GetServiceQuota"], ["*"], undefined, WHY.quotas)],
+
+  // A batch that never comes up is explained by its instances' console and the group's failed activities.
+  "failure-evidence": (scope) =>
+    scope.deployGroups.length === 0
+      ? []
+      : [
+          statement(
+            "ReadReleaseConsoles",
+            ["ec2:GetConsoleOutput"],
+            [ec2Arn(scope, "instance/*")],
+            { Null: { [`aws:ResourceTag/${RELEASE_TAG}`]: "false" } },
+            WHY.consoleOutput,
+          ),
+          statement("ReadScalingActivities", ["autoscaling:DescribeScalingActivities"], ["*"], undefined, WHY.scalingActivities),
+        ],
 };
 
 const MANAGED = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG.key}`]: MANAGED_TAG.value } };

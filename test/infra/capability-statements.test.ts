@@ -18,6 +18,7 @@ const CAPABILITIES: Record<Capability, true> = {
   "webhook-secret": true,
   "http-probe": true,
   "quota-read": true,
+  "failure-evidence": true,
 };
 
 const group = (name: string, alarms: string[] = []) => ({
@@ -150,6 +151,19 @@ describe("statementsFor", () => {
 
   it("quota-read reads Service Quotas on * only, which has no resource-level permissions for GetServiceQuota", () => {
     expect(json("quota-read")).toEqual([expect.objectContaining({ Sid: "ReadTargetQuota", Action: "servicequotas:GetServiceQuota", Resource: "*" })]);
+  });
+
+  it("failure-evidence reads the consoles of release instances only, and scaling activities on *, which has no resource-level permissions", () => {
+    expect(json("failure-evidence")).toEqual([
+      expect.objectContaining({
+        Sid: "ReadReleaseConsoles",
+        Action: "ec2:GetConsoleOutput",
+        Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+        Condition: { Null: { "aws:ResourceTag/gantry:release": "false" } },
+      }),
+      expect.objectContaining({ Sid: "ReadScalingActivities", Action: "autoscaling:DescribeScalingActivities", Resource: "*" }),
+    ]);
+    expect(json("failure-evidence", { ...scope, deployGroups: [] })).toEqual([]);
   });
 
   it("group-read reads alarms on * (composite alarms answer nothing less), and only when the gates name one", () => {

@@ -1,4 +1,5 @@
 import { isServing, type FleetView, type ObservedInstance } from "../fleet.js";
+import type { FailureEvidence } from "./failure-evidence.js";
 
 /** What the app answered on one instance. */
 export interface HttpProbeResult {
@@ -37,6 +38,8 @@ export interface GateEvidence {
   http?: { checked: number; passed: number; failures: HttpFailure[] };
   alarms?: AlarmState[];
   alarmHistory?: AlarmHistoryEvidence;
+  /** New instances that will not serve: their console tail and the group's failed scaling activities. */
+  failure?: FailureEvidence;
 }
 
 interface TargetProblem {
