@@ -27,6 +27,8 @@
  * - `http-probe`: call the app's /health and /version on instances (runs in the VPC when one is configured).
  * - `quota-read`: read the account's targets-per-target-group quota (Service Quotas), which sizes rollback waves.
  * - `github-token`: read the SSM SecureStrings holding the GitHub tokens the apps' `github.tokenParameter` name.
+ * - `failure-evidence`: read the console output of the release's instances and the groups' scaling
+ *   activities, to explain a batch that never reaches InService or never becomes healthy.
  */
 export type Capability =
   | "group-read"
@@ -46,7 +48,8 @@ export type Capability =
   | "execution-read"
   | "http-probe"
   | "quota-read"
-  | "github-token";
+  | "github-token"
+  | "failure-evidence";
 
 export interface FunctionEntry {
   /** functions/<dir>/handler.ts */
@@ -76,7 +79,12 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     needs: ["group-read", "group-write", "launch-template-versions", "launch-template-use", "lock-table"],
   },
   { dir: "launch-batch", machine: "deploy", placeholder: "LaunchBatchFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
-  { dir: "check-new-instances", machine: "deploy", placeholder: "CheckNewInstancesFunctionArn", needs: ["group-read", "lock-table", "http-probe"] },
+  {
+    dir: "check-new-instances",
+    machine: "deploy",
+    placeholder: "CheckNewInstancesFunctionArn",
+    needs: ["group-read", "lock-table", "http-probe", "failure-evidence"],
+  },
   { dir: "retire-old-instances", machine: "deploy", placeholder: "RetireOldInstancesFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   // Retires the batch's leftover old instances (Standby or terminate) before gating again: writes the group.
   { dir: "check-after-bake", machine: "deploy", placeholder: "CheckAfterBakeFunctionArn", needs: ["group-read", "group-write", "lock-table", "http-probe"] },

@@ -1,10 +1,10 @@
 import { now } from "../aws/clock.js";
 import { readQueuedPush } from "../aws/lock/deploy-lock.js";
-import { retireInstances } from "../aws/rollout/group-actions.js";
+import { retireInstances, setMaxSize } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { bakedProgress, decideAfterBake } from "../core/rollout/bake.js";
 import { measureLatency } from "../core/rollout/ready-wait.js";
-import { batchInstances, decideRetire, summarize, type Progress } from "../core/rollout/rollout.js";
+import { batchInstances, decideRetire, ownSize, restoredMaxSize, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { gateFailure, runGate } from "../wiring/run-gate.js";
 import { deployStep } from "../wiring/step.js";
@@ -17,11 +17,11 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
   const plan = requirePlan(state);
   const previous = requireProgress(state);
   const at = now();
-  const progress: Progress = { ...previous, stepLatencySeconds: measureLatency(previous, at) };
   const view = await observeFleet(state.input, plan);
+  const progress: Progress = { ...previous, stepLatencySeconds: measureLatency(previous, at), groupSize: ownSize(plan, view, previous.batch + 1) };
   const leftovers = decideRetire(plan, view, progress.batch).map((instance) => instance.id);
   await retireInstances(view.group.name, leftovers, state.input.strategy.retire);
-  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at);
+  const verdict = await runGate(state.input, view, batchInstances(plan, view, progress), at, progress.batchStartedAt);
   if (verdict.outcome === "fail") {
     const where = `Batch ${progress.batch + 1} of ${plan.batchCount}, after bake`;
     return {
@@ -43,6 +43,9 @@ export const handler = deployStep("check-after-bake", async (state): Promise<Pro
       summary: summarize(plan, view, progress.batch, decision.reason),
     };
   }
+  // The batch is in and its old instances retired: MaxSize raised for its surge goes back.
+  const maxSize = restoredMaxSize(plan, view);
+  if (maxSize !== undefined) await setMaxSize(view.group.name, maxSize);
   // A cycle gives way to a push between batches: it ends cleanly here and the next run carries on.
   const stoppedFor = decision.askQueuedPush ? await readQueuedPush(state.input.app, state.input.env, at) : undefined;
   return { ...bakedProgress(plan, view, progress, verdict.evidence, leftovers.length, decision.last, stoppedFor), waitStartedAt: now() };

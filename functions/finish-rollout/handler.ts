@@ -1,7 +1,7 @@
 import { now } from "../aws/clock.js";
-import { detachAndTerminate, resumeProcesses } from "../aws/rollout/group-actions.js";
+import { detachAndTerminate, resumeProcesses, setMaxSize } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
-import { finishWaitSeconds, summarize, type Progress } from "../core/rollout/rollout.js";
+import { finishWaitSeconds, restoredMaxSize, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 
@@ -29,6 +29,8 @@ export const handler = deployStep("finish-rollout", async (state) => {
   if (remaining > 0) {
     return { ...finished, summary: summarize(plan, view, progress.batch, `terminating retired instances, ${remaining} left`) };
   }
+  const maxSize = restoredMaxSize(plan, view);
+  if (maxSize !== undefined) await setMaxSize(view.group.name, maxSize);
   await resumeProcesses(view.group.name, plan.suspend);
   const durationSeconds = Math.round((now() - plan.startedAt) / 1000);
   const resumed = `resumed ${plan.suspend.join(", ") || "nothing"}`;

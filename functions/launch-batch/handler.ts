@@ -1,8 +1,8 @@
 import { now } from "../aws/clock.js";
-import { setDesiredCapacity } from "../aws/rollout/group-actions.js";
+import { setDesiredCapacity, setMaxSize } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { launchedProgress } from "../core/rollout/ready-wait.js";
-import { decideLaunch, freshWanted, summarize, type Progress } from "../core/rollout/rollout.js";
+import { decideLaunch, freshWanted, ownSize, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 
@@ -13,7 +13,8 @@ export const handler = deployStep("launch-batch", async (state): Promise<Progres
   const batch = previous.batch + 1;
   const startedAt = now();
   const view = await observeFleet(state.input, plan);
-  const desired = decideLaunch(plan, view, batch, previous.settledDesired ?? plan.baseline.desiredCapacity);
+  const { desired, raiseMaxTo } = decideLaunch(plan, view, batch, previous.settledDesired ?? plan.baseline.desiredCapacity);
+  if (raiseMaxTo !== undefined) await setMaxSize(view.group.name, raiseMaxTo);
   if (desired !== undefined) await setDesiredCapacity(view.group.name, desired);
   const launchedAt = now();
   return {
@@ -24,11 +25,13 @@ export const handler = deployStep("launch-batch", async (state): Promise<Progres
     batchStartedAt: startedAt,
     ...launchedProgress(previous, state.input.strategy.pollSeconds, { startedAt, seenAt: launchedAt, endedAt: launchedAt }),
     ...(previous.settledDesired !== undefined ? { settledDesired: previous.settledDesired } : {}),
+    // Seen before the surge when this step raised desired capacity; on a retry the surge is in already.
+    groupSize: ownSize(plan, view, desired !== undefined ? batch : batch + 1),
     summary: summarize(
       plan,
       view,
       batch,
-      `launching ${plan.batchSizes[batch]} (desired ${desired ?? view.group.desiredCapacity}, ${freshWanted(plan, batch)} new wanted)`,
+      `launching ${plan.batchSizes[batch]} (desired ${desired ?? view.group.desiredCapacity}, ${freshWanted(plan, batch)} new wanted${raiseMaxTo !== undefined ? `, MaxSize raised to ${raiseMaxTo} for the surge` : ""})`,
     ),
   };
 });

@@ -2,7 +2,7 @@ import { now } from "../aws/clock.js";
 import { retireInstances } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { measureLatency, waitUntil } from "../core/rollout/ready-wait.js";
-import { decideRetire, summarize, type Progress } from "../core/rollout/rollout.js";
+import { decideRetire, ownSize, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 
@@ -25,6 +25,7 @@ export const handler = deployStep("retire-old-instances", async (state): Promise
   const bakedAfter = Math.max(strategy.bakeSeconds, plan.drainSeconds);
   return {
     ...progress,
+    groupSize: ownSize(plan, view, progress.batch + 1),
     phase: "bake",
     ready: false,
     retiredAt,

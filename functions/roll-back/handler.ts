@@ -10,7 +10,7 @@ import {
 } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { RELEASE_TAG } from "../core/fleet.js";
-import { assertRolledBack, decideRollback, enforceRollbackDeadline, rolledBackCause, type RollbackProgress } from "../core/rollout/rollback.js";
+import { assertRolledBack, decideRollback, enforceRollbackDeadline, rollbackSize, rolledBackCause, type RollbackProgress } from "../core/rollout/rollback.js";
 import { summarize } from "../core/rollout/rollout.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
@@ -44,7 +44,7 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
     };
   }
 
-  const pass = decideRollback(plan, view);
+  const pass = decideRollback(plan, view, rollbackSize(plan, state.progress?.groupSize));
   const moved = pass.signature !== state.rollback?.signature;
   const stalledSince = moved ? at : (state.rollback?.stalledSince ?? at);
   if (pass.stage !== "done") enforceRollbackDeadline(plan, input.strategy, stalledSince, at, pass.waitReason ?? pass.stage);

@@ -149,15 +149,21 @@ const WHY = {
   vpc: "Lambda validates a VPC function's network-interface permissions against *; these are the actions of AWS's AWSLambdaVPCAccessExecutionRole.",
   quotas:
     "GetServiceQuota has no resource-level permissions in IAM (Service Authorization Reference, Service Quotas): allowed on * only; it reads a quota's value and changes nothing.",
+  scalingActivities:
+    "DescribeScalingActivities has no resource-level permissions in IAM (Service Authorization Reference, Amazon EC2 Auto Scaling): allowed on * only; it reads what the groups did and why, and changes nothing.",
+  consoleOutput:
+    "Instances carrying a gantry:release tag only (aws:ResourceTag condition): the instances gantry's groups launch; their ids are not known in advance.",
   compositeAlarms:
-    "DescribeAlarms answers for composite alarms only to a caller allowed it on * (CloudWatch API reference, DescribeAlarms); it reads alarm states and changes nothing.",
+    "DescribeAlarms and DescribeAlarmHistory answer for composite alarms only to a caller allowed them on * (CloudWatch API reference, DescribeAlarms and DescribeAlarmHistory); they read alarm states and their changes, and change nothing.",
 } as const;
 
 const STATEMENTS: Record<Capability, StatementBuilder> = {
   "group-read": (scope) => [
     statement("DescribeFleet", UNSCOPED_READS, ["*"], undefined, WHY.describe),
     // Scoped to alarm ARNs, a composite alarm in gates.alarms would read as not found and refuse every deploy.
-    ...(scope.alarmNames.length === 0 ? [] : [statement("ReadGateAlarms", ["cloudwatch:DescribeAlarms"], ["*"], undefined, WHY.compositeAlarms)]),
+    ...(scope.alarmNames.length === 0
+      ? []
+      : [statement("ReadGateAlarms", ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"], ["*"], undefined, WHY.compositeAlarms)]),
   ],
 
   "group-write": (scope) => [
@@ -286,6 +292,20 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
       scope.githubTokenParameters.map((name) => `arn:${scope.partition}:ssm:${scope.region}:${scope.account}:parameter${name}`),
     ),
   ],
+  // A batch that never comes up is explained by its instances' console and the group's failed activities.
+  "failure-evidence": (scope) =>
+    scope.deployGroups.length === 0
+      ? []
+      : [
+          statement(
+            "ReadReleaseConsoles",
+            ["ec2:GetConsoleOutput"],
+            [ec2Arn(scope, "instance/*")],
+            { Null: { [`aws:ResourceTag/${RELEASE_TAG}`]: "false" } },
+            WHY.consoleOutput,
+          ),
+          statement("ReadScalingActivities", ["autoscaling:DescribeScalingActivities"], ["*"], undefined, WHY.scalingActivities),
+        ],
 };
 
 const MANAGED = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG.key}`]: MANAGED_TAG.value } };

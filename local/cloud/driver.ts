@@ -1,4 +1,5 @@
 import { RELEASE_TAG } from "../../functions/core/fleet.js";
+import { InstanceUnreachableError } from "./errors.js";
 import type { VirtualInstance } from "./model.js";
 
 /** The tag gantry writes on the group and AWS propagates to each instance it launches: core's, so both sides read one name. */
@@ -8,6 +9,12 @@ export interface ProbeResponse {
   status: number;
   body: string;
 }
+
+/**
+ * Why a health check failed, as ELB's TargetHealth reason codes say it: the app answered another
+ * code, did not answer in time, or no connection could be made (a stopped or killed app).
+ */
+export type HealthFailure = "Target.ResponseCodeMismatch" | "Target.Timeout" | "Target.FailedHealthChecks";
 
 /**
  * What runs "inside" an instance. The cloud owns lifecycle and load-balancer state; the driver
@@ -29,11 +36,17 @@ export interface InstanceDriver {
   nextHealthChange(instance: Readonly<VirtualInstance>, after: number): number | undefined;
   /** An HTTP GET of `path` on the instance's application port. */
   probe(instance: Readonly<VirtualInstance>, path: string, at: number): Promise<ProbeResponse>;
+  /** Why a health check at `at` fails (asked only when `isHealthy` says it does); default ResponseCodeMismatch. */
+  failureReason?(instance: Readonly<VirtualInstance>, at: number): HealthFailure;
+  /** The instance's console output as of `at`, one entry a line: what EC2 GetConsoleOutput shows. */
+  consoleOutput?(instance: Readonly<VirtualInstance>, at: number): string[];
 }
 
 interface HealthChange {
   from: number;
   healthy: boolean;
+  /** How a failing instance fails; undefined: it answers 503. */
+  failure?: HealthFailure;
 }
 
 /**
@@ -50,13 +63,22 @@ export class HealthScript {
     insert(this.releases, releaseId, { from, healthy });
   }
 
-  /** One instance passes or fails from `from` on, whatever its release does. */
-  setInstance(instanceId: string, healthy: boolean, from: number): void {
-    insert(this.instances, instanceId, { from, healthy });
+  /** One instance passes or fails from `from` on, whatever its release does; `failure` says how it fails. */
+  setInstance(instanceId: string, healthy: boolean, from: number, failure?: HealthFailure): void {
+    insert(this.instances, instanceId, { from, healthy, ...(failure ? { failure } : {}) });
   }
 
   isHealthy(instance: Readonly<VirtualInstance>, at: number): boolean {
-    return valueAt(this.instances.get(instance.instanceId), at) ?? valueAt(this.releases.get(instance.tags.get(RELEASE_TAG) ?? ""), at) ?? true;
+    return this.changeAt(instance, at)?.healthy ?? true;
+  }
+
+  /** How the instance fails a check at `at`: a scripted failure, else a 503 (ResponseCodeMismatch). */
+  failureAt(instance: Readonly<VirtualInstance>, at: number): HealthFailure {
+    return this.changeAt(instance, at)?.failure ?? "Target.ResponseCodeMismatch";
+  }
+
+  private changeAt(instance: Readonly<VirtualInstance>, at: number): HealthChange | undefined {
+    return changeAt(this.instances.get(instance.instanceId), at) ?? changeAt(this.releases.get(instance.tags.get(RELEASE_TAG) ?? ""), at);
   }
 
   nextChange(instance: Readonly<VirtualInstance>, after: number): number | undefined {
@@ -75,11 +97,11 @@ function insert(timelines: Map<string, HealthChange[]>, key: string, change: Hea
   timelines.set(key, timeline);
 }
 
-function valueAt(timeline: HealthChange[] | undefined, at: number): boolean | undefined {
-  let value: boolean | undefined;
+function changeAt(timeline: HealthChange[] | undefined, at: number): HealthChange | undefined {
+  let value: HealthChange | undefined;
   for (const change of timeline ?? []) {
     if (change.from > at) break;
-    value = change.healthy;
+    value = change;
   }
   return value;
 }
@@ -107,7 +129,34 @@ export class VirtualInstanceDriver implements InstanceDriver {
     return this.script.nextChange(instance, after);
   }
 
+  failureReason(instance: Readonly<VirtualInstance>, at: number): HealthFailure {
+    return this.script.failureAt(instance, at);
+  }
+
+  /**
+   * A few synthetic boot lines, as a Linux instance's serial console shows them, then what the
+   * scripted app says: serving, answering 503, or not answering at all.
+   */
+  consoleOutput(instance: Readonly<VirtualInstance>, at: number): string[] {
+    const release = instance.tags.get(RELEASE_TAG) ?? "(no gantry:release tag)";
+    const lines = [
+      `[    0.000000] Linux version 6.1.0-amazon (virtual instance ${instance.instanceId})`,
+      `[    2.104512] cloud-init[612]: Cloud-init v. 23.4 running 'init' at ${new Date(instance.launchTime).toUTCString()}.`,
+      `[    4.518220] cloud-init[781]: gantry: starting release ${release}`,
+    ];
+    if (instance.bootedAt === undefined && at < instance.launchTime + 1000) return lines.slice(0, 1);
+    if (instance.failLaunchWith !== undefined) return [...lines, `[   31.007311] cloud-init[781]: gantry: release ${release} did not start`];
+    if (!this.isHealthy(instance, at)) {
+      const how = this.failureReason(instance, at) === "Target.ResponseCodeMismatch" ? "GET /health answered 503" : "app is not listening (connection refused)";
+      return [...lines, `[    6.920004] hello-app[802]: ${release} on ${instance.instanceId}: ${how}`];
+    }
+    return [...lines, `[    6.920004] hello-app[802]: ${release} on ${instance.instanceId}: listening on 8080`];
+  }
+
   probe(instance: Readonly<VirtualInstance>, path: string, at: number): Promise<ProbeResponse> {
+    if (!this.isHealthy(instance, at) && this.failureReason(instance, at) !== "Target.ResponseCodeMismatch") {
+      return Promise.reject(new InstanceUnreachableError(instance.instanceId));
+    }
     if (path === "/health") {
       const healthy = this.isHealthy(instance, at);
       return Promise.resolve(healthy ? { status: 200, body: "ok" } : { status: 503, body: "unhealthy" });

@@ -87,10 +87,8 @@ export class Fleet {
       token: 0,
       registeredIn: new Set(),
     };
-    if (group.failNextLaunches > 0) {
-      group.failNextLaunches--;
-      instance.failLaunchWith = "Instance failed to complete its launch (scripted by failLaunches).";
-    }
+    const failure = group.failNextLaunches.shift();
+    if (failure !== undefined) instance.failLaunchWith = failure;
     this.instances.set(instance.instanceId, instance);
     group.instanceIds.add(instance.instanceId);
     this.driver.onLaunch(instance);

@@ -1,8 +1,10 @@
 import type { StateValue } from "@aws-sdk/client-cloudwatch";
 import { VirtualClock, type Clock } from "../clock.js";
+import { LAUNCH_FAILED_MESSAGE, scalingActivityOperations } from "./activities.js";
 import { autoScalingOperations } from "./autoscaling.js";
 import { CallLog, FaultPlan, operationName, type CallCounts } from "./calls.js";
 import { Alarms } from "./cloudwatch.js";
+import { consoleOperations } from "./console.js";
 import { HealthScript, VirtualInstanceDriver, type InstanceDriver, type ProbeResponse } from "./driver.js";
 import { ec2Operations, ec2State } from "./ec2.js";
 import { elbv2Operations } from "./elbv2.js";
@@ -23,7 +25,8 @@ export { attachLocalCloud, activeCloud, setActiveCloud, LOCAL_CLOUD_MIDDLEWARE }
 export type { LocalCloudClient } from "./attach.js";
 export { LocalCloudUnsupportedError, LocalCloudSetupError, InstanceUnreachableError } from "./errors.js";
 export { HealthScript, VirtualInstanceDriver, RELEASE_TAG } from "./driver.js";
-export type { InstanceDriver, ProbeResponse } from "./driver.js";
+export type { HealthFailure, InstanceDriver, ProbeResponse } from "./driver.js";
+export { LAUNCH_FAILED_MESSAGE } from "./activities.js";
 export type { CallCounts } from "./calls.js";
 export type { GroupOptions, TargetGroupOptions } from "./setup.js";
 export type { GroupSnapshot, InstanceSnapshot } from "./observe.js";
@@ -94,8 +97,8 @@ export class LocalCloud {
       this.fleet.launchBucket = new TokenBucket(options.apiRates.launches.capacity, options.apiRates.launches.perSecond, this.clock.now());
     }
     this.services = {
-      autoscaling: autoScalingOperations(this.fleet),
-      ec2: { ...ec2Operations(this.fleet), ...instancePowerOperations(this.fleet) },
+      autoscaling: { ...autoScalingOperations(this.fleet), ...scalingActivityOperations(this.fleet) },
+      ec2: { ...ec2Operations(this.fleet), ...instancePowerOperations(this.fleet), ...consoleOperations(this.fleet) },
       route53: this.dns.operations(),
       elbv2: elbv2Operations(this.fleet),
       cloudwatch: this.alarms.operations(ids),
@@ -226,10 +229,24 @@ export class LocalCloud {
     this.faults.add(operationName(command), errorName, times);
   }
 
-  /** The group's next `count` launches fail: Pending for the boot time, then terminated. */
-  failLaunches(groupName: string, count: number): void {
+  /**
+   * The group's next `count` launches fail: Pending for the boot time, then terminated, each
+   * recorded as a Failed scaling activity with `statusMessage` (default: Auto Scaling's words for
+   * an instance that never reached InService; pass AWS's message for a capacity, IAM or launch
+   * template error to script those).
+   */
+  failLaunches(groupName: string, count: number, statusMessage = LAUNCH_FAILED_MESSAGE): void {
     this.fleet.settle();
-    this.fleet.group(groupName).failNextLaunches += count;
+    this.fleet.group(groupName).failNextLaunches.push(...Array<string>(count).fill(statusMessage));
+  }
+
+  /**
+   * The instance's app stops answering from now on, as a killed process would: health checks
+   * fail with `Target.FailedHealthChecks` (no connection), probes are refused, its console says so.
+   */
+  killApp(instanceId: string): void {
+    this.fleet.settle();
+    this.health.setInstance(instanceId, false, this.clock.now(), "Target.FailedHealthChecks");
   }
 
   /** Changes desired capacity as a scaling policy would: within [min, max], not an API call. */

@@ -44,6 +44,8 @@ export interface HealthMemo {
   checkedThrough: number;
   /** When `state` last changed. */
   changedAt: number;
+  /** Why the last failing check failed (ELB's reason code), while it is `unhealthy`. */
+  failure?: "Target.ResponseCodeMismatch" | "Target.Timeout" | "Target.FailedHealthChecks";
 }
 
 export interface TargetRecord {
@@ -94,7 +96,8 @@ export interface GroupRecord {
   instanceIds: Set<string>;
   /** Kept in step with lifecycle changes so reconciling a 5,000-instance group is O(1). */
   countedByAz: Map<string, number>;
-  failNextLaunches: number;
+  /** The StatusMessage of each of the next launches that fail (`failLaunches`), in order. */
+  failNextLaunches: string[];
   createdAt: number;
   activities: ActivityRecord[];
 }

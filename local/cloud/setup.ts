@@ -121,7 +121,7 @@ export function createGroup(fleet: Fleet, options: GroupOptions): string {
     membership: options.targetGroupMembership ?? "all",
     instanceIds: new Set(),
     countedByAz: new Map(),
-    failNextLaunches: 0,
+    failNextLaunches: [],
     createdAt: now,
     activities: [],
   };

@@ -52,6 +52,7 @@ export function foldHealthChecks(tg: TargetGroupRecord, target: TargetRecord, in
     const beforeChange = change === undefined ? Infinity : Math.max(1, Math.ceil((change - next) / interval));
     const checks = Math.min(dueByNow, beforeChange);
     applyChecks(memo, tg, passes, checks, next, interval);
+    if (!passes) memo.failure = driver.failureReason?.(instance, next) ?? "Target.ResponseCodeMismatch";
     next += checks * interval;
   }
   memo.checkedThrough = next - interval;
@@ -90,15 +91,28 @@ export function describeTargetHealth(target: TargetRecord): TargetHealth {
     case "healthy":
       return { State: "healthy" };
     case "unhealthy":
-      return {
-        State: "unhealthy",
-        Reason: "Target.ResponseCodeMismatch",
-        Description: "Health checks failed with these codes: [503]",
-      };
+      return unhealthyTarget(target.health.failure ?? "Target.ResponseCodeMismatch");
     case "initial":
       return target.health.checkedThrough === target.registeredAt
         ? { State: "initial", Reason: "Elb.RegistrationInProgress", Description: "Target registration is in progress" }
         : { State: "initial", Reason: "Elb.InitialHealthChecking", Description: "Initial health checks in progress" };
+  }
+}
+
+/**
+ * An unhealthy target as ELB describes it (TargetHealth, API reference): ResponseCodeMismatch when
+ * the health check got another HTTP code, Timeout when it got no answer in time,
+ * FailedHealthChecks when no connection could be made (a stopped or killed app) or the answer
+ * was malformed.
+ */
+function unhealthyTarget(failure: NonNullable<HealthMemo["failure"]>): TargetHealth {
+  switch (failure) {
+    case "Target.ResponseCodeMismatch":
+      return { State: "unhealthy", Reason: failure, Description: "Health checks failed with these codes: [503]" };
+    case "Target.Timeout":
+      return { State: "unhealthy", Reason: failure, Description: "Request timed out" };
+    case "Target.FailedHealthChecks":
+      return { State: "unhealthy", Reason: failure, Description: "Health checks failed" };
   }
 }
 

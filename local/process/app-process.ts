@@ -8,6 +8,9 @@ const LISTENING = /^listening on (\d+)$/;
 /** Lines of stderr kept to explain a process that failed to start or exited early. */
 const STDERR_LINES = 20;
 
+/** Lines of stdout and stderr together kept as the instance's console (GetConsoleOutput). */
+const CONSOLE_LINES = 200;
+
 export interface AppProcessOptions {
   /** Directory holding `server.mjs` and `releases/`. */
   appDir: string;
@@ -33,6 +36,8 @@ export class AppProcess {
   readonly exited: Promise<void>;
   private readonly child: ChildProcess;
   private readonly stderr: string[] = [];
+  /** What the app wrote, stdout and stderr interleaved as they came: the instance's console. */
+  private readonly consoleLines: string[] = [];
   private stopping: Promise<void> | undefined;
 
   constructor(options: AppProcessOptions) {
@@ -45,6 +50,7 @@ export class AppProcess {
     });
     this.pid = this.child.pid;
     createInterface({ input: this.child.stderr! }).on("line", (line) => {
+      this.log(line);
       this.stderr.push(line);
       if (this.stderr.length > STDERR_LINES) this.stderr.shift();
     });
@@ -63,6 +69,7 @@ export class AppProcess {
     });
     this.listening = new Promise((resolve, reject) => {
       createInterface({ input: this.child.stdout! }).on("line", (line) => {
+        this.log(line);
         const match = LISTENING.exec(line);
         if (match && this.port === undefined && !this.exit) {
           this.port = Number(match[1]);
@@ -73,6 +80,18 @@ export class AppProcess {
     });
     // Callers that never wait for readiness must not see an unhandled rejection.
     this.listening.catch(() => undefined);
+  }
+
+  /** The console so far: the app's output, then how it ended once it has. */
+  console(): string[] {
+    return this.exit
+      ? [...this.consoleLines, `hello-app exited: ${this.exit.signal ? `signal ${this.exit.signal}` : `code ${this.exit.code ?? "?"}`}`]
+      : [...this.consoleLines];
+  }
+
+  private log(line: string): void {
+    this.consoleLines.push(line);
+    if (this.consoleLines.length > CONSOLE_LINES) this.consoleLines.shift();
   }
 
   get running(): boolean {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { Clock } from "../clock.js";
-import { InstanceUnreachableError, RELEASE_TAG, type InstanceDriver, type ProbeResponse, type VirtualInstance } from "../cloud/index.js";
+import { InstanceUnreachableError, RELEASE_TAG, type HealthFailure, type InstanceDriver, type ProbeResponse, type VirtualInstance } from "../cloud/index.js";
 import { AppProcess } from "./app-process.js";
 import { HealthTimeline } from "./health-timeline.js";
 import { httpGet, type Address } from "./http-get.js";
@@ -83,6 +83,15 @@ export class ProcessDriver implements InstanceDriver {
     return this.managed.get(instance.instanceId)?.health.nextChange(after);
   }
 
+  failureReason(instance: Readonly<VirtualInstance>, at: number): HealthFailure {
+    return this.managed.get(instance.instanceId)?.health.failureAt(at) ?? "Target.FailedHealthChecks";
+  }
+
+  /** The app's own output (stdout and stderr) is the instance's console. */
+  consoleOutput(instance: Readonly<VirtualInstance>): string[] {
+    return this.managed.get(instance.instanceId)?.process.console() ?? [];
+  }
+
   /** A real GET on the app; InstanceUnreachableError when it is not listening or refuses. */
   async probe(instance: Readonly<VirtualInstance>, path: string): Promise<ProbeResponse> {
     const address = this.addressOf(instance.instanceId);
@@ -160,16 +169,21 @@ export class ProcessDriver implements InstanceDriver {
       if (!entry.process.running || port === undefined || entry.checking) continue;
       entry.checking = true;
       httpGet({ host: "127.0.0.1", port }, "/health", this.checkTimeoutMs).then(
-        (response) => this.settleCheck(entry, response.status === 200, `health check answered ${response.status}`),
-        (error: Error) => this.settleCheck(entry, false, `health check failed: ${error.message}`),
+        (response) => this.settleCheck(entry, response.status === 200, `health check answered ${response.status}`, "Target.ResponseCodeMismatch"),
+        (error: Error) => this.settleCheck(entry, false, `health check failed: ${error.message}`, checkFailure(error)),
       );
     }
   }
 
-  private settleCheck(entry: Managed, healthy: boolean, detail: string): void {
+  private settleCheck(entry: Managed, healthy: boolean, detail: string, failure: HealthFailure): void {
     entry.checking = false;
     entry.lastCheck = detail;
     // +1: the cloud may have evaluated health at this very millisecond; the result is news after it.
-    entry.health.record(this.options.clock.now() + 1, healthy);
+    entry.health.record(this.options.clock.now() + 1, healthy, healthy ? undefined : failure);
   }
+}
+
+/** A check that got no answer: timed out (Target.Timeout), or no connection (Target.FailedHealthChecks). */
+function checkFailure(error: Error): HealthFailure {
+  return /took longer than/.test(error.message) || (error as NodeJS.ErrnoException).code === "ETIMEDOUT" ? "Target.Timeout" : "Target.FailedHealthChecks";
 }

@@ -1,6 +1,9 @@
+import type { HealthFailure } from "../cloud/index.js";
+
 interface Change {
   from: number;
   healthy: boolean;
+  failure?: HealthFailure;
 }
 
 /**
@@ -13,19 +16,29 @@ export class HealthTimeline {
   private checkedThrough = -Infinity;
   private ended = false;
 
-  /** A check result that arrived at `at` (cloud time). */
-  record(at: number, healthy: boolean): void {
+  /** A check result that arrived at `at` (cloud time); a failing one says how it failed. */
+  record(at: number, healthy: boolean, failure?: HealthFailure): void {
     if (this.ended) return;
     const last = this.changes.at(-1);
     const stamp = Math.max(at, last?.from ?? at, this.checkedThrough);
     this.checkedThrough = stamp;
-    if (last?.healthy !== healthy) this.changes.push({ from: stamp, healthy });
+    if (last?.healthy !== healthy || (!healthy && last.failure !== failure)) this.changes.push({ from: stamp, healthy, ...(failure ? { failure } : {}) });
   }
 
-  /** The process is gone: unhealthy from `at` on, for good. */
+  /** The process is gone: nothing accepts a connection from `at` on, for good. */
   end(at: number): void {
-    this.record(at, false);
+    this.record(at, false, "Target.FailedHealthChecks");
     this.ended = true;
+  }
+
+  /** How a check at `at` fails: as the latest failing result said. */
+  failureAt(at: number): HealthFailure {
+    let failure: HealthFailure = "Target.FailedHealthChecks";
+    for (const change of this.changes) {
+      if (change.from > at) break;
+      if (!change.healthy) failure = change.failure ?? "Target.ResponseCodeMismatch";
+    }
+    return failure;
   }
 
   /** The latest result known at `at`; unhealthy before the first passing check. */

@@ -1,10 +1,12 @@
 import {
   CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribeScalingActivitiesCommand,
   EnterStandbyCommand,
   ExitStandbyCommand,
   SetDesiredCapacityCommand,
 } from "@aws-sdk/client-auto-scaling";
+import { DescribeAlarmHistoryCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { CreateLaunchTemplateCommand } from "@aws-sdk/client-ec2";
 import { CreateTargetGroupCommand, DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -83,5 +85,33 @@ describe("moto's known gaps (each a row of local/cloud/SPEC.md, 'Where moto diff
     await setup.autoScaling.send(new ExitStandbyCommand({ AutoScalingGroupName: GROUP, InstanceIds: [parked] }));
 
     expect((await group()).DesiredCapacity).toBe(4);
+  });
+
+  it("has no DescribeAlarmHistory (an HTTP 500, not AWS's AlarmHistoryItems), though it keeps alarm state changes", async () => {
+    const alarm = `${GROUP}-history`;
+    await setup.cloudWatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: alarm,
+        MetricName: "HTTPCode_Target_5XX_Count",
+        Namespace: "AWS/ApplicationELB",
+        Statistic: "Sum",
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: "GreaterThanThreshold",
+      }),
+    );
+    await setup.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: "ALARM", StateReason: "moto gap check" }));
+
+    const answer = setup.cloudWatch.send(new DescribeAlarmHistoryCommand({ AlarmName: alarm, HistoryItemType: "StateUpdate" }));
+
+    await expect(answer).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+  });
+
+  it("answers DescribeScalingActivities with no activities, even after the group launched instances", async () => {
+    const answer = await setup.autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: GROUP }));
+
+    expect((await group()).Instances?.length).toBeGreaterThan(0);
+    expect(answer.Activities).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ const CAPABILITIES: Record<Capability, true> = {
   "release-read": true,
   "execution-read": true,
   "github-token": true,
+  "failure-evidence": true,
 };
 
 const group = (name: string, alarms: string[] = []) => ({
@@ -160,8 +161,24 @@ describe("statementsFor", () => {
     expect(json("quota-read")).toEqual([expect.objectContaining({ Sid: "ReadTargetQuota", Action: "servicequotas:GetServiceQuota", Resource: "*" })]);
   });
 
+  it("failure-evidence reads the consoles of release instances only, and scaling activities on *, which has no resource-level permissions", () => {
+    expect(json("failure-evidence")).toEqual([
+      expect.objectContaining({
+        Sid: "ReadReleaseConsoles",
+        Action: "ec2:GetConsoleOutput",
+        Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+        Condition: { Null: { "aws:ResourceTag/gantry:release": "false" } },
+      }),
+      expect.objectContaining({ Sid: "ReadScalingActivities", Action: "autoscaling:DescribeScalingActivities", Resource: "*" }),
+    ]);
+    expect(json("failure-evidence", { ...scope, deployGroups: [] })).toEqual([]);
+  });
+
   it("group-read reads alarms on * (composite alarms answer nothing less), and only when the gates name one", () => {
-    expect(json("group-read").find((statement) => statement.Sid === "ReadGateAlarms")).toMatchObject({ Action: "cloudwatch:DescribeAlarms", Resource: "*" });
+    expect(json("group-read").find((statement) => statement.Sid === "ReadGateAlarms")).toMatchObject({
+      Action: ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"],
+      Resource: "*",
+    });
     expect(json("group-read", { ...scope, alarmNames: [] }).map((statement) => statement.Sid)).toEqual(["DescribeFleet"]);
   });
 

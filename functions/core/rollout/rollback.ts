@@ -57,17 +57,22 @@ const EXIT_STANDBY_SECONDS = 5;
  * serving new instances go as soon as old ones serve in their place, so serving capacity stays
  * at its starting level. Once only old instances remain: MaxSize restored, processes resumed.
  * Each pass asks only for what is still missing, so passes can repeat safely.
+ *
+ * `size` is the group's size to end at: the size it started at, or larger where it scaled out
+ * by itself during the deploy (`rollbackSize`). The extra instances come back on the old
+ * release, relaunched once the old ones are back from Standby.
  */
-export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass {
+export function decideRollback(plan: RolloutPlan, view: FleetView, size: number = plan.baseline.desiredCapacity): RollbackPass {
   const actions: RollbackActions = { terminate: [], exitStandby: [], resume: [] };
   const group = view.group;
+  const oldTarget = plan.toReplace + Math.max(0, size - plan.baseline.desiredCapacity);
   const serving = (instance: ObservedInstance) => isServing(view.health.get(instance.id));
   const launchedDuringDeploy = (instance: ObservedInstance) => launchedSince(instance, plan.startedAt);
   // Launches still owed when the tag was restored come up on the old release: surplus to remove too.
-  const surplusOld = view.old.filter(launchedDuringDeploy).slice(0, Math.max(0, view.old.length - plan.toReplace));
+  const surplusOld = view.old.filter(launchedDuringDeploy).slice(0, Math.max(0, view.old.length - oldTarget));
   const removable = [...view.fresh.filter(launchedDuringDeploy), ...surplusOld];
 
-  let spare = view.serving - plan.baseline.desiredCapacity;
+  let spare = view.serving - size;
   const remove = removable.filter((instance) => {
     if (!serving(instance)) return true;
     if (spare <= 0) return false;
@@ -80,12 +85,12 @@ export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass
   // Everything above the starting capacity holds target group slots: new instances not yet gone
   // (serving ones wait for old ones to serve, and terminations are capped per pass), those
   // draining, launches under way. The wave is the room above the start, so only its rest may exit.
-  const aboveStart = view.old.length + removable.length + view.leaving.length + view.inFlight - plan.baseline.desiredCapacity;
+  const aboveStart = view.old.length + removable.length + view.leaving.length + view.inFlight - size;
   let budget = Math.max(0, plan.rollbackWave - aboveStart);
   const exitable = view.retired.filter((instance) => instance.lifecycleState === "Standby");
   actions.exitStandby = exitable.slice(0, budget).map((instance) => instance.id);
   budget -= actions.exitStandby.length;
-  const missingOld = plan.toReplace - view.old.length - view.retired.length - view.inFlight;
+  const missingOld = oldTarget - view.old.length - view.retired.length - view.inFlight;
   const relaunch = Math.min(Math.max(0, missingOld), budget);
   // Terminations decrement desired capacity before the exits and the relaunch add to it.
   const desiredAfter = group.desiredCapacity - actions.terminate.length + actions.exitStandby.length + relaunch;
@@ -98,14 +103,14 @@ export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass
     actions.terminate.length > 0 ? plan.drainSeconds : 0,
   ];
   const settleSeconds = Math.max(...settle) || undefined;
-  const restoring = view.retired.length > 0 || missingOld > 0 || unsettledOld.length > 0 || view.old.length < plan.toReplace;
+  const restoring = view.retired.length > 0 || missingOld > 0 || unsettledOld.length > 0 || view.old.length < oldTarget;
   if (restoring) {
     return {
       stage: "restore",
       actions,
       signature,
       ...(settleSeconds ? { settleSeconds } : {}),
-      waitReason: `old instances: ${view.old.length - unsettledOld.length} of ${plan.toReplace} back in service, ${view.retired.length} still in Standby; ${removable.length} new to remove`,
+      waitReason: `old instances: ${view.old.length - unsettledOld.length} of ${oldTarget} back in service, ${view.retired.length} still in Standby; ${removable.length} new to remove`,
     };
   }
   if (removable.length > 0 || view.leaving.length > 0) {
@@ -120,6 +125,16 @@ export function decideRollback(plan: RolloutPlan, view: FleetView): RollbackPass
   if (group.maxSize !== plan.baseline.maxSize) actions.restoreMaxTo = plan.baseline.maxSize;
   actions.resume = plan.suspend;
   return { stage: "done", actions, signature };
+}
+
+/**
+ * The size a rollback brings the group back to: the size it had by itself when the rollout last
+ * looked (`Progress.groupSize`), never below the size it started at (a scale-in during the
+ * deploy is left to the group's policies once processes resume, while every old instance is
+ * still at hand in Standby) nor above the MaxSize it started with.
+ */
+export function rollbackSize(plan: RolloutPlan, groupSize: number | undefined): number {
+  return Math.min(Math.max(plan.baseline.desiredCapacity, groupSize ?? 0), Math.max(plan.baseline.maxSize, plan.baseline.desiredCapacity));
 }
 
 function healthSettled(view: FleetView, instance: ObservedInstance): boolean {

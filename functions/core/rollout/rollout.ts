@@ -1,4 +1,4 @@
-import { HealthGateTimeoutError, LaunchTimeoutError, MaxSizeTooSmallError, RetireTimeoutError } from "../errors.js";
+import { HealthGateTimeoutError, LaunchTimeoutError, RetireTimeoutError } from "../errors.js";
 import { describeFleet, isServing, launchedSince, type FleetView, type ObservedInstance } from "../fleet.js";
 import type { GateEvidence, GateVerdict } from "./gate.js";
 import type { Strategy } from "../config/input.js";
@@ -38,6 +38,12 @@ export interface Progress {
    * scaling it did by itself meanwhile. Each batch surges from here.
    */
   settledDesired?: number;
+  /**
+   * The size the group has by itself, as last seen: its desired capacity less the surge the
+   * deploy added and has not retired yet. A scale-out during the deploy shows here; a rollback
+   * returns the group to this size, not to the size it started at.
+   */
+  groupSize?: number;
   summary: string;
   evidence?: GateEvidence;
   /**
@@ -69,17 +75,37 @@ export function oldWanted(plan: RolloutPlan, batch: number): number {
  * Launch batch `batch`: the desired capacity that surges the group by the batch size above the
  * size it settled at after the previous batch. An absolute target, so a retry after a
  * successful SetDesiredCapacity asks for nothing more; and since the settled size includes the
- * group's own scaling, instances it launched by itself are kept, on the new release.
+ * group's own scaling, instances it launched by itself are kept, on the new release. Where the
+ * group scaled out so far that the surge passes MaxSize, `raiseMaxTo` lifts MaxSize for the
+ * surge; it goes back to the plan's baseline once the batch has retired its old instances
+ * (`restoredMaxSize`), as a rollback does.
  */
-export function decideLaunch(plan: RolloutPlan, view: FleetView, batch: number, settledDesired: number): number | undefined {
+export function decideLaunch(plan: RolloutPlan, view: FleetView, batch: number, settledDesired: number): { desired?: number; raiseMaxTo?: number } {
   const desired = settledDesired + (plan.batchSizes[batch] ?? 0);
-  if (view.group.desiredCapacity >= desired) return undefined;
-  if (desired > view.group.maxSize) {
-    throw new MaxSizeTooSmallError(
-      `Batch ${batch + 1} needs desired capacity ${desired} but group "${view.group.name}" has MaxSize ${view.group.maxSize} (it was changed or scaled out during the deploy); raise MaxSize to ${desired}.`,
-    );
-  }
-  return desired;
+  if (view.group.desiredCapacity >= desired) return {};
+  return { desired, ...(desired > view.group.maxSize ? { raiseMaxTo: desired } : {}) };
+}
+
+/**
+ * The MaxSize to put back once the surge is over: the plan's baseline, or the group's desired
+ * capacity if it scaled out past it meanwhile (a lower MaxSize would make Auto Scaling cut
+ * desired capacity, terminating serving instances). Undefined when MaxSize is not raised.
+ */
+export function restoredMaxSize(plan: RolloutPlan, view: FleetView): number | undefined {
+  if (view.group.maxSize <= plan.baseline.maxSize) return undefined;
+  const restored = Math.max(plan.baseline.maxSize, view.group.desiredCapacity);
+  return restored < view.group.maxSize ? restored : undefined;
+}
+
+/**
+ * The size the group has by itself once `launchedBatches` batches are launched: desired
+ * capacity less the instances the deploy launched and has not yet offset by retiring old ones.
+ * Derived from the live group, so a repeated step reads the same.
+ */
+export function ownSize(plan: RolloutPlan, view: FleetView, launchedBatches: number): number {
+  const launched = plan.batchSizes.slice(0, launchedBatches).reduce((sum, size) => sum + size, 0);
+  const retired = plan.toReplace - view.old.length;
+  return view.group.desiredCapacity - Math.max(0, launched - retired);
 }
 
 /**

@@ -2,7 +2,7 @@ import {
   AutoScalingClient,
   AutoScalingServiceException,
   DescribeAutoScalingGroupsCommand,
-  DescribeScalingActivitiesCommand,
+  DescribeLifecycleHooksCommand,
   ResourceContentionFault,
   SetDesiredCapacityCommand,
 } from "@aws-sdk/client-auto-scaling";
@@ -50,10 +50,10 @@ describe("attachLocalCloud", () => {
   it("rejects a command the cloud does not model, naming it", async () => {
     const { autoScaling } = helloFleet();
 
-    const call = autoScaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: GROUP }));
+    const call = autoScaling.send(new DescribeLifecycleHooksCommand({ AutoScalingGroupName: GROUP }));
 
     await expect(call).rejects.toThrow(LocalCloudUnsupportedError);
-    await expect(call).rejects.toThrow(/DescribeScalingActivities/);
+    await expect(call).rejects.toThrow(/DescribeLifecycleHooks/);
   });
 
   it("rejects a parameter the cloud would otherwise ignore", async () => {

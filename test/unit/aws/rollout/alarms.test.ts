@@ -1,7 +1,7 @@
-import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, type MetricAlarm } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { readAlarms } from "../../../../functions/aws/rollout/alarms.js";
+import { readAlarmTransitions, readAlarms } from "../../../../functions/aws/rollout/alarms.js";
 import { checkAppAndAlarms, type GateVerdict } from "../../../../functions/core/rollout/gate.js";
 
 const cloudWatch = mockClient(CloudWatchClient);
@@ -107,5 +107,50 @@ describe("readAlarms", () => {
 
     expect(states).toEqual([]);
     expect(cloudWatch).not.toHaveReceivedCommand(DescribeAlarmsCommand);
+  });
+});
+
+describe("readAlarmTransitions", () => {
+  const since = Date.UTC(2025, 2, 4, 9, 0, 0);
+  const until = Date.UTC(2025, 2, 4, 9, 10, 0);
+  const stateUpdate = (name: string, at: string, from: string, to: string) => ({
+    AlarmName: name,
+    AlarmType: "MetricAlarm" as const,
+    Timestamp: new Date(at),
+    HistoryItemType: "StateUpdate" as const,
+    HistorySummary: `Alarm updated from ${from} to ${to}`,
+    HistoryData: JSON.stringify({
+      version: "1.0",
+      oldState: { stateValue: from, stateReason: "x" },
+      newState: { stateValue: to, stateReason: "Threshold Crossed" },
+    }),
+  });
+
+  it("asks for each alarm's state updates since the batch began, every page, and reads the states from HistoryData", async () => {
+    cloudWatch
+      .on(DescribeAlarmHistoryCommand, { AlarmName: "hello-prod-5xx" })
+      .resolvesOnce({ AlarmHistoryItems: [stateUpdate("hello-prod-5xx", "2025-03-04T09:02:00Z", "OK", "ALARM")], NextToken: "page-2" })
+      .resolvesOnce({ AlarmHistoryItems: [stateUpdate("hello-prod-5xx", "2025-03-04T09:03:00Z", "ALARM", "OK")] });
+    cloudWatch.on(DescribeAlarmHistoryCommand, { AlarmName: "hello-prod-health" }).resolves({
+      AlarmHistoryItems: [{ ...stateUpdate("hello-prod-health", "2025-03-04T09:01:00Z", "OK", "ALARM"), HistoryData: "not json" }],
+    });
+
+    const transitions = await readAlarmTransitions(["hello-prod-5xx", "hello-prod-health"], since, until);
+
+    expect(transitions).toEqual([
+      { name: "hello-prod-health", at: "2025-03-04T09:01:00.000Z", from: "OK", to: "ALARM" },
+      { name: "hello-prod-5xx", at: "2025-03-04T09:02:00.000Z", from: "OK", to: "ALARM", reason: "Threshold Crossed" },
+      { name: "hello-prod-5xx", at: "2025-03-04T09:03:00.000Z", from: "ALARM", to: "OK", reason: "Threshold Crossed" },
+    ]);
+    expect(cloudWatch).toHaveReceivedCommandTimes(DescribeAlarmHistoryCommand, 3);
+    expect(cloudWatch).toHaveReceivedCommandWith(DescribeAlarmHistoryCommand, {
+      AlarmName: "hello-prod-5xx",
+      AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
+      HistoryItemType: "StateUpdate",
+      StartDate: new Date(since),
+      EndDate: new Date(until),
+      ScanBy: "TimestampAscending",
+      MaxRecords: 100,
+    });
   });
 });

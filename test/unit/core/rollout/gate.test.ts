@@ -112,6 +112,36 @@ describe("checkTargets", () => {
 });
 
 describe("checkAppAndAlarms", () => {
+  const SINCE = Date.UTC(2025, 2, 4, 9, 0, 0);
+
+  it("fails on an alarm that went to ALARM and back to OK since the batch began, naming it and both times", () => {
+    const alarms = [{ name: "hello-prod-5xx", state: "OK" }];
+    const transitions = [
+      { name: "hello-prod-latency", at: "2025-03-04T09:01:00.000Z", from: "INSUFFICIENT_DATA", to: "OK" },
+      { name: "hello-prod-5xx", at: "2025-03-04T09:02:00.000Z", from: "OK", to: "ALARM", reason: "Threshold Crossed" },
+      { name: "hello-prod-5xx", at: "2025-03-04T09:03:00.000Z", from: "ALARM", to: "OK" },
+    ];
+
+    const verdict = checkAppAndAlarms(passed(), "v2", undefined, alarms, { since: SINCE, transitions });
+
+    expect(verdict).toMatchObject({
+      outcome: "fail",
+      kind: "alarms",
+      reason:
+        "alarm hello-prod-5xx went to ALARM at 2025-03-04T09:02:00.000Z and back to OK at 2025-03-04T09:03:00.000Z, during the batch (since 2025-03-04T09:00:00.000Z)",
+    });
+    expect(verdict.evidence.alarmHistory).toEqual({ since: "2025-03-04T09:00:00.000Z", transitions: transitions.slice(1) });
+  });
+
+  it("passes when the history since the batch began holds no ALARM, keeping it as evidence", () => {
+    const transitions = [{ name: "hello-prod-5xx", at: "2025-03-04T09:01:00.000Z", from: "INSUFFICIENT_DATA", to: "OK" }];
+
+    const verdict = checkAppAndAlarms(passed(), "v2", undefined, [{ name: "hello-prod-5xx", state: "OK" }], { since: SINCE, transitions });
+
+    expect(verdict.outcome).toBe("pass");
+    expect(verdict.evidence.alarmHistory).toEqual({ since: "2025-03-04T09:00:00.000Z", transitions: [] });
+  });
+
   it("passes when the app answers 200 with the release and no alarm fires, keeping all evidence", () => {
     const alarms = [{ name: "hello-prod-5xx", state: "OK" }];
 

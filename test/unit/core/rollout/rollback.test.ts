@@ -7,6 +7,7 @@ import {
   decideRollback,
   describeFailure,
   enforceRollbackDeadline,
+  rollbackSize,
   rolledBackCause,
   type CaughtFailure,
 } from "../../../../functions/core/rollout/rollback.js";
@@ -28,7 +29,40 @@ function failedInBatch2(): ObservedInstance[] {
   return [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(6)];
 }
 
+describe("rollbackSize", () => {
+  it("keeps a scale-out the group made during the deploy, within the MaxSize it started with", () => {
+    expect(rollbackSize(plan, 12)).toBe(12);
+    expect(rollbackSize(plan, 25)).toBe(20);
+  });
+
+  it("never goes below the size the group started at", () => {
+    expect(rollbackSize(plan, 8)).toBe(10);
+    expect(rollbackSize(plan, undefined)).toBe(10);
+  });
+});
+
 describe("decideRollback", () => {
+  describe("a group that scaled out during the deploy", () => {
+    it("relaunches the extra instances on the old release once the old ones are back, and keeps a new one serving until then", () => {
+      // Back from Standby already; 3 new (2 of the batch, 1 from the group's scale-out) still serving.
+      const members = [...oldInstances(10), ...newInstances(3)];
+
+      const result = decideRollback(plan, view(group(members, { desiredCapacity: 13, maxSize: 20 }), health(members)), 11);
+
+      expect(result.stage).toBe("restore");
+      expect(result.actions.terminate).toEqual(["i-new001", "i-new002"]);
+      expect(result.actions.setDesired).toBe(12);
+    });
+
+    it("ends with the scaled size, all on the old release", () => {
+      const members = oldInstances(11);
+
+      const result = decideRollback(plan, view(group(members, { desiredCapacity: 11, maxSize: 20 }), health(members)), 11);
+
+      expect(result.stage).toBe("done");
+    });
+  });
+
   describe("restore stage", () => {
     it("brings the old instances in Standby back and drops the surge above the starting capacity", () => {
       const members = failedInBatch2();

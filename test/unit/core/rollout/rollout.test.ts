@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HealthGateTimeoutError, LaunchTimeoutError, MaxSizeTooSmallError, RetireTimeoutError } from "../../../../functions/core/errors.js";
+import { HealthGateTimeoutError, LaunchTimeoutError, RetireTimeoutError } from "../../../../functions/core/errors.js";
 import type { GateVerdict } from "../../../../functions/core/rollout/gate.js";
 import {
   batchInstances,
@@ -10,6 +10,8 @@ import {
   freshWanted,
   launchStatus,
   oldWanted,
+  ownSize,
+  restoredMaxSize,
   retireStatus,
   type Progress,
 } from "../../../../functions/core/rollout/rollout.js";
@@ -44,46 +46,77 @@ describe("decideLaunch", () => {
     const old = oldInstances(10);
     const fleet = view(group(old, { maxSize: 20 }), health(old));
 
-    const desired = decideLaunch(plan, fleet, 0, 10);
+    const launch = decideLaunch(plan, fleet, 0, 10);
 
-    expect(desired).toBe(12);
+    expect(launch).toEqual({ desired: 12 });
   });
 
   it("asks for nothing on a retry after SetDesiredCapacity succeeded, before the group launched", () => {
     const old = oldInstances(10);
     const fleet = view(group(old, { desiredCapacity: 12, maxSize: 20 }), health(old));
 
-    const desired = decideLaunch(plan, fleet, 0, 10);
+    const launch = decideLaunch(plan, fleet, 0, 10);
 
-    expect(desired).toBeUndefined();
+    expect(launch).toEqual({});
   });
 
   it("asks for nothing once the batch's instances are pending", () => {
     const members = [...oldInstances(10), ...newInstances(2, { state: "Pending" })];
     const fleet = view(group(members, { desiredCapacity: 12, maxSize: 20 }), health(oldInstances(10)));
 
-    const desired = decideLaunch(plan, fleet, 0, 10);
+    const launch = decideLaunch(plan, fleet, 0, 10);
 
-    expect(desired).toBeUndefined();
+    expect(launch).toEqual({});
   });
 
   it("keeps a scale-out the group made by itself between batches", () => {
     const members = [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(4)];
     const fleet = view(group(members, { desiredCapacity: 12, maxSize: 20 }), health(members));
 
-    const desired = decideLaunch(plan, fleet, 1, 12);
+    const launch = decideLaunch(plan, fleet, 1, 12);
 
-    expect(desired).toBe(16);
+    expect(launch).toEqual({ desired: 16 });
   });
 
-  it("fails with MaxSizeTooSmallError when the batch would pass MaxSize", () => {
+  it("raises MaxSize for the surge when the group scaled out past its headroom", () => {
     const old = oldInstances(10);
     const fleet = view(group(old, { maxSize: 11 }), health(old));
 
-    const attempt = () => decideLaunch(plan, fleet, 0, 10);
+    const launch = decideLaunch(plan, fleet, 0, 10);
 
-    expect(attempt).toThrow(MaxSizeTooSmallError);
-    expect(attempt).toThrow(/Batch 1 needs desired capacity 12 but group "hello-prod-web" has MaxSize 11/);
+    expect(launch).toEqual({ desired: 12, raiseMaxTo: 12 });
+  });
+});
+
+describe("restoredMaxSize", () => {
+  it("puts MaxSize back to the baseline once the surge is over", () => {
+    const old = oldInstances(10);
+
+    expect(restoredMaxSize(plan, view(group(old, { maxSize: 24 }), health(old)))).toBe(20);
+  });
+
+  it("stays above the baseline by as much as the group scaled out past it, and does nothing when not raised", () => {
+    const old = oldInstances(10);
+
+    expect(restoredMaxSize(plan, view(group(old, { desiredCapacity: 22, maxSize: 24 }), health(old)))).toBe(22);
+    expect(restoredMaxSize(plan, view(group(old, { maxSize: 20 }), health(old)))).toBeUndefined();
+  });
+});
+
+describe("ownSize", () => {
+  it("is desired capacity less the surge not yet retired", () => {
+    const members = [...oldInstances(10), ...newInstances(2)];
+    const fleet = view(group(members, { desiredCapacity: 13, maxSize: 20 }), health(members));
+
+    // Batch 1 (2) launched, nothing retired, one more instance launching by the group's own scale-out.
+    expect(ownSize(plan, fleet, 1)).toBe(11);
+  });
+
+  it("counts retired old instances against the surge", () => {
+    const members = [...oldInstances(8), ...oldInstances(2, { state: "Standby", from: 9 }), ...newInstances(3)];
+    const fleet = view(group(members, { desiredCapacity: 11, maxSize: 20 }), health(members));
+
+    expect(ownSize(plan, fleet, 1)).toBe(11);
   });
 });
 
