@@ -11,6 +11,8 @@ export interface LocalDeployRequest {
   app: string;
   env: string;
   release: string;
+  /** The local release store's bucket: the release must be built there. */
+  releaseBucket?: string;
   /** Size of the simulated group, and the release it runs before the deploy. */
   instances: number;
   from: string;
@@ -37,7 +39,14 @@ export interface LocalDeployResult {
  */
 export async function deployLocally(request: LocalDeployRequest): Promise<LocalDeployResult> {
   const now = request.now ?? Date.now();
-  const fleet = createLocalFleet({ instances: request.instances, release: request.from, app: request.app, env: request.env, clock: new VirtualClock(now) });
+  const fleet = createLocalFleet({
+    instances: request.instances,
+    release: request.from,
+    app: request.app,
+    env: request.env,
+    clock: new VirtualClock(now),
+    ...(request.releaseBucket ? { runtime: { releaseBucket: request.releaseBucket } } : {}),
+  });
   applyExampleReleaseHealth(fleet.cloud);
   const input = fleet.deployInput(request.release, { strategy: request.strategy, dryRun: Boolean(request.dryRun), trigger: request.trigger });
   parseDeployInput(input);
