@@ -54,8 +54,18 @@ export function releaseIdFor(text: string, cwd: string): { releaseId: string; co
   const lower = text.toLowerCase();
   if (isReleaseId(lower) && lower === text) return { releaseId: lower };
   if (isFullCommit(lower)) return { releaseId: lower.slice(0, 12), commit: lower };
-  const { commit } = resolveRef(text, cwd);
-  return { releaseId: commit.slice(0, 12), commit };
+  try {
+    const { commit } = resolveRef(text, cwd);
+    return { releaseId: commit.slice(0, 12), commit };
+  } catch (error) {
+    // A release number is not a release id: say how to deploy one again.
+    if (error instanceof InvalidReleaseIdError && /^v\d+$/i.test(text) && /does not exist/.test(error.message)) {
+      throw new InvalidReleaseIdError(
+        `${error.message.replace(/\.$/, "")}; ${text} looks like a release number: deploy it again with gantry rollback <app> <env> --to ${text}.`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** Whether the work tree at `cwd` has changes git would not put in an archive of HEAD. */

@@ -156,6 +156,12 @@ describe("resolving what a person typed", () => {
     expect(releaseIdFor(head.slice(0, 7), repo)).toEqual({ releaseId: head.slice(0, 12), commit: head });
   });
 
+  it("says a release number is not a release id, and how to deploy that release again", () => {
+    expect(() => releaseIdFor("v2", repo)).toThrow(
+      `git ref "v2" does not exist in ${repo}; give a branch, tag or commit that exists (git log --oneline); v2 looks like a release number: deploy it again with gantry rollback <app> <env> --to v2.`,
+    );
+  });
+
   it("refuses a short SHA that more than one commit starts with", () => {
     // 600 commits make two that share a 4-character prefix all but certain (birthday bound over 65,536).
     const many = makeRepo();
