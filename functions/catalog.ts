@@ -29,6 +29,8 @@
  * - `github-token`: read the SSM SecureStrings holding the GitHub tokens the apps' `github.tokenParameter` name.
  * - `failure-evidence`: read the console output of the release's instances and the groups' scaling
  *   activities, to explain a batch that never reaches InService or never becomes healthy.
+ * - `release-check`: read the release bucket's objects (HeadObject of a release's slug and manifest).
+ * - `release-pointer`: write `<app>/<env>/current` in the release bucket, and nothing else there.
  */
 export type Capability =
   | "group-read"
@@ -49,7 +51,9 @@ export type Capability =
   | "http-probe"
   | "quota-read"
   | "github-token"
-  | "failure-evidence";
+  | "failure-evidence"
+  | "release-check"
+  | "release-pointer";
 
 export interface FunctionEntry {
   /** functions/<dir>/handler.ts */
@@ -71,7 +75,7 @@ export interface FunctionEntry {
  */
 export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "take-deploy-lock", machine: "deploy", placeholder: "TakeDeployLockFunctionArn", needs: ["lock-table"] },
-  { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table", "quota-read"] },
+  { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table", "quota-read", "release-check"] },
   {
     dir: "prepare-group",
     machine: "deploy",
@@ -91,9 +95,9 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "finish-rollout", machine: "deploy", placeholder: "FinishRolloutFunctionArn", needs: ["group-read", "group-write", "retire-parked", "lock-table"] },
   { dir: "roll-back", machine: "deploy", placeholder: "RollBackFunctionArn", needs: ["group-read", "group-write", "launch-template-use", "lock-table"] },
   { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
-  { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table"] },
   // Reports to GitHub over HTTPS, outside any VPC; renews the lock like every deploy step that runs while it is held.
   { dir: "report-github", machine: "deploy", placeholder: "ReportToGitHubFunctionArn", needs: ["github-token", "lock-table"] },
+  { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table", "release-pointer"] },
   { dir: "power-plan", machine: "power", placeholder: "PlanPowerFunctionArn", needs: ["lock-table"] },
   {
     dir: "power-act",

@@ -12,6 +12,8 @@ export interface LocalDeployRequest {
   app: string;
   env: string;
   release: string;
+  /** The local release store's bucket: the release must be built there. */
+  releaseBucket?: string;
   /** Size of the simulated group, and the release it runs before the deploy. */
   instances: number;
   from: string;
@@ -44,7 +46,11 @@ export interface LocalDeployResult {
  */
 export async function deployLocally(request: LocalDeployRequest): Promise<LocalDeployResult> {
   const now = request.now ?? Date.now();
-  const runtime = { ...(request.config ? { config: request.config } : {}), ...(request.githubToken ? { githubToken: request.githubToken } : {}) };
+  const runtime = {
+    ...(request.config ? { config: request.config } : {}),
+    ...(request.githubToken ? { githubToken: request.githubToken } : {}),
+    ...(request.releaseBucket ? { releaseBucket: request.releaseBucket } : {}),
+  };
   const fleet = createLocalFleet({
     instances: request.instances,
     release: request.from,

@@ -10,6 +10,7 @@ import { powerHandlers, type LambdaHandler } from "./handlers.js";
 import { runExecution, type RunOptions } from "./runner.js";
 import type { ExecutionRecord } from "../functions/core/executions/execution-record.js";
 import { createLocalRuntime } from "./runtime.js";
+import { EXAMPLE_RELEASES } from "./example-release-ids.js";
 
 /** The power definition, read from the same file the infrastructure deploys. */
 export function loadPowerDefinition(): StateMachineDefinition {
@@ -59,7 +60,7 @@ export function createPowerWorld(options: PowerWorldOptions): PowerWorld {
       instances[target.tag] = Array.from({ length: options.instancesPerTag ?? 1 }, () =>
         cloud.createInstance({
           state: options.running ? "running" : "stopped",
-          tags: { [key]: value, Name: `${options.schedule}-${value}`, "gantry:release": "v1" },
+          tags: { [key]: value, Name: `${options.schedule}-${value}`, "gantry:release": EXAMPLE_RELEASES.first },
           ...(options.startSeconds !== undefined ? { startSeconds: options.startSeconds, stopSeconds: options.startSeconds } : {}),
           ...(options.statusCheckSeconds !== undefined ? { statusCheckSeconds: options.statusCheckSeconds } : {}),
         }),
@@ -92,7 +93,7 @@ function addGroup(cloud: LocalCloud, name: string, running: boolean, size: numbe
     availabilityZones: ["eu-west-1a", "eu-west-1b"],
     targetGroupArns: [targetGroupArn],
     launchTemplateId,
-    tags: [{ key: "gantry:release", value: "v1", propagateAtLaunch: true }, ...(running ? [] : [saved])],
+    tags: [{ key: "gantry:release", value: EXAMPLE_RELEASES.first, propagateAtLaunch: true }, ...(running ? [] : [saved])],
   });
 }
 

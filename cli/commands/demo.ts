@@ -15,7 +15,9 @@ export interface DemoCommandOptions {
 export function registerDemo(program: Command): void {
   const command = program
     .command("demo")
-    .description("run a real rolling deploy (v1 → v2) and an automatic rollback (v3) on this machine, under live traffic")
+    .description(
+      "build the example app's releases into a local release store, then run a real rolling deploy of the second and an automatic rollback of the third on this machine, under live traffic",
+    )
     .option("--instances <n>", "fleet size: real processes (1-16)", wholeNumber(1, 16), 4)
     .option("--console", "also serve the web console on 127.0.0.1 to watch the demo live (it stays open after the demo until Ctrl-C)")
     .option("--port <n>", "with --console: the console's port (0-65535; 0 picks a free one)", wholeNumber(0, 65535), CONSOLE_PORT)

@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { EXAMPLE_RELEASES } from "../../local/example-release-ids.js";
 import { loadCommand } from "../lifecycle.js";
 import { withAwsFlags, wholeNumber, type AwsFlags } from "../flags.js";
 import { UsageError } from "../output.js";
@@ -19,7 +20,14 @@ export interface DeployOptions extends AwsFlags {
 }
 
 /** What a local deploy's simulated group and strategy are when no flag says otherwise (the console's deploys take them too). */
-export const LOCAL_DEPLOY_DEFAULTS = { instances: 4, from: "v1", batches: "25%", bakeSeconds: 60, minHealthyPercent: 100, retire: "standby" } as const;
+export const LOCAL_DEPLOY_DEFAULTS = {
+  instances: 4,
+  from: EXAMPLE_RELEASES.first,
+  batches: "25%",
+  bakeSeconds: 60,
+  minHealthyPercent: 100,
+  retire: "standby",
+} as const;
 
 /** The flags that shape the simulated group and its strategy: on AWS the configuration decides. */
 const LOCAL_ONLY = ["instances", "from", "batches", "bakeSeconds", "minHealthyPercent", "retire"];
@@ -28,7 +36,10 @@ export function registerDeploy(program: Command): void {
   const command = program
     .command("deploy")
     .description("roll a release across an Auto Scaling group through the deployed stack (with --local: a simulated group on this machine)")
-    .argument("<release>", "release id to deploy, e.g. v2 (examples/hello-app/releases has v1, v2, v3)")
+    .argument(
+      "<release>",
+      `what to deploy: a release id (the commit's first 12 hex), a full or short commit SHA, or a git ref, resolved with git rev-parse (--local: examples/hello-app/releases has ${Object.values(EXAMPLE_RELEASES).join(", ")})`,
+    )
     .option("--local", "run against the local cloud instead of AWS")
     .option("--app <name>", "app name in the configuration (required on AWS)", "hello")
     .option("--env <name>", "environment name in the configuration (required on AWS)", "prod")
@@ -69,6 +80,7 @@ export function registerDeploy(program: Command): void {
         );
     }
     const run = await loadCommand(() => import("../run/deploy.js"));
-    process.exitCode = options.local ? await run.deployHere(release, options) : await run.deployToAws(release, options);
+    const resolved = await run.resolveRelease(release);
+    process.exitCode = options.local ? await run.deployHere(resolved, options) : await run.deployToAws(resolved, options);
   });
 }

@@ -62,12 +62,12 @@ export function localConsoleActions(config: GantryConfig, flags: AwsFlags, feed:
     fields: [
       { name: "app", label: "app", choices: apps, ...(apps[0] ? { default: apps[0] } : {}) },
       { name: "env", label: "env", choices: envs, ...(envs[0] ? { default: envs[0] } : {}) },
-      { name: "release", label: "release", choices: releases, ...(releases.includes("v2") ? { default: "v2" } : {}) },
+      { name: "release", label: "release", choices: releases, ...(releases[1] ? { default: releases[1] } : {}) },
     ],
     input: deployInput,
     run: (input) => {
       const options: DeployOptions = { ...flags, ...LOCAL_DEPLOY_DEFAULTS, local: true, app: input.app, env: input.env, json: false };
-      return start(`deploy of ${input.release} to ${input.app}/${input.env}`, (watch) => deployHere(input.release, options, watch));
+      return start(`deploy of ${input.release} to ${input.app}/${input.env}`, (watch) => deployHere({ id: input.release }, options, watch));
     },
   };
   const rollBack: ConsoleAction<z.infer<typeof rollbackInput>> = {

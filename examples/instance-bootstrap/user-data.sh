@@ -43,9 +43,11 @@ fi
 if [ -z "$release" ] || [ "$release" = "None" ]; then
   fail "instance $instance_id has no gantry:release tag: tag the Auto Scaling group with gantry:release (PropagateAtLaunch=true)"
 fi
-case "$release" in
-  */* | *..* | .*) fail "gantry:release \"$release\" is not a plain release id" ;;
-esac
+# gantry's one release-id rule: the first 12 lowercase hex characters of the commit. Anything
+# else (a release number such as v3, a path) is refused before it reaches a URL or a file name.
+if ! [[ "$release" =~ ^[0-9a-f]{12}$ ]]; then
+  fail "gantry:release \"$release\" is not a release id (the first 12 lowercase hex characters of the commit)"
+fi
 
 log_tag="$GANTRY_APP-$GANTRY_ENV/$instance_id"
 service="gantry-$GANTRY_APP-$GANTRY_ENV"

@@ -64,6 +64,13 @@ const ENVIRONMENT = z.object({
   ),
   /** Set by Lambda itself: the chat function invokes itself by this name for the work after its answer. */
   AWS_LAMBDA_FUNCTION_NAME: optional,
+  GANTRY_RELEASE_BUCKET: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "is not an S3 bucket name; set it to the stack's output ReleaseBucketName" })
+      .optional(),
+  ),
   POWERTOOLS_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" && value !== "" ? value.toUpperCase() : undefined),
     z.enum(LOG_LEVELS, { message: `is not a log level; set it to one of ${LOG_LEVELS.join(", ")}` }).optional(),
@@ -89,6 +96,8 @@ export interface GantryEnvironment {
   functionName?: string;
   /** A GitHub token itself: local mode and tests only; on AWS it lives in SSM. */
   githubToken?: string;
+  /** The release store's bucket: the steps that check or point at releases need it. */
+  releaseBucket?: string;
   logLevel: LogLevel;
 }
 
@@ -117,6 +126,7 @@ export function readEnvironment(variables: Record<string, string | undefined>): 
     ...(values.GANTRY_SLACK_SIGNING_SECRET_PARAMETER ? { slackSigningSecretParameter: values.GANTRY_SLACK_SIGNING_SECRET_PARAMETER } : {}),
     ...(values.AWS_LAMBDA_FUNCTION_NAME ? { functionName: values.AWS_LAMBDA_FUNCTION_NAME } : {}),
     ...(values.GANTRY_GITHUB_TOKEN ? { githubToken: values.GANTRY_GITHUB_TOKEN } : {}),
+    ...(values.GANTRY_RELEASE_BUCKET ? { releaseBucket: values.GANTRY_RELEASE_BUCKET } : {}),
     logLevel: values.POWERTOOLS_LOG_LEVEL ?? values.LOG_LEVEL ?? "INFO",
   };
 }

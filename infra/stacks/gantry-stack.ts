@@ -14,6 +14,7 @@ import { accessScope, statementsFor } from "../constructs/capability-statements.
 import { DEFINITIONS_DIR, readDefinition, taskTimeouts } from "../constructs/definition-file.js";
 import { GantryFunction, type FunctionCodeSource } from "../constructs/gantry-function.js";
 import { GantryStateMachine } from "../constructs/gantry-state-machine.js";
+import { ReleaseBucket } from "../constructs/release-bucket.js";
 import { SchedulerRole } from "../constructs/scheduler-role.js";
 import { Schedules } from "../constructs/schedules.js";
 import { WHY_XRAY, acknowledgeRuntime, acknowledgeWildcards } from "../constructs/nag-suppressions.js";
@@ -48,6 +49,8 @@ export class GantryStack extends Stack {
   readonly stateMachines: Record<string, sfn.StateMachine> = {};
   readonly functions: Record<string, GantryFunction> = {};
   readonly table: dynamodb.Table;
+  /** The release store: slugs, environments, manifests and each app/env's `current`. */
+  readonly releases: ReleaseBucket;
   readonly alerts: Alerts;
   readonly schedulerRole: SchedulerRole;
   /** The work-hours and cycle schedules the configuration declares. */
@@ -68,6 +71,8 @@ export class GantryStack extends Stack {
       // The release history outlives the stack: deleting gantry must not delete what it recorded.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    this.releases = new ReleaseBucket(this, "Releases");
 
     const machineNames = [...new Set(catalog.flatMap((entry) => (entry.machine ? [entry.machine] : [])))];
     const definitions = Object.fromEntries(machineNames.map((machine) => [machine, readDefinition(machine, definitionsDir)]));
@@ -109,6 +114,7 @@ export class GantryStack extends Stack {
       webhookSecretParameterArn: `arn:${Aws.PARTITION}:ssm:${this.region}:${this.account}:parameter${secretParameter}`,
       deployExecutionsArn: `arn:${Aws.PARTITION}:states:${this.region}:${this.account}:execution:${deploy.stateMachineName}:*`,
       slackSigningSecretParameterArn: `arn:${Aws.PARTITION}:ssm:${this.region}:${this.account}:parameter${signingSecretParameter}`,
+      releaseBucketArn: this.releases.bucket.bucketArn,
     };
     for (const entry of catalog) {
       const built = this.fn(entry.dir);
@@ -126,6 +132,8 @@ export class GantryStack extends Stack {
       if (entry.needs.includes("start-deploy")) built.function.addEnvironment("GANTRY_DEPLOY_STATE_MACHINE_ARN", deploy.stateMachineArn);
       if (entry.needs.includes("webhook-secret")) built.function.addEnvironment("GANTRY_WEBHOOK_SECRET_PARAMETER", secretParameter);
       if (entry.needs.includes("slack-signing-secret")) built.function.addEnvironment("GANTRY_SLACK_SIGNING_SECRET_PARAMETER", signingSecretParameter);
+      if (entry.needs.some((capability) => capability === "release-check" || capability === "release-pointer"))
+        built.function.addEnvironment("GANTRY_RELEASE_BUCKET", this.releases.bucket.bucketName);
     }
 
     const webhookEntry = catalog.find((entry) => entry.needs.includes("webhook-secret"));
@@ -164,6 +172,10 @@ export class GantryStack extends Stack {
     new CfnOutput(this, STACK_OUTPUTS.alertsTopicArn, {
       value: this.alerts.topic.topicArn,
       description: "Subscribe to hear of failed, rolled-back, timed-out and aborted executions",
+    });
+    new CfnOutput(this, STACK_OUTPUTS.releaseBucketName, {
+      value: this.releases.bucket.bucketName,
+      description: "S3 bucket of the release store: gantry release create uploads here, instances boot from here",
     });
     new CfnOutput(this, STACK_OUTPUTS.webhookSecretParameter, { value: secretParameter, description: "Put GitHub's webhook secret here as a SecureString" });
     new CfnOutput(this, STACK_OUTPUTS.deployConsoleUrl, {

@@ -25,7 +25,7 @@ describe("gantry cycle", () => {
       launched: string[];
       minServing: number;
     };
-    expect(summary).toMatchObject({ ending: "Cycled", release: "v1", toReplace: 3, kept: 3, minServing: 6 });
+    expect(summary).toMatchObject({ ending: "Cycled", release: "a1f3c9e07b24", toReplace: 3, kept: 3, minServing: 6 });
     // LaunchTime is whole seconds, as on EC2: an age reads up to a second more than it was set to.
     expect(summary.replaced.map((instance) => Math.floor(instance.ageSeconds / 86_400)).sort()).toEqual([16, 18, 20]);
     expect(summary.launched).toHaveLength(3);
@@ -51,7 +51,7 @@ describe("gantry cycle", () => {
 
   it("refuses the simulated group's options without --local instead of ignoring them on AWS", async () => {
     const one = await gantry("cycle", "hello", "prod", "--at", "2026-03-29T03:00:00Z");
-    const several = await gantry("cycle", "hello", "prod", "--instances", "12", "--ages", "30d", "--from", "v3");
+    const several = await gantry("cycle", "hello", "prod", "--instances", "12", "--ages", "30d", "--from", "c3e9a5d28f10");
 
     expect(one.code).toBe(2);
     expect(one.stderr).toContain(

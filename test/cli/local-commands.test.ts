@@ -1,18 +1,34 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { provideRuntime } from "../../functions/aws/runtime.js";
+import { EXAMPLE_RELEASES, buildExampleReleases } from "../../local/example-releases.js";
+import { createLocalRuntime } from "../../local/runtime.js";
+import { startLocalS3 } from "../../local/s3/index.js";
 import { gantryIn } from "./run-gantry.js";
 
 const home = mkdtempSync(join(tmpdir(), "gantry-cli-"));
+const { first, second, failing } = EXAMPLE_RELEASES;
 
 const gantry = gantryIn(home);
+
+// The releases the commands deploy, built into the local store the CLI keeps under $GANTRY_HOME/s3.
+beforeAll(async () => {
+  const s3 = await startLocalS3({ directory: join(home, "s3") });
+  try {
+    provideRuntime(createLocalRuntime({ releaseBucket: s3.bucket }));
+    await buildExampleReleases("hello", "prod", [first, second, failing]);
+  } finally {
+    await s3.close();
+  }
+});
 
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe("gantry CLI, local commands", () => {
   it("deploys locally, prints the summary as JSON on the last line and exits 0", async () => {
-    const result = await gantry("deploy", "v2", "--local", "--instances", "3", "--json");
+    const result = await gantry("deploy", second, "--local", "--instances", "3", "--json");
 
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as {
@@ -21,16 +37,16 @@ describe("gantry CLI, local commands", () => {
       currentState: string;
       batch: { of: number };
     };
-    expect(summary).toMatchObject({ status: "SUCCEEDED", release: "v2", currentState: "Deployed", batch: { of: 3 } });
+    expect(summary).toMatchObject({ status: "SUCCEEDED", release: second, currentState: "Deployed", batch: { of: 3 } });
   });
 
   it("exits 1 with the rollback cause when the release fails its health gate", async () => {
-    const result = await gantry("deploy", "v3", "--local", "--from", "v2", "--instances", "2");
+    const result = await gantry("deploy", failing, "--local", "--from", second, "--instances", "2");
 
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("→ Roll back");
     expect(result.stdout).toMatch(/FAILED/);
-    expect(result.stdout).toMatch(/rolled back to v2/);
+    expect(result.stdout).toContain(`rolled back to ${second}`);
   });
 
   it("lists the recorded executions, newest first, and shows one's history with its gate evidence", async () => {
@@ -45,7 +61,7 @@ describe("gantry CLI, local commands", () => {
   });
 
   it("rejects a bad batch step with the path and value and exits 2", async () => {
-    const result = await gantry("deploy", "v2", "--local", "--batches", "120%");
+    const result = await gantry("deploy", second, "--local", "--batches", "120%");
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('strategy.batches[0]: "120%" is above 100%');
@@ -65,18 +81,18 @@ describe("gantry CLI, release history", () => {
 
     const releases = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "[]") as { label: string; releaseId: string; status: string }[];
     expect(releases.map((release) => [release.label, release.releaseId, release.status])).toEqual([
-      ["v2", "v3", "rolled back"],
-      ["v1", "v2", "deployed"],
+      ["v2", failing, "rolled back"],
+      ["v1", second, "deployed"],
     ]);
   });
 
-  it("rolls back to a named release through the state machine and records it", async () => {
+  it("rolls back to a release number (v1 is the first release deployed, whatever its id) through the state machine and records it", async () => {
     const rollback = await gantry("rollback", "hello", "prod", "--to", "v1", "--local", "--json");
     const after = await gantry("releases", "hello", "prod", "--local", "--json");
 
     expect(rollback.code).toBe(0);
     const newest = (JSON.parse(after.stdout.trim().split("\n").at(-1) ?? "[]") as { label: string; releaseId: string; trigger: { source: string } }[])[0];
-    expect(newest).toMatchObject({ label: "v3", releaseId: "v2", trigger: { source: "rollback" } });
+    expect(newest).toMatchObject({ label: "v3", releaseId: second, trigger: { source: "rollback" } });
   });
 
   it("names the missing release and how to list them, without a stack trace", async () => {
@@ -85,5 +101,24 @@ describe("gantry CLI, release history", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Release v9 of hello/prod was not found; run "gantry releases hello prod" to list the releases.');
     expect(result.stderr).not.toContain("    at ");
+  });
+});
+
+describe("gantry CLI, releases that do not exist", () => {
+  it("refuses a release that was never built, naming the key and the command that builds it", async () => {
+    const result = await gantry("deploy", "0123456789ab", "--local", "--instances", "2");
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("Deploy rejected");
+    expect(result.stdout).toContain(
+      "ReleaseNotBuiltError: Release 0123456789ab of hello/prod is not built: s3://gantry-releases/hello/prod/0123456789ab/manifest.json does not exist; build it with: gantry release create hello prod --ref 0123456789ab",
+    );
+  });
+
+  it("refuses a release given as a number or a ref git does not know, exit 2, before anything runs", async () => {
+    const result = await gantry("deploy", "v2", "--local");
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('git ref "v2" does not exist');
   });
 });

@@ -36,7 +36,7 @@ describe("gantry CLI, usage and exit codes", () => {
   });
 
   it("exits 2 on an unknown command and an unknown option", async () => {
-    const command = await gantry("deplyo", "v2");
+    const command = await gantry("deplyo", "b7d2e4f01c68");
     expect(command.code).toBe(2);
     expect(command.stderr).toContain("error: unknown command 'deplyo'");
     const option = await gantry("status", "--local", "--lmit", "3");
@@ -48,10 +48,13 @@ describe("gantry CLI, usage and exit codes", () => {
     [["status", "--local", "--limit", "-1"], "option '--limit <n>' argument '-1' is invalid. It takes a whole number from 1 to 1000."],
     [["status", "--local", "--limit", "abc"], "option '--limit <n>' argument 'abc' is invalid. It takes a whole number from 1 to 1000."],
     [
-      ["deploy", "v2", "--local", "--instances", "1000000000"],
+      ["deploy", "b7d2e4f01c68", "--local", "--instances", "1000000000"],
       "option '--instances <n>' argument '1000000000' is invalid. It takes a whole number from 1 to 5000.",
     ],
-    [["deploy", "v2", "--local", "--bake-seconds", "1.5"], "option '--bake-seconds <n>' argument '1.5' is invalid. It takes a whole number from 0 to 3600."],
+    [
+      ["deploy", "b7d2e4f01c68", "--local", "--bake-seconds", "1.5"],
+      "option '--bake-seconds <n>' argument '1.5' is invalid. It takes a whole number from 0 to 3600.",
+    ],
     [["schedule", "plan", "--days", "0"], "option '--days <n>' argument '0' is invalid. It takes a whole number from 1 to 366."],
   ])("rejects %j naming the option, the value and the range, with exit 2 and no stack trace", async (args, message) => {
     const result = await gantry(...args);
@@ -61,13 +64,13 @@ describe("gantry CLI, usage and exit codes", () => {
   });
 
   it("refuses to deploy locally an app/env the configuration does not define", async () => {
-    const result = await gantry("deploy", "v2", "--local", "--app", "nope");
+    const result = await gantry("deploy", "b7d2e4f01c68", "--local", "--app", "nope");
     expect(result.code).toBe(2);
     expect(result.stderr).toBe("error: No environment nope/prod in the configuration (configured: hello/prod, hello/staging).\n");
   });
 
   it("rejects a misspelt configuration key with its path and the key meant, exit 2", async () => {
-    const result = await gantry("deploy", "v2", "--local", "--config", configWith('branch: "main", strategy: { bakeSecs: 30 }'));
+    const result = await gantry("deploy", "b7d2e4f01c68", "--local", "--config", configWith('branch: "main", strategy: { bakeSecs: 30 }'));
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('apps.hello.environments.prod.strategy.bakeSecs is not a known key: did you mean "bakeSeconds"?');
   });

@@ -53,18 +53,18 @@ async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: nu
 }
 
 describe("gantry demo", () => {
-  it("deploys v2, rolls v3 back, fails no request, ends on v2 everywhere and leaves nothing running", async () => {
+  it("deploys b7d2e4f01c68, rolls c3e9a5d28f10 back, fails no request, ends on b7d2e4f01c68 everywhere and leaves nothing running", async () => {
     const demo = new Demo();
 
     const summary = await demo.run();
 
     expect(summary.deploys.map((deploy) => [deploy.release, deploy.status])).toEqual([
-      ["v2", "succeeded"],
-      ["v3", "rolled back"],
+      ["b7d2e4f01c68", "succeeded"],
+      ["c3e9a5d28f10", "rolled back"],
     ]);
     expect(summary.requests.total).toBeGreaterThan(100);
     expect(summary.requests.failed).toBe(0);
-    expect(summary.finalRelease).toBe("v2");
+    expect(summary.finalRelease).toBe("b7d2e4f01c68");
     expect(summary.instances).toHaveLength(4);
     expect(summary.ok).toBe(true);
     const { pids, ports } = demo.resources();
@@ -77,14 +77,15 @@ describe("gantry demo", () => {
     const result = await gantryIn(home)("demo", "--json");
 
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "")).toMatchObject({ ok: true, finalRelease: "v2" });
+    expect(JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "")).toMatchObject({ ok: true, finalRelease: "b7d2e4f01c68" });
   }, 120_000);
 
+  // The fourth note comes once every instance serves (the first three: releases built, instances starting, timings).
   it("stops every process and port when the demo fails with an exception", async () => {
     let notes = 0;
     const demo = new Demo({
       onNote: () => {
-        if (++notes === 3) throw new Error("display broke");
+        if (++notes === 4) throw new Error("display broke");
       },
     });
 
@@ -105,7 +106,7 @@ describe("gantry demo", () => {
     let output = "";
     cli.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => cli.on("exit", (code) => resolve(code)));
-    expect(await eventually(() => output.includes("deploying v2") && output.includes("Launch batch"), 20_000)).toBe(true);
+    expect(await eventually(() => output.includes("deploying b7d2e4f01c68") && output.includes("Launch batch"), 20_000)).toBe(true);
     expect(processesOfRun(runId).length).toBeGreaterThanOrEqual(4);
     const port = Number(/load balancer on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
 

@@ -17,7 +17,7 @@ let driver: ProcessDriver;
 let balancer: Balancer;
 let fleet: LocalFleet;
 
-/** Four real app processes on v1 behind a real balancer, with gantry's clients on this cloud. */
+/** Four real app processes on a1f3c9e07b24 behind a real balancer, with gantry's clients on this cloud. */
 beforeAll(async () => {
   const clock = new ScaledClock(SPEED);
   driver = createProcessDriver({ clock, checkIntervalMs: 100 });
@@ -38,7 +38,7 @@ beforeAll(async () => {
     availabilityZones: ["eu-west-1a", "eu-west-1b"],
     targetGroupArns: [targetGroupArn],
     launchTemplateId,
-    tags: [{ key: "gantry:release", value: "v1", propagateAtLaunch: true }],
+    tags: [{ key: "gantry:release", value: "a1f3c9e07b24", propagateAtLaunch: true }],
     bootSeconds: 60,
   });
   setActiveCloud(cloud);
@@ -78,28 +78,28 @@ const releasesServing = () =>
     .sort();
 
 describe("push-to-deploy with real processes behind the local balancer", () => {
-  it("rolls v2 out under steady load without a failed request", async () => {
+  it("rolls b7d2e4f01c68 out under steady load without a failed request", async () => {
     const load = startLoad({ url: `${balancer.url}/`, ratePerSecond: 40, concurrency: 20 });
 
-    const record = await runLocalDeploy(fleet, fleet.deployInput("v2"));
+    const record = await runLocalDeploy(fleet, fleet.deployInput("b7d2e4f01c68"));
     const report = await load.stop();
 
     expect(record.status).toBe("SUCCEEDED");
-    expect(releasesServing()).toEqual(["v2", "v2", "v2", "v2"]);
+    expect(releasesServing()).toEqual(["b7d2e4f01c68", "b7d2e4f01c68", "b7d2e4f01c68", "b7d2e4f01c68"]);
     expect(report).toMatchObject({ failed: 0, errors: [] });
     expect(report.total).toBeGreaterThan(100);
   });
 
-  it("rolls v3 back when its /health fails, still without a failed request", async () => {
+  it("rolls c3e9a5d28f10 back when its /health fails, still without a failed request", async () => {
     const load = startLoad({ url: `${balancer.url}/`, ratePerSecond: 40, concurrency: 20 });
 
-    const record = await runLocalDeploy(fleet, fleet.deployInput("v3"));
+    const record = await runLocalDeploy(fleet, fleet.deployInput("c3e9a5d28f10"));
     const report = await load.stop();
 
     expect(record.status).toBe("FAILED");
     expect(record.error).toBe("DeployRolledBack");
-    expect(record.cause).toMatch(/rolled back to v2/);
-    expect(releasesServing()).toEqual(["v2", "v2", "v2", "v2"]);
+    expect(record.cause).toMatch(/rolled back to b7d2e4f01c68/);
+    expect(releasesServing()).toEqual(["b7d2e4f01c68", "b7d2e4f01c68", "b7d2e4f01c68", "b7d2e4f01c68"]);
     expect(report).toMatchObject({ failed: 0, errors: [] });
   });
 

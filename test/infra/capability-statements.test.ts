@@ -24,6 +24,8 @@ const CAPABILITIES: Record<Capability, true> = {
   "execution-read": true,
   "github-token": true,
   "failure-evidence": true,
+  "release-check": true,
+  "release-pointer": true,
 };
 
 const group = (name: string, alarms: string[] = []) => ({
@@ -57,6 +59,7 @@ const resources = {
   deployExecutionsArn: "arn:aws:states:eu-west-1:123456789012:execution:Gantry-deploy:*",
   slackSigningSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/slack-signing-secret",
   functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:Gantry-Chat",
+  releaseBucketArn: "arn:aws:s3:::gantry-releases",
 };
 
 const json = (capability: Capability, within: AccessScope = scope) =>
@@ -272,6 +275,16 @@ describe("statementsFor", () => {
       },
     ]);
     expect(json("github-token")).toEqual([]);
+  });
+
+  it("release-check reads the release bucket's objects and lists it (so a missing key is a 404), release-pointer writes only the current pointers", () => {
+    expect(json("release-check")).toEqual([
+      expect.objectContaining({ Sid: "ReadReleases", Action: "s3:GetObject", Resource: "arn:aws:s3:::gantry-releases/*" }),
+      expect.objectContaining({ Sid: "ListReleases", Action: "s3:ListBucket", Resource: "arn:aws:s3:::gantry-releases" }),
+    ]);
+    expect(json("release-pointer")).toEqual([
+      expect.objectContaining({ Sid: "PointCurrentRelease", Action: "s3:PutObject", Resource: "arn:aws:s3:::gantry-releases/*/*/current" }),
+    ]);
   });
 
   it("http-probe needs network-interface access only when the functions run in a VPC", () => {

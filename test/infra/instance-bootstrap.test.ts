@@ -74,39 +74,39 @@ esac`,
 
 describe("examples/instance-bootstrap/user-data.sh", () => {
   it("runs the release named by the instance's gantry:release tag as a systemd service from the Procfile's web line", () => {
-    const run = boot({ metadataTag: "v42" });
+    const run = boot({ metadataTag: "3f2c1ab9e0d4" });
 
     expect(run.status, run.stderr).toBe(0);
     expect(run.unit).toContain("ExecStart=/bin/sh -c 'exec node server.mjs'");
     expect(run.unit).toContain(`WorkingDirectory=${run.fs}/srv/hello/current`);
-    expect(run.unit).toContain(`EnvironmentFile=${run.fs}/srv/hello/v42.env`);
-    expect(run.unit).toContain("Environment=RELEASE=v42");
+    expect(run.unit).toContain(`EnvironmentFile=${run.fs}/srv/hello/3f2c1ab9e0d4.env`);
+    expect(run.unit).toContain("Environment=RELEASE=3f2c1ab9e0d4");
     expect(run.unit).toContain("SyslogIdentifier=hello-prod/i-0123456789abcdef0");
     expect(readFileSync(join(run.fs, "srv/hello/current/server.mjs"), "utf8")).toBe("// the app\n");
   });
 
   it("uses IMDSv2, fetches the artifact and env file from the release's S3 prefix, then starts the unit", () => {
-    const run = boot({ metadataTag: "v42" });
+    const run = boot({ metadataTag: "3f2c1ab9e0d4" });
 
     expect(run.calls[0]).toMatch(/^curl -sf -X PUT http:\/\/169\.254\.169\.254\/latest\/api\/token/);
     expect(
       run.calls.filter((call) => call.startsWith("curl") && !call.includes("api/token")).every((call) => call.includes("X-aws-ec2-metadata-token: TOKEN")),
     ).toBe(true);
     expect(run.calls.filter((call) => call.startsWith("aws"))).toEqual([
-      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/v42\/slug\.tgz /),
-      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/v42\/env /),
+      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/3f2c1ab9e0d4\/slug\.tgz /),
+      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/3f2c1ab9e0d4\/env /),
     ]);
     expect(run.calls.filter((call) => call.startsWith("systemctl"))).toEqual(["systemctl daemon-reload", "systemctl enable --now gantry-hello-prod.service"]);
   });
 
   it("falls back to DescribeTags when instance tags are not in the metadata", () => {
-    const run = boot({ describeTags: "v7" });
+    const run = boot({ describeTags: "7e0a1b2c3d4f" });
 
     expect(run.status, run.stderr).toBe(0);
     expect(run.calls).toContain(
       "aws ec2 describe-tags --region eu-west-1 --filters Name=resource-id,Values=i-0123456789abcdef0 Name=key,Values=gantry:release --query Tags[0].Value --output text",
     );
-    expect(run.unit).toContain("Environment=RELEASE=v7");
+    expect(run.unit).toContain("Environment=RELEASE=7e0a1b2c3d4f");
   });
 
   it("fails saying how to tag the group when the instance has no gantry:release tag, starting nothing", () => {
@@ -118,10 +118,18 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
   });
 
   it("fails when the release has no web process in its Procfile", () => {
-    const run = boot({ metadataTag: "v1", procfile: "worker: node worker.mjs\n" });
+    const run = boot({ metadataTag: "a1f3c9e07b24", procfile: "worker: node worker.mjs\n" });
 
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain("release v1 has no 'web:' line in its Procfile");
+    expect(run.stderr).toContain("release a1f3c9e07b24 has no 'web:' line in its Procfile");
     expect(run.unit).toBeUndefined();
+  });
+
+  it("refuses a tag that is not a release id (a release number such as v3), fetching nothing", () => {
+    const run = boot({ metadataTag: "v3" });
+
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('gantry:release "v3" is not a release id (the first 12 lowercase hex characters of the commit)');
+    expect(run.calls.some((call) => call.startsWith("aws s3"))).toBe(false);
   });
 });

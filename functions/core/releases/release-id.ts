@@ -1,19 +1,49 @@
-import { InvalidCommitError } from "../errors.js";
+import { InvalidReleaseIdError } from "../errors.js";
 
-/** A full commit id: SHA-1 (40 hex) today, SHA-256 (64 hex) in repositories that use the newer object format. */
-const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-const RELEASE_ID_LENGTH = 12;
+/**
+ * The one release-id rule: a release id is the first 12 lowercase hex characters of the git
+ * commit it was built from. Twelve characters keep ids unique in any one repository for
+ * practical purposes (git itself abbreviates to 7–12), and an id of hex digits alone can never
+ * look like a release number (`v1`…`vN`).
+ */
+export const RELEASE_ID_LENGTH = 12;
 
-/** Whether `text` is a full commit id (not a short one, not a ref). */
-export function isCommitSha(text: string): boolean {
-  return COMMIT_SHA.test(text);
+const RELEASE_ID = /^[0-9a-f]{12}$/;
+const FULL_COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** Whether `text` is a release id: exactly 12 lowercase hex characters. */
+export function isReleaseId(text: string): boolean {
+  return RELEASE_ID.test(text);
+}
+
+/** Whether `text` is a full commit SHA (SHA-1, or SHA-256 for repositories that use it). */
+export function isFullCommit(text: string): boolean {
+  return FULL_COMMIT.test(text.toLowerCase());
+}
+
+/** The release id of a full commit SHA. */
+export function releaseIdOf(commit: string): string {
+  const lower = commit.trim().toLowerCase();
+  if (!isFullCommit(lower)) {
+    throw new InvalidReleaseIdError(`"${commit}" is not a full commit SHA (40 hex characters); resolve the ref with git rev-parse first.`);
+  }
+  return lower.slice(0, RELEASE_ID_LENGTH);
+}
+
+/** `text` as a release id, or a one-line error naming it and the rule. */
+export function parseReleaseId(text: string): string {
+  if (isReleaseId(text)) return text;
+  if (isFullCommit(text)) return releaseIdOf(text);
+  throw new InvalidReleaseIdError(
+    `"${text}" is not a release id: a release id is the first ${RELEASE_ID_LENGTH} lowercase hex characters of the commit (git rev-parse --short=${RELEASE_ID_LENGTH} <ref>).`,
+  );
 }
 
 /**
- * The release id of a commit: its first 12 hex characters, lowercase. One rule for the
- * webhook, the CLI and the release store, so a commit is the same release wherever it is named.
+ * Whether what an app reports on `/version` names `release`: the release id itself, or the full
+ * commit it was cut from (an app may well report its whole SHA).
  */
-export function releaseIdOf(sha: string): string {
-  if (!isCommitSha(sha)) throw new InvalidCommitError(`${JSON.stringify(sha)} is not a full commit sha (40 hex characters); give the whole commit id.`);
-  return sha.toLowerCase().slice(0, RELEASE_ID_LENGTH);
+export function reportsRelease(reported: string, release: string): boolean {
+  if (reported === release) return true;
+  return isFullCommit(reported) && isReleaseId(release) && releaseIdOf(reported) === release;
 }

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { environmentForPush } from "../config/config.js";
 import { describeIssues } from "../config/validation.js";
-import { isCommitSha } from "../releases/release-id.js";
+import { isFullCommit } from "../releases/release-id.js";
 import { deployOfCommit, unconfiguredReason, type DeliveryContext, type DeliveryDecision } from "./deploy-start.js";
 
 /** What a push means for gantry: start one deploy, ignore it (and why), or reject the payload. */
@@ -44,7 +44,7 @@ export function decidePush(payload: Record<string, unknown>, context: PushContex
       kind: "ignored",
       reason: `${target.app}/${target.env} deploys when workflow "${trigger.workflowRun}" completes successfully on ${branch}, not on the push itself (trigger: { workflowRun }); this push starts nothing.`,
     };
-  if (!isCommitSha(push.after)) return { kind: "invalid", problem: `after: ${JSON.stringify(push.after)} is not a commit sha.` };
+  if (!isFullCommit(push.after)) return { kind: "invalid", problem: `after: ${JSON.stringify(push.after)} is not a commit sha.` };
   const actor = push.pusher?.name || push.sender?.login || undefined;
   return deployOfCommit(context, target, { sha: push.after, ref: push.ref, actor });
 }

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { environmentForPush } from "../config/config.js";
 import { describeIssues } from "../config/validation.js";
-import { isCommitSha } from "../releases/release-id.js";
+import { isFullCommit } from "../releases/release-id.js";
 import { deployOfCommit, unconfiguredReason, type DeliveryContext, type DeliveryDecision } from "./deploy-start.js";
 
 /** The fields of GitHub's `workflow_run` payload gantry reads; the rest is ignored. */
@@ -63,7 +63,7 @@ export function decideWorkflowRun(payload: Record<string, unknown>, context: Del
     };
   if (run.event && PULL_REQUEST_EVENTS.has(run.event))
     return { kind: "ignored", reason: `The run of workflow "${name}" was for a ${run.event} event; gantry deploys runs of ${branch} itself.` };
-  if (!isCommitSha(run.head_sha)) return { kind: "invalid", problem: `workflow_run.head_sha: ${JSON.stringify(run.head_sha)} is not a commit sha.` };
+  if (!isFullCommit(run.head_sha)) return { kind: "invalid", problem: `workflow_run.head_sha: ${JSON.stringify(run.head_sha)} is not a commit sha.` };
   const actor = run.actor?.login || sender?.login || undefined;
   return deployOfCommit(context, target, { sha: run.head_sha, ref: `refs/heads/${branch}`, actor });
 }

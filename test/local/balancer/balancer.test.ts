@@ -46,8 +46,8 @@ describe("local balancer in front of app processes", () => {
 
   it("never routes to a target whose health checks fail", async () => {
     const { fleet, address } = await servingFleet(2);
-    const [bad] = fleet.addGroup("hello-canary", 1, "v3") as [string];
-    await eventually("the v3 target is unhealthy", () => targetState(fleet, "hello-canary", bad) === "unhealthy");
+    const [bad] = fleet.addGroup("hello-canary", 1, "c3e9a5d28f10") as [string];
+    await eventually("the c3e9a5d28f10 target is unhealthy", () => targetState(fleet, "hello-canary", bad) === "unhealthy");
 
     const seen = await answeringInstances(address, 12);
 
@@ -105,7 +105,7 @@ describe("local balancer in front of app processes", () => {
   });
 
   it("answers 503 naming the target group when no target is healthy", async () => {
-    const f = (fleet = processFleet({ instances: 1, release: "v3" }));
+    const f = (fleet = processFleet({ instances: 1, release: "c3e9a5d28f10" }));
     balancer = await startBalancer({ cloud: f.cloud, targetGroupArn: f.targetGroupArn, driver: f.driver });
     const [only] = f.instanceIds() as [string];
     await eventually("the only target is unhealthy", () => targetState(f, f.group, only) === "unhealthy");

@@ -13,7 +13,7 @@ const targetState = (f: ProcessFleet, group: string, id: string) => f.cloud.snap
 
 describe("ProcessDriver", () => {
   it("starts an app process for each warm instance, on the instance's release", async () => {
-    fleet = processFleet({ instances: 2, release: "v2" });
+    fleet = processFleet({ instances: 2, release: "b7d2e4f01c68" });
     const ids = fleet.instanceIds();
 
     await fleet.driver.waitUntilServing(ids, 5000);
@@ -21,17 +21,17 @@ describe("ProcessDriver", () => {
     for (const id of ids) {
       expect(isAlive(fleet.driver.pidOf(id)!)).toBe(true);
       const version = await fleet.cloud.httpProbe(id, "/version");
-      expect(JSON.parse(version.body)).toEqual({ release: "v2", instance: id });
+      expect(JSON.parse(version.body)).toEqual({ release: "b7d2e4f01c68", instance: id });
     }
     expect(fleet.driver.addressOf(ids[0]!)).toEqual({ host: "127.0.0.1", port: expect.any(Number) });
   });
 
   it("reports a target unhealthy once its app's real /health fails the unhealthy threshold", async () => {
-    fleet = processFleet({ instances: 1, release: "v1" });
-    const [bad] = fleet.addGroup("hello-bad", 1, "v3") as [string];
+    fleet = processFleet({ instances: 1, release: "a1f3c9e07b24" });
+    const [bad] = fleet.addGroup("hello-bad", 1, "c3e9a5d28f10") as [string];
     const [good] = fleet.instanceIds() as [string];
 
-    await eventually("the v3 target is unhealthy", () => targetState(fleet!, "hello-bad", bad) === "unhealthy");
+    await eventually("the c3e9a5d28f10 target is unhealthy", () => targetState(fleet!, "hello-bad", bad) === "unhealthy");
 
     expect(targetState(fleet, fleet.group, good)).toBe("healthy");
     expect(fleet.cloud.routableTargets(fleet.targetGroupArn)).toEqual([good]);
@@ -87,7 +87,7 @@ describe("ProcessDriver", () => {
   });
 
   it("rejects waitUntilServing after the timeout, naming the failing health check", async () => {
-    fleet = processFleet({ instances: 1, release: "v3" });
+    fleet = processFleet({ instances: 1, release: "c3e9a5d28f10" });
     const [id] = fleet.instanceIds() as [string];
     await eventually("the app listens", () => fleet!.driver.addressOf(id) !== undefined);
 

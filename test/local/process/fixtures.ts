@@ -60,7 +60,7 @@ export function processFleet(options: ProcessFleetOptions): ProcessFleet {
     return cloud.snapshot(name).instances.map((i) => i.instanceId);
   };
   const group = options.group ?? "hello-prod";
-  addGroup(group, options.instances, options.release ?? "v1");
+  addGroup(group, options.instances, options.release ?? "a1f3c9e07b24");
   const config = { region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } };
   return {
     clock,

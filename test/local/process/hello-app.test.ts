@@ -16,30 +16,30 @@ afterEach(async () => {
 
 describe("hello-app", () => {
   it("answers /health with 200 and /version with its release and instance", async () => {
-    const { address } = await startApp("v2");
+    const { address } = await startApp("b7d2e4f01c68");
 
     const health = await httpGet(address, "/health", 1000);
     const version = await httpGet(address, "/version", 1000);
     const greeting = await httpGet(address, "/", 1000);
 
     expect(health).toEqual({ status: 200, body: "ok\n" });
-    expect(JSON.parse(version.body)).toEqual({ release: "v2", instance: "i-0123456789abcdef0" });
-    expect(greeting.body).toContain("Hello from v2 on i-0123456789abcdef0");
+    expect(JSON.parse(version.body)).toEqual({ release: "b7d2e4f01c68", instance: "i-0123456789abcdef0" });
+    expect(greeting.body).toContain("Hello from b7d2e4f01c68 on i-0123456789abcdef0");
   });
 
-  it("fails /health with 500 on release v3, while still serving its pages", async () => {
-    const { address } = await startApp("v3");
+  it("fails /health with 500 on release c3e9a5d28f10, while still serving its pages", async () => {
+    const { address } = await startApp("c3e9a5d28f10");
 
     const health = await httpGet(address, "/health", 1000);
     const version = await httpGet(address, "/version", 1000);
 
     expect(health.status).toBe(500);
-    expect(health.body).toContain('release v3 reports health "failing"');
-    expect(JSON.parse(version.body)).toMatchObject({ release: "v3" });
+    expect(health.body).toContain('release c3e9a5d28f10 reports health "failing"');
+    expect(JSON.parse(version.body)).toMatchObject({ release: "c3e9a5d28f10" });
   });
 
   it("finishes a request in flight after SIGTERM, refuses new connections, then exits 0", async () => {
-    const { app, address } = await startApp("v1");
+    const { app, address } = await startApp("a1f3c9e07b24");
     const slow = httpGet(address, "/?delayMs=700", 5000);
     await new Promise((resolve) => setTimeout(resolve, 150));
 
@@ -61,7 +61,7 @@ describe("hello-app", () => {
   });
 
   it("rejects a release id that would leave the releases directory", async () => {
-    const app = new AppProcess({ appDir: DEFAULT_APP_DIR, release: "../v1", instanceId: "i-1" });
+    const app = new AppProcess({ appDir: DEFAULT_APP_DIR, release: "../a1f3c9e07b24", instanceId: "i-1" });
     running.push(app);
 
     await expect(app.listening).rejects.toThrow(/RELEASE must be letters, digits/);
