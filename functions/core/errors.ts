@@ -137,6 +137,21 @@ export class DetachedNotTerminatedError extends GantryError {}
 /** A Lambda environment variable has a value gantry cannot use; the function refuses to start. */
 export class InvalidEnvironmentError extends GantryError {}
 
+/** A name that cannot be an environment variable of an app (or that the bootstrap sets itself). */
+export class InvalidVariableNameError extends GantryError {}
+
+/** A `gantry config set` or `unset` that cannot be applied as given (no KEY=VALUE, an empty value, a variable not set); nothing was written. */
+export class InvalidConfigChangeError extends GantryError {}
+
+/**
+ * Writing the app/env's environment to SSM stopped partway: the message names the variables
+ * written and those not, and no release was made of it.
+ */
+export class ConfigWriteIncompleteError extends GantryError {}
+
+/** A configuration release needs a release running (`current`) to take the slug from, and there is none. */
+export class NoCurrentReleaseError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -173,6 +188,10 @@ const ERROR_CLASSES = [
   LaunchTemplateImageParameterError,
   InvalidEnvironmentError,
   DetachedNotTerminatedError,
+  InvalidVariableNameError,
+  InvalidConfigChangeError,
+  ConfigWriteIncompleteError,
+  NoCurrentReleaseError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
