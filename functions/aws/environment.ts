@@ -51,6 +51,13 @@ const ENVIRONMENT = z.object({
       })
       .optional(),
   ),
+  GANTRY_RELEASE_BUCKET: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "is not an S3 bucket name; set it to the stack's output ReleaseBucketName" })
+      .optional(),
+  ),
   POWERTOOLS_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" && value !== "" ? value.toUpperCase() : undefined),
     z.enum(LOG_LEVELS, { message: `is not a log level; set it to one of ${LOG_LEVELS.join(", ")}` }).optional(),
@@ -69,6 +76,8 @@ export interface GantryEnvironment {
   /** The secret itself: local mode only; on AWS it lives in SSM. */
   webhookSecret?: string;
   webhookSecretParameter?: string;
+  /** The release store's bucket: the steps that check or point at releases need it. */
+  releaseBucket?: string;
   logLevel: LogLevel;
 }
 
@@ -93,6 +102,7 @@ export function readEnvironment(variables: Record<string, string | undefined>): 
     ...(values.GANTRY_DEPLOY_STATE_MACHINE_ARN ? { deployStateMachineArn: values.GANTRY_DEPLOY_STATE_MACHINE_ARN } : {}),
     ...(values.GANTRY_WEBHOOK_SECRET ? { webhookSecret: values.GANTRY_WEBHOOK_SECRET } : {}),
     ...(values.GANTRY_WEBHOOK_SECRET_PARAMETER ? { webhookSecretParameter: values.GANTRY_WEBHOOK_SECRET_PARAMETER } : {}),
+    ...(values.GANTRY_RELEASE_BUCKET ? { releaseBucket: values.GANTRY_RELEASE_BUCKET } : {}),
     logLevel: values.POWERTOOLS_LOG_LEVEL ?? values.LOG_LEVEL ?? "INFO",
   };
 }

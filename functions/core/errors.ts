@@ -137,6 +137,30 @@ export class DetachedNotTerminatedError extends GantryError {}
 /** A Lambda environment variable has a value gantry cannot use; the function refuses to start. */
 export class InvalidEnvironmentError extends GantryError {}
 
+/** A release id is not the first 12 lowercase hex characters of a commit, or a ref does not resolve to one commit. */
+export class InvalidReleaseIdError extends GantryError {}
+
+/**
+ * The release store holds no complete release (slug and manifest) under that id: nothing built
+ * and uploaded it, so instances could not boot it. The deploy is refused before any change.
+ */
+export class ReleaseNotBuiltError extends GantryError {}
+
+/** A release with that id already exists with other content: a release never changes once written. */
+export class ReleaseConflictError extends GantryError {}
+
+/** No release bucket is configured (`GANTRY_RELEASE_BUCKET`, the stack output `ReleaseBucketName`). */
+export class ReleaseStoreNotConfiguredError extends GantryError {}
+
+/** The release bucket refused a read or write (missing bucket, no permission); the release or pointer was not changed. */
+export class ReleaseStoreUnavailableError extends GantryError {}
+
+/** A stored release does not match its manifest (checksum or size), or its manifest is not one gantry wrote. */
+export class ReleaseCorruptError extends GantryError {}
+
+/** The app/env's environment could not be read from SSM Parameter Store. */
+export class AppEnvironmentUnreadableError extends GantryError {}
+
 /** A name that cannot be an environment variable of an app (or that the bootstrap sets itself). */
 export class InvalidVariableNameError extends GantryError {}
 
@@ -188,6 +212,13 @@ const ERROR_CLASSES = [
   LaunchTemplateImageParameterError,
   InvalidEnvironmentError,
   DetachedNotTerminatedError,
+  InvalidReleaseIdError,
+  ReleaseNotBuiltError,
+  ReleaseConflictError,
+  ReleaseStoreNotConfiguredError,
+  ReleaseStoreUnavailableError,
+  ReleaseCorruptError,
+  AppEnvironmentUnreadableError,
   InvalidVariableNameError,
   InvalidConfigChangeError,
   ConfigWriteIncompleteError,
