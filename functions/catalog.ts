@@ -22,6 +22,8 @@
  * - `webhook-secret`: read the webhook's SSM SecureString.
  * - `http-probe`: call the app's /health and /version on instances (runs in the VPC when one is configured).
  * - `quota-read`: read the account's targets-per-target-group quota (Service Quotas), which sizes rollback waves.
+ * - `release-check`: read the release bucket's objects (HeadObject of a release's slug and manifest).
+ * - `release-pointer`: write `<app>/<env>/current` in the release bucket, and nothing else there.
  */
 export type Capability =
   | "group-read"
@@ -36,7 +38,9 @@ export type Capability =
   | "start-deploy"
   | "webhook-secret"
   | "http-probe"
-  | "quota-read";
+  | "quota-read"
+  | "release-check"
+  | "release-pointer";
 
 export interface FunctionEntry {
   /** functions/<dir>/handler.ts */
@@ -56,7 +60,7 @@ export interface FunctionEntry {
  */
 export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "take-deploy-lock", machine: "deploy", placeholder: "TakeDeployLockFunctionArn", needs: ["lock-table"] },
-  { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table", "quota-read"] },
+  { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table", "quota-read", "release-check"] },
   {
     dir: "prepare-group",
     machine: "deploy",
@@ -71,7 +75,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "finish-rollout", machine: "deploy", placeholder: "FinishRolloutFunctionArn", needs: ["group-read", "group-write", "retire-parked", "lock-table"] },
   { dir: "roll-back", machine: "deploy", placeholder: "RollBackFunctionArn", needs: ["group-read", "group-write", "launch-template-use", "lock-table"] },
   { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
-  { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table"] },
+  { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table", "release-pointer"] },
   { dir: "power-plan", machine: "power", placeholder: "PlanPowerFunctionArn", needs: ["lock-table"] },
   {
     dir: "power-act",

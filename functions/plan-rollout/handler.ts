@@ -1,5 +1,6 @@
 import { readAlarms } from "../aws/rollout/alarms.js";
 import { now } from "../aws/clock.js";
+import { checkReleaseBuilt, releaseStoreConfigured } from "../aws/releases/release-store.js";
 import { readGroup } from "../aws/rollout/group.js";
 import { readVersionImage } from "../aws/rollout/launch-template.js";
 import { readTargetQuota } from "../aws/rollout/quotas.js";
@@ -8,6 +9,7 @@ import { GantryError, InvalidDeployInputError } from "../core/errors.js";
 import { cycleSplit } from "../core/cycle/cycle.js";
 import { viewFleet } from "../core/fleet.js";
 import { checkLaunchTemplate, isVersionAlias } from "../core/rollout/launch-template.js";
+import { parseReleaseId } from "../core/releases/release-id.js";
 import { planRollout } from "../core/rollout/plan.js";
 import { summarize } from "../core/rollout/rollout.js";
 import { deployStep } from "../wiring/step.js";

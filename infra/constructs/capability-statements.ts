@@ -33,6 +33,8 @@ export interface StackResources {
   tableArn: string;
   deployStateMachineArn: string;
   webhookSecretParameterArn: string;
+  /** The release bucket's ARN (arn:aws:s3:::<bucket>). */
+  releaseBucketArn: string;
 }
 
 /** The tag every EC2 resource gantry may change without naming it (launch templates, instances) carries. */
@@ -137,6 +139,8 @@ const WHY = {
   releaseInstances:
     "Instances carrying a gantry:release tag only (aws:ResourceTag condition): every instance a gantry-deployed group launches inherits it. A detached instance is no longer its group's, so the group cannot scope this; gantry's roles tag instances only at launch.",
   recordChanges: "GetChange reads the status of a change gantry just made; change ids are not known in advance.",
+  releaseObjects: "Objects of the release bucket only, read-only: any app/env's slug and manifest, which plan rollout checks before a deploy.",
+  currentPointer: "Writes only the current pointer of each <app>/<env> in the release bucket: the * are the app and env names.",
   vpc: "Lambda validates a VPC function's network-interface permissions against *; these are the actions of AWS's AWSLambdaVPCAccessExecutionRole.",
   quotas:
     "GetServiceQuota has no resource-level permissions in IAM (Service Authorization Reference, Service Quotas): allowed on * only; it reads a quota's value and changes nothing.",
@@ -257,6 +261,18 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
   "http-probe": (scope) => (scope.vpc ? [statement("ProbeFromVpc", VPC_NETWORK_INTERFACE_ACTIONS, ["*"], undefined, WHY.vpc)] : []),
 
   "quota-read": () => [statement("ReadTargetQuota", ["servicequotas:GetServiceQuota"], ["*"], undefined, WHY.quotas)],
+
+  // HeadObject is authorized by s3:GetObject; without s3:ListBucket S3 answers 403, not 404, for a
+  // key that does not exist (S3 API Reference, HeadObject, "Permissions"), and a missing release
+  // would read as a permissions fault.
+  "release-check": (_scope, resources) => [
+    statement("ReadReleases", ["s3:GetObject"], [`${resources.releaseBucketArn}/*`], undefined, WHY.releaseObjects),
+    statement("ListReleases", ["s3:ListBucket"], [resources.releaseBucketArn]),
+  ],
+
+  "release-pointer": (_scope, resources) => [
+    statement("PointCurrentRelease", ["s3:PutObject"], [`${resources.releaseBucketArn}/*/*/current`], undefined, WHY.currentPointer),
+  ],
 };
 
 const MANAGED = { StringEquals: { [`aws:ResourceTag/${MANAGED_TAG.key}`]: MANAGED_TAG.value } };

@@ -13,6 +13,7 @@ import { accessScope, statementsFor } from "../constructs/capability-statements.
 import { DEFINITIONS_DIR, readDefinition, taskTimeouts } from "../constructs/definition-file.js";
 import { GantryFunction, type FunctionCodeSource } from "../constructs/gantry-function.js";
 import { GantryStateMachine } from "../constructs/gantry-state-machine.js";
+import { ReleaseBucket } from "../constructs/release-bucket.js";
 import { SchedulerRole } from "../constructs/scheduler-role.js";
 import { Schedules } from "../constructs/schedules.js";
 import { WHY_XRAY, acknowledgeRuntime, acknowledgeWildcards } from "../constructs/nag-suppressions.js";
@@ -46,6 +47,8 @@ export class GantryStack extends Stack {
   readonly stateMachines: Record<string, sfn.StateMachine> = {};
   readonly functions: Record<string, GantryFunction> = {};
   readonly table: dynamodb.Table;
+  /** The release store: slugs, environments, manifests and each app/env's `current`. */
+  readonly releases: ReleaseBucket;
   readonly alerts: Alerts;
   readonly schedulerRole: SchedulerRole;
   /** The work-hours and cycle schedules the configuration declares. */
@@ -65,6 +68,8 @@ export class GantryStack extends Stack {
       // The release history outlives the stack: deleting gantry must not delete what it recorded.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+
+    this.releases = new ReleaseBucket(this, "Releases");
 
     const machineNames = [...new Set(catalog.flatMap((entry) => (entry.machine ? [entry.machine] : [])))];
     const definitions = Object.fromEntries(machineNames.map((machine) => [machine, readDefinition(machine, definitionsDir)]));
@@ -102,6 +107,7 @@ export class GantryStack extends Stack {
       tableArn: this.table.tableArn,
       deployStateMachineArn: deploy.stateMachineArn,
       webhookSecretParameterArn: `arn:${Aws.PARTITION}:ssm:${this.region}:${this.account}:parameter${secretParameter}`,
+      releaseBucketArn: this.releases.bucket.bucketArn,
     };
     for (const entry of catalog) {
       const built = this.fn(entry.dir);
@@ -111,6 +117,8 @@ export class GantryStack extends Stack {
       acknowledgeRuntime(built.function);
       if (entry.needs.includes("start-deploy")) built.function.addEnvironment("GANTRY_DEPLOY_STATE_MACHINE_ARN", deploy.stateMachineArn);
       if (entry.needs.includes("webhook-secret")) built.function.addEnvironment("GANTRY_WEBHOOK_SECRET_PARAMETER", secretParameter);
+      if (entry.needs.some((capability) => capability === "release-check" || capability === "release-pointer"))
+        built.function.addEnvironment("GANTRY_RELEASE_BUCKET", this.releases.bucket.bucketName);
     }
 
     const webhookEntry = catalog.find((entry) => entry.needs.includes("webhook-secret"));
@@ -140,6 +148,10 @@ export class GantryStack extends Stack {
     new CfnOutput(this, STACK_OUTPUTS.alertsTopicArn, {
       value: this.alerts.topic.topicArn,
       description: "Subscribe to hear of failed, rolled-back, timed-out and aborted executions",
+    });
+    new CfnOutput(this, STACK_OUTPUTS.releaseBucketName, {
+      value: this.releases.bucket.bucketName,
+      description: "S3 bucket of the release store: gantry release create uploads here, instances boot from here",
     });
     new CfnOutput(this, STACK_OUTPUTS.webhookSecretParameter, { value: secretParameter, description: "Put GitHub's webhook secret here as a SecureString" });
     new CfnOutput(this, STACK_OUTPUTS.deployConsoleUrl, {

@@ -18,6 +18,8 @@ const CAPABILITIES: Record<Capability, true> = {
   "webhook-secret": true,
   "http-probe": true,
   "quota-read": true,
+  "release-check": true,
+  "release-pointer": true,
 };
 
 const group = (name: string, alarms: string[] = []) => ({
@@ -48,6 +50,7 @@ const resources = {
   tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/gantry",
   deployStateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:Gantry-deploy",
   webhookSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/webhook-secret",
+  releaseBucketArn: "arn:aws:s3:::gantry-releases",
 };
 
 const json = (capability: Capability, within: AccessScope = scope) =>
@@ -214,6 +217,16 @@ describe("statementsFor", () => {
     ]);
     expect(json("start-deploy")).toEqual([expect.objectContaining({ Action: "states:StartExecution", Resource: resources.deployStateMachineArn })]);
     expect(json("webhook-secret")).toEqual([expect.objectContaining({ Action: "ssm:GetParameter", Resource: resources.webhookSecretParameterArn })]);
+  });
+
+  it("release-check reads the release bucket's objects and lists it (so a missing key is a 404), release-pointer writes only the current pointers", () => {
+    expect(json("release-check")).toEqual([
+      expect.objectContaining({ Sid: "ReadReleases", Action: "s3:GetObject", Resource: "arn:aws:s3:::gantry-releases/*" }),
+      expect.objectContaining({ Sid: "ListReleases", Action: "s3:ListBucket", Resource: "arn:aws:s3:::gantry-releases" }),
+    ]);
+    expect(json("release-pointer")).toEqual([
+      expect.objectContaining({ Sid: "PointCurrentRelease", Action: "s3:PutObject", Resource: "arn:aws:s3:::gantry-releases/*/*/current" }),
+    ]);
   });
 
   it("http-probe needs network-interface access only when the functions run in a VPC", () => {

@@ -14,6 +14,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/client-ec2": "ec2",
   "@aws-sdk/client-elastic-load-balancing-v2": "elasticloadbalancing",
   "@aws-sdk/client-route-53": "route53",
+  "@aws-sdk/client-s3": "s3",
   "@aws-sdk/client-service-quotas": "servicequotas",
   "@aws-sdk/client-sfn": "states",
   "@aws-sdk/client-ssm": "ssm",
@@ -45,6 +46,11 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
  *   network-interface actions on its role (Lambda Developer Guide, "Giving Lambda functions access
  *   to resources in an Amazon VPC").
  */
+/**
+ * S3 commands whose IAM action has another name: HeadObject is authorized by s3:GetObject, and
+ * answers 404 for a missing key only to a caller with s3:ListBucket (S3 API Reference, HeadObject).
+ */
+const S3_ACTIONS: Record<string, string[]> = { HeadObject: ["GetObject", "ListBucket"] };
 const LAUNCH_RIGHTS = ["ec2:RunInstances", "ec2:CreateTags", "iam:PassRole"];
 const ENCRYPTED_START = ["kms:CreateGrant"];
 
@@ -84,6 +90,7 @@ const resources = {
   tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/gantry",
   deployStateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:Gantry-deploy",
   webhookSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/webhook-secret",
+  releaseBucketArn: "arn:aws:s3:::gantry-releases",
 };
 
 /** The actions one capability's statements allow. */
@@ -114,7 +121,7 @@ function calledActions(bundle: string): Set<string> {
         if (action === undefined) throw new Error(`${imported} from ${pkg} maps to no DynamoDB action; add it to DOCUMENT_COMMANDS.`);
       }
       if (action === undefined) continue;
-      actions.add(`${service}:${action}`);
+      for (const named of service === "s3" ? (S3_ACTIONS[action] ?? [action]) : [action]) actions.add(`${service}:${named}`);
       if (action === "UpdateAutoScalingGroup" && used(`new ${local}\\(\\{[^}]*\\bLaunchTemplate:`)) LAUNCH_RIGHTS.forEach((right) => actions.add(right));
       if (action === "StartInstances") ENCRYPTED_START.forEach((right) => actions.add(right));
     }

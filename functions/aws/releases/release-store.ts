@@ -42,6 +42,11 @@ export interface FetchedRelease {
   environment: Uint8Array;
 }
 
+/** Whether this runtime has a release store: on AWS the stack always sets GANTRY_RELEASE_BUCKET for the steps that use it. */
+export function releaseStoreConfigured(): boolean {
+  return Boolean(runtime().env.releaseBucket);
+}
+
 /** The release bucket this runtime uses: GANTRY_RELEASE_BUCKET, or the CLI's from the stack output. */
 export function releaseBucketName(): string {
   const bucket = runtime().env.releaseBucket;

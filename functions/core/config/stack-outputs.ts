@@ -17,6 +17,8 @@ export const STACK_OUTPUTS = {
   alertsTopicArn: "AlertsTopicArn",
   /** Name of the SSM SecureString parameter the webhook reads its secret from. */
   webhookSecretParameter: "WebhookSecretParameterName",
+  /** Name of the S3 bucket holding releases (slug, env, manifest) and each app/env's `current`. */
+  releaseBucketName: "ReleaseBucketName",
   /** Step Functions console page listing the deploy state machine's executions. */
   deployConsoleUrl: "DeployConsoleUrl",
 } as const;
