@@ -1,6 +1,7 @@
 import "../local/quiet-sdk.js";
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import { registerConfig } from "./commands/config.js";
 import { registerCycle } from "./commands/cycle.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
@@ -31,6 +32,7 @@ Set GANTRY_DEBUG=1 to see the stack trace of an unexpected failure.`,
   )
   .exitOverride();
 
+registerConfig(program);
 registerCycle(program);
 registerDemo(program);
 registerDeploy(program);
