@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { UsageError } from "../output.js";
 import { loadCommand } from "../lifecycle.js";
 import { withAwsFlags, wholeNumber, type AwsFlags } from "../flags.js";
 
@@ -54,14 +55,29 @@ export function registerConfig(program: Command): void {
         .option("--json", "print the release (and the deploy's summary) as JSON on the last line"),
     );
 
-  change("set", "set variables (KEY=VALUE …) in SSM, create a release of the running slug with them and deploy it", "<assignments...>", "KEY=VALUE, one or more").action(
-    async (app: string, env: string, assignments: string[], options: ConfigChangeOptions) => {
-      process.exitCode = await (await loadCommand(() => import("../run/config.js"))).configChange(app, env, { set: assignments }, options);
-    },
-  );
-  change("unset", "remove variables from SSM, create a release of the running slug without them and deploy it", "<keys...>", "variable names, one or more").action(
-    async (app: string, env: string, keys: string[], options: ConfigChangeOptions) => {
-      process.exitCode = await (await loadCommand(() => import("../run/config.js"))).configChange(app, env, { unset: keys }, options);
-    },
-  );
+  change(
+    "set",
+    "set variables (KEY=VALUE …) in SSM, create a release of the running slug with them and deploy it",
+    "<assignments...>",
+    "KEY=VALUE, one or more",
+  ).action(async (app: string, env: string, assignments: string[], options: ConfigChangeOptions, command: Command) => {
+    refuseLocalOnly(options, command);
+    process.exitCode = await (await loadCommand(() => import("../run/config.js"))).configChange(app, env, { set: assignments }, options);
+  });
+  change(
+    "unset",
+    "remove variables from SSM, create a release of the running slug without them and deploy it",
+    "<keys...>",
+    "variable names, one or more",
+  ).action(async (app: string, env: string, keys: string[], options: ConfigChangeOptions, command: Command) => {
+    refuseLocalOnly(options, command);
+    process.exitCode = await (await loadCommand(() => import("../run/config.js"))).configChange(app, env, { unset: keys }, options);
+  });
+}
+
+/** The simulated group's size only means something locally: on AWS the configuration names the group. */
+function refuseLocalOnly(options: ConfigChangeOptions, command: Command): void {
+  if (!options.local && command.getOptionValueSource("instances") === "cli") {
+    throw new UsageError(`--instances only applies with --local: on AWS the group comes from ${options.config}.`);
+  }
 }

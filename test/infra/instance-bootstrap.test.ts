@@ -43,7 +43,12 @@ function boot(instance: Instance) {
   writeFileSync(join(root, "env"), instance.pins ?? `${PREFIX}GREETING:3\n${PREFIX}PORT:1\n`);
   // SSM by selector; the stub answers as the AWS CLI's text output shows GetParameters: one "Name<TAB>Value" line per parameter found.
   const parameters = instance.parameters ?? DEFAULT_PARAMETERS;
-  writeFileSync(join(root, "ssm.tsv"), Object.entries(parameters).map(([selector, value]) => `${selector}\t${selector.replace(/:[^:]*$/, "")}\t${value}\n`).join(""));
+  writeFileSync(
+    join(root, "ssm.tsv"),
+    Object.entries(parameters)
+      .map(([selector, value]) => `${selector}\t${selector.replace(/:[^:]*$/, "")}\t${value}\n`)
+      .join(""),
+  );
   const calls = join(root, "calls.log");
   const stub = (name: string, body: string) => {
     writeFileSync(join(bin, name), `#!/bin/bash\necho "${name} $*" >> "${calls}"\n${body}\n`);
@@ -168,7 +173,9 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
     const run = boot({ metadataTag: "v42", parameters: { [`${PREFIX}PORT:1`]: "8080" } });
 
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain(`SSM has no ${PREFIX}GREETING:3, which release v42 pins: set the variable again (gantry config set) and deploy the new release`);
+    expect(run.stderr).toContain(
+      `SSM has no ${PREFIX}GREETING:3, which release v42 pins: set the variable again (gantry config set) and deploy the new release`,
+    );
     expect(run.unit).toBeUndefined();
     expect(existsSync(run.envFile)).toBe(false);
   });

@@ -68,7 +68,16 @@ export async function createConfigRelease(change: ConfigChange): Promise<ConfigR
     environment: Buffer.from(pinsFile(app, env, pins)),
     createdAt: new Date(runtime().now()).toISOString(),
   });
-  return { outcome: "created", releaseId, base: current, written: written.versions, removed: written.removed, unchanged: plan.unchanged, pins, bucket: result.bucket };
+  return {
+    outcome: "created",
+    releaseId,
+    base: current,
+    written: written.versions,
+    removed: written.removed,
+    unchanged: plan.unchanged,
+    pins,
+    bucket: result.bucket,
+  };
 }
 
 /** The pins the running release's env lists; an env that is not pins (written some other way) matches nothing. */
@@ -94,5 +103,7 @@ async function freeReleaseId(app: string, env: string, current: string): Promise
     if (!(await readManifest(app, env, candidate))) return candidate;
     taken.push(candidate);
   }
-  throw new ReleaseStoreUnavailableError(`Found ${MAX_PROBES} configuration releases after ${current} of ${app}/${env} taken in a row; list s3://${releaseBucketName()}/${app}/${env}/ and deploy the newest.`);
+  throw new ReleaseStoreUnavailableError(
+    `Found ${MAX_PROBES} configuration releases after ${current} of ${app}/${env} taken in a row; list s3://${releaseBucketName()}/${app}/${env}/ and deploy the newest.`,
+  );
 }

@@ -1,4 +1,10 @@
-import { DeleteParametersCommand, GetParametersByPathCommand, PutParameterCommand, SSMClient, type GetParametersByPathCommandOutput } from "@aws-sdk/client-ssm";
+import {
+  DeleteParametersCommand,
+  GetParametersByPathCommand,
+  PutParameterCommand,
+  SSMClient,
+  type GetParametersByPathCommandOutput,
+} from "@aws-sdk/client-ssm";
 import { AppEnvironmentUnreadableError, AwsThrottledError, AwsTransientError, ConfigWriteIncompleteError } from "../../core/errors.js";
 import { environmentPath, parameterName, variableOf, type ConfigWritePlan, type StoredVariable } from "../../core/releases/environment.js";
 import { classifyAwsError } from "../errors.js";
@@ -20,9 +26,18 @@ export async function readEnvironmentParameters(app: string, env: string): Promi
   do {
     let page: GetParametersByPathCommandOutput;
     try {
-      page = await ssm().send(new GetParametersByPathCommand({ Path: path, Recursive: false, WithDecryption: true, ...(nextToken ? { NextToken: nextToken } : {}) }));
+      page = await ssm().send(
+        new GetParametersByPathCommand({ Path: path, Recursive: false, WithDecryption: true, ...(nextToken ? { NextToken: nextToken } : {}) }),
+      );
     } catch (error) {
-      throw failure(error, (reason) => new AppEnvironmentUnreadableError(`Could not read the environment under SSM path ${path} (${reason}); allow ssm:GetParametersByPath on it and kms:Decrypt on its key.`, { cause: error }));
+      throw failure(
+        error,
+        (reason) =>
+          new AppEnvironmentUnreadableError(
+            `Could not read the environment under SSM path ${path} (${reason}); allow ssm:GetParametersByPath on it and kms:Decrypt on its key.`,
+            { cause: error },
+          ),
+      );
     }
     for (const parameter of page.Parameters ?? []) {
       const name = variableOf(app, env, parameter.Name ?? "");
@@ -48,7 +63,10 @@ export interface ConfigWriteResult {
 export async function writeEnvironment(app: string, env: string, plan: ConfigWritePlan): Promise<ConfigWriteResult> {
   const versions: Record<string, number> = {};
   const removed: string[] = [];
-  const pending = () => [...plan.put.map(({ name }) => name).filter((name) => versions[name] === undefined), ...plan.remove.filter((name) => !removed.includes(name))];
+  const pending = () => [
+    ...plan.put.map(({ name }) => name).filter((name) => versions[name] === undefined),
+    ...plan.remove.filter((name) => !removed.includes(name)),
+  ];
   const stopped = (what: string, error: unknown) =>
     failure(error, (reason) => {
       const written = [...Object.keys(versions).map((name) => `${name} (version ${versions[name]})`), ...removed.map((name) => `${name} (removed)`)];

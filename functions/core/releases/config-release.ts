@@ -37,7 +37,10 @@ export function configReleaseId(commit: string, generation: number): string {
  */
 export function nextConfigReleaseId(base: string, existing: readonly string[]): string {
   const parts = releaseIdParts(base);
-  if (!parts) throw new InvalidConfigChangeError(`"${base}" is not a release id (12 hex characters of a commit, optionally -c<N>): cannot make a configuration release of it.`);
+  if (!parts)
+    throw new InvalidConfigChangeError(
+      `"${base}" is not a release id (12 hex characters of a commit, optionally -c<N>): cannot make a configuration release of it.`,
+    );
   const highest = existing.reduce((max, id) => {
     const other = releaseIdParts(id);
     return other && other.commit === parts.commit ? Math.max(max, other.generation) : max;

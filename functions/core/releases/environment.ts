@@ -44,7 +44,8 @@ export function checkVariableName(name: string): void {
     );
   }
   const reserved = RESERVED_NAMES[name];
-  if (reserved !== undefined) throw new InvalidVariableNameError(`"${name}" is set by gantry's bootstrap on every instance (${reserved}): choose another name.`);
+  if (reserved !== undefined)
+    throw new InvalidVariableNameError(`"${name}" is set by gantry's bootstrap on every instance (${reserved}): choose another name.`);
 }
 
 /** One variable to set; its value is never put in a message. */
@@ -71,7 +72,8 @@ export function parseAssignments(args: readonly string[]): Assignment[] {
     seen.add(name);
     if (value.length === 0) throw new InvalidConfigChangeError(`${name} has an empty value, which SSM Parameter Store cannot hold: unset ${name} instead.`);
     if (/[\r\n\0]/.test(value)) throw new InvalidConfigChangeError(`${name}'s value has a line break or NUL: an environment file holds one line per variable.`);
-    if (Buffer.byteLength(value, "utf8") > MAX_VALUE_BYTES) throw new InvalidConfigChangeError(`${name}'s value is over ${MAX_VALUE_BYTES} bytes, the most SSM's standard tier holds.`);
+    if (Buffer.byteLength(value, "utf8") > MAX_VALUE_BYTES)
+      throw new InvalidConfigChangeError(`${name}'s value is over ${MAX_VALUE_BYTES} bytes, the most SSM's standard tier holds.`);
     return { name, value };
   });
 }
@@ -115,7 +117,8 @@ export function planConfigWrite(
   const set = [...(change.set ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1));
   const unset = [...(change.unset ?? [])].sort();
   const missing = unset.filter((name) => current[name] === undefined);
-  if (missing.length > 0) throw new InvalidConfigChangeError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set for ${where}: nothing was changed.`);
+  if (missing.length > 0)
+    throw new InvalidConfigChangeError(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set for ${where}: nothing was changed.`);
   return {
     put: set.filter(({ name, value }) => current[name]?.value !== value),
     remove: unset,

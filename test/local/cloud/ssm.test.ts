@@ -29,7 +29,8 @@ function ssmClient(cloud: LocalCloud): SSMClient {
   return attachLocalCloud(new SSMClient({ region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } }), cloud);
 }
 
-const put = (client: SSMClient, Name: string, Value: string, Overwrite = true) => client.send(new PutParameterCommand({ Name, Value, Type: "SecureString", Overwrite }));
+const put = (client: SSMClient, Name: string, Value: string, Overwrite = true) =>
+  client.send(new PutParameterCommand({ Name, Value, Type: "SecureString", Overwrite }));
 
 describe("local SSM Parameter Store", () => {
   it("versions every overwrite and refuses to replace an existing parameter without Overwrite", async () => {
@@ -66,7 +67,11 @@ describe("local SSM Parameter Store", () => {
     const recursive = await ssm.send(new GetParametersByPathCommand({ Path: "/gantry/hello/prod", Recursive: true, MaxResults: 10 }));
 
     expect(first.Parameters).toHaveLength(10);
-    expect(second.Parameters?.map((parameter) => parameter.Name)).toEqual(["/gantry/hello/prod/env/V10", "/gantry/hello/prod/env/V11", "/gantry/hello/prod/env/V12"]);
+    expect(second.Parameters?.map((parameter) => parameter.Name)).toEqual([
+      "/gantry/hello/prod/env/V10",
+      "/gantry/hello/prod/env/V11",
+      "/gantry/hello/prod/env/V12",
+    ]);
     expect(second.NextToken).toBeUndefined();
     expect(recursive.NextToken).toBeDefined();
     await expect(ssm.send(new GetParametersByPathCommand({ Path: "/gantry/", MaxResults: 11 }))).rejects.toMatchObject({ name: "ValidationException" });
@@ -79,7 +84,10 @@ describe("local SSM Parameter Store", () => {
     await ssm.send(new LabelParameterVersionCommand({ Name: "/gantry/hello/prod/env/A", ParameterVersion: 1, Labels: ["stable", "1bad", "awsx"] }));
 
     const out = await ssm.send(
-      new GetParametersCommand({ Names: ["/gantry/hello/prod/env/A:1", "/gantry/hello/prod/env/A:stable", "/gantry/hello/prod/env/A:9", "/gantry/hello/prod/env/B"], WithDecryption: true }),
+      new GetParametersCommand({
+        Names: ["/gantry/hello/prod/env/A:1", "/gantry/hello/prod/env/A:stable", "/gantry/hello/prod/env/A:9", "/gantry/hello/prod/env/B"],
+        WithDecryption: true,
+      }),
     );
 
     expect(out.Parameters?.map((parameter) => [parameter.Selector, parameter.Value])).toEqual([
@@ -133,7 +141,9 @@ describe("local SSM Parameter Store", () => {
     const file = join(dir, "parameters.json");
     await put(ssmClient(new LocalCloud({ parameterFile: file, clock: new VirtualClock() })), "/gantry/hello/prod/env/GREETING", "hi");
 
-    const later = await ssmClient(new LocalCloud({ parameterFile: file })).send(new GetParameterCommand({ Name: "/gantry/hello/prod/env/GREETING", WithDecryption: true }));
+    const later = await ssmClient(new LocalCloud({ parameterFile: file })).send(
+      new GetParameterCommand({ Name: "/gantry/hello/prod/env/GREETING", WithDecryption: true }),
+    );
 
     expect(later.Parameter).toMatchObject({ Value: "hi", Version: 1 });
     expect(statSync(file).mode & 0o777).toBe(0o600);

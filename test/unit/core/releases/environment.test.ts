@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { InvalidConfigChangeError, InvalidVariableNameError } from "../../../../functions/core/errors.js";
-import { checkVariableName, parameterName, parseAssignments, parseUnsetNames, planConfigWrite, variableOf } from "../../../../functions/core/releases/environment.js";
+import {
+  checkVariableName,
+  parameterName,
+  parseAssignments,
+  parseUnsetNames,
+  planConfigWrite,
+  variableOf,
+} from "../../../../functions/core/releases/environment.js";
 
 describe("checkVariableName", () => {
   it("accepts names a shell and systemd's EnvironmentFile accept", () => {
@@ -10,7 +17,9 @@ describe("checkVariableName", () => {
   it("rejects a name starting with a digit, with a dash, a dot or a space, naming it and the rule", () => {
     for (const name of ["1FOO", "MY-VAR", "a.b", "A B", ""]) {
       expect(() => checkVariableName(name)).toThrow(InvalidVariableNameError);
-      expect(() => checkVariableName(name)).toThrow(`"${name}" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit (^[A-Za-z_][A-Za-z0-9_]*$).`);
+      expect(() => checkVariableName(name)).toThrow(
+        `"${name}" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit (^[A-Za-z_][A-Za-z0-9_]*$).`,
+      );
     }
   });
 
@@ -61,7 +70,17 @@ describe("planConfigWrite", () => {
   const current = { GREETING: { value: "hi", version: 3 }, TOKEN: { value: "t", version: 1 } };
 
   it("writes only values that change, and removes what is unset", () => {
-    const plan = planConfigWrite(current, { set: [{ name: "GREETING", value: "hi" }, { name: "NEW", value: "1" }], unset: ["TOKEN"] }, "hello/prod");
+    const plan = planConfigWrite(
+      current,
+      {
+        set: [
+          { name: "GREETING", value: "hi" },
+          { name: "NEW", value: "1" },
+        ],
+        unset: ["TOKEN"],
+      },
+      "hello/prod",
+    );
 
     expect(plan).toEqual({ put: [{ name: "NEW", value: "1" }], remove: ["TOKEN"], unchanged: ["GREETING"] });
   });
