@@ -22,7 +22,7 @@ import type {
 } from "@aws-sdk/client-ssm";
 import type { Clock } from "../clock.js";
 import { CloudFault } from "./errors.js";
-import { byKey, onlyParameters, page, type Operations, type Result } from "./operations.js";
+import { onlyParameters, page, type Operations, type Result } from "./operations.js";
 
 /** One version of a parameter: what PutParameter wrote, and the labels moved onto it since. */
 interface StoredVersion {
