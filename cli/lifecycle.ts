@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 /**
  * What must be closed before the CLI exits (the local DynamoDB, which also saves the table),
@@ -22,6 +22,17 @@ export async function openLocalDynamo(): Promise<void> {
   closers.push(session.closeLocalDynamo);
   // The release history and lock adapters read the table through the runtime: local mode's reaches dynalite.
   provideRuntime(createLocalRuntime());
+}
+
+/**
+ * Starts the local release store (s3rver) on `.gantry/s3`, so releases created by one command
+ * are there for the next, and closes it at exit. Returns the bucket local runtimes name.
+ */
+export async function openLocalReleaseStore(): Promise<string> {
+  const [{ ensureLocalS3, closeLocalS3 }, { gantryHome }] = await Promise.all([import("../local/s3/index.js"), import("../local/records.js")]);
+  const store = await ensureLocalS3({ directory: resolve(gantryHome(), "s3") });
+  closers.push(closeLocalS3);
+  return store.bucket;
 }
 
 /** Closes at exit the local DynamoDB a command's runs start on their own (in memory, not saved). */

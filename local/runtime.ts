@@ -2,6 +2,7 @@ import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { S3Client } from "@aws-sdk/client-s3";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
@@ -15,9 +16,12 @@ import type { GantryConfig } from "../functions/core/config/config.js";
 import type { Clock } from "./clock.js";
 import { activeCloud, attachLocalCloud, type LocalCloud, type LocalCloudClient } from "./cloud/index.js";
 import { localDynamoEndpoint } from "./dynamo/index.js";
+import { localS3Endpoint } from "./s3/index.js";
 
 /** Dynalite and the local cloud check no credentials; fixed ones keep the SDK from looking for real ones. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+
+const LOCAL_S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
 /** The services the local cloud answers; DynamoDB goes to dynalite, anything else fails for want of credentials to AWS. */
 const CLOUD_SERVICES: ReadonlySet<ClientClass<object>> = new Set<ClientClass<object>>([
@@ -39,6 +43,8 @@ export interface LocalRuntimeOptions {
   /** Default SILENT: local mode prints its own progress, not the steps' log lines. */
   logLevel?: LogLevel;
   tableName?: string;
+  /** The local release store's bucket (local/s3): set, plan rollout checks releases are built and finish-deploy points `current`. */
+  releaseBucket?: string;
   webhookSecret?: string;
   deployStateMachineArn?: string;
   startDeploy?: DeployStarter;
@@ -48,8 +54,8 @@ export interface LocalRuntimeOptions {
 
 /**
  * Local mode's runtime: the same adapters as on AWS, with each client answered by the local
- * cloud (attached as the runtime makes it) and DynamoDB calls sent to this process's dynalite,
- * wherever it listens. Nothing is read from or written to the process environment.
+ * cloud (attached as the runtime makes it), DynamoDB calls sent to this process's dynalite and
+ * S3 calls to its s3rver (local/s3), wherever they listen. Nothing is read from or written to the process environment.
  */
 export function createLocalRuntime(options: LocalRuntimeOptions = {}): Runtime {
   const { cloud } = options;
@@ -58,7 +64,12 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): Runtime {
     options.httpTransport ?? (cloud ? async (instance, _port, path) => cloud.httpProbe(instance.id, path) : undefined);
   return createRuntime({
     settings: { region: "eu-west-1", credentials: LOCAL_CREDENTIALS },
-    settingsFor: (Client) => (Client === DynamoDBClient ? { endpoint: localDynamoEndpoint } : undefined),
+    settingsFor: (Client) => {
+      if (Client === DynamoDBClient) return { endpoint: localDynamoEndpoint };
+      // s3rver checks signatures against its one built-in key pair.
+      if (Client === S3Client) return { endpoint: localS3Endpoint, forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS };
+      return undefined;
+    },
     onClient: (client, Client) => {
       if (CLOUD_SERVICES.has(Client)) attachLocalCloud(client as LocalCloudClient, cloud ?? activeCloud);
     },
@@ -67,6 +78,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): Runtime {
     env: {
       logLevel: options.logLevel ?? "SILENT",
       ...(options.tableName ? { tableName: options.tableName } : {}),
+      ...(options.releaseBucket ? { releaseBucket: options.releaseBucket } : {}),
       ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
       ...(options.deployStateMachineArn ? { deployStateMachineArn: options.deployStateMachineArn } : {}),
     },

@@ -6,7 +6,10 @@ import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
  * `AWS_ENDPOINT_URL_<SERVICE>`) is the SDK's too, read on each client's first request: that is
  * how the functions and the CLI reach LocalStack or moto.
  */
-export type ClientSettings = Pick<DynamoDBClientConfig, "region" | "profile" | "credentials" | "endpoint" | "maxAttempts" | "requestHandler">;
+export type ClientSettings = Pick<DynamoDBClientConfig, "region" | "profile" | "credentials" | "endpoint" | "maxAttempts" | "requestHandler"> & {
+  /** S3 only: bucket in the path rather than the host name, which S3-compatible servers on 127.0.0.1 need. */
+  forcePathStyle?: boolean;
+};
 
 /** An SDK v3 client class, such as EC2Client: what an adapter names to get its client from the runtime. */
 export type ClientClass<C> = new (settings: ClientSettings) => C;
