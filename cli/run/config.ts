@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { ConfigReleaseResult } from "../../functions/aws/releases/config-release.js";
 import { loadConfigFile } from "../../functions/config/load.js";
 import { environmentOf, type GantryConfig } from "../../functions/core/config/config.js";
@@ -17,13 +16,12 @@ async function openStore(app: string, env: string, options: ConfigOptions): Prom
   environmentOf(config, app, env);
   const { provideRuntime, createRuntime } = await import("../../functions/aws/runtime.js");
   if (options.local) {
-    const [{ gantryHome }, { LocalCloud }, { createLocalRuntime }] = await Promise.all([
-      import("../../local/records.js"),
-      import("../../local/cloud/index.js"),
+    const [{ createLocalRuntime }, { localParameterStore }, { openLocalReleaseStore }] = await Promise.all([
       import("../../local/runtime.js"),
+      import("../../local/app-environment.js"),
+      import("../lifecycle.js"),
     ]);
-    const cloud = new LocalCloud({ parameterFile: join(gantryHome(), "parameters.json") });
-    provideRuntime(createLocalRuntime({ cloud, clock: { now: () => Date.now(), sleep: async () => undefined }, config }));
+    provideRuntime(createLocalRuntime({ ...localParameterStore(), config, releaseBucket: await openLocalReleaseStore() }));
     return config;
   }
   const [{ connect, configuredRegion }, { stackOutput }] = await Promise.all([import("../aws/target.js"), import("../../functions/aws/executions/stack.js")]);

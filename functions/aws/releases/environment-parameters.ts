@@ -6,6 +6,7 @@ import {
   type GetParametersByPathCommandOutput,
 } from "@aws-sdk/client-ssm";
 import { AppEnvironmentUnreadableError, AwsThrottledError, AwsTransientError, ConfigWriteIncompleteError } from "../../core/errors.js";
+import type { EnvironmentPins } from "../../core/releases/config-release.js";
 import { environmentPath, parameterName, variableOf, type ConfigWritePlan, type StoredVariable } from "../../core/releases/environment.js";
 import { classifyAwsError } from "../errors.js";
 import { runtime } from "../runtime.js";
@@ -46,6 +47,12 @@ export async function readEnvironmentParameters(app: string, env: string): Promi
     nextToken = page.NextToken;
   } while (nextToken);
   return variables;
+}
+
+/** What a release made now pins: every variable of the app/env at the SSM version it has. */
+export async function readEnvironmentPins(app: string, env: string): Promise<EnvironmentPins> {
+  const variables = await readEnvironmentParameters(app, env);
+  return Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.version]));
 }
 
 /** What a write did: the version each put made, and the variables removed. */
