@@ -6,6 +6,14 @@ import { ExecutionStore } from "./records.js";
 import type { ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { createLocalFleet, runLocalDeploy } from "./scenario.js";
 import { executionName } from "../functions/core/executions/naming.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { provideRuntime } from "../functions/aws/runtime.js";
+import { EXAMPLE_RELEASES, buildExampleReleases } from "./example-releases.js";
+import { slugBoot } from "./process/slug-boot.js";
+import { createLocalRuntime } from "./runtime.js";
+import { startLocalS3 } from "./s3/index.js";
 
 /**
  * The demo's timings, in the local cloud's seconds: AWS's shape (boot, health checks at an
@@ -32,6 +40,8 @@ export interface DemoDeploy {
 }
 
 export interface DemoSummary {
+  /** The example's releases as `gantry release create` built them into the local release store. */
+  releases: { releaseId: string; slugBytes: number; outcome: "created" | "exists" }[];
   deploys: DemoDeploy[];
   requests: { total: number; failed: number; byStatus: Record<string, number>; errors: string[] };
   /** The release every instance reports on /version, or "mixed". */
@@ -52,9 +62,10 @@ export interface DemoOptions {
 }
 
 /**
- * gantry's main job on one machine: a fleet of real app processes on v1 behind a local load
- * balancer under steady traffic; a deploy of v2, which succeeds, then of v3, whose health check
- * fails and which rolls itself back. `shutdown()` stops every process and port, whatever
+ * gantry's main job on one machine: the example's three releases built into a local release
+ * store (s3rver) by `gantry release create`'s code, a fleet of real app processes booted from
+ * the first one's slug behind a local load balancer under steady traffic; a deploy of the
+ * second, which succeeds, then of the third, whose health check fails and which rolls itself back. `shutdown()` stops every process and port, whatever
  * happened; `run()` calls it on the way out.
  */
 export class Demo {
@@ -90,12 +101,32 @@ export class Demo {
     const note = this.options.onNote ?? (() => undefined);
     const timings = DEMO_TIMINGS;
     const clock = new ScaledClock(timings.clockFactor);
-    const driver = createProcessDriver({ clock, ...(this.options.runId ? { env: { GANTRY_RUN_ID: this.options.runId } } : {}) });
+    const s3 = await startLocalS3();
+    this.closers.push(() => s3.close());
+    const hosts = mkdtempSync(join(tmpdir(), "gantry-demo-hosts-"));
+    this.closers.push(async () => rmSync(hosts, { recursive: true, force: true }));
+    provideRuntime(createLocalRuntime({ releaseBucket: s3.bucket }));
+    const built = await buildExampleReleases("hello", "prod");
+    note(
+      `built ${built.length} releases of examples/hello-app into the local release store (s3rver): ${built.map((release) => `${release.releaseId} (${release.slugBytes} bytes)`).join(", ")}`,
+    );
+    const driver = createProcessDriver({
+      clock,
+      boot: slugBoot({ app: "hello", env: "prod", root: hosts }),
+      ...(this.options.runId ? { env: { GANTRY_RUN_ID: this.options.runId } } : {}),
+    });
     this.closers.push(() => driver.stopAll());
     this.started.pids = () => driver.startedPids();
-    const fleet = createLocalFleet({ ...timings, instances: this.options.instances ?? 4, release: "v1", clock, driver: () => driver });
+    const fleet = createLocalFleet({
+      ...timings,
+      instances: this.options.instances ?? 4,
+      release: EXAMPLE_RELEASES.first,
+      clock,
+      driver: () => driver,
+      runtime: { releaseBucket: s3.bucket },
+    });
     const ids = fleet.cloud.snapshot(fleet.groupName).instances.map((instance) => instance.instanceId);
-    note(`starting ${ids.length} instances of examples/hello-app on v1 (real processes)`);
+    note(`starting ${ids.length} instances of examples/hello-app on ${EXAMPLE_RELEASES.first} (real processes, booted from its slug)`);
     note(
       `timings in cloud seconds: boot ${timings.bootSeconds} s, health checks every ${timings.healthCheckIntervalSeconds} s (threshold ${timings.healthyThreshold}), ` +
         `deregistration delay ${timings.deregistrationDelaySeconds} s, bake ${timings.bakeSeconds} s; the local cloud's clock runs ${timings.clockFactor}× faster than real time`,
@@ -112,7 +143,7 @@ export class Demo {
 
     const store = new ExecutionStore();
     const deploys: DemoDeploy[] = [];
-    for (const release of ["v2", "v3"]) {
+    for (const release of [EXAMPLE_RELEASES.second, EXAMPLE_RELEASES.failing]) {
       const deployStarted = performance.now();
       const input = fleet.deployInput(release, {
         strategy: {
@@ -150,8 +181,14 @@ export class Demo {
     );
     const releases = new Set(instances.map((instance) => instance.release));
     const finalRelease = releases.size === 1 ? ([...releases][0] ?? "none") : "mixed";
-    const ok = deploys[0]?.status === "succeeded" && deploys[1]?.status === "rolled back" && report.failed === 0 && report.total > 0 && finalRelease === "v2";
+    const ok =
+      deploys[0]?.status === "succeeded" &&
+      deploys[1]?.status === "rolled back" &&
+      report.failed === 0 &&
+      report.total > 0 &&
+      finalRelease === EXAMPLE_RELEASES.second;
     return {
+      releases: built.map((release) => ({ releaseId: release.releaseId, slugBytes: release.slugBytes, outcome: release.outcome })),
       deploys,
       requests: { total: report.total, failed: report.failed, byStatus: report.byStatus, errors: report.errors },
       finalRelease,

@@ -1,14 +1,26 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildRelease } from "../examples/hello-app/build.mjs";
+import { createRelease, type CreatedRelease } from "../cli/release/create.js";
+import { localAppEnvironment } from "./app-environment.js";
 import type { LocalCloud } from "./cloud/index.js";
 
 const releasesDir = new URL("../examples/hello-app/releases/", import.meta.url);
+
+/**
+ * The example app's releases by role, each a release id by gantry's rule (12 lowercase hex), so
+ * none can be mistaken for a release number (v1…vN): the one a fleet starts on, a good
+ * update, and one whose health check fails.
+ */
+export const EXAMPLE_RELEASES = { first: "a1f3c9e07b24", second: "b7d2e4f01c68", failing: "c3e9a5d28f10" } as const;
 
 interface ReleaseFile {
   id: string;
   health?: string;
 }
 
-/** The example app's releases (v1, v2, v3…), as their release.json files describe them. */
+/** The example app's releases, as their release.json files describe them. */
 export function exampleReleases(): ReleaseFile[] {
   return readdirSync(releasesDir)
     .sort()
@@ -29,4 +41,24 @@ export function applyExampleReleaseHealth(cloud: LocalCloud): void {
   for (const release of exampleReleases()) {
     cloud.setReleaseHealth(release.id, release.health === "failing" ? "unhealthy" : "healthy");
   }
+}
+
+/**
+ * Builds example releases into the release store the runtime reaches (the local one), the
+ * way a person would: the app's build (examples/hello-app/build.mjs) into a directory, then
+ * `gantry release create --dir <build> --release <id>`, the same code. Already-built releases
+ * are left as they are.
+ */
+export async function buildExampleReleases(app: string, env: string, ids: readonly string[] = Object.values(EXAMPLE_RELEASES)): Promise<CreatedRelease[]> {
+  const built: CreatedRelease[] = [];
+  for (const id of ids) {
+    const dir = mkdtempSync(join(tmpdir(), `gantry-build-${id}-`));
+    try {
+      buildRelease(id, dir);
+      built.push(await createRelease({ app, env, dir, release: id, readEnvironment: localAppEnvironment, now: Date.now }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return built;
 }

@@ -6,7 +6,9 @@ import { wholeNumber } from "../flags.js";
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("run a real rolling deploy (v1 → v2) and an automatic rollback (v3) on this machine, under live traffic")
+    .description(
+      "build the example app's releases into a local release store, then run a real rolling deploy of the second and an automatic rollback of the third on this machine, under live traffic",
+    )
     .option("--instances <n>", "fleet size: real processes (1-16)", wholeNumber(1, 16), 4)
     .option("--json", "print the summary as JSON on the last line")
     .action(async (options: { instances: number; json?: boolean }) => {

@@ -9,8 +9,10 @@ const LISTENING = /^listening on (\d+)$/;
 const STDERR_LINES = 20;
 
 export interface AppProcessOptions {
-  /** Directory holding `server.mjs` and `releases/`. */
+  /** Directory holding `server.mjs` and `releases/`, or the unpacked slug: the process's working directory. */
   appDir: string;
+  /** What to run there (default: `node server.mjs`); a slug's Procfile `web:` line runs through `/bin/sh -c`, as the bootstrap runs it. */
+  command?: readonly string[];
   release: string;
   instanceId: string;
   /** Extra environment for the app, e.g. `RESPONSE_DELAY_MS`. */
@@ -38,7 +40,8 @@ export class AppProcess {
   constructor(options: AppProcessOptions) {
     // The IPC channel is only a lifeline: if this process dies without stopping the app, the
     // channel closes and the app shuts itself down instead of lingering as an orphan.
-    this.child = spawn(process.execPath, [join(options.appDir, "server.mjs")], {
+    const [file, ...args] = options.command ?? [process.execPath, join(options.appDir, "server.mjs")];
+    this.child = spawn(file as string, args, {
       cwd: options.appDir,
       env: { ...process.env, ...options.env, PORT: "0", RELEASE: options.release, INSTANCE_ID: options.instanceId },
       stdio: ["ignore", "pipe", "pipe", "ipc"],

@@ -4,6 +4,7 @@ import { InstanceUnreachableError, RELEASE_TAG, type InstanceDriver, type ProbeR
 import { AppProcess } from "./app-process.js";
 import { HealthTimeline } from "./health-timeline.js";
 import { httpGet, type Address } from "./http-get.js";
+import type { ReleaseBoot } from "./slug-boot.js";
 
 /** The example app shipped with gantry. */
 export const DEFAULT_APP_DIR = fileURLToPath(new URL("../../examples/hello-app/", import.meta.url));
@@ -13,6 +14,11 @@ export interface ProcessDriverOptions {
   clock: Clock;
   /** Directory with `server.mjs` and `releases/<id>/release.json` (default: examples/hello-app). */
   appDir?: string;
+  /**
+   * How an instance installs its release before it starts (local/process/slug-boot.ts: from the
+   * release store, as the bootstrap does). Without it, the app runs from `appDir` directly.
+   */
+  boot?: ReleaseBoot;
   /** Extra environment for every app process, e.g. `{ RESPONSE_DELAY_MS: "20" }`. */
   env?: Record<string, string>;
   /** Real milliseconds between health checks of each process (default 150). */
@@ -38,6 +44,9 @@ interface Managed {
  */
 export class ProcessDriver implements InstanceDriver {
   private readonly managed = new Map<string, Managed>();
+  /** Instances still installing their release, and why an install failed (the instance never serves). */
+  private readonly booting = new Set<string>();
+  private readonly bootFailures = new Map<string, string>();
   private readonly stopping = new Set<Promise<void>>();
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
@@ -56,19 +65,40 @@ export class ProcessDriver implements InstanceDriver {
   onLaunch(instance: Readonly<VirtualInstance>): void {
     // After stopAll nothing may start again; the instance simply never becomes healthy.
     if (this.stopped) return;
+    const release = instance.tags.get(RELEASE_TAG) ?? "(no gantry:release tag)";
+    const boot = this.options.boot;
+    if (!boot) return this.start(instance.instanceId, release, { appDir: this.appDir });
+    const id = instance.instanceId;
+    this.booting.add(id);
+    boot(release).then(
+      (booted) => {
+        // Terminated (or everything stopped) while it was installing: nothing starts.
+        if (!this.booting.delete(id) || this.stopped) return;
+        this.start(id, release, { appDir: booted.dir, command: booted.command, env: booted.env });
+      },
+      (error: Error) => {
+        this.booting.delete(id);
+        this.bootFailures.set(id, `its release ${release} did not install: ${error.message}`);
+      },
+    );
+  }
+
+  private start(instanceId: string, release: string, how: { appDir: string; command?: string[]; env?: Record<string, string> }): void {
     const app = new AppProcess({
-      appDir: this.appDir,
-      release: instance.tags.get(RELEASE_TAG) ?? "(no gantry:release tag)",
-      instanceId: instance.instanceId,
-      ...(this.options.env ? { env: this.options.env } : {}),
+      appDir: how.appDir,
+      ...(how.command ? { command: how.command } : {}),
+      release,
+      instanceId,
+      env: { ...how.env, ...this.options.env },
     });
     const entry: Managed = { process: app, health: new HealthTimeline(), checking: false, lastCheck: "not listening yet" };
-    this.managed.set(instance.instanceId, entry);
+    this.managed.set(instanceId, entry);
     void app.exited.then(() => entry.health.end(this.options.clock.now() + 1));
   }
 
   /** Stops the app (SIGTERM: it finishes in-flight requests) once EC2 terminates the instance. */
   onTerminate(instance: Readonly<VirtualInstance>): void {
+    this.booting.delete(instance.instanceId);
     const entry = this.managed.get(instance.instanceId);
     if (!entry) return;
     entry.health.end(this.options.clock.now() + 1);
@@ -124,11 +154,16 @@ export class ProcessDriver implements InstanceDriver {
     for (;;) {
       const waiting = instanceIds.filter((id) => !this.serving(id));
       if (waiting.length === 0) return;
-      const gone = waiting.map((id) => [id, this.managed.get(id)] as const).find(([, entry]) => !entry?.process.running);
+      const failed = waiting.find((id) => this.bootFailures.has(id));
+      if (failed) throw new Error(`Instance ${failed} will not serve: ${this.bootFailures.get(failed)}.`);
+      const gone = waiting
+        .filter((id) => !this.booting.has(id))
+        .map((id) => [id, this.managed.get(id)] as const)
+        .find(([, entry]) => !entry?.process.running);
       if (gone)
         throw new Error(`Instance ${gone[0]} will not serve: ${gone[1] ? `its app exited (${gone[1].process.describeExit()})` : "no app was started for it"}.`);
       if (performance.now() >= deadline) {
-        const why = waiting.map((id) => `${id}: ${this.managed.get(id)?.lastCheck}`).join("; ");
+        const why = waiting.map((id) => `${id}: ${this.booting.has(id) ? "installing its release" : this.managed.get(id)?.lastCheck}`).join("; ");
         throw new Error(`Not serving after ${timeoutMs} ms: ${why}.`);
       }
       await new Promise((resolve) => setTimeout(resolve, 25));
