@@ -20,6 +20,8 @@ export interface LocalDeployRequest {
   onEvent?: (event: ExecutionEvent) => void;
   /** The start of the virtual clock and of the execution's name (default: now). */
   now?: number;
+  /** The local release store's bucket: set, plan rollout checks the release is built and the deploy points `current`. */
+  releaseBucket?: string;
 }
 
 export interface LocalDeployResult {
@@ -37,7 +39,14 @@ export interface LocalDeployResult {
  */
 export async function deployLocally(request: LocalDeployRequest): Promise<LocalDeployResult> {
   const now = request.now ?? Date.now();
-  const fleet = createLocalFleet({ instances: request.instances, release: request.from, app: request.app, env: request.env, clock: new VirtualClock(now) });
+  const fleet = createLocalFleet({
+    instances: request.instances,
+    release: request.from,
+    app: request.app,
+    env: request.env,
+    clock: new VirtualClock(now),
+    ...(request.releaseBucket ? { runtime: { releaseBucket: request.releaseBucket } } : {}),
+  });
   applyExampleReleaseHealth(fleet.cloud);
   const input = fleet.deployInput(request.release, { strategy: request.strategy, dryRun: Boolean(request.dryRun), trigger: request.trigger });
   parseDeployInput(input);

@@ -25,7 +25,12 @@ export type LocalDeployFlags = Pick<
 >;
 
 /** Runs a local deploy with live progress and prints its outcome; the exit code is 1 unless it succeeded. */
-export async function runLocalDeploy(release: string, options: LocalDeployFlags, trigger: { source: string; actor?: string }): Promise<number> {
+export async function runLocalDeploy(
+  release: string,
+  options: LocalDeployFlags,
+  trigger: { source: string; actor?: string },
+  store: { releaseBucket?: string } = {},
+): Promise<number> {
   const { deployLocally } = await import("../../local/local-deploy.js");
   await openLocalDynamo();
   const printer = progressPrinter({ quiet: Boolean(options.json) });
@@ -39,6 +44,7 @@ export async function runLocalDeploy(release: string, options: LocalDeployFlags,
     dryRun: Boolean(options.dryRun),
     trigger,
     onEvent: printer,
+    ...(store.releaseBucket ? { releaseBucket: store.releaseBucket } : {}),
   });
   if (options.json) printJson(summary);
   else printExecution({ ...summary, recordedIn, simulated: true }, "outcome");

@@ -1,18 +1,20 @@
 import {
   DeleteParametersCommand,
   GetParametersByPathCommand,
+  GetParametersCommand,
   PutParameterCommand,
   SSMClient,
   type GetParametersByPathCommandOutput,
 } from "@aws-sdk/client-ssm";
 import { AppEnvironmentUnreadableError, AwsThrottledError, AwsTransientError, ConfigWriteIncompleteError } from "../../core/errors.js";
-import type { EnvironmentPins } from "../../core/releases/config-release.js";
+import { parsePinsFile, type EnvironmentPins } from "../../core/releases/config-release.js";
 import { environmentPath, parameterName, variableOf, type ConfigWritePlan, type StoredVariable } from "../../core/releases/environment.js";
 import { classifyAwsError } from "../errors.js";
 import { runtime } from "../runtime.js";
 
-/** DeleteParameters takes at most 10 names a call. */
+/** DeleteParameters and GetParameters take at most 10 names a call. */
 const DELETE_BATCH = 10;
+const GET_BATCH = 10;
 
 const ssm = () => runtime().client(SSMClient);
 
@@ -53,6 +55,41 @@ export async function readEnvironmentParameters(app: string, env: string): Promi
 export async function readEnvironmentPins(app: string, env: string): Promise<EnvironmentPins> {
   const variables = await readEnvironmentParameters(app, env);
   return Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.version]));
+}
+
+/**
+ * The environment a release runs, as the bootstrap reads it: the values of exactly the SSM
+ * versions its `env` object pins (`name:version`, 10 a call), decrypted. A pinned version SSM no
+ * longer has fails with the selector and the fix, rather than boot with a variable missing.
+ */
+export async function readPinnedEnvironment(app: string, env: string, pinsText: string): Promise<Record<string, string>> {
+  const pins = parsePinsFile(app, env, pinsText);
+  const selectors = Object.keys(pins).map((name) => `${parameterName(app, env, name)}:${pins[name]}`);
+  const variables: Record<string, string> = {};
+  for (let start = 0; start < selectors.length; start += GET_BATCH) {
+    const batch = selectors.slice(start, start + GET_BATCH);
+    let answer;
+    try {
+      answer = await ssm().send(new GetParametersCommand({ Names: batch, WithDecryption: true }));
+    } catch (error) {
+      throw failure(
+        error,
+        (reason) =>
+          new AppEnvironmentUnreadableError(`Could not read ${batch.join(", ")} from SSM (${reason}); allow ssm:GetParameters on them.`, { cause: error }),
+      );
+    }
+    const missing = answer.InvalidParameters ?? [];
+    if (missing.length > 0) {
+      throw new AppEnvironmentUnreadableError(
+        `SSM has no ${missing.join(", ")}, which the release pins: set the variable again (gantry config set) and deploy the new release.`,
+      );
+    }
+    for (const parameter of answer.Parameters ?? []) {
+      const name = variableOf(app, env, parameter.Name ?? "");
+      if (name !== undefined) variables[name] = parameter.Value ?? "";
+    }
+  }
+  return variables;
 }
 
 /** What a write did: the version each put made, and the variables removed. */
