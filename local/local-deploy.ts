@@ -11,6 +11,8 @@ export interface LocalDeployRequest {
   app: string;
   env: string;
   release: string;
+  /** The local release store's bucket: the release must be built there. */
+  releaseBucket?: string;
   /** Size of the simulated group, and the release it runs before the deploy. */
   instances: number;
   from: string;
@@ -20,8 +22,6 @@ export interface LocalDeployRequest {
   onEvent?: (event: ExecutionEvent) => void;
   /** The start of the virtual clock and of the execution's name (default: now). */
   now?: number;
-  /** The local release store's bucket: set, plan rollout checks the release is built and the deploy points `current`. */
-  releaseBucket?: string;
 }
 
 export interface LocalDeployResult {

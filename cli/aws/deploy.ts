@@ -41,10 +41,17 @@ export function cliDeployInput(
  * configuration's input for the app/env, and with --wait (or --dry-run, whose point is the
  * plan it prints) follows it to the end. Returns the exit code: 1 for a failed or rolled-back deploy.
  */
-export async function deployOnAws(release: string, options: AwsDeployOptions, follow: FollowOptions = {}): Promise<number> {
+export async function deployOnAws(release: string, options: AwsDeployOptions, follow: FollowOptions = {}, ref?: string): Promise<number> {
   const config = (await configFor(options, true)) as GantryConfig;
   const now = (follow.now ?? Date.now)();
-  const input = cliDeployInput(config, options.app, options.env, { id: release }, { source: "cli", actor: cliActor(), receivedAt: now }, options.dryRun);
+  const input = cliDeployInput(
+    config,
+    options.app,
+    options.env,
+    { id: release, ...(ref ? { ref } : {}) },
+    { source: "cli", actor: cliActor(), receivedAt: now },
+    options.dryRun,
+  );
   const target = await connect(options, configuredRegion(config, options.app, options.env));
   const name = executionName(options.app, options.env, release, now.toString(36));
   const started = await startOnStack(target, { name, input }, { json: Boolean(options.json) });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { EXAMPLE_RELEASES } from "../../local/example-release-ids.js";
 import { loadCommand } from "../lifecycle.js";
 import { withAwsFlags, wholeNumber, type AwsFlags } from "../flags.js";
 import { UsageError } from "../output.js";
@@ -33,7 +34,7 @@ export function registerCycle(program: Command): void {
     .option("--wait", "on AWS: follow the run to its end; exit 1 if it failed or rolled back")
     .option("--instances <n>", "local group size (1-5000)", wholeNumber(1, 5000), 6)
     .option("--ages <list>", "ages of the local group's instances, in launch order, repeated to fill the group", DEMO_AGES)
-    .option("--from <release>", "release the local group runs", "v1")
+    .option("--from <release>", "release the local group runs", EXAMPLE_RELEASES.first)
     .option("--at <time>", "the local cloud's clock at the start (ISO 8601; default: now)")
     .option("--json", "print the result as JSON on the last line");
   withAwsFlags(command).action(async (app: string, env: string, options: CycleOptions, self: Command) => {

@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { EXAMPLE_RELEASES } from "../../local/example-release-ids.js";
 import { loadCommand } from "../lifecycle.js";
 import { withAwsFlags, wholeNumber, type AwsFlags } from "../flags.js";
 import { UsageError } from "../output.js";
@@ -25,13 +26,16 @@ export function registerDeploy(program: Command): void {
   const command = program
     .command("deploy")
     .description("roll a release across an Auto Scaling group through the deployed stack (with --local: a simulated group on this machine)")
-    .argument("<release>", "release id to deploy, e.g. v2 (examples/hello-app/releases has v1, v2, v3)")
+    .argument(
+      "<release>",
+      `what to deploy: a release id (the commit's first 12 hex), a full or short commit SHA, or a git ref, resolved with git rev-parse (--local: examples/hello-app/releases has ${Object.values(EXAMPLE_RELEASES).join(", ")})`,
+    )
     .option("--local", "run against the local cloud instead of AWS")
     .option("--app <name>", "app name in the configuration (required on AWS)", "hello")
     .option("--env <name>", "environment name in the configuration (required on AWS)", "prod")
     .option("--wait", "on AWS: follow the execution to its end; exit 1 if it failed or rolled back")
     .option("--instances <n>", "local group size (1-5000)", wholeNumber(1, 5000), 4)
-    .option("--from <release>", "release the local group runs before the deploy", "v1")
+    .option("--from <release>", "release the local group runs before the deploy", EXAMPLE_RELEASES.first)
     .option("--batches <list>", 'local: comma-separated batch steps, counts or percentages, e.g. "1,25%,100%"', "25%")
     .option("--bake-seconds <n>", "local: seconds to watch each batch after the old instances leave (0-3600)", wholeNumber(0, 3600), 60)
     .option("--min-healthy-percent <n>", "local: capacity floor, percent of desired capacity (0-100)", wholeNumber(0, 100), 100)
@@ -56,6 +60,7 @@ export function registerDeploy(program: Command): void {
         );
     }
     const run = await loadCommand(() => import("../run/deploy.js"));
-    process.exitCode = options.local ? await run.deployHere(release, options) : await run.deployToAws(release, options);
+    const resolved = await run.resolveRelease(release);
+    process.exitCode = options.local ? await run.deployHere(resolved, options) : await run.deployToAws(resolved, options);
   });
 }

@@ -118,7 +118,7 @@ function summaryOf(result: ConfigReleaseResult): object {
 /** The same path `gantry deploy` takes: the stack's state machine on AWS, the local runner with --local. */
 async function deployRelease(app: string, env: string, releaseId: string, base: string, options: ConfigChangeOptions): Promise<number> {
   if (options.local) {
-    const [{ runLocalDeploy }, { runtime }] = await Promise.all([import("./deploy.js"), import("../../functions/aws/runtime.js")]);
+    const { runLocalDeploy } = await import("./deploy.js");
     return runLocalDeploy(
       releaseId,
       {
@@ -133,7 +133,6 @@ async function deployRelease(app: string, env: string, releaseId: string, base: 
         ...(options.json ? { json: true } : {}),
       },
       { source: "config", actor: cliActor() },
-      { releaseBucket: runtime().env.releaseBucket },
     );
   }
   const { deployOnAws } = await import("../aws/deploy.js");

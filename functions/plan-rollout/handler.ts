@@ -17,11 +17,16 @@ import { deployStep } from "../wiring/step.js";
 /**
  * "Plan rollout": checks every precondition and returns the plan, or the reason the deploy
  * cannot start (as data, so the execution fails with a plain cause and nothing changed).
- * Transient AWS errors are thrown for the state's Retry.
+ * Transient AWS errors are thrown for the state's Retry. With a release store, a deploy's
+ * release must be built first (its slug and manifest exist: ReleaseNotBuiltError otherwise),
+ * so a push that beats its build is refused here, before any change, rather than after the
+ * health timeout.
  */
 export const handler = deployStep("plan-rollout", async ({ input }) => {
   try {
-    const [group, timings, targets, quota] = await Promise.all([
+    const release = input.mode === "cycle" ? undefined : input.release;
+    const [, group, timings, targets, quota] = await Promise.all([
+      release && releaseStoreConfigured() ? checkReleaseBuilt(input.app, input.env, parseReleaseId(release.id)) : undefined,
       readGroup(input.group.autoScalingGroupName),
       readTargetGroupTimings(input.group.targetGroupArns),
       readTargetHealth(input.group.targetGroupArns),
