@@ -49,9 +49,12 @@ fi
 if [ -z "$release" ] || [ "$release" = "None" ]; then
   fail "instance $instance_id has no gantry:release tag: tag the Auto Scaling group with gantry:release (PropagateAtLaunch=true)"
 fi
-case "$release" in
-  */* | *..* | .*) fail "gantry:release \"$release\" is not a plain release id" ;;
-esac
+# gantry's one release-id rule: the first 12 lowercase hex characters of the commit, and for a
+# configuration release of that commit's slug its generation (-c<N>). Anything else (a release
+# number such as v3, a path) is refused before it reaches a URL or a file name.
+if ! [[ "$release" =~ ^[0-9a-f]{12}(-c[1-9][0-9]{0,5})?$ ]]; then
+  fail "gantry:release \"$release\" is not a release id (the first 12 lowercase hex characters of the commit, optionally -c<N>)"
+fi
 
 # The pinned parameters, decrypted, as an EnvironmentFile: `NAME="value"` with \ " $ ` escaped.
 # GetParameters takes 10 names a call; any selector SSM does not return (a version deleted, a

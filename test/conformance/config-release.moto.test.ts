@@ -1,4 +1,4 @@
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, S3Client, type BucketLocationConstraint } from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createConfigRelease } from "../../functions/aws/releases/config-release.js";
@@ -17,7 +17,7 @@ beforeAll(async () => {
   provideRuntime(createRuntime({ settings: { region: REGION, forcePathStyle: true }, env: { region: REGION, releaseBucket: BUCKET } }));
   await runtime()
     .client(S3Client)
-    .send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+    .send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION as BucketLocationConstraint } }));
   await runtime()
     .client(SSMClient)
     .send(new PutParameterCommand({ Name: "/gantry/cfg/prod/env/GREETING", Value: "hi", Type: "SecureString" }));

@@ -184,6 +184,38 @@ describe("GantryStack", () => {
     template.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
   });
 
+  it("keeps releases in one private, encrypted, versioned, TLS-only bucket whose replaced versions expire", () => {
+    template.resourceCountIs("AWS::S3::Bucket", 1);
+    template.hasResource("AWS::S3::Bucket", { DeletionPolicy: "Retain" });
+    template.hasResourceProperties("AWS::S3::Bucket", {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: "Enabled" },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: "Enabled" })]) },
+    });
+    template.hasResourceProperties("AWS::S3::BucketPolicy", {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })]) },
+    });
+  });
+
+  it("gives the release bucket only to the steps that check releases or point current, each with what it needs", () => {
+    const withBucket = FUNCTIONS.filter((entry) => {
+      const variables = (resources[functionId(entry.dir)]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      return "GANTRY_RELEASE_BUCKET" in variables;
+    }).map((entry) => entry.dir);
+
+    expect(withBucket.sort()).toEqual(["finish-deploy", "plan-rollout"]);
+    expect(
+      roleStatements("plan-rollout")
+        .filter((statement) => asList(statement.Action).some((action) => action.startsWith("s3:")))
+        .flatMap((statement) => asList(statement.Action))
+        .sort(),
+    ).toEqual(["s3:GetObject", "s3:ListBucket"]);
+    const pointer = roleStatements("finish-deploy").filter((statement) => asList(statement.Action).some((action) => action.startsWith("s3:")));
+    expect(pointer.flatMap((statement) => asList(statement.Action))).toEqual(["s3:PutObject"]);
+    expect(JSON.stringify(pointer[0]?.Resource)).toContain("/*/*/current");
+  });
+
   it("outputs what the CLI reads, under the shared keys", () => {
     const outputs = Object.keys(template.toJSON().Outputs as object);
 

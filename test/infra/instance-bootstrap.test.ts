@@ -93,40 +93,40 @@ esac`,
 
 describe("examples/instance-bootstrap/user-data.sh", () => {
   it("runs the release named by the instance's gantry:release tag as a systemd service from the Procfile's web line", () => {
-    const run = boot({ metadataTag: "v42" });
+    const run = boot({ metadataTag: "3f2c1ab9e0d4" });
 
     expect(run.status, run.stderr).toBe(0);
     expect(run.unit).toContain("ExecStart=/bin/sh -c 'exec node server.mjs'");
     expect(run.unit).toContain(`WorkingDirectory=${run.fs}/srv/hello/current`);
-    expect(run.unit).toContain(`EnvironmentFile=${run.fs}/srv/hello/v42.env`);
-    expect(run.unit).toContain("Environment=RELEASE=v42");
+    expect(run.unit).toContain(`EnvironmentFile=${run.fs}/srv/hello/3f2c1ab9e0d4.env`);
+    expect(run.unit).toContain("Environment=RELEASE=3f2c1ab9e0d4");
     expect(run.unit).toContain("SyslogIdentifier=hello-prod/i-0123456789abcdef0");
     expect(readFileSync(join(run.fs, "srv/hello/current/server.mjs"), "utf8")).toBe("// the app\n");
   });
 
   it("uses IMDSv2, fetches the artifact and env file from the release's S3 prefix, then starts the unit", () => {
-    const run = boot({ metadataTag: "v42" });
+    const run = boot({ metadataTag: "3f2c1ab9e0d4" });
 
     expect(run.calls[0]).toMatch(/^curl -sf -X PUT http:\/\/169\.254\.169\.254\/latest\/api\/token/);
     expect(
       run.calls.filter((call) => call.startsWith("curl") && !call.includes("api/token")).every((call) => call.includes("X-aws-ec2-metadata-token: TOKEN")),
     ).toBe(true);
     expect(run.calls.filter((call) => call.startsWith("aws"))).toEqual([
-      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/v42\/slug\.tgz /),
-      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/v42\/env /),
+      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/3f2c1ab9e0d4\/slug\.tgz /),
+      expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/3f2c1ab9e0d4\/env /),
       `aws ssm get-parameters --region eu-west-1 --with-decryption --names ${PREFIX}GREETING:3 ${PREFIX}PORT:1 --query Parameters[].[Name,Value] --output text`,
     ]);
     expect(run.calls.filter((call) => call.startsWith("systemctl"))).toEqual(["systemctl daemon-reload", "systemctl enable --now gantry-hello-prod.service"]);
   });
 
   it("falls back to DescribeTags when instance tags are not in the metadata", () => {
-    const run = boot({ describeTags: "v7" });
+    const run = boot({ describeTags: "7e0a1b2c3d4f" });
 
     expect(run.status, run.stderr).toBe(0);
     expect(run.calls).toContain(
       "aws ec2 describe-tags --region eu-west-1 --filters Name=resource-id,Values=i-0123456789abcdef0 Name=key,Values=gantry:release --query Tags[0].Value --output text",
     );
-    expect(run.unit).toContain("Environment=RELEASE=v7");
+    expect(run.unit).toContain("Environment=RELEASE=7e0a1b2c3d4f");
   });
 
   it("fails saying how to tag the group when the instance has no gantry:release tag, starting nothing", () => {
@@ -138,10 +138,10 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
   });
 
   it("fails when the release has no web process in its Procfile", () => {
-    const run = boot({ metadataTag: "v1", procfile: "worker: node worker.mjs\n" });
+    const run = boot({ metadataTag: "a1f3c9e07b24", procfile: "worker: node worker.mjs\n" });
 
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain("release v1 has no 'web:' line in its Procfile");
+    expect(run.stderr).toContain("release a1f3c9e07b24 has no 'web:' line in its Procfile");
     expect(run.unit).toBeUndefined();
   });
 
@@ -159,7 +159,7 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
   it("reads the environment 10 parameters a call, as GetParameters allows", () => {
     const names = Array.from({ length: 12 }, (_, index) => `V${String(index).padStart(2, "0")}`);
     const run = boot({
-      metadataTag: "v42",
+      metadataTag: "3f2c1ab9e0d4",
       pins: names.map((name) => `${PREFIX}${name}:1\n`).join(""),
       parameters: Object.fromEntries(names.map((name) => [`${PREFIX}${name}:1`, `value-${name}`])),
     });
@@ -170,21 +170,29 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
   });
 
   it("fails naming the selector when SSM no longer has a version the release pins, starting nothing", () => {
-    const run = boot({ metadataTag: "v42", parameters: { [`${PREFIX}PORT:1`]: "8080" } });
+    const run = boot({ metadataTag: "3f2c1ab9e0d4", parameters: { [`${PREFIX}PORT:1`]: "8080" } });
 
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain(
-      `SSM has no ${PREFIX}GREETING:3, which release v42 pins: set the variable again (gantry config set) and deploy the new release`,
+      `SSM has no ${PREFIX}GREETING:3, which release 3f2c1ab9e0d4 pins: set the variable again (gantry config set) and deploy the new release`,
     );
     expect(run.unit).toBeUndefined();
     expect(existsSync(run.envFile)).toBe(false);
   });
 
   it("refuses an env object that holds values instead of SSM selectors", () => {
-    const run = boot({ metadataTag: "v42", pins: "TOKEN=plaintext\n" });
+    const run = boot({ metadataTag: "3f2c1ab9e0d4", pins: "TOKEN=plaintext\n" });
 
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain(`release v42's env line "TOKEN=plaintext" is not an SSM selector under ${PREFIX} (<name>:<version>)`);
+    expect(run.stderr).toContain(`release 3f2c1ab9e0d4's env line "TOKEN=plaintext" is not an SSM selector under ${PREFIX} (<name>:<version>)`);
     expect(run.calls.some((call) => call.startsWith("aws ssm"))).toBe(false);
+  });
+
+  it("refuses a tag that is not a release id (a release number such as v3), fetching nothing", () => {
+    const run = boot({ metadataTag: "v3" });
+
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('gantry:release "v3" is not a release id (the first 12 lowercase hex characters of the commit, optionally -c<N>)');
+    expect(run.calls.some((call) => call.startsWith("aws s3"))).toBe(false);
   });
 });

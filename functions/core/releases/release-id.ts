@@ -39,3 +39,12 @@ export function parseReleaseId(text: string): string {
     `"${text}" is not a release id: a release id is the first ${RELEASE_ID_LENGTH} lowercase hex characters of the commit (git rev-parse --short=${RELEASE_ID_LENGTH} <ref>).`,
   );
 }
+
+/**
+ * Whether what an app reports on `/version` names `release`: the release id itself, or the full
+ * commit it was cut from (an app may well report its whole SHA).
+ */
+export function reportsRelease(reported: string, release: string): boolean {
+  if (reported === release) return true;
+  return isFullCommit(reported) && isReleaseId(release) && releaseIdOf(reported) === release;
+}

@@ -1,4 +1,5 @@
 import { isServing, type FleetView, type ObservedInstance } from "../fleet.js";
+import { reportsRelease } from "../releases/release-id.js";
 
 /** What the app answered on one instance. */
 export interface HttpProbeResult {
@@ -107,7 +108,7 @@ export function checkAppAndAlarms(
 function httpProblem(result: HttpProbeResult, release: string): string | undefined {
   if (result.error) return `health check request failed (${result.error})`;
   if (result.healthStatus !== 200) return `health endpoint answered ${result.healthStatus}`;
-  if (result.version !== undefined && result.version !== release) {
+  if (result.version !== undefined && !reportsRelease(result.version, release)) {
     return `version endpoint reports "${result.version}", expected "${release}"`;
   }
   return undefined;

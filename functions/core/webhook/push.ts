@@ -3,6 +3,7 @@ import { deployInputFor, environmentForPush, type GantryConfig } from "../config
 import type { DeployInputRaw } from "../config/input.js";
 import { executionName } from "../executions/naming.js";
 import { describeIssues } from "../config/validation.js";
+import { releaseIdOf } from "../releases/release-id.js";
 
 /** What a push means for gantry: start one deploy, ignore it (and why), or reject the payload. */
 export type PushDecision =
@@ -30,7 +31,6 @@ const pushPayloadSchema = z.object({
 const BRANCH_PREFIX = "refs/heads/";
 /** A commit id: SHA-1 today, SHA-256 in repositories that use the newer object format. */
 const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-const RELEASE_ID_LENGTH = 12;
 const DELIVERY_SUFFIX_LENGTH = 8;
 
 /** Decides what one push does: only a live branch configured for an environment deploys. */
@@ -55,7 +55,7 @@ export function decidePush(payload: Record<string, unknown>, context: PushContex
       kind: "invalid",
       problem: "The X-GitHub-Delivery header is missing or has no letters or digits; gantry names the deploy after it so a redelivery starts nothing new.",
     };
-  const release = push.after.toLowerCase().slice(0, RELEASE_ID_LENGTH);
+  const release = releaseIdOf(push.after);
   const actor = push.pusher?.name || push.sender?.login || undefined;
   const trigger = { source: "github", deliveryId: delivery, ...(actor ? { actor } : {}), receivedAt: context.receivedAt };
   const input = deployInputFor(context.config, target.app, target.env, { id: release, ref: push.ref }, trigger);
