@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerChat } from "./commands/chat.js";
 import { registerConsole } from "./commands/console.js";
+import { registerConfig } from "./commands/config.js";
 import { registerCycle } from "./commands/cycle.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerInspect } from "./commands/inspect.js";
@@ -36,6 +37,7 @@ Set GANTRY_DEBUG=1 to see the stack trace of an unexpected failure.`,
 
 registerChat(program);
 registerConsole(program);
+registerConfig(program);
 registerCycle(program);
 registerDemo(program);
 registerDeploy(program);

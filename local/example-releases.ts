@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildRelease } from "../examples/hello-app/build.mjs";
 import { createRelease, type CreatedRelease } from "../cli/release/create.js";
-import { localAppEnvironment } from "./app-environment.js";
 import type { LocalCloud } from "./cloud/index.js";
 
 const releasesDir = new URL("../examples/hello-app/releases/", import.meta.url);
@@ -52,10 +51,15 @@ export async function buildExampleReleases(app: string, env: string, ids: readon
     const dir = mkdtempSync(join(tmpdir(), `gantry-build-${id}-`));
     try {
       buildRelease(id, dir);
-      built.push(await createRelease({ app, env, dir, release: id, readEnvironment: localAppEnvironment, now: Date.now }));
+      built.push(await createRelease({ app, env, dir, release: id, readEnvironment: noEnvironment, now: Date.now }));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
   return built;
+}
+
+/** The example's releases pin no variables: the demo's app needs none beyond what the boot sets. */
+async function noEnvironment(): Promise<Record<string, number>> {
+  return {};
 }

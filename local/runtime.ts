@@ -6,6 +6,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import type { ClientClass } from "../functions/aws/clients.js";
 import type { LogLevel } from "../functions/aws/environment.js";
 import type { DeployStarter } from "../functions/aws/executions/executions.js";
@@ -32,6 +33,7 @@ const CLOUD_SERVICES: ReadonlySet<ClientClass<object>> = new Set<ClientClass<obj
   CloudWatchClient,
   Route53Client,
   ServiceQuotasClient,
+  SSMClient,
 ]);
 
 export interface LocalRuntimeOptions {

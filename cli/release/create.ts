@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { putRelease, type PutReleaseResult } from "../../functions/aws/releases/release-store.js";
-import { formatEnvFile } from "../../functions/core/releases/env-file.js";
+import { pinsFile, type EnvironmentPins } from "../../functions/core/releases/config-release.js";
 import type { ReleaseSource } from "../../functions/core/releases/manifest.js";
 import { parseReleaseId } from "../../functions/core/releases/release-id.js";
 import { UsageError } from "../output.js";
@@ -18,8 +18,8 @@ export interface CreateReleaseRequest {
   release?: string;
   /** The repository a ref is resolved in (default: the current directory). */
   cwd?: string;
-  /** The app/env's environment (SSM on AWS). */
-  readEnvironment: (app: string, env: string) => Promise<Record<string, string>>;
+  /** The app/env's environment as SSM versions to pin (SSM on AWS, the local parameter store locally); the release holds no values. */
+  readEnvironment: (app: string, env: string) => Promise<EnvironmentPins>;
   now: () => number;
   warn?: (text: string) => void;
 }
@@ -68,7 +68,7 @@ export async function createRelease(request: CreateReleaseRequest): Promise<Crea
     source = { kind: "dir", dir: request.dir as string };
     slug = await packDirectory(dir);
   }
-  const environment = Buffer.from(formatEnvFile(await request.readEnvironment(app, env)));
+  const environment = Buffer.from(pinsFile(app, env, await request.readEnvironment(app, env)));
   const stored = await putRelease({
     app,
     env,

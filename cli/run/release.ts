@@ -20,21 +20,22 @@ export async function createReleaseCommand(app: string, env: string, options: Re
   };
   let created: CreatedRelease;
   if (options.local) {
-    const [{ provideRuntime }, { createLocalRuntime }, { localAppEnvironment }] = await Promise.all([
+    const [{ provideRuntime }, { createLocalRuntime }, { localParameterStore }, { readEnvironmentPins }] = await Promise.all([
       import("../../functions/aws/runtime.js"),
       import("../../local/runtime.js"),
       import("../../local/app-environment.js"),
+      import("../../functions/aws/releases/environment-parameters.js"),
     ]);
     const bucket = await openLocalReleaseStore();
-    provideRuntime(createLocalRuntime({ releaseBucket: bucket }));
-    created = await createRelease({ ...request, readEnvironment: localAppEnvironment });
+    provideRuntime(createLocalRuntime({ releaseBucket: bucket, ...localParameterStore() }));
+    created = await createRelease({ ...request, readEnvironment: readEnvironmentPins });
   } else {
     const config = await (await import("../aws/target.js")).configFor(options, false);
     if (config) environmentOf(config, app, env);
     const { openReleaseStore } = await import("../aws/release-store.js");
     await openReleaseStore(options, config, app, env);
-    const { readAppEnvironment } = await import("../../functions/aws/releases/app-environment.js");
-    created = await createRelease({ ...request, readEnvironment: readAppEnvironment });
+    const { readEnvironmentPins } = await import("../../functions/aws/releases/environment-parameters.js");
+    created = await createRelease({ ...request, readEnvironment: readEnvironmentPins });
   }
   printCreated(created, Boolean(options.json));
   return 0;

@@ -166,6 +166,21 @@ export class ReleaseCorruptError extends GantryError {}
 /** The app/env's environment could not be read from SSM Parameter Store. */
 export class AppEnvironmentUnreadableError extends GantryError {}
 
+/** A name that cannot be an environment variable of an app (or that the bootstrap sets itself). */
+export class InvalidVariableNameError extends GantryError {}
+
+/** A `gantry config set` or `unset` that cannot be applied as given (no KEY=VALUE, an empty value, a variable not set); nothing was written. */
+export class InvalidConfigChangeError extends GantryError {}
+
+/**
+ * Writing the app/env's environment to SSM stopped partway: the message names the variables
+ * written and those not, and no release was made of it.
+ */
+export class ConfigWriteIncompleteError extends GantryError {}
+
+/** A configuration release needs a release running (`current`) to take the slug from, and there is none. */
+export class NoCurrentReleaseError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -211,6 +226,10 @@ const ERROR_CLASSES = [
   ReleaseStoreUnavailableError,
   ReleaseCorruptError,
   AppEnvironmentUnreadableError,
+  InvalidVariableNameError,
+  InvalidConfigChangeError,
+  ConfigWriteIncompleteError,
+  NoCurrentReleaseError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

@@ -4,9 +4,10 @@ import * as ec2 from "@aws-sdk/client-ec2";
 import * as elbv2 from "@aws-sdk/client-elastic-load-balancing-v2";
 import * as route53 from "@aws-sdk/client-route-53";
 import * as serviceQuotas from "@aws-sdk/client-service-quotas";
+import * as ssm from "@aws-sdk/client-ssm";
 
 /** The services the local cloud answers for, named after their SDK client. */
-export type Service = "autoscaling" | "ec2" | "elbv2" | "cloudwatch" | "route53" | "servicequotas";
+export type Service = "autoscaling" | "ec2" | "elbv2" | "cloudwatch" | "route53" | "servicequotas" | "ssm";
 
 /**
  * A command, or a parameter of one, reached the local cloud that it does not model. Failing is
@@ -54,6 +55,7 @@ const sdk: Record<Service, { namespace: Record<string, unknown>; base: Exception
   cloudwatch: { namespace: cloudWatch, base: cloudWatch.CloudWatchServiceException },
   route53: { namespace: route53, base: route53.Route53ServiceException },
   servicequotas: { namespace: serviceQuotas, base: serviceQuotas.ServiceQuotasServiceException },
+  ssm: { namespace: ssm, base: ssm.SSMServiceException },
 };
 
 /**

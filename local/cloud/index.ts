@@ -15,6 +15,7 @@ import { createStandalone, instancePowerOperations, standaloneInstance, type Sta
 import { HostedZones } from "./route53.js";
 import { ApiMeter, throttlingCode, TokenBucket, type ApiRates } from "./rates.js";
 import { serviceQuotaOperations } from "./service-quotas.js";
+import { ParameterStore } from "./ssm.js";
 import type { ActivityRecord } from "./model.js";
 import { routableTargets, servingCount, snapshotGroup, type GroupSnapshot } from "./observe.js";
 import type { Operations } from "./operations.js";
@@ -32,6 +33,7 @@ export type { GroupOptions, TargetGroupOptions } from "./setup.js";
 export type { GroupSnapshot, InstanceSnapshot } from "./observe.js";
 export type { ActivityRecord, VirtualInstance } from "./model.js";
 export { TARGETS_PER_TARGET_GROUP } from "./targets.js";
+export { ParameterStore } from "./ssm.js";
 export { EC2_RATES } from "./rates.js";
 export type { ApiRates, BucketRate } from "./rates.js";
 export type { StandaloneOptions } from "./instances-power.js";
@@ -52,6 +54,8 @@ export interface LocalCloudOptions {
   targetsPerTargetGroup?: number;
   /** API and launch rates (see rates.ts; EC2_RATES are EC2's published buckets); default: none. */
   apiRates?: ApiRates;
+  /** Keeps SSM parameters in this file, so separate processes share them (default: in memory). */
+  parameterFile?: string;
 }
 
 /** SDK client class name → service, as the middleware sees it in `context.clientName`. */
@@ -62,6 +66,7 @@ const CLIENTS: Record<string, Service> = {
   CloudWatchClient: "cloudwatch",
   Route53Client: "route53",
   ServiceQuotasClient: "servicequotas",
+  SSMClient: "ssm",
 };
 
 /**
@@ -83,6 +88,8 @@ export class LocalCloud {
   readonly dns: HostedZones;
   /** The account's targets-per-target-group quota, as Service Quotas reports it. */
   readonly targetsPerTargetGroup: number;
+  /** SSM Parameter Store: the apps' environments. */
+  readonly parameters: ParameterStore;
 
   constructor(options: LocalCloudOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -92,6 +99,7 @@ export class LocalCloud {
     this.fleet = new Fleet(this.clock, ids, driver);
     this.dns = new HostedZones(this.clock, ids, (options.dnsPropagationSeconds ?? 30) * 1000);
     this.targetsPerTargetGroup = options.targetsPerTargetGroup ?? TARGETS_PER_TARGET_GROUP;
+    this.parameters = new ParameterStore(this.clock, options.parameterFile);
     if (options.apiRates) {
       this.meter = new ApiMeter(options.apiRates);
       this.fleet.launchBucket = new TokenBucket(options.apiRates.launches.capacity, options.apiRates.launches.perSecond, this.clock.now());
@@ -103,6 +111,7 @@ export class LocalCloud {
       elbv2: elbv2Operations(this.fleet),
       cloudwatch: this.alarms.operations(ids),
       servicequotas: serviceQuotaOperations(ids, () => this.targetsPerTargetGroup),
+      ssm: this.parameters.operations(),
     };
   }
 

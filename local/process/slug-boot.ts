@@ -4,7 +4,7 @@ import { x as extract } from "tar";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fetchRelease } from "../../functions/aws/releases/release-store.js";
-import { parseEnvFile } from "../../functions/core/releases/env-file.js";
+import { readPinnedEnvironment } from "../../functions/aws/releases/environment-parameters.js";
 
 /** What an instance runs once its release is installed: where, which command, with which environment. */
 export interface BootedRelease {
@@ -19,8 +19,9 @@ export type ReleaseBoot = (release: string) => Promise<BootedRelease>;
 /**
  * Boots instances the way examples/instance-bootstrap/user-data.sh does: fetch the release's
  * slug and env from the release store (the same adapter, checksums proven against the
- * manifest), unpack the slug into `<root>/releases/<id>`, and run its Procfile's `web:` line
- * through `/bin/sh -c 'exec …'` with the env file's variables. Each release is installed once
+ * manifest), read the SSM parameter versions the env pins, unpack the slug into
+ * `<root>/releases/<id>`, and run its Procfile's `web:` line through `/bin/sh -c 'exec …'` with
+ * those variables. Each release is installed once
  * per root and shared by the instances that run it, as on one host.
  */
 export function slugBoot(options: { app: string; env: string; root: string }): ReleaseBoot {
@@ -46,7 +47,8 @@ async function install({ app, env, root }: { app: string; env: string; root: str
   const procfile = readFileSync(join(dir, "Procfile"), "utf8");
   const web = /^web:\s*(.+)$/m.exec(procfile)?.[1]?.trim();
   if (!web) throw new Error(`release ${release} has no 'web:' line in its Procfile`);
-  const variables = parseEnvFile(Buffer.from(fetched.environment).toString("utf8"));
+  // The release pins SSM versions; the values come from the (local) parameter store, as on an instance.
+  const variables = await readPinnedEnvironment(app, env, Buffer.from(fetched.environment).toString("utf8"));
   // The Procfile says `node …`: the node that runs gantry comes first on PATH.
   const path = `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`;
   return { dir, command: ["/bin/sh", "-c", `exec ${web}`], env: { ...variables, PATH: path } };

@@ -39,7 +39,7 @@ const request = (overrides: Partial<CreateReleaseRequest>): CreateReleaseRequest
   app: "hello",
   env: "prod",
   cwd: repo,
-  readEnvironment: async () => ({ PORT: "8080", GREETING: "hi there" }),
+  readEnvironment: async () => ({ PORT: 1, GREETING: 3 }),
   now: () => Date.parse("2026-12-02T05:00:00.000Z"),
   ...overrides,
 });
@@ -71,7 +71,8 @@ describe("gantry release create --ref", () => {
     const fetched = await fetchRelease("hello", "prod", head.slice(0, 12));
     expect(fetched.manifest).toMatchObject({ commit: head, source: { kind: "ref", ref: "main" }, slug: { size: created.slugBytes } });
     expect(await slugEntries(fetched.slug)).toEqual(expect.arrayContaining(["Procfile", "server.mjs"]));
-    expect(Buffer.from(fetched.environment).toString()).toBe('GREETING="hi there"\nPORT=8080\n');
+    // The environment is pinned, not copied: SSM versions, no values.
+    expect(Buffer.from(fetched.environment).toString()).toBe("/gantry/hello/prod/env/GREETING:3\n/gantry/hello/prod/env/PORT:1\n");
   });
 
   it("is idempotent: the same commit again already exists, and nothing is rewritten", async () => {

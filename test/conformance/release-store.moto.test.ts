@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { BucketAlreadyOwnedByYou, CreateBucketCommand, type BucketLocationConstraint, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readAppEnvironment } from "../../functions/aws/releases/app-environment.js";
+import { readEnvironmentPins } from "../../functions/aws/releases/environment-parameters.js";
 import { checkReleaseBuilt, fetchRelease, pointCurrent, readCurrent } from "../../functions/aws/releases/release-store.js";
 import { createRuntime, provideRuntime } from "../../functions/aws/runtime.js";
 import { ReleaseNotBuiltError, ReleaseStoreUnavailableError } from "../../functions/core/errors.js";
@@ -53,7 +53,7 @@ describe("release store against moto's S3 and SSM", () => {
       env: "prod",
       ref: "main",
       cwd: repo,
-      readEnvironment: readAppEnvironment,
+      readEnvironment: readEnvironmentPins,
       now: () => Date.parse("2026-12-02T05:00:00.000Z"),
     };
 
@@ -63,7 +63,7 @@ describe("release store against moto's S3 and SSM", () => {
     expect(created).toMatchObject({ outcome: "created", releaseId: commit.slice(0, 12) });
     expect(again.outcome).toBe("exists");
     const fetched = await fetchRelease("hello", "prod", commit.slice(0, 12));
-    expect(Buffer.from(fetched.environment).toString()).toBe("DATABASE_URL=postgres://db/hello\nPORT=8080\n");
+    expect(Buffer.from(fetched.environment).toString()).toBe("/gantry/hello/prod/env/DATABASE_URL:1\n/gantry/hello/prod/env/PORT:1\n");
     const manifest = await new S3Client({ region: REGION, forcePathStyle: true }).send(
       new GetObjectCommand({ Bucket: BUCKET, Key: `hello/prod/${commit.slice(0, 12)}/manifest.json` }),
     );

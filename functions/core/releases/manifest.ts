@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ReleaseCorruptError } from "../errors.js";
+import { RELEASE_ID } from "./config-release.js";
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "is not a SHA-256 in lowercase hex");
 
@@ -12,6 +13,8 @@ const objectSchema = z.strictObject({
 const sourceSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("ref"), ref: z.string().min(1) }),
   z.strictObject({ kind: z.literal("dir"), dir: z.string().min(1) }),
+  /** A configuration change: the slug of release `base`, with the environment as SSM holds it after the change. */
+  z.strictObject({ kind: z.literal("config"), base: z.string().regex(RELEASE_ID) }),
 ]);
 
 /**
@@ -23,7 +26,7 @@ export const manifestSchema = z.strictObject({
   format: z.literal(1),
   app: z.string().min(1),
   env: z.string().min(1),
-  releaseId: z.string().regex(/^[0-9a-f]{12}$/, "is not a release id (12 lowercase hex characters)"),
+  releaseId: z.string().regex(RELEASE_ID, "is not a release id (12 lowercase hex characters, optionally -c<N>)"),
   /** The full commit the release was built from, when known. */
   commit: z
     .string()

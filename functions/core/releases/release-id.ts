@@ -8,10 +8,11 @@ import { InvalidReleaseIdError } from "../errors.js";
  */
 export const RELEASE_ID_LENGTH = 12;
 
-const RELEASE_ID = /^[0-9a-f]{12}$/;
+/** A configuration release of a commit's slug adds its generation: `3f2c1ab9e8d7-c2` (see config-release.ts). */
+const RELEASE_ID = /^[0-9a-f]{12}(?:-c[1-9][0-9]{0,5})?$/;
 const FULL_COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-/** Whether `text` is a release id: exactly 12 lowercase hex characters. */
+/** Whether `text` is a release id: 12 lowercase hex characters, optionally with a configuration generation `-c<N>`. */
 export function isReleaseId(text: string): boolean {
   return RELEASE_ID.test(text);
 }

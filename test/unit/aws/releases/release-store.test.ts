@@ -3,7 +3,6 @@ import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectComm
 import { GetParametersByPathCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readAppEnvironment } from "../../../../functions/aws/releases/app-environment.js";
 import { checkReleaseBuilt, fetchRelease, pointCurrent, putRelease, type ReleaseUpload } from "../../../../functions/aws/releases/release-store.js";
 import { createRuntime, provideRuntime, resetRuntime } from "../../../../functions/aws/runtime.js";
 import {
@@ -180,19 +179,5 @@ describe("pointCurrent", () => {
     s3.on(PutObjectCommand).rejects(denied());
 
     await expect(pointCurrent("hello", "prod", "3f2c1ab9e0d4")).rejects.toThrow(`Could not write s3://${BUCKET}/hello/prod/current`);
-  });
-});
-
-describe("readAppEnvironment", () => {
-  it("reads every page of /gantry/<app>/<env>/env/, decrypted, by variable name", async () => {
-    ssm
-      .on(GetParametersByPathCommand, { NextToken: undefined })
-      .resolves({ Parameters: [{ Name: "/gantry/hello/prod/env/PORT", Value: "8080" }], NextToken: "page-2" })
-      .on(GetParametersByPathCommand, { NextToken: "page-2" })
-      .resolves({ Parameters: [{ Name: "/gantry/hello/prod/env/DATABASE_URL", Value: "postgres://secret" }] });
-
-    expect(await readAppEnvironment("hello", "prod")).toEqual({ PORT: "8080", DATABASE_URL: "postgres://secret" });
-    expect(ssm).toHaveReceivedCommandWith(GetParametersByPathCommand, { Path: "/gantry/hello/prod/env/", WithDecryption: true, Recursive: false });
-    expect(ssm).toHaveReceivedCommandTimes(GetParametersByPathCommand, 2);
   });
 });

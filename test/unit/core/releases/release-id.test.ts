@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidReleaseIdError } from "../../../../functions/core/errors.js";
 import { currentAfter } from "../../../../functions/core/releases/current.js";
-import { formatEnvFile, parseEnvFile } from "../../../../functions/core/releases/env-file.js";
 import { parseManifest } from "../../../../functions/core/releases/manifest.js";
 import { isReleaseId, parseReleaseId, releaseIdOf, reportsRelease } from "../../../../functions/core/releases/release-id.js";
 import { parseReleaseLabel } from "../../../../functions/core/releases/releases.js";
@@ -48,18 +47,6 @@ describe("currentAfter", () => {
     expect(currentAfter(undefined, "c3e9a5d28f10", "b7d2e4f01c68")).toBeUndefined();
     expect(currentAfter("rolled back", "c3e9a5d28f10", null)).toBeUndefined();
     expect(currentAfter("deployed", "v2", "v1")).toBeUndefined();
-  });
-});
-
-describe("env files", () => {
-  it("round-trip values with spaces, quotes, dollars and newlines, sorted by name, byte-stable", () => {
-    const variables = { PORT: "8080", GREETING: 'say "hi" $USER\nthen go', EMPTY: "" };
-
-    const text = formatEnvFile(variables);
-
-    expect(text.split("\n")[0]).toBe("EMPTY=");
-    expect(parseEnvFile(text)).toEqual(variables);
-    expect(formatEnvFile({ ...variables })).toBe(text);
   });
 });
 
