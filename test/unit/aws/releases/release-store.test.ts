@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { GetParametersByPathCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkReleaseBuilt, fetchRelease, pointCurrent, putRelease, type ReleaseUpload } from "../../../../functions/aws/releases/release-store.js";
@@ -14,7 +13,6 @@ import {
 } from "../../../../functions/core/errors.js";
 
 const s3 = mockClient(S3Client);
-const ssm = mockClient(SSMClient);
 const BUCKET = "gantry-releases";
 const PREFIX = "hello/prod/3f2c1ab9e0d4/";
 
@@ -42,7 +40,6 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest();
 beforeEach(() => provideRuntime(createRuntime({ settings: { region: "eu-west-1" }, env: { releaseBucket: BUCKET, logLevel: "SILENT" } })));
 afterEach(() => {
   s3.reset();
-  ssm.reset();
   resetRuntime();
 });
 
