@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerCycle } from "./commands/cycle.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerInit } from "./commands/init.js";
 import { registerInspect } from "./commands/inspect.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerReleases } from "./commands/releases.js";
@@ -34,6 +35,7 @@ Set GANTRY_DEBUG=1 to see the stack trace of an unexpected failure.`,
 registerCycle(program);
 registerDemo(program);
 registerDeploy(program);
+registerInit(program);
 registerInspect(program);
 registerReleases(program);
 registerSchedule(program);

@@ -257,3 +257,14 @@ describe("GantryStack", () => {
     expect(reasons.filter(([, reason]) => typeof reason !== "string" || reason.length < 40)).toEqual([]);
   });
 });
+
+describe("GantryStack, the GitHub webhook settings", () => {
+  it("prints the payload URL, content type, secret parameter and events as an output", () => {
+    const settings = template.toJSON().Outputs[STACK_OUTPUTS.githubWebhookSettings] as { Value: { "Fn::Join": [string, unknown[]] } };
+    const text = settings.Value["Fn::Join"][1].map((part) => (typeof part === "string" ? part : "<url>")).join("");
+
+    expect(text).toBe(
+      "Payload URL <url> | Content type application/json | Secret: the value stored in the SSM SecureString /gantry/webhook-secret (gantry webhook secret set) | SSL verification enabled | Events: Just the push event | Active",
+    );
+  });
+});
