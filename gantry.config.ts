@@ -38,6 +38,11 @@ export default defineConfig({
   },
   // /gantry in Slack: these members, in these channels (ids from Slack's profile and channel details).
   chat: { slack: { users: ["U024BE7LH"], channels: ["C2147483705"] } },
+  // The HTTP gate (prod's gates.http) runs in the fleet's VPC to reach the instances' private
+  // addresses: these are the GateSubnetIds and GateSecurityGroupId outputs of its fleet stack.
+  infrastructure: {
+    vpc: { subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"], securityGroupIds: ["sg-0a1b2c3d4e5f60003"] },
+  },
   schedules: {
     "office-hours": {
       timezone: "Asia/Jerusalem",

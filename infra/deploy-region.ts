@@ -3,11 +3,13 @@ import { InvalidConfigError } from "../functions/core/errors.js";
 
 /**
  * The one region gantry deploys into: the region of every configured environment. Each Lambda
- * calls AWS in its own region, so groups in two regions would need two gantry stacks.
+ * calls AWS in its own region, so groups in two regions would need two gantry stacks. With no
+ * environment configured yet, `fallback` (the profile's region the CDK passes) when there is one.
  */
-export function deployRegion(config: GantryConfig): string {
+export function deployRegion(config: GantryConfig, fallback?: string): string {
   const regions = [...new Set(Object.values(config.apps).flatMap((app) => Object.values(app.environments).map((environment) => environment.region)))];
   if (regions.length === 1) return regions[0] as string;
+  if (regions.length === 0 && fallback) return fallback;
   if (regions.length === 0)
     throw new InvalidConfigError("gantry.config.ts configures no environment, so there is no region to deploy gantry into: add an app with one environment.");
   const where = Object.entries(config.apps).flatMap(([app, settings]) =>

@@ -8,7 +8,8 @@ import type { Construct } from "constructs";
 import { FUNCTIONS, type FunctionEntry } from "../../functions/catalog.js";
 import { GANTRY_TABLE_DEFINITION } from "../../functions/aws/dynamo-client.js";
 import type { GantryConfig } from "../../functions/core/config/config.js";
-import { STACK_OUTPUTS } from "../../functions/core/config/stack-outputs.js";
+import { DEFAULT_WEBHOOK_SECRET_PARAMETER, STACK_OUTPUTS } from "../../functions/core/config/stack-outputs.js";
+import { githubWebhookSettingsLine } from "../../functions/core/webhook/github-settings.js";
 import { Alerts } from "../constructs/alerts.js";
 import { accessScope, statementsFor } from "../constructs/capability-statements.js";
 import { DEFINITIONS_DIR, readDefinition, taskTimeouts } from "../constructs/definition-file.js";
@@ -29,7 +30,7 @@ export interface GantryStackProps extends StackProps {
   definitionsDir?: string;
 }
 
-export const DEFAULT_WEBHOOK_SECRET_PARAMETER = "/gantry/webhook-secret";
+export { DEFAULT_WEBHOOK_SECRET_PARAMETER };
 export const DEFAULT_SLACK_SIGNING_SECRET_PARAMETER = "/gantry/slack-signing-secret";
 const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 /** Lambda's own ceiling; a Task state that waits longer gets a Lambda that still stops at 15 minutes. */
@@ -161,8 +162,13 @@ export class GantryStack extends Stack {
       prefix: this.stackName,
     });
 
-    if (webhookUrl)
+    if (webhookUrl) {
       new CfnOutput(this, STACK_OUTPUTS.webhookUrl, { value: webhookUrl.url, description: "Paste into GitHub: Settings → Webhooks → Payload URL" });
+      new CfnOutput(this, STACK_OUTPUTS.githubWebhookSettings, {
+        value: githubWebhookSettingsLine(webhookUrl.url, secretParameter),
+        description: "GitHub → Settings → Webhooks → Add webhook (also: gantry webhook github)",
+      });
+    }
     if (chatUrl)
       new CfnOutput(this, STACK_OUTPUTS.chatUrl, { value: chatUrl.url, description: "Paste into Slack: the app's Slash Commands → /gantry → Request URL" });
     for (const [machine, stateMachine] of Object.entries(this.stateMachines)) {

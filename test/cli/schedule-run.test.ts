@@ -7,7 +7,7 @@ import example from "../../gantry.config.js";
 
 const home = mkdtempSync(join(tmpdir(), "gantry-schedule-run-"));
 const office = join(home, "office.mjs");
-writeFileSync(office, `export default ${JSON.stringify({ apps: example.apps, schedules: example.schedules })};\n`);
+writeFileSync(office, `export default ${JSON.stringify({ apps: example.apps, infrastructure: example.infrastructure, schedules: example.schedules })};\n`);
 const gantry = gantryIn(home);
 const lastLine = (stdout: string): unknown => JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
 

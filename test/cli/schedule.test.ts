@@ -13,7 +13,7 @@ function configFile(name: string, config: unknown): string {
   return path;
 }
 
-const office = configFile("office.mjs", { apps: example.apps, schedules: example.schedules });
+const office = configFile("office.mjs", { apps: example.apps, infrastructure: example.infrastructure, schedules: example.schedules });
 
 const gantry = gantryIn(home);
 
@@ -57,6 +57,7 @@ describe("gantry schedule plan", () => {
   it("rejects a configuration with a wrong timezone, with the path and the value", async () => {
     const broken = configFile("broken.mjs", {
       apps: example.apps,
+      infrastructure: example.infrastructure,
       schedules: { dev: { timezone: "Europe/Londn", on: "08:00", off: "18:00", targets: [{ autoScalingGroup: "dev" }] } },
     });
 
@@ -67,7 +68,7 @@ describe("gantry schedule plan", () => {
   });
 
   it("fails with what to add when the configuration has no schedules", async () => {
-    const none = configFile("none.mjs", { apps: example.apps });
+    const none = configFile("none.mjs", { apps: example.apps, infrastructure: example.infrastructure });
 
     const result = await gantry("schedule", "savings", "--config", none);
 

@@ -4,6 +4,7 @@ import { FUNCTIONS, machines, placeholdersOf } from "../../functions/catalog.js"
 import { cycleInputFor } from "../../functions/core/cycle/cycle.js";
 import { loadConfigFile } from "../../functions/config/load.js";
 import { STACK_OUTPUTS } from "../../functions/core/config/stack-outputs.js";
+import { VPC_NETWORK_INTERFACE_ACTIONS } from "../../infra/constructs/capability-statements.js";
 import { placeholdersIn, readDefinition } from "../../infra/constructs/definition-file.js";
 import { asList, policyStatements, synthGantry } from "./synth.js";
 
@@ -141,8 +142,9 @@ describe("GantryStack", () => {
     });
   });
 
-  it("grants no mutating action on * (X-Ray writes and Step Functions log delivery excepted, which IAM scopes no further)", () => {
-    const unscopable = new Set([
+  it("grants no mutating action on * (X-Ray writes, Step Functions log delivery and a VPC function's network interfaces excepted, which IAM scopes no further)", () => {
+    const unscopable = new Set<string>([
+      ...VPC_NETWORK_INTERFACE_ACTIONS,
       "xray:PutTraceSegments",
       "xray:PutTelemetryRecords",
       "logs:CreateLogDelivery",
@@ -177,11 +179,17 @@ describe("GantryStack", () => {
     expect(groupNames("power-act")).toEqual(["hello-dev"]);
   });
 
-  it("changes EC2 resources only under a tag, launch-template or launch condition", () => {
+  it("changes EC2 resources only under a tag, launch-template or launch condition, but for a VPC function's own network interfaces", () => {
     const ec2 = policyStatements(template).filter(({ statement }) => asList(statement.Action).some((action) => /^ec2:(?!Describe)/.test(action)));
+    const [vpcAccess, other] = [
+      ec2.filter(({ statement }) => statement.Sid === "ProbeFromVpc"),
+      ec2.filter(({ statement }) => statement.Sid !== "ProbeFromVpc"),
+    ];
 
-    expect(ec2.length).toBeGreaterThan(0);
-    for (const { statement } of ec2) expect(Object.keys(statement.Condition ?? {})).not.toEqual([]);
+    expect(other.length).toBeGreaterThan(0);
+    for (const { statement } of other) expect(Object.keys(statement.Condition ?? {})).not.toEqual([]);
+    // The example config runs the HTTP gate in a VPC: Lambda checks these against *, for the two gate functions only.
+    expect(vpcAccess.map(({ statement }) => statement.Action)).toEqual([[...VPC_NETWORK_INTERFACE_ACTIONS], [...VPC_NETWORK_INTERFACE_ACTIONS]]);
   });
 
   it("gives the launch rights only to the steps that point a group at another launch template version", () => {
@@ -314,5 +322,16 @@ describe("GantryStack", () => {
     const reasons = acknowledgements.flatMap((data) => Object.entries(data as Record<string, unknown>));
     expect(reasons.length).toBeGreaterThan(0);
     expect(reasons.filter(([, reason]) => typeof reason !== "string" || reason.length < 40)).toEqual([]);
+  });
+});
+
+describe("GantryStack, the GitHub webhook settings", () => {
+  it("prints the payload URL, content type, secret parameter and events as an output", () => {
+    const settings = template.toJSON().Outputs[STACK_OUTPUTS.githubWebhookSettings] as { Value: { "Fn::Join": [string, unknown[]] } };
+    const text = settings.Value["Fn::Join"][1].map((part) => (typeof part === "string" ? part : "<url>")).join("");
+
+    expect(text).toBe(
+      "Payload URL <url> | Content type application/json | Secret: the value stored in the SSM SecureString /gantry/webhook-secret (gantry webhook secret set) | SSL verification enabled | Events: Just the push event | Active",
+    );
   });
 });

@@ -104,15 +104,32 @@ const slackSchema = z.strictObject({
 /** Chat commands (`/gantry deploy|rollback|status|approve|abort …`); without it every chat request is refused. */
 const chatSchema = z.strictObject({ slack: slackSchema });
 
-export const gantryConfigSchema = z.strictObject({
-  apps: z.record(slug, appSchema),
-  /** Work-hours schedules that start and stop instances and groups (see schedule-config.ts). */
-  schedules: z.record(slug, scheduleSchema).optional(),
-  /** Slack slash commands: who may run them, and where. */
-  chat: chatSchema.optional(),
-  /** Settings of the AWS deployment only. */
-  infrastructure: infrastructureSchema.optional(),
-});
+export const gantryConfigSchema = z
+  .strictObject({
+    apps: z.record(slug, appSchema),
+    /** Work-hours schedules that start and stop instances and groups (see schedule-config.ts). */
+    schedules: z.record(slug, scheduleSchema).optional(),
+    /** Slack slash commands: who may run them, and where. */
+    chat: chatSchema.optional(),
+    /** Settings of the AWS deployment only. */
+    infrastructure: infrastructureSchema.optional(),
+  })
+  .superRefine((config, context) => {
+    // The HTTP gate calls each new instance at its private address: a function outside the VPC
+    // cannot reach it, so every deploy would fail its gate and roll back.
+    if (config.infrastructure?.vpc) return;
+    for (const [app, settings] of Object.entries(config.apps)) {
+      for (const [env, environment] of Object.entries(settings.environments)) {
+        if (!environment.gates.http) continue;
+        context.addIssue({
+          code: "custom",
+          path: ["apps", app, "environments", env, "gates", "http"],
+          message:
+            "is set, but infrastructure.vpc is missing: the gate functions would run outside the VPC and never reach the instances' private addresses. Add infrastructure.vpc { subnetIds, securityGroupIds } (gantry init writes it from the fleet stack's outputs), or remove gates.http",
+        });
+      }
+    }
+  });
 
 export type GantryConfig = z.infer<typeof gantryConfigSchema>;
 export type GantryConfigInput = z.input<typeof gantryConfigSchema>;

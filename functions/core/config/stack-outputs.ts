@@ -4,6 +4,9 @@
  */
 export const DEFAULT_STACK_NAME = "Gantry";
 
+/** The SSM SecureString the webhook reads GitHub's secret from, unless infrastructure.webhookSecretParameter names another. */
+export const DEFAULT_WEBHOOK_SECRET_PARAMETER = "/gantry/webhook-secret";
+
 export const STACK_OUTPUTS = {
   /** The webhook's Function URL, to paste into GitHub. */
   webhookUrl: "WebhookUrl",
@@ -21,6 +24,8 @@ export const STACK_OUTPUTS = {
   webhookSecretParameter: "WebhookSecretParameterName",
   /** Name of the S3 bucket holding releases (slug, env, manifest) and each app/env's `current`. */
   releaseBucketName: "ReleaseBucketName",
+  /** What to enter in GitHub's webhook form, field by field. */
+  githubWebhookSettings: "GitHubWebhookSettings",
   /** Step Functions console page listing the deploy state machine's executions. */
   deployConsoleUrl: "DeployConsoleUrl",
 } as const;

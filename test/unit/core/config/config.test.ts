@@ -56,6 +56,22 @@ describe("parseConfig", () => {
     );
     expect(rejection(config({}, { environments: {} }))).toContain("apps.hello.environments: {} is empty: configure at least one environment");
   });
+
+  it("rejects an HTTP gate without infrastructure.vpc, naming both paths and the fix", () => {
+    const message = rejection(config({ gates: { http: { port: 8080 } } }));
+
+    expect(message).toBe(
+      "gantry.config.ts is invalid:\n  apps.hello.environments.prod.gates.http: {\"port\":8080} is set, but infrastructure.vpc is missing: the gate functions would run outside the VPC and never reach the instances' private addresses. Add infrastructure.vpc { subnetIds, securityGroupIds } (gantry init writes it from the fleet stack's outputs), or remove gates.http",
+    );
+  });
+
+  it("accepts an HTTP gate once the gate functions run in a VPC, and no gate without one", () => {
+    const vpc = { subnetIds: ["subnet-0abc1234"], securityGroupIds: ["sg-0abc1234"] };
+    const gated = { ...config({ gates: { http: { port: 8080 } } }), infrastructure: { vpc } };
+
+    expect(parseConfig(gated).apps.hello?.environments.prod?.gates.http).toMatchObject({ port: 8080, healthPath: "/health" });
+    expect(parseConfig(config()).apps.hello?.environments.prod?.gates.http).toBeUndefined();
+  });
 });
 
 describe("environmentForPush", () => {

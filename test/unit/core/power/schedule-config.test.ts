@@ -12,7 +12,7 @@ function withSchedule(overrides: Record<string, unknown>): unknown {
     targets: [{ tag: "gantry:schedule=office-hours" }],
     ...overrides,
   };
-  return { apps: example.apps, schedules: { "office-hours": schedule } };
+  return { apps: example.apps, infrastructure: example.infrastructure, schedules: { "office-hours": schedule } };
 }
 
 describe("parseConfig, schedules", () => {
@@ -22,7 +22,7 @@ describe("parseConfig, schedules", () => {
       workWeek: "SUN-THU",
       holidays: ["2026-04-02", "2026-04-08"],
     });
-    expect(parseConfig({ apps: example.apps }).schedules).toBeUndefined();
+    expect(parseConfig({ apps: example.apps, infrastructure: example.infrastructure }).schedules).toBeUndefined();
   });
 
   it("defaults the work week to Monday–Friday and holidays to none", () => {
