@@ -6,6 +6,7 @@ import { executionView } from "../../console/execution-view.js";
 import { LiveFeed } from "../../console/live-feed.js";
 import { watchLocalDeploy } from "../../console/local-watch.js";
 import { deployLocally, type LocalDeployResult } from "../../local/local-deploy.js";
+import { EXAMPLE_RELEASES } from "../../local/example-release-ids.js";
 
 describe("execution view", () => {
   let home: string;
@@ -19,9 +20,9 @@ describe("execution view", () => {
     rolledBack = await deployLocally({
       app: "hello",
       env: "prod",
-      release: "v3",
+      release: EXAMPLE_RELEASES.failing,
       instances: 4,
-      from: "v2",
+      from: EXAMPLE_RELEASES.second,
       strategy: { batches: ["50%"], bakeSeconds: 10, minHealthyPercent: 100, retire: "standby" },
       trigger: { source: "cli", actor: "ana" },
       onStart: watcher.onStart,
@@ -38,7 +39,11 @@ describe("execution view", () => {
   it("shows the cause, the floor and the failed gate's evidence of a rolled-back deploy", () => {
     const view = executionView(rolledBack.record, {}, rolledBack.record.stoppedAt ?? 0);
 
-    expect(view.summary).toMatchObject({ status: "FAILED", error: "DeployRolledBack", cause: expect.stringContaining("rolled back to v2") });
+    expect(view.summary).toMatchObject({
+      status: "FAILED",
+      error: "DeployRolledBack",
+      cause: expect.stringContaining(`rolled back to ${EXAMPLE_RELEASES.second}`),
+    });
     expect(view.floor).toBe(4);
     expect(view.trigger).toBe("cli by ana");
     const gate = view.gates.at(-1);
@@ -52,9 +57,9 @@ describe("execution view", () => {
     const succeeded = await deployLocally({
       app: "hello",
       env: "prod",
-      release: "v2",
+      release: EXAMPLE_RELEASES.second,
       instances: 2,
-      from: "v1",
+      from: EXAMPLE_RELEASES.first,
       strategy: { batches: ["50%"], bakeSeconds: 10, minHealthyPercent: 100, retire: "standby" },
       trigger: { source: "cli" },
     });
@@ -71,8 +76,8 @@ describe("execution view", () => {
 
     expect(view.fleet.source).toBe("reports");
     const row = (label: string) => view.fleet.data[view.fleet.labels.indexOf(label) + 1] ?? [];
-    expect(Math.max(...row("v3 InService"))).toBe(2);
-    expect(row("v2 InService").at(-1)).toBe(4);
+    expect(Math.max(...row(`${EXAMPLE_RELEASES.failing} InService`))).toBe(2);
+    expect(row(`${EXAMPLE_RELEASES.second} InService`).at(-1)).toBe(4);
     expect(row("capacity floor").every((floor) => floor === 4)).toBe(true);
   });
 
@@ -82,7 +87,7 @@ describe("execution view", () => {
 
     expect(view.fleet.source).toBe("watched");
     const last = Object.fromEntries(view.fleet.labels.map((label, index) => [label, view.fleet.data[index + 1]?.at(-1)]));
-    expect(last).toMatchObject({ "v2 InService": 4, serving: 4, "capacity floor": 4 });
+    expect(last).toMatchObject({ [`${EXAMPLE_RELEASES.second} InService`]: 4, serving: 4, "capacity floor": 4 });
     expect(Math.min(...(view.fleet.data[view.fleet.labels.indexOf("serving") + 1] ?? []))).toBeGreaterThanOrEqual(4);
     expect(feed.timerCount()).toBe(0);
   });

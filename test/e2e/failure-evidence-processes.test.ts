@@ -10,6 +10,7 @@ import { startLoad } from "../../local/load/index.js";
 import { createProcessDriver, type ProcessDriver } from "../../local/process/index.js";
 import { createLocalRuntime } from "../../local/runtime.js";
 import { runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
+import { EXAMPLE_RELEASES } from "../../local/example-release-ids.js";
 
 /** 50× real time: a 60 s boot takes 1.2 s. */
 const SPEED = 50;
@@ -19,7 +20,7 @@ let driver: ProcessDriver;
 let balancer: Balancer;
 let fleet: LocalFleet;
 
-/** Two real app processes on v1 behind a real balancer. */
+/** Two real app processes on the first example release behind a real balancer. */
 beforeAll(async () => {
   const clock = new ScaledClock(SPEED);
   driver = createProcessDriver({ clock, checkIntervalMs: 100 });
@@ -40,7 +41,7 @@ beforeAll(async () => {
     availabilityZones: ["eu-west-1a", "eu-west-1b"],
     targetGroupArns: [targetGroupArn],
     launchTemplateId,
-    tags: [{ key: "gantry:release", value: "v1", propagateAtLaunch: true }],
+    tags: [{ key: "gantry:release", value: EXAMPLE_RELEASES.first, propagateAtLaunch: true }],
     bootSeconds: 60,
   });
   setActiveCloud(cloud);
@@ -79,7 +80,7 @@ describe("a new instance whose app is killed, with real processes behind the loc
     const killed = new Set<number>();
     const load = startLoad({ url: `${balancer.url}/`, ratePerSecond: 40, concurrency: 20 });
 
-    const record = await runLocalDeploy(fleet, fleet.deployInput("v2"), {
+    const record = await runLocalDeploy(fleet, fleet.deployInput(EXAMPLE_RELEASES.second), {
       tickMs: 1000,
       // Kill each new instance's app as soon as it is InService, before its target turns healthy.
       onTick: () => {
@@ -100,7 +101,7 @@ describe("a new instance whose app is killed, with real processes behind the loc
     );
     expect(record.cause).toMatch(/Console of i-\w+ \(last \d+ lines\): (.* \| )?listening on \d+ \| hello-app exited: signal SIGKILL/);
     const serving = fleet.cloud.snapshot(GROUP).instances.filter((i) => i.lifecycle === "InService");
-    expect(serving.map((i) => i.release)).toEqual(["v1", "v1"]);
+    expect(serving.map((i) => i.release)).toEqual([EXAMPLE_RELEASES.first, EXAMPLE_RELEASES.first]);
     expect(serving.map((i) => i.instanceId).sort()).toEqual([...before].sort());
     expect(report).toMatchObject({ failed: 0, errors: [] });
     expect(report.total).toBeGreaterThan(20);
