@@ -87,3 +87,19 @@ export function localConsoleActions(config: GantryConfig, flags: AwsFlags, feed:
   };
   return [deploy, rollBack];
 }
+
+/**
+ * The console's deploy action offers the example's releases; a local deploy, like one on AWS,
+ * takes only a built release, so they are built into the local release store first (the same
+ * content again is "already exists": nothing is rewritten).
+ */
+export async function buildLocalExampleReleases(): Promise<void> {
+  const [{ openLocalReleaseStore }, { provideRuntime }, { createLocalRuntime }, { buildExampleReleases }] = await Promise.all([
+    import("../lifecycle.js"),
+    import("../../functions/aws/runtime.js"),
+    import("../../local/runtime.js"),
+    import("../../local/example-releases.js"),
+  ]);
+  provideRuntime(createLocalRuntime({ releaseBucket: await openLocalReleaseStore() }));
+  await buildExampleReleases("hello", "prod");
+}

@@ -21,6 +21,7 @@ export async function serveConsole(options: ConsoleOptions): Promise<void> {
       import("./console-actions.js"),
     ]);
     await openLocalDynamo();
+    await (await import("./console-actions.js")).buildLocalExampleReleases();
     served = { source: new LocalExecutions(new ExecutionStore().dir), actions: localConsoleActions(config, options, feed), mode: "local" };
   } else {
     served = await (await import("../aws/console.js")).awsConsole(options);

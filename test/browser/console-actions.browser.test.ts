@@ -8,13 +8,16 @@ import { sampleGroup } from "../../console/fleet-samples.js";
 import { LiveFeed } from "../../console/live-feed.js";
 import { startConsoleServer, type ConsoleServer } from "../../console/server.js";
 import { LocalExecutions } from "../../console/sources.js";
-import { localConsoleActions } from "../../cli/run/console-actions.js";
+import { buildLocalExampleReleases, localConsoleActions } from "../../cli/run/console-actions.js";
 import { closeOpened, openLocalDynamo } from "../../cli/lifecycle.js";
 import { loadConfigFile } from "../../functions/config/load.js";
 import { DEFAULT_STACK_NAME } from "../../functions/core/config/stack-outputs.js";
 import { activeCloud } from "../../local/cloud/index.js";
 import { ExecutionStore } from "../../local/records.js";
 import { fleetChartOf, lastColumn, openBrowser, screenshot } from "./browser.js";
+import { EXAMPLE_RELEASES } from "../../local/example-release-ids.js";
+
+const { first: V1, second: V2, failing: V3 } = EXAMPLE_RELEASES;
 
 /** `gantry console --local` in a browser: actions refused without the token, run with it, through the same code as the CLI's. */
 describe("console actions, in a browser", () => {
@@ -31,6 +34,7 @@ describe("console actions, in a browser", () => {
     browser = await openBrowser();
     const config = await loadConfigFile("gantry.config.ts");
     await openLocalDynamo();
+    await buildLocalExampleReleases();
     const actions = localConsoleActions(config, { config: "gantry.config.ts", stack: DEFAULT_STACK_NAME }, feed);
     server = await startConsoleServer({ source: new LocalExecutions(new ExecutionStore().dir), live: feed, actions, token, port: 0, mode: "local" });
     page = await browser.context.newPage();
@@ -68,7 +72,7 @@ describe("console actions, in a browser", () => {
   });
 
   it("refuses a deploy without the token, visibly, and starts nothing", async () => {
-    const said = await act("deploy", { release: "v2" });
+    const said = await act("deploy", { release: V2 });
 
     expect(said).toBe("403: Refused: deploy needs the action token that gantry console printed when it started (read-only without it).");
     expect(await page.locator("#action-result").getAttribute("class")).toBe("refused");
@@ -80,32 +84,32 @@ describe("console actions, in a browser", () => {
     await page.locator("#token").fill(token);
     expect(await page.locator("#access").textContent()).toBe("actions enabled");
 
-    expect(await act("deploy", { release: "v1" })).toMatch(/^deploy of v1 to hello\/prod started: hello-prod-v1-/);
-    await ended("v1", "SUCCEEDED");
-    expect(await act("deploy", { release: "v2" })).toMatch(/^deploy of v2 to hello\/prod started: hello-prod-v2-/);
-    await ended("v2", "SUCCEEDED");
+    expect(await act("deploy", { release: V1 })).toMatch(new RegExp(`^deploy of ${V1} to hello/prod started: hello-prod-${V1}-`));
+    await ended(V1, "SUCCEEDED");
+    expect(await act("deploy", { release: V2 })).toMatch(new RegExp(`^deploy of ${V2} to hello/prod started: hello-prod-${V2}-`));
+    await ended(V2, "SUCCEEDED");
 
     expect(await page.locator("#facts").textContent()).toContain("started by cli by");
     await page.locator("#fleet-note", { hasText: "watched live" }).waitFor();
     const chart = await fleetChartOf(page);
     const cloud = sampleGroup(activeCloud().snapshot("hello-prod"), 0);
     expect(lastColumn(chart as NonNullable<typeof chart>)).toEqual({ ...cloud.counts, serving: cloud.serving });
-    expect(cloud.counts).toEqual({ "v2 InService": 4 });
-    await screenshot(page, "6-actions-deployed-v2");
+    expect(cloud.counts).toEqual({ [`${V2} InService`]: 4 });
+    await screenshot(page, "6-actions-deployed-second");
   });
 
   it("shows a deploy that failed its gate as rolled back, with its cause", async () => {
-    await act("deploy", { release: "v3" });
-    await ended("v3", "FAILED");
+    await act("deploy", { release: V3 });
+    await ended(V3, "FAILED");
 
     expect(await page.locator("#cause").textContent()).toMatch(
-      /^DeployRolledBack: Deploy of v3 to hello\/prod failed in batch 1 of 4 and was rolled back to v1\./,
+      new RegExp(`^DeployRolledBack: Deploy of ${V3} to hello/prod failed in batch 1 of 4 and was rolled back to ${V1}\\.`),
     );
   });
 
   it("rolls back with the token to the release before the current one", async () => {
     const said = await act("rollback", {});
-    expect(said).toMatch(/^rollback of hello\/prod started: hello-prod-v1-/);
+    expect(said).toMatch(new RegExp(`^rollback of hello/prod started: hello-prod-${V1}-`));
     const name = said.split(": ").at(-1) ?? "";
     await page.locator("#executions tr", { hasText: name }).filter({ hasText: "SUCCEEDED" }).waitFor({ timeout: 30_000 });
     await page.locator("#title", { hasText: name }).waitFor();
@@ -113,7 +117,7 @@ describe("console actions, in a browser", () => {
 
     expect(await page.locator("#facts").textContent()).toMatch(/started by rollback by .* \(to v1\)/);
     const cloud = sampleGroup(activeCloud().snapshot("hello-prod"), 0);
-    expect(cloud.counts).toEqual({ "v1 InService": 4 });
+    expect(cloud.counts).toEqual({ [`${V1} InService`]: 4 });
     const chart = await fleetChartOf(page);
     expect(lastColumn(chart as NonNullable<typeof chart>)).toEqual({ ...cloud.counts, serving: cloud.serving });
     await screenshot(page, "7-actions-rolled-back");

@@ -13,6 +13,9 @@ import { Demo, type DemoSummary } from "../../local/demo.js";
 import type { LocalFleet } from "../../local/scenario.js";
 import { ExecutionStore } from "../../local/records.js";
 import { fleetChartOf, lastColumn, openBrowser, screenshot } from "./browser.js";
+import { EXAMPLE_RELEASES } from "../../local/example-release-ids.js";
+
+const { first: V1, second: V2, failing: V3 } = EXAMPLE_RELEASES;
 
 /**
  * The console open during the demo: real app processes behind the local load balancer under
@@ -68,14 +71,14 @@ describe("console during the demo, in a browser", () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it("lists the v2 deploy as running and opens it", async () => {
+  it("lists the good release's deploy as running and opens it", async () => {
     const running = page.locator("#executions tr", { hasText: "RUNNING" });
     await running.first().waitFor({ timeout: 60_000 });
 
-    expect(await running.first().textContent()).toContain("v2");
+    expect(await running.first().textContent()).toContain(V2);
     await page.locator("#facts", { hasText: "RUNNING" }).waitFor();
-    expect(await page.locator("#title").textContent()).toBe(names.get("v2"));
-    await screenshot(page, "1-demo-v2-running");
+    expect(await page.locator("#title").textContent()).toBe(names.get(V2));
+    await screenshot(page, "1-demo-second-running");
   });
 
   it("shows the states advancing and the chart following the local cloud's fleet, without a reload", async () => {
@@ -92,19 +95,19 @@ describe("console during the demo, in a browser", () => {
             }
           ).gantryConsole.state.view,
       );
-      if (!view || view.summary.name !== names.get("v2") || view.summary.status !== "RUNNING") break;
+      if (!view || view.summary.name !== names.get(V2) || view.summary.status !== "RUNNING") break;
       if (seen.at(-1) !== view.summary.currentState) seen.push(view.summary.currentState);
       stepCounts.push(view.steps.length);
       const chart = await fleetChartOf(page);
       if (chart && fleet) {
         const cloud = sampleGroup(fleet.cloud.snapshot(fleet.groupName), 0);
         const page = lastColumn(chart);
-        const mixed = (page["v1 InService"] ?? 0) > 0 && (page["v2 InService"] ?? 0) > 0;
+        const mixed = (page[`${V1} InService`] ?? 0) > 0 && (page[`${V2} InService`] ?? 0) > 0;
         if (mixed && JSON.stringify(sorted(page)) === JSON.stringify(sorted({ ...cloud.counts, serving: cloud.serving }))) matchedMixed++;
       }
       if (matchedMixed > 0 && !shotMixed) {
         shotMixed = true;
-        await screenshot(page, "2-demo-v2-mid-deploy");
+        await screenshot(page, "2-demo-second-mid-deploy");
       }
       await page.waitForTimeout(100);
     }
@@ -115,15 +118,15 @@ describe("console during the demo, in a browser", () => {
     expect(matchedMixed).toBeGreaterThan(0);
   });
 
-  it("shows v3's rollback with its cause and the failed gate's evidence", async () => {
+  it("shows the failing release's rollback with its cause and the failed gate's evidence", async () => {
     await page.locator("#facts", { hasText: "FAILED" }).waitFor({ timeout: 60_000 });
 
-    expect(await page.locator("#title").textContent()).toBe(names.get("v3"));
+    expect(await page.locator("#title").textContent()).toBe(names.get(V3));
     const cause = await page.locator("#cause").textContent();
-    expect(cause).toContain("DeployRolledBack: Deploy of v3 to hello/prod failed in batch 1 of 2 and was rolled back to v2.");
+    expect(cause).toContain(`DeployRolledBack: Deploy of ${V3} to hello/prod failed in batch 1 of 2 and was rolled back to ${V2}.`);
     expect(cause).toContain("Target.ResponseCodeMismatch");
     expect(await page.locator("#gates").textContent()).toMatch(/batch 1 · new instances: targets 0\/2 healthy/);
-    await screenshot(page, "3-demo-v3-rolled-back");
+    await screenshot(page, "3-demo-failing-rolled-back");
   });
 
   it("charts the traffic through the load balancer with no failed request", async () => {
@@ -141,20 +144,20 @@ describe("console during the demo, in a browser", () => {
     expect(Math.max(...(traffic?.data[1] ?? [0]))).toBeGreaterThan(0);
   });
 
-  it("shows v2's whole fleet chart as the console sampled it from the local cloud, never under the floor", async () => {
-    await page.locator("#executions tr", { hasText: names.get("v2") ?? "?" }).click();
+  it("shows the good release's whole fleet chart as the console sampled it from the local cloud, never under the floor", async () => {
+    await page.locator("#executions tr", { hasText: names.get(V2) ?? "?" }).click();
     await page.locator("#facts", { hasText: "SUCCEEDED" }).waitFor();
 
     const chart = await fleetChartOf(page);
-    const record = new ExecutionStore().lookup(names.get("v2") ?? "").record;
-    const sampled = fleetChart(feed.fleetOf(names.get("v2") ?? "") ?? [], record?.startedAt ?? 0, 4);
+    const record = new ExecutionStore().lookup(names.get(V2) ?? "").record;
+    const sampled = fleetChart(feed.fleetOf(names.get(V2) ?? "") ?? [], record?.startedAt ?? 0, 4);
     expect(chart?.labels).toEqual(sampled.labels);
     expect(chart?.data).toEqual(sampled.data);
     const serving = chart?.data[(chart?.labels.indexOf("serving") ?? 0) + 1] ?? [];
     expect(Math.min(...serving)).toBeGreaterThanOrEqual(4);
     expect(Math.max(...serving)).toBe(6);
-    expect(lastColumn(chart as NonNullable<typeof chart>)).toEqual({ "v2 InService": 4, serving: 4 });
-    await screenshot(page, "4-demo-v2-succeeded");
+    expect(lastColumn(chart as NonNullable<typeof chart>)).toEqual({ [`${V2} InService`]: 4, serving: 4 });
+    await screenshot(page, "4-demo-second-succeeded");
   });
 
   it("costs the server nothing once the tab is closed", async () => {
