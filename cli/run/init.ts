@@ -158,6 +158,8 @@ async function fromAnswers(app: string, existing: GantryConfig | undefined, opti
 /** The VPC to add for the gate, none when the config has the same; refuses a different one (gantry's gate functions run in one VPC). */
 function vpcToAdd(existing: GantryConfig | undefined, values: FleetValues, configPath: string): ConfigSection["vpc"] {
   const wanted = { subnetIds: values.subnetIds, securityGroupIds: values.securityGroupIds };
+  // No gate, or answers that were not asked for because the config already has its VPC: nothing to add.
+  if (wanted.subnetIds.length === 0 && wanted.securityGroupIds.length === 0) return undefined;
   const current = existing?.infrastructure?.vpc;
   if (!current) return wanted;
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((item) => b.includes(item));

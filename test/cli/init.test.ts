@@ -190,6 +190,23 @@ describe("gantry init --no-stack", () => {
     expect(readFileSync(path, "utf8")).toContain('subnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"]');
   });
 
+  it("keeps the gate's VPC the config already has, without asking for it again", () => {
+    const withVpc = STAGING.replace(
+      "  },\n};",
+      '  },\n  infrastructure: { vpc: { subnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"], securityGroupIds: ["sg-0ccc3333"] } },\n};',
+    );
+    const path = configFile(withVpc);
+    const answers = ["eu-west-1", "hello-prod", TG, "8080", ""].join("\n");
+
+    const result = run(["init", "hello", "prod", "--no-stack", "--config", path], answers);
+
+    expect(result.stderr).not.toContain("subnet ids of the gate functions");
+    expect(result.status).toBe(0);
+    const written = readFileSync(path, "utf8");
+    expect(written).toContain('autoScalingGroupName: "hello-prod"');
+    expect(written.match(/subnetIds:/g)).toHaveLength(1);
+  });
+
   it("exits 2 with one line when the answers run out, writing nothing", () => {
     const path = configFile(STAGING);
 
