@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startProcessFleet } from "./process-fleet.js";
 import { readLock } from "../../functions/aws/lock/deploy-lock.js";
-import { provideRuntime } from "../../functions/aws/runtime.js";
-import type { DeployInputRaw } from "../../functions/core/config/input.js";
-import { startBalancer, type Balancer } from "../../local/balancer/index.js";
-import { ScaledClock } from "../../local/clock.js";
-import { LocalCloud, setActiveCloud } from "../../local/cloud/index.js";
+import { type Balancer } from "../../local/balancer/index.js";
 import { closeLocalDynamo } from "../../local/dynamo-session.js";
 import { startLoad } from "../../local/load/index.js";
-import { createProcessDriver, type ProcessDriver } from "../../local/process/index.js";
-import { createLocalRuntime } from "../../local/runtime.js";
+import { type ProcessDriver } from "../../local/process/index.js";
 import { runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
 import { EXAMPLE_RELEASES } from "../../local/example-release-ids.js";
 
-/** 50× real time: a 60 s boot takes 1.2 s. */
-const SPEED = 50;
 const GROUP = "evidence-prod";
 
 let driver: ProcessDriver;
@@ -22,50 +16,14 @@ let fleet: LocalFleet;
 
 /** Two real app processes on the first example release behind a real balancer. */
 beforeAll(async () => {
-  const clock = new ScaledClock(SPEED);
-  driver = createProcessDriver({ clock, checkIntervalMs: 100 });
-  const cloud = new LocalCloud({ clock, driver: () => driver });
-  const launchTemplateId = cloud.createLaunchTemplate({ name: GROUP, imageId: "ami-0123456789abcdef0" });
-  const targetGroupArn = cloud.createTargetGroup({
-    name: `${GROUP}-web`,
-    healthCheckIntervalSeconds: 10,
-    healthyThreshold: 2,
-    unhealthyThreshold: 2,
-    deregistrationDelaySeconds: 30,
-  });
-  cloud.createGroup({
-    name: GROUP,
-    minSize: 1,
+  ({ driver, balancer, fleet } = await startProcessFleet({
+    app: "evidence",
+    group: GROUP,
+    instances: 2,
     maxSize: 4,
-    desiredCapacity: 2,
-    availabilityZones: ["eu-west-1a", "eu-west-1b"],
-    targetGroupArns: [targetGroupArn],
-    launchTemplateId,
-    tags: [{ key: "gantry:release", value: EXAMPLE_RELEASES.first, propagateAtLaunch: true }],
-    bootSeconds: 60,
-  });
-  setActiveCloud(cloud);
-  provideRuntime(createLocalRuntime({ cloud }));
-  balancer = await startBalancer({ cloud, targetGroupArn, driver });
-  const ids = cloud.snapshot(GROUP).instances.map((i) => i.instanceId);
-  await driver.waitUntilServing(ids, 10_000);
-  await balancer.waitUntilRoutable(ids, 10_000);
-  fleet = {
-    cloud,
-    clock,
-    groupName: GROUP,
-    targetGroupArns: [targetGroupArn],
-    launchTemplateId,
-    deployInput: (id: string): DeployInputRaw => ({
-      app: "evidence",
-      env: "prod",
-      release: { id },
-      group: { autoScalingGroupName: GROUP, targetGroupArns: [targetGroupArn] },
-      strategy: { batches: ["50%"], bakeSeconds: 20, pollSeconds: 5, healthTimeoutSeconds: 300 },
-      gates: { alarms: [] },
-      trigger: { source: "local" },
-    }),
-  };
+    release: EXAMPLE_RELEASES.first,
+    gates: { alarms: [] },
+  }));
 });
 
 afterAll(async () => {

@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { provideRuntime } from "../../functions/aws/runtime.js";
-import { createLocalRuntime } from "../../local/runtime.js";
-import type { DeployInputRaw } from "../../functions/core/config/input.js";
-import { startBalancer, type Balancer } from "../../local/balancer/index.js";
-import { ScaledClock } from "../../local/clock.js";
-import { LocalCloud, setActiveCloud } from "../../local/cloud/index.js";
+import { startProcessFleet } from "./process-fleet.js";
+import { type Balancer } from "../../local/balancer/index.js";
 import { startLoad } from "../../local/load/index.js";
-import { createProcessDriver, type ProcessDriver } from "../../local/process/index.js";
+import { type ProcessDriver } from "../../local/process/index.js";
 import { runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
 
-/** 50× real time: a 60 s boot takes 1.2 s, a 30 s deregistration delay 0.6 s. */
-const SPEED = 50;
 const GROUP = "hello-prod";
 
 let driver: ProcessDriver;
@@ -19,50 +13,14 @@ let fleet: LocalFleet;
 
 /** Four real app processes on a1f3c9e07b24 behind a real balancer, with gantry's clients on this cloud. */
 beforeAll(async () => {
-  const clock = new ScaledClock(SPEED);
-  driver = createProcessDriver({ clock, checkIntervalMs: 100 });
-  const cloud = new LocalCloud({ clock, driver: () => driver });
-  const launchTemplateId = cloud.createLaunchTemplate({ name: GROUP, imageId: "ami-0123456789abcdef0" });
-  const targetGroupArn = cloud.createTargetGroup({
-    name: `${GROUP}-web`,
-    healthCheckIntervalSeconds: 10,
-    healthyThreshold: 2,
-    unhealthyThreshold: 2,
-    deregistrationDelaySeconds: 30,
-  });
-  cloud.createGroup({
-    name: GROUP,
-    minSize: 1,
+  ({ driver, balancer, fleet } = await startProcessFleet({
+    app: "hello",
+    group: GROUP,
+    instances: 4,
     maxSize: 6,
-    desiredCapacity: 4,
-    availabilityZones: ["eu-west-1a", "eu-west-1b"],
-    targetGroupArns: [targetGroupArn],
-    launchTemplateId,
-    tags: [{ key: "gantry:release", value: "a1f3c9e07b24", propagateAtLaunch: true }],
-    bootSeconds: 60,
-  });
-  setActiveCloud(cloud);
-  provideRuntime(createLocalRuntime({ cloud }));
-  balancer = await startBalancer({ cloud, targetGroupArn, driver });
-  const ids = cloud.snapshot(GROUP).instances.map((i) => i.instanceId);
-  await driver.waitUntilServing(ids, 10_000);
-  await balancer.waitUntilRoutable(ids, 10_000);
-  fleet = {
-    cloud,
-    clock,
-    groupName: GROUP,
-    targetGroupArns: [targetGroupArn],
-    launchTemplateId,
-    deployInput: (id: string): DeployInputRaw => ({
-      app: "hello",
-      env: "prod",
-      release: { id },
-      group: { autoScalingGroupName: GROUP, targetGroupArns: [targetGroupArn] },
-      strategy: { batches: ["50%"], bakeSeconds: 20, pollSeconds: 5, healthTimeoutSeconds: 300 },
-      gates: { http: { port: 80, healthPath: "/health", versionPath: "/version" } },
-      trigger: { source: "local" },
-    }),
-  };
+    release: "a1f3c9e07b24",
+    gates: { http: { port: 80, healthPath: "/health", versionPath: "/version" } },
+  }));
 });
 
 afterAll(async () => {
