@@ -102,16 +102,16 @@ async function slash(text: string, options: { secret?: string } = {}) {
 
 describe("gantry chat serve", () => {
   it("answers a signed deploy at once, runs the deploy locally, and posts the started execution to response_url", async () => {
-    const answer = await slash("deploy hello prod v2");
+    const answer = await slash("deploy hello prod b7d2e4f01c68");
 
-    expect(answer).toEqual({ status: 200, body: { response_type: "ephemeral", text: "Working on it: deploying v2 to hello/prod…" } });
+    expect(answer).toEqual({ status: 200, body: { response_type: "ephemeral", text: "Working on it: deploying b7d2e4f01c68 to hello/prod…" } });
     await until(() => posted.length === 1, "post to response_url");
     const text = String(posted[0]?.text);
     expect(posted[0]?.response_type).toBe("in_channel");
     expect(text).toMatch(
-      /^<@U024BE7LH> started a deploy of v2 to hello\/prod: `hello-prod-v2-[0-9a-z]+`\nSee it with `gantry history --local hello-prod-v2-[0-9a-z]+`$/,
+      /^<@U024BE7LH> started a deploy of b7d2e4f01c68 to hello\/prod: `hello-prod-b7d2e4f01c68-[0-9a-z]+`\nSee it with `gantry history --local hello-prod-b7d2e4f01c68-[0-9a-z]+`$/,
     );
-    const name = /`(hello-prod-v2-[0-9a-z]+)`/.exec(text)?.[1] ?? "";
+    const name = /`(hello-prod-b7d2e4f01c68-[0-9a-z]+)`/.exec(text)?.[1] ?? "";
     await until(() => stdout.includes(`${name} SUCCEEDED`), "the local deploy's end");
     expect(stdout).toContain(`• ${name}`);
     expect(stdout).toContain("→ Finish rollout");
@@ -123,12 +123,12 @@ describe("gantry chat serve", () => {
     expect(answer.status).toBe(200);
     await until(() => posted.length === 2, "status post");
     expect(posted[1]?.text).toMatch(
-      /^hello\/prod runs v1 \(v2\)\.\nLatest execution `hello-prod-v2-[0-9a-z]+`: \*SUCCEEDED\* \(release v2, slack by steve \(U024BE7LH\), started .*, ended .*\)\nSee it with/,
+      /^hello\/prod runs v1 \(b7d2e4f01c68\)\.\nLatest execution `hello-prod-b7d2e4f01c68-[0-9a-z]+`: \*SUCCEEDED\* \(release b7d2e4f01c68, slack by steve \(U024BE7LH\), started .*, ended .*\)\nSee it with/,
     );
   }, 60_000);
 
   it("refuses a request signed with another secret with 401, and posts nothing", async () => {
-    const answer = await slash("deploy hello prod v2", { secret: "not it" });
+    const answer = await slash("deploy hello prod b7d2e4f01c68", { secret: "not it" });
 
     expect(answer).toEqual({ status: 401, body: { error: expect.stringMatching(/^X-Slack-Signature does not match the body/) as string } });
     expect(posted).toHaveLength(2);

@@ -1,7 +1,8 @@
 import { deployInputFor, type GantryConfig } from "../config/config.js";
 import { parseDeployInput, type DeployInputRaw } from "../config/input.js";
-import { InvalidDeployInputError } from "../errors.js";
+import { InvalidDeployInputError, InvalidReleaseIdError } from "../errors.js";
 import { executionName } from "../executions/naming.js";
+import { parseReleaseId } from "../releases/release-id.js";
 import type { WebhookRequest } from "../webhook/webhook-request.js";
 import { escapeText, readChatTask, type ChatTask } from "./chat-commands.js";
 import { readSlashCommand } from "./slash-command.js";
@@ -100,13 +101,17 @@ export function decideChat({ request, signature, config, receivedAt }: ChatDecis
   const user = { id: slash.userId, ...(slash.userName ? { name: slash.userName } : {}) };
   const job: ChatJob = { task, command: slash.command, user, channel: slash.channelId, responseUrl: slash.responseUrl, receivedAt };
   if (task.command === "deploy") {
-    const release = task.args.release ?? "";
-    const input = { ...deployInputFor(config, task.app, task.env, { id: release }, chatTrigger(job, "slack")) };
+    const given = task.args.release ?? "";
+    let release: string;
+    let input: DeployInputRaw;
     try {
+      // The one release-id rule: 12 hex of the commit (or its full SHA); a chat has no git to resolve a ref or a short SHA.
+      release = parseReleaseId(given);
+      input = { ...deployInputFor(config, task.app, task.env, { id: release }, chatTrigger(job, "slack")) };
       parseDeployInput(input);
     } catch (error) {
-      if (!(error instanceof InvalidDeployInputError)) throw error;
-      return tell(`\`${escapeText(release)}\` is not a release gantry can deploy: ${escapeText(error.message)}`, "refused: release", about);
+      if (!(error instanceof InvalidDeployInputError || error instanceof InvalidReleaseIdError)) throw error;
+      return tell(`\`${escapeText(given)}\` is not a release gantry can deploy: ${escapeText(error.message)}`, "refused: release", about);
     }
     job.start = { name: executionName(task.app, task.env, release, receivedAt.toString(36)), input };
   }

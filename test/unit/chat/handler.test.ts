@@ -75,22 +75,22 @@ function deferredJob(): ChatJobEvent {
 
 describe("chat handler, a command it carries out", () => {
   it("answers a signed deploy at once, hands the job to itself asynchronously, and posts the started execution to response_url", async () => {
-    const answer = await call(command("deploy hello prod 3f2c1ab"));
+    const answer = await call(command("deploy hello prod 3f2c1ab9e0d4"));
 
-    expect(answer).toEqual({ status: 200, body: { response_type: "ephemeral", text: "Working on it: deploying 3f2c1ab to hello/prod…" } });
+    expect(answer).toEqual({ status: 200, body: { response_type: "ephemeral", text: "Working on it: deploying 3f2c1ab9e0d4 to hello/prod…" } });
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
     expect(lambda).toHaveReceivedCommandWith(InvokeCommand, { FunctionName: "Gantry-ChatFunction-1A2B3C", InvocationType: "Event" });
     expect(ssm).toHaveReceivedCommandWith(GetParameterCommand, { Name: SIGNING_SECRET_PARAMETER, WithDecryption: true });
 
     await handler(deferredJob(), {} as Context);
 
-    const name = `hello-prod-3f2c1ab-${NOW.toString(36)}`;
+    const name = `hello-prod-3f2c1ab9e0d4-${NOW.toString(36)}`;
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN, name });
     const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? "{}") as Record<string, unknown>;
     expect(input).toMatchObject({
       app: "hello",
       env: "prod",
-      release: { id: "3f2c1ab" },
+      release: { id: "3f2c1ab9e0d4" },
       group: { autoScalingGroupName: "hello-prod" },
       trigger: { source: "slack", actor: `steve (${MEMBER})`, receivedAt: NOW },
     });
@@ -99,7 +99,7 @@ describe("chat handler, a command it carries out", () => {
         path: "/commands/T0001/42/abc",
         message: {
           response_type: "in_channel",
-          text: `<@${MEMBER}> started a deploy of 3f2c1ab to hello/prod: \`${name}\`\n<https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:123456789012:execution:gantry-deploy:${name}|View the execution in the Step Functions console>`,
+          text: `<@${MEMBER}> started a deploy of 3f2c1ab9e0d4 to hello/prod: \`${name}\`\n<https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:123456789012:execution:gantry-deploy:${name}|View the execution in the Step Functions console>`,
         },
       },
     ]);
@@ -159,11 +159,11 @@ describe("chat handler, a command it carries out", () => {
     sfn
       .on(StartExecutionCommand)
       .rejects(Object.assign(new Error("User is not authorized to perform states:StartExecution"), { name: "AccessDeniedException" }));
-    await call(command("deploy hello prod 3f2c1ab"));
+    await call(command("deploy hello prod 3f2c1ab9e0d4"));
 
     await expect(handler(deferredJob(), {} as Context)).resolves.toBeUndefined();
     expect(posted[0]?.message.text).toMatch(
-      /^Could not deploy hello\/prod: Step Functions did not start hello-prod-3f2c1ab-\S+ on arn:aws:states:.*AccessDeniedException/,
+      /^Could not deploy hello\/prod: Step Functions did not start hello-prod-3f2c1ab9e0d4-\S+ on arn:aws:states:.*AccessDeniedException/,
     );
   });
 
@@ -179,14 +179,14 @@ describe("chat handler, requests it refuses or only answers", () => {
   const cases: [string, () => ReturnType<typeof request>, number, Record<string, unknown>][] = [
     [
       "unsigned",
-      () => request(slashBody("deploy hello prod 3f2c1ab"), {}),
+      () => request(slashBody("deploy hello prod 3f2c1ab9e0d4"), {}),
       401,
       { error: expect.stringMatching(/^X-Slack-Signature or X-Slack-Request-Timestamp is missing/) },
     ],
     [
       "a stale timestamp (6 minutes old)",
       () => {
-        const body = slashBody("deploy hello prod 3f2c1ab");
+        const body = slashBody("deploy hello prod 3f2c1ab9e0d4");
         return request(body, signed(body, { timestamp: Math.floor(NOW / 1000) - 360 }));
       },
       401,
@@ -195,7 +195,7 @@ describe("chat handler, requests it refuses or only answers", () => {
     [
       "a timestamp 6 minutes ahead",
       () => {
-        const body = slashBody("deploy hello prod 3f2c1ab");
+        const body = slashBody("deploy hello prod 3f2c1ab9e0d4");
         return request(body, signed(body, { timestamp: Math.floor(NOW / 1000) + 360 }));
       },
       401,
@@ -204,7 +204,7 @@ describe("chat handler, requests it refuses or only answers", () => {
     [
       "a signature under another secret",
       () => {
-        const body = slashBody("deploy hello prod 3f2c1ab");
+        const body = slashBody("deploy hello prod 3f2c1ab9e0d4");
         return request(body, signed(body, { secret: "not the signing secret" }));
       },
       401,
@@ -212,7 +212,7 @@ describe("chat handler, requests it refuses or only answers", () => {
     ],
     [
       "a body changed after signing",
-      () => request(slashBody("deploy hello prod 9e8d7c6"), signed(slashBody("deploy hello prod 3f2c1ab"))),
+      () => request(slashBody("deploy hello prod 9e8d7c6"), signed(slashBody("deploy hello prod 3f2c1ab9e0d4"))),
       401,
       { error: expect.stringMatching(/^X-Slack-Signature does not match the body/) },
     ],
@@ -220,7 +220,7 @@ describe("chat handler, requests it refuses or only answers", () => {
     [
       "a JSON body",
       () => {
-        const body = JSON.stringify({ command: "/gantry", text: "deploy hello prod 3f2c1ab" });
+        const body = JSON.stringify({ command: "/gantry", text: "deploy hello prod 3f2c1ab9e0d4" });
         return request(body, signed(body), { contentType: "application/json" });
       },
       400,
@@ -243,13 +243,13 @@ describe("chat handler, requests it refuses or only answers", () => {
     ],
     [
       "an unknown member",
-      () => command("deploy hello prod 3f2c1ab", { user_id: "U0UNKNOWN1" }),
+      () => command("deploy hello prod 3f2c1ab9e0d4", { user_id: "U0UNKNOWN1" }),
       200,
       ephemeral("<@U0UNKNOWN1> may not run gantry commands: add the member id U0UNKNOWN1 to chat.slack.users in gantry.config.ts."),
     ],
     [
       "an unknown channel",
-      () => command("deploy hello prod 3f2c1ab", { channel_id: "C0RANDOM01" }),
+      () => command("deploy hello prod 3f2c1ab9e0d4", { channel_id: "C0RANDOM01" }),
       200,
       ephemeral(
         "gantry commands are not allowed in this channel: add its id C0RANDOM01 to chat.slack.channels in gantry.config.ts, or run them in one listed there.",
@@ -267,7 +267,7 @@ describe("chat handler, requests it refuses or only answers", () => {
     ["too many arguments", () => command("status hello prod now"), 200, ephemeral("status takes no more than that: Usage: `/gantry status <app> <env>`")],
     [
       "an unknown app/env",
-      () => command("deploy hello qa 3f2c1ab"),
+      () => command("deploy hello qa 3f2c1ab9e0d4"),
       200,
       ephemeral("No app/env `hello qa` in the configuration; configured: hello prod, hello prod-eu, hello staging."),
     ],
@@ -275,7 +275,17 @@ describe("chat handler, requests it refuses or only answers", () => {
       "a release id deploys cannot carry",
       () => command("deploy hello prod <b>bad/id</b>"),
       200,
-      ephemeral(/^`&lt;b&gt;bad\/id&lt;\/b&gt;` is not a release gantry can deploy: .*release\.id/),
+      ephemeral(
+        /^`&lt;b&gt;bad\/id&lt;\/b&gt;` is not a release gantry can deploy: .* is not a release id: a release id is the first 12 lowercase hex characters of the commit/,
+      ),
+    ],
+    [
+      "a short SHA, which a chat cannot resolve without git",
+      () => command("deploy hello prod 3f2c1ab"),
+      200,
+      ephemeral(
+        '`3f2c1ab` is not a release gantry can deploy: "3f2c1ab" is not a release id: a release id is the first 12 lowercase hex characters of the commit (git rev-parse --short=12 &lt;ref&gt;).',
+      ),
     ],
     [
       "approve",
