@@ -19,6 +19,8 @@ const MAX_READ_BYTES = 6 * 1024 * 1024;
 export interface ChatServerOptions {
   config: GantryConfig;
   signingSecret: string;
+  /** The local release store's bucket: deploys it starts take only releases built there (`gantry release create --local`). */
+  releaseBucket?: string;
   port?: number;
   /** Instances of each simulated group. */
   instances?: number;
@@ -63,7 +65,12 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     ...(options.instances !== undefined ? { instances: options.instances } : {}),
     ...(options.onDeployEvent ? { onDeployEvent: options.onDeployEvent } : {}),
     ...(options.onDeployDone ? { onDeployDone: options.onDeployDone } : {}),
-    runtime: { slackSigningSecret: options.signingSecret, deferChatJob, latestExecution: latestRecorded(() => local.store, options.config) },
+    runtime: {
+      slackSigningSecret: options.signingSecret,
+      deferChatJob,
+      latestExecution: latestRecorded(() => local.store, options.config),
+      ...(options.releaseBucket ? { releaseBucket: options.releaseBucket } : {}),
+    },
   });
   provideRuntime(createLocalRuntime(local.runtimeOptions));
   const server = await serveFunctionUrl(handler, {

@@ -14,6 +14,8 @@ export interface WebhookServerOptions {
   secret: string;
   /** The token deploys report to GitHub with, for apps whose configuration turns github.deployments on. */
   githubToken?: string;
+  /** The local release store's bucket: deploys it starts take only releases built there (`gantry release create --local`). */
+  releaseBucket?: string;
   port?: number;
   /** Instances of each simulated group. */
   instances?: number;
@@ -35,7 +37,12 @@ export interface WebhookServer {
  * configured app/env in one local cloud, recorded like any local execution.
  */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
-  const local = localDeploys({ ...options, runtime: { webhookSecret: options.secret, ...(options.githubToken ? { githubToken: options.githubToken } : {}) } });
+  const local = localDeploys({ ...options, runtime: {
+      webhookSecret: options.secret,
+      ...(options.githubToken ? { githubToken: options.githubToken } : {}),
+      ...(options.releaseBucket ? { releaseBucket: options.releaseBucket } : {}),
+    },
+  });
   provideRuntime(createLocalRuntime(local.runtimeOptions));
   const server = await serveFunctionUrl(handler, {
     ...(options.port !== undefined ? { port: options.port } : {}),

@@ -1,6 +1,6 @@
 import { loadConfigFile } from "../../functions/config/load.js";
 import type { ChatServeOptions } from "../commands/chat.js";
-import { openLocalDynamo } from "../lifecycle.js";
+import { openLocalDynamo, openLocalReleaseStore } from "../lifecycle.js";
 import { UsageError, line, paint, statusColour } from "../output.js";
 import { progressPrinter } from "../progress.js";
 
@@ -12,10 +12,12 @@ export async function serveChat(options: ChatServeOptions): Promise<void> {
   const config = await loadConfigFile(options.config);
   const { startChatServer } = await import("../../local/chat-server.js");
   await openLocalDynamo();
+  const releaseBucket = await openLocalReleaseStore();
   const printers = new Map<string, ReturnType<typeof progressPrinter>>();
   const server = await startChatServer({
     config,
     signingSecret,
+    releaseBucket,
     port: options.port,
     instances: options.instances,
     onDeployEvent: (execution, event) => {

@@ -1,7 +1,7 @@
 import { loadConfigFile } from "../../functions/config/load.js";
 import type { ExecutionRecord } from "../../functions/core/executions/execution-record.js";
 import type { WebhookServeOptions } from "../commands/webhook.js";
-import { openLocalDynamo } from "../lifecycle.js";
+import { openLocalDynamo, openLocalReleaseStore } from "../lifecycle.js";
 import { UsageError, line, paint, statusColour } from "../output.js";
 import { progressPrinter } from "../progress.js";
 
@@ -12,10 +12,12 @@ export async function serveWebhook(options: WebhookServeOptions): Promise<void> 
   const config = await loadConfigFile(options.config);
   const { startWebhookServer } = await import("../../local/webhook-server.js");
   await openLocalDynamo();
+  const releaseBucket = await openLocalReleaseStore();
   const printers = new Map<string, ReturnType<typeof progressPrinter>>();
   const server = await startWebhookServer({
     config,
     secret,
+    releaseBucket,
     ...(process.env.GANTRY_GITHUB_TOKEN ? { githubToken: process.env.GANTRY_GITHUB_TOKEN } : {}),
     port: options.port,
     instances: options.instances,

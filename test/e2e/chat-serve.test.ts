@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -51,6 +51,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => slack.listen(0, "127.0.0.1", resolve));
   responseUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/commands/T0001/1/x`;
+
+  // A local deploy takes only a built release: build the one the test deploys into this home's local store first.
+  const build = join(home, "build");
+  spawnSync(process.execPath, [join(import.meta.dirname, "../../examples/hello-app/build.mjs"), "b7d2e4f01c68", build], { encoding: "utf8" });
+  const created = spawnSync(process.execPath, [bin, "release", "create", "hello", "prod", "--dir", build, "--release", "b7d2e4f01c68", "--local"], {
+    env: { ...process.env, GANTRY_HOME: home, NO_COLOR: "1" },
+    encoding: "utf8",
+  });
+  expect(created.status, created.stderr).toBe(0);
 
   gantry = spawn(process.execPath, [bin, "chat", "serve", "--local", "--port", "0"], {
     env: { ...process.env, GANTRY_HOME: home, GANTRY_SLACK_SIGNING_SECRET: secret, NO_COLOR: "1" },
@@ -127,10 +136,22 @@ describe("gantry chat serve", () => {
     );
   }, 60_000);
 
+  it("runs a deploy of a release never built into the local store to its refusal at the plan, like any local deploy", async () => {
+    const answer = await slash("deploy hello prod 0123456789ab");
+
+    expect(answer.status).toBe(200);
+    await until(() => posted.length === 3, "post to response_url");
+    const name = /`(hello-prod-0123456789ab-[0-9a-z]+)`/.exec(String(posted[2]?.text))?.[1] ?? "?";
+    await until(() => stdout.includes(`${name} FAILED`), "the refused deploy's end");
+    expect(stdout).toContain(
+      `${name} FAILED: Release 0123456789ab of hello/prod is not built: s3://gantry-releases/hello/prod/0123456789ab/manifest.json does not exist; build it with: gantry release create hello prod --ref 0123456789ab`,
+    );
+  }, 60_000);
+
   it("refuses a request signed with another secret with 401, and posts nothing", async () => {
     const answer = await slash("deploy hello prod b7d2e4f01c68", { secret: "not it" });
 
     expect(answer).toEqual({ status: 401, body: { error: expect.stringMatching(/^X-Slack-Signature does not match the body/) as string } });
-    expect(posted).toHaveLength(2);
+    expect(posted).toHaveLength(3);
   });
 });
