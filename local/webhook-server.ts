@@ -37,7 +37,9 @@ export interface WebhookServer {
  * configured app/env in one local cloud, recorded like any local execution.
  */
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
-  const local = localDeploys({ ...options, runtime: {
+  const local = localDeploys({
+    ...options,
+    runtime: {
       webhookSecret: options.secret,
       ...(options.githubToken ? { githubToken: options.githubToken } : {}),
       ...(options.releaseBucket ? { releaseBucket: options.releaseBucket } : {}),
