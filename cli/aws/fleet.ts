@@ -1,6 +1,7 @@
-import { DescribeStacksCommand, type CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { describeStack } from "../../functions/aws/executions/stack.js";
 import { FLEET_OUTPUTS, type FleetOutputKey } from "../../functions/core/config/fleet-outputs.js";
-import { StackNotFoundError, StackOutputMissingError } from "../../functions/core/errors.js";
+import { StackOutputMissingError } from "../../functions/core/errors.js";
 
 /** A fleet stack's outputs (infra/stacks/fleet-stack.ts), every one of them present. */
 export interface FleetStack {
@@ -15,18 +16,12 @@ export interface FleetStack {
  * fleet stack (or not finished): both fail naming the stack, the region and what to do.
  */
 export async function readFleetStack(cloudFormation: CloudFormationClient, stackName: string): Promise<FleetStack> {
-  const region = await cloudFormation.config.region();
-  let found;
-  try {
-    found = (await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
-  } catch (error) {
-    if (!(error instanceof Error && error.name === "ValidationError" && /does not exist/.test(error.message))) throw error;
-  }
-  if (!found) {
-    throw new StackNotFoundError(
+  const { found, region } = await describeStack(
+    cloudFormation,
+    stackName,
+    (region) =>
       `No CloudFormation stack "${stackName}" in ${region}. Deploy the fleet first (npx cdk deploy ${stackName}), pass --stack <name> and --region <region> where it is, or --no-stack to type the values.`,
-    );
-  }
+  );
   const given = new Map((found.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
   const missing = Object.values(FLEET_OUTPUTS).filter((output) => !given.get(output));
   if (missing.length > 0) {
