@@ -1,9 +1,8 @@
 import { loadConfigFile } from "../../functions/config/load.js";
-import type { ExecutionRecord } from "../../functions/core/executions/execution-record.js";
 import type { WebhookServeOptions } from "../commands/webhook.js";
 import { openLocalDynamo, openLocalReleaseStore } from "../lifecycle.js";
-import { UsageError, line, paint, statusColour } from "../output.js";
-import { progressPrinter } from "../progress.js";
+import { UsageError, line, paint } from "../output.js";
+import { localDeployPrinters, serveUntilInterrupted } from "./local-serve.js";
 
 /** Serves the webhook until Ctrl-C, each deploy it starts printed as it runs. */
 export async function serveWebhook(options: WebhookServeOptions): Promise<void> {
@@ -13,7 +12,6 @@ export async function serveWebhook(options: WebhookServeOptions): Promise<void> 
   const { startWebhookServer } = await import("../../local/webhook-server.js");
   await openLocalDynamo();
   const releaseBucket = await openLocalReleaseStore();
-  const printers = new Map<string, ReturnType<typeof progressPrinter>>();
   const server = await startWebhookServer({
     config,
     secret,
@@ -21,18 +19,7 @@ export async function serveWebhook(options: WebhookServeOptions): Promise<void> 
     ...(process.env.GANTRY_GITHUB_TOKEN ? { githubToken: process.env.GANTRY_GITHUB_TOKEN } : {}),
     port: options.port,
     instances: options.instances,
-    onDeployEvent: (execution, event) => {
-      if (!printers.has(execution)) {
-        line(paint("bold", `• ${execution}`));
-        printers.set(execution, progressPrinter({ quiet: false, prefix: "  " }));
-      }
-      printers.get(execution)?.(event);
-    },
-    onDeployDone: (record) => {
-      line(`${paint("bold", record.name)} ${statusColour(record.status)}${record.cause ? `: ${record.cause}` : ""}`);
-      const github = githubReportOf(record);
-      if (github) line(`  github: ${github}`);
-    },
+    ...localDeployPrinters(),
   });
   line(paint("bold", `gantry webhook listening on ${server.url}`));
   for (const [app, settings] of Object.entries(config.apps)) {
@@ -42,18 +29,5 @@ export async function serveWebhook(options: WebhookServeOptions): Promise<void> 
       line(`  ${when} ${settings.repository}@${environment.branch} → deploys ${app}/${env}`);
     }
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  line("stopping: closing the server; deploys still running stop with it");
-  await server.close();
-}
-
-/** What the deploy's last GitHub report said, if it made one. */
-function githubReportOf(record: ExecutionRecord): string | undefined {
-  const outputs = record.steps.map((step) => (step.output as { github?: { message?: unknown } } | undefined)?.github?.message);
-  const message = outputs.reverse().find((text) => typeof text === "string");
-  return typeof message === "string" ? message : undefined;
+  await serveUntilInterrupted(server);
 }
