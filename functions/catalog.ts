@@ -75,6 +75,8 @@ export interface FunctionEntry {
  */
 export const FUNCTIONS: readonly FunctionEntry[] = [
   { dir: "take-deploy-lock", machine: "deploy", placeholder: "TakeDeployLockFunctionArn", needs: ["lock-table"] },
+  // Reads only the clock and the input; the lock table is in its bundle through the step wrapper, which renews a held lock.
+  { dir: "check-deploy-window", machine: "deploy", placeholder: "CheckDeployWindowFunctionArn", needs: ["lock-table"] },
   { dir: "plan-rollout", machine: "deploy", placeholder: "PlanRolloutFunctionArn", needs: ["group-read", "lock-table", "quota-read", "release-check"] },
   {
     dir: "prepare-group",

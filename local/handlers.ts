@@ -1,6 +1,7 @@
 import { handler as checkAfterBake } from "../functions/check-after-bake/handler.js";
 import { handler as finishDeploy } from "../functions/finish-deploy/handler.js";
 import { handler as takeDeployLock } from "../functions/take-deploy-lock/handler.js";
+import { handler as checkDeployWindow } from "../functions/check-deploy-window/handler.js";
 import { handler as checkNewInstances } from "../functions/check-new-instances/handler.js";
 import { handler as cleanUpAfterFailure } from "../functions/clean-up-after-failure/handler.js";
 import { handler as finishRollout } from "../functions/finish-rollout/handler.js";
@@ -33,6 +34,7 @@ export const deployHandlers: Record<string, LambdaHandler> = {
   RollBackFunctionArn: rollBack as LambdaHandler,
   CleanUpAfterFailureFunctionArn: cleanUpAfterFailure as LambdaHandler,
   ReportToGitHubFunctionArn: reportToGitHub as LambdaHandler,
+  CheckDeployWindowFunctionArn: checkDeployWindow as LambdaHandler,
 };
 
 /** The Lambda behind each placeholder of the power definition (statemachines/power.asl.json). */

@@ -181,6 +181,9 @@ export class ConfigWriteIncompleteError extends GantryError {}
 /** A configuration release needs a release running (`current`) to take the slug from, and there is none. */
 export class NoCurrentReleaseError extends GantryError {}
 
+/** A deploy window whose holidays and freezes close every work day for longer than gantry looks ahead. */
+export class DeployWindowNeverOpensError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -230,6 +233,7 @@ const ERROR_CLASSES = [
   InvalidConfigChangeError,
   ConfigWriteIncompleteError,
   NoCurrentReleaseError,
+  DeployWindowNeverOpensError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
@@ -238,7 +242,7 @@ export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
 export const TRANSIENT_ERROR_NAMES = ERROR_CLASSES.filter((errorClass) => new errorClass("probe").transient).map((errorClass) => errorClass.name);
 
 /** Error names that end a deploy execution through a Fail state rather than a thrown error. */
-export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete", "CycleRolledBack"] as const;
+export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete", "CycleRolledBack", "DeployOutsideWindow"] as const;
 
 /**
  * Error names that end a power execution through a Fail state: some target failed (the cause

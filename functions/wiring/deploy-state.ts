@@ -88,6 +88,7 @@ export const STATE_FIELDS = [
   "released",
   "releaseFailure",
   "github",
+  "deployWindow",
 ] as const;
 
 /** Splits a step's event into the validated input and the fields steps wrote. */

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { maxAgeProblem } from "../cycle/cycle-age.js";
+import { deployWindowSchema } from "../deploy-window/deploy-window-config.js";
 import { InvalidDeployInputError } from "../errors.js";
 import { describeIssues } from "./validation.js";
 
@@ -55,6 +56,8 @@ export const strategySchema = z.strictObject({
   pollSeconds: z.number().int().min(1).max(300).default(15),
   retire: z.enum(["standby", "terminate"]).default("standby"),
   suspendProcesses: z.array(z.string()).default(["AZRebalance"]),
+  /** When a push may roll out; outside it the push waits or is refused (deploy-window-config.ts). */
+  deployWindow: deployWindowSchema.optional(),
 });
 
 /** The Auto Scaling group a deploy rolls and the target groups its instances serve behind. */

@@ -21,16 +21,17 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-function isCalendarDate(text: string): boolean {
+/** True for a real date on the calendar written `YYYY-MM-DD` (not 2026-02-30). */
+export function isCalendarDate(text: string): boolean {
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'is not a 24-hour time such as "08:00"');
+export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'is not a 24-hour time such as "08:00"');
 
 const dayName = z.string().refine((day): day is DayName => (DAY_NAMES as readonly string[]).includes(day), `is not a day name: use ${DAY_NAMES.join(", ")}`);
 
-const workWeekSchema = z.union(
+export const workWeekSchema = z.union(
   [
     z.literal(Object.keys(WORK_WEEKS) as (keyof typeof WORK_WEEKS)[]),
     z
