@@ -103,7 +103,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
         const step: StepRecord = { state: name, type, enteredAt: clock.now() };
         record.steps.push(step);
         open.set(name, step);
-        if (type === "Wait") owedWaitMs += waitSeconds(definition, name, input) * 1000;
+        if (type === "Wait") owedWaitMs += waitSeconds(definition, name, input, clock.now()) * 1000;
         options.onEvent?.({ kind: "entered", step });
         persist();
       } else if (event.type === "StateExited") {
@@ -151,9 +151,12 @@ function asLambdaError(error: unknown): Error {
   return wrapped;
 }
 
-function waitSeconds(definition: StateMachineDefinition, name: string, input: unknown): number {
-  const state = definition.States[name] as { Seconds?: number; SecondsPath?: string };
+function waitSeconds(definition: StateMachineDefinition, name: string, input: unknown, now: number): number {
+  const state = definition.States[name] as { Seconds?: number; SecondsPath?: string; Timestamp?: string; TimestampPath?: string };
   if (state.Seconds !== undefined) return state.Seconds;
+  // A wait until an instant lasts from now to then on the local clock; one already past is no wait, as on AWS.
+  const until = state.Timestamp ?? (state.TimestampPath ? readPath(input, state.TimestampPath) : undefined);
+  if (typeof until === "string") return Math.max(0, Date.parse(until) - now) / 1000;
   if (!state.SecondsPath) return 0;
   const value = readPath(input, state.SecondsPath);
   return typeof value === "number" ? value : 0;

@@ -64,6 +64,7 @@ interface StateOutput {
   plan?: { batchCount?: number; summary?: string };
   progress?: { batch?: number; summary?: string; evidence?: GateEvidence };
   rollback?: { summary?: string };
+  deployWindow?: { summary?: string };
 }
 
 export function summarizeExecution(record: ExecutionRecord, now: number): ExecutionSummary {
@@ -94,7 +95,7 @@ export function summarizeExecution(record: ExecutionRecord, now: number): Execut
 /** The one-line summary a step wrote, whichever part of the state it wrote it in. */
 export function stepSummary(output: unknown): string | undefined {
   const state = output as StateOutput | undefined;
-  return state?.rollback?.summary ?? state?.progress?.summary ?? state?.plan?.summary;
+  return state?.rollback?.summary ?? state?.progress?.summary ?? state?.plan?.summary ?? state?.deployWindow?.summary;
 }
 
 /** A step of `gantry history`: when, how long, and what it said. */
