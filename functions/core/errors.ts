@@ -242,7 +242,14 @@ export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
 export const TRANSIENT_ERROR_NAMES = ERROR_CLASSES.filter((errorClass) => new errorClass("probe").transient).map((errorClass) => errorClass.name);
 
 /** Error names that end a deploy execution through a Fail state rather than a thrown error. */
-export const FAIL_STATE_ERRORS = ["DeployRolledBack", "RollbackFailed", "DeployNotStarted", "FinishIncomplete", "CycleRolledBack", "DeployOutsideWindow"] as const;
+export const FAIL_STATE_ERRORS = [
+  "DeployRolledBack",
+  "RollbackFailed",
+  "DeployNotStarted",
+  "FinishIncomplete",
+  "CycleRolledBack",
+  "DeployOutsideWindow",
+] as const;
 
 /**
  * Error names that end a power execution through a Fail state: some target failed (the cause

@@ -14,7 +14,10 @@ describe("deploy state machine with a deploy window", () => {
   it("waits for the window to open, then deploys, launching nothing before the opening", async () => {
     const fleet = createLocalFleet({ instances: 2, app: "windowone" });
 
-    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy: { batches: ["50%"], bakeSeconds: 30, pollSeconds: 10, deployWindow: window } }));
+    const record = await runLocalDeploy(
+      fleet,
+      fleet.deployInput("v2", { strategy: { batches: ["50%"], bakeSeconds: 30, pollSeconds: 10, deployWindow: window } }),
+    );
 
     const waited = record.steps.find((step) => step.state === "Wait for the deploy window");
     const launch = record.steps.find((step) => step.state === "Launch batch");

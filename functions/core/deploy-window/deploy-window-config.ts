@@ -18,7 +18,8 @@ const freezeSchema = z
     if (freeze.to === undefined || !isCalendarDate(freeze.from) || !isCalendarDate(freeze.to)) return;
     const days = (Date.parse(`${freeze.to}T00:00:00Z`) - Date.parse(`${freeze.from}T00:00:00Z`)) / 86_400_000;
     if (days < 0) context.addIssue({ code: "custom", path: ["to"], message: `is before from (${freeze.from}): a freeze ends on or after the day it starts` });
-    if (days >= MAX_FREEZE_DAYS) context.addIssue({ code: "custom", path: ["to"], message: `is more than ${MAX_FREEZE_DAYS} days after from (${freeze.from}): check the year` });
+    if (days >= MAX_FREEZE_DAYS)
+      context.addIssue({ code: "custom", path: ["to"], message: `is more than ${MAX_FREEZE_DAYS} days after from (${freeze.from}): check the year` });
   });
 
 /**
@@ -31,12 +32,11 @@ export const deployWindowSchema = z.strictObject({
   timezone: z.string().refine(isTimeZone, 'is not an IANA timezone such as "Europe/Berlin": check the spelling'),
   workWeek: workWeekSchema.default("MON-FRI"),
   /** Deploys start from `from` and not at or after `to`, local time, on work days. */
-  hours: z
-    .strictObject({ from: clockTime, to: clockTime })
-    .superRefine((hours, context) => {
-      // An overnight window would belong to two local days; the calendar keeps one day per window.
-      if (hours.to <= hours.from) context.addIssue({ code: "custom", path: ["to"], message: `is not after from (${hours.from}): a deploy window opens and closes on the same day` });
-    }),
+  hours: z.strictObject({ from: clockTime, to: clockTime }).superRefine((hours, context) => {
+    // An overnight window would belong to two local days; the calendar keeps one day per window.
+    if (hours.to <= hours.from)
+      context.addIssue({ code: "custom", path: ["to"], message: `is not after from (${hours.from}): a deploy window opens and closes on the same day` });
+  }),
   /** Local dates with no deploys, e.g. public holidays. */
   holidays: z.array(calendarDate).default([]),
   freezes: z.array(freezeSchema).default([]),

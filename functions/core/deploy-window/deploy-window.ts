@@ -43,7 +43,12 @@ export function nextDeployWindowOpening(window: DeployWindow, now: Date): Deploy
         skipped.push(closures.get(transition.skippedHoliday as string) as string);
         continue;
       }
-      return { open: false, opensAt: transition.at, opensAtLocal: localIso(window.timezone, transition.at), reason: reasonClosed(window, closures, now, skipped) };
+      return {
+        open: false,
+        opensAt: transition.at,
+        opensAtLocal: localIso(window.timezone, transition.at),
+        reason: reasonClosed(window, closures, now, skipped),
+      };
     }
   }
   throw new DeployWindowNeverOpensError(
