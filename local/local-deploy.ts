@@ -4,6 +4,7 @@ import { VirtualClock } from "./clock.js";
 import { applyExampleReleaseHealth } from "./example-releases.js";
 import { summarizeExecution, type ExecutionSummary } from "../functions/core/executions/execution-record.js";
 import { ExecutionStore } from "./records.js";
+import { saveLocalDynamo } from "./dynamo-session.js";
 import type { ExecutionRecord, ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
 import type { GantryConfig } from "../functions/core/config/config.js";
@@ -68,7 +69,11 @@ export async function deployLocally(request: LocalDeployRequest): Promise<LocalD
   request.onStart?.(name, fleet);
   const record = await runLocalDeploy(fleet, input, {
     name,
-    ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+    onEvent: (event) => {
+      // The release number is saved as soon as the deploy holds it, so a killed run keeps it.
+      if (event.kind === "exited" && event.step.state === "Take the deploy lock") void saveLocalDynamo().catch(() => undefined);
+      request.onEvent?.(event);
+    },
     onRecord: (current) => store.save(current),
   });
   store.save(record);

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExecutionRecord } from "../functions/core/executions/execution-record.js";
+import { endAbandoned } from "./abandoned-runs.js";
 
 /**
  * Local executions, one JSON file each under `.gantry/executions/`, written as the execution
@@ -48,6 +49,6 @@ export class ExecutionStore {
   }
 
   private read(path: string): ExecutionRecord {
-    return JSON.parse(readFileSync(path, "utf8")) as ExecutionRecord;
+    return endAbandoned(JSON.parse(readFileSync(path, "utf8")) as ExecutionRecord);
   }
 }

@@ -44,6 +44,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
     transitions: 0,
     maxPayloadBytes: 0,
     steps: [],
+    pid: process.pid,
   };
   const tally = newTally();
   let owedWaitMs = 0;

@@ -31,6 +31,8 @@ export interface ExecutionRecord {
   /** Largest state input or output, in bytes of JSON. */
   maxPayloadBytes: number;
   steps: StepRecord[];
+  /** Local runs: the process that runs it, so a record left RUNNING by a killed process reads as ABORTED. */
+  pid?: number;
 }
 
 /** What an execution reports as it moves: the CLI's live progress reads these, from a local run or an AWS history. */
