@@ -13,7 +13,7 @@ export function endAbandoned(record: ExecutionRecord, alive: (pid: number) => bo
     status: "ABORTED",
     stoppedAt: last?.exitedAt ?? last?.enteredAt ?? record.startedAt,
     error: "ProcessEnded",
-    cause: `The local process ${record.pid} that ran this execution ended before it did${last ? ` (in "${last.state}")` : ""}. Restore the group with: gantry recover --local`,
+    cause: `The local process ${record.pid} that ran this execution ended before it did${last ? ` (in "${last.state}")` : ""}.`,
   };
 }
 

@@ -29,14 +29,14 @@ function deadPid(): number {
 }
 
 describe("endAbandoned", () => {
-  it("reads a RUNNING record whose process is gone as ABORTED, stopped at its last step, naming gantry recover", () => {
+  it("reads a RUNNING record whose process is gone as ABORTED, stopped at its last step, naming the process and the step", () => {
     const store = new ExecutionStore(root);
     store.save(running("hello-prod-v2-killed", deadPid()));
 
     const [record] = store.list();
 
     expect(record).toMatchObject({ status: "ABORTED", stoppedAt: 5_000, error: "ProcessEnded" });
-    expect(record?.cause).toMatch(/in "Bake".*gantry recover --local/);
+    expect(record?.cause).toMatch(/process \d+ .*ended before it did \(in "Bake"\)/);
   });
 
   it("leaves a record whose process still runs as RUNNING", () => {
