@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { PutCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
 import { startLocalDynamo, type LocalDynamo } from "./dynamo/index.js";
@@ -11,6 +11,8 @@ import { startLocalDynamo, type LocalDynamo } from "./dynamo/index.js";
  */
 let session: Promise<LocalDynamo> | undefined;
 let persistPath: string | undefined;
+/** The save in progress: saves run one after another, so an earlier one never lands after a later one. */
+let saving: Promise<void> = Promise.resolve();
 
 export function ensureLocalDynamo(options: { persistTo?: string } = {}): Promise<LocalDynamo> {
   if (options.persistTo) persistPath = options.persistTo;
@@ -22,10 +24,13 @@ export function ensureLocalDynamo(options: { persistTo?: string } = {}): Promise
 }
 
 /** Saves the table where it persists (if it does), so other commands see it while this process runs on. */
-export async function saveLocalDynamo(): Promise<void> {
-  if (session && persistPath) {
-    await save(await session, persistPath);
-  }
+export function saveLocalDynamo(): Promise<void> {
+  const running = session;
+  const path = persistPath;
+  if (!running || !path) return saving;
+  const next = saving.then(async () => save(await running, path));
+  saving = next.catch(() => undefined);
+  return next;
 }
 
 /** Saves the table where it persists, then stops the local DynamoDB; a CLI command calls this before it exits. */
@@ -34,6 +39,7 @@ export async function closeLocalDynamo(): Promise<void> {
   session = undefined;
   if (!running) return;
   const dynamo = await running;
+  await saving;
   if (persistPath) await save(dynamo, persistPath);
   await dynamo.close();
 }
@@ -47,5 +53,7 @@ async function save({ documents, tableName }: LocalDynamo, path: string): Promis
   const items: Record<string, unknown>[] = [];
   for await (const page of paginateScan({ client: documents }, { TableName: tableName })) items.push(...(page.Items ?? []));
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(items));
+  // Written aside and renamed: a process killed mid-save leaves the previous table, not half of one.
+  writeFileSync(`${path}.tmp`, JSON.stringify(items));
+  renameSync(`${path}.tmp`, path);
 }

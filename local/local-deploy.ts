@@ -70,7 +70,8 @@ export async function deployLocally(request: LocalDeployRequest): Promise<LocalD
   const record = await runLocalDeploy(fleet, input, {
     name,
     onEvent: (event) => {
-      // The release number is saved as soon as the deploy holds it, so a killed run keeps it.
+      // The release number is saved as soon as the deploy holds it, so a killed run keeps it; a
+      // failed save here is retried by the save every command makes before it exits.
       if (event.kind === "exited" && event.step.state === "Take the deploy lock") void saveLocalDynamo().catch(() => undefined);
       request.onEvent?.(event);
     },
