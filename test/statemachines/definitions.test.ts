@@ -2,6 +2,7 @@ import aslValidator from "asl-validator";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEPLOY_WINDOW_MAX_WAIT_SECONDS } from "../../functions/core/deploy-window/deploy-window-check.js";
 import { ERROR_NAMES, FAIL_STATE_ERRORS, POWER_FAIL_STATE_ERRORS, TRANSIENT_ERROR_NAMES } from "../../functions/core/errors.js";
 import { deployHandlers, machineHandlers, powerHandlers } from "../../local/handlers.js";
 import { FUNCTIONS, machines, placeholdersOf } from "../../functions/catalog.js";
@@ -78,6 +79,12 @@ describe("deploy definition", () => {
     for (const placeholder of Object.keys(deployHandlers)) expect(resources).toContain(`\${${placeholder}}`);
     const fails = Object.values(definition.States).flatMap((state) => (state.Type === "Fail" && state.Error ? [state.Error] : []));
     for (const error of FAIL_STATE_ERRORS) expect(fails).toContain(error);
+  });
+
+  it("times out only after the longest wait for a deploy window plus the 12 h of a rollout", () => {
+    const { TimeoutSeconds } = JSON.parse(readFileSync(join(dir, "deploy.asl.json"), "utf8")) as { TimeoutSeconds: number };
+
+    expect(TimeoutSeconds).toBe(DEPLOY_WINDOW_MAX_WAIT_SECONDS + 12 * 3_600);
   });
 });
 

@@ -1,9 +1,10 @@
 import { isHeld, type LockState } from "../lock/lock.js";
 
 /**
- * How long a push registered as the newest waiter can still be waiting: the deploy state
- * machine's own timeout (12 h). A waiter older than that died without taking its turn, and a
- * cycle no longer gives way to it.
+ * How long a push registered as the newest waiter can still be waiting: the 12 h a rollout may
+ * take. A push registers only once its deploy window (if any) is open, so the window's wait is not
+ * part of this. A waiter older than that died without taking its turn, and a cycle no longer gives
+ * way to it.
  */
 export const WAITER_LIFETIME_MS = 12 * 3_600_000;
 
