@@ -1,122 +1,68 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { BOOTSTRAP, PREFIX, removeInstances, stubInstance, type InstanceOptions } from "./instance-stubs.js";
 
-const SCRIPT = resolve("examples/instance-bootstrap/user-data.sh");
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(removeInstances);
 
-interface Instance {
-  /** The gantry:release tag as the instance metadata shows it; undefined when tags are not exposed there. */
-  metadataTag?: string;
-  /** What `aws ec2 describe-tags` answers. */
-  describeTags?: string;
-  procfile?: string;
-  /** The release's env object: SSM selectors, one a line (default: PORT and GREETING pinned). */
-  pins?: string;
-  /** What SSM holds, by `name:version` (default: the two the default pins name). */
-  parameters?: Record<string, string>;
-}
-
-const PREFIX = "/gantry/hello/prod/env/";
-const DEFAULT_PARAMETERS: Record<string, string> = { [`${PREFIX}PORT:1`]: "8080", [`${PREFIX}GREETING:3`]: 'hi "there" $HOME \\ `x`\tend' };
-
-/**
- * Runs the bootstrap under bash in a temp root, with `curl`, `aws` and `systemctl` stubbed on
- * PATH: the stubs log every call and answer as the instance metadata service and S3 would.
- * The slug is a real tarball with a Procfile.
- */
-function boot(instance: Instance) {
-  const root = mkdtempSync(join(tmpdir(), "gantry-bootstrap-"));
-  dirs.push(root);
-  const bin = join(root, "bin");
-  const slug = join(root, "slug");
-  mkdirSync(bin);
-  mkdirSync(slug);
-  writeFileSync(join(slug, "Procfile"), instance.procfile ?? "web: node server.mjs\nworker: node worker.mjs\n");
-  writeFileSync(join(slug, "server.mjs"), "// the app\n");
-  execFileSync("tar", ["-czf", join(root, "slug.tgz"), "-C", slug, "."]);
-  writeFileSync(join(root, "env"), instance.pins ?? `${PREFIX}GREETING:3\n${PREFIX}PORT:1\n`);
-  // SSM by selector; the stub answers as the AWS CLI's text output shows GetParameters: one "Name<TAB>Value" line per parameter found.
-  const parameters = instance.parameters ?? DEFAULT_PARAMETERS;
-  writeFileSync(
-    join(root, "ssm.tsv"),
-    Object.entries(parameters)
-      .map(([selector, value]) => `${selector}\t${selector.replace(/:[^:]*$/, "")}\t${value}\n`)
-      .join(""),
-  );
-  const calls = join(root, "calls.log");
-  const stub = (name: string, body: string) => {
-    writeFileSync(join(bin, name), `#!/bin/bash\necho "${name} $*" >> "${calls}"\n${body}\n`);
-    chmodSync(join(bin, name), 0o755);
-  };
-  stub(
-    "curl",
-    `case "$*" in
-  *api/token*) echo TOKEN ;;
-  *meta-data/instance-id*) echo i-0123456789abcdef0 ;;
-  *meta-data/placement/region*) echo eu-west-1 ;;
-  *meta-data/tags/instance/gantry:release*) ${instance.metadataTag === undefined ? "exit 22" : `echo ${instance.metadataTag}`} ;;
-  *) exit 22 ;;
-esac`,
-  );
-  stub(
-    "aws",
-    `case "$1 $2" in
-  "ec2 describe-tags") echo "${instance.describeTags ?? "None"}" ;;
-  "s3 cp") for last; do :; done; case "$*" in *slug.tgz*) cp "${root}/slug.tgz" "$last" ;; *) cp "${root}/env" "$last" ;; esac ;;
-  "ssm get-parameters")
-    names=0; for arg; do case "$arg" in /gantry/*) names=$((names + 1)); grep -F -- "$arg"$'\t' "${root}/ssm.tsv" | cut -f2- ;; esac; done
-    [ "$names" -le 10 ] || exit 254 ;;
-  *) exit 1 ;;
-esac`,
-  );
-  stub("systemctl", "exit 0");
-  const result = spawnSync("bash", [SCRIPT], {
-    env: { PATH: `${bin}:${process.env.PATH}`, GANTRY_ROOT: join(root, "fs"), GANTRY_BUCKET: "slugs", GANTRY_APP: "hello", GANTRY_ENV: "prod" },
-    encoding: "utf8",
-  });
-  const unitPath = join(root, "fs", "etc", "systemd", "system", "gantry-hello-prod.service");
+/** Boots a stubbed instance whose tag names `release`, with that release (or the given ones) in S3. */
+function boot(options: Partial<InstanceOptions> & { procfile?: string; pins?: string }) {
+  const tag = options.metadataTag ?? options.describeTags ?? "none";
+  const instance = stubInstance({ releases: { [tag]: { procfile: options.procfile, pins: options.pins } }, ...options });
+  const run = instance.boot();
   return {
-    status: result.status,
-    stderr: result.stderr,
-    calls: existsSync(calls) ? readFileSync(calls, "utf8").trim().split("\n") : [],
-    unit: existsSync(unitPath) ? readFileSync(unitPath, "utf8") : undefined,
-    fs: join(root, "fs"),
-    envFile: join(root, "fs", "srv", "hello", `${instance.metadataTag ?? instance.describeTags ?? "none"}.env`),
+    ...run,
+    calls: instance.calls(),
+    unit: instance.unit(),
+    fs: instance.fs,
+    envFile: join(instance.fs, "srv", "hello", "releases", tag, ".gantry", "env"),
   };
 }
 
 describe("examples/instance-bootstrap/user-data.sh", () => {
-  it("runs the release named by the instance's gantry:release tag as a systemd service from the Procfile's web line", () => {
+  it("runs the release named by the instance's gantry:release tag as a systemd service, through current, from the Procfile's web line", () => {
     const run = boot({ metadataTag: "3f2c1ab9e0d4" });
 
     expect(run.status, run.stderr).toBe(0);
-    expect(run.unit).toContain("ExecStart=/bin/sh -c 'exec node server.mjs'");
+    expect(run.unit).toContain(`ExecStart=/bin/sh ${run.fs}/srv/hello/current/.gantry/web`);
     expect(run.unit).toContain(`WorkingDirectory=${run.fs}/srv/hello/current`);
-    expect(run.unit).toContain(`EnvironmentFile=${run.fs}/srv/hello/3f2c1ab9e0d4.env`);
-    expect(run.unit).toContain("Environment=RELEASE=3f2c1ab9e0d4");
+    expect(run.unit).toContain(`EnvironmentFile=${run.fs}/srv/hello/current/.gantry/env`);
     expect(run.unit).toContain("SyslogIdentifier=hello-prod/i-0123456789abcdef0");
+    expect(readlinkSync(join(run.fs, "srv/hello/current"))).toBe("releases/3f2c1ab9e0d4");
+    expect(readFileSync(join(run.fs, "srv/hello/current/.gantry/web"), "utf8")).toContain("export RELEASE=3f2c1ab9e0d4\nexec node server.mjs\n");
     expect(readFileSync(join(run.fs, "srv/hello/current/server.mjs"), "utf8")).toBe("// the app\n");
   });
 
-  it("uses IMDSv2, fetches the artifact and env file from the release's S3 prefix, then starts the unit", () => {
+  it("installs gantry-deploy byte for byte as examples/instance-bootstrap/gantry-deploy, with the settings in-place deploys read", () => {
+    const run = boot({ metadataTag: "3f2c1ab9e0d4" });
+
+    expect(run.status, run.stderr).toBe(0);
+    const installed = join(run.fs, "usr/local/bin/gantry-deploy");
+    expect(readFileSync(installed, "utf8")).toBe(readFileSync(join(BOOTSTRAP, "../gantry-deploy"), "utf8"));
+    expect(statSync(installed).mode & 0o777).toBe(0o755);
+    expect(readFileSync(join(run.fs, "etc/gantry/deploy.conf"), "utf8")).toBe(
+      "GANTRY_BUCKET=slugs\nGANTRY_APP=hello\nGANTRY_ENV=prod\nGANTRY_REGION=eu-west-1\n",
+    );
+  });
+
+  it("uses IMDSv2, fetches the artifact and env file from the release's S3 prefix, then starts the unit and waits for /health", () => {
     const run = boot({ metadataTag: "3f2c1ab9e0d4" });
 
     expect(run.calls[0]).toMatch(/^curl -sf -X PUT http:\/\/169\.254\.169\.254\/latest\/api\/token/);
-    expect(
-      run.calls.filter((call) => call.startsWith("curl") && !call.includes("api/token")).every((call) => call.includes("X-aws-ec2-metadata-token: TOKEN")),
-    ).toBe(true);
+    const metadataReads = run.calls.filter((call) => call.includes("169.254.169.254/latest/meta-data/"));
+    expect(metadataReads).toHaveLength(3);
+    expect(metadataReads.every((call) => call.includes("X-aws-ec2-metadata-token: TOKEN"))).toBe(true);
     expect(run.calls.filter((call) => call.startsWith("aws"))).toEqual([
       expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/3f2c1ab9e0d4\/slug\.tgz /),
       expect.stringMatching(/^aws s3 cp --region eu-west-1 --only-show-errors s3:\/\/slugs\/hello\/prod\/3f2c1ab9e0d4\/env /),
       `aws ssm get-parameters --region eu-west-1 --with-decryption --names ${PREFIX}GREETING:3 ${PREFIX}PORT:1 --query Parameters[].[Name,Value] --output text`,
     ]);
-    expect(run.calls.filter((call) => call.startsWith("systemctl"))).toEqual(["systemctl daemon-reload", "systemctl enable --now gantry-hello-prod.service"]);
+    expect(run.calls.filter((call) => call.startsWith("systemctl"))).toEqual([
+      "systemctl daemon-reload",
+      "systemctl restart gantry-hello-prod.service",
+      "systemctl enable gantry-hello-prod.service",
+    ]);
+    expect(run.calls).toContain("curl -s -o /dev/null -w %{http_code} --max-time 2 http://127.0.0.1:8080/health");
   });
 
   it("falls back to DescribeTags when instance tags are not in the metadata", () => {
@@ -126,7 +72,7 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
     expect(run.calls).toContain(
       "aws ec2 describe-tags --region eu-west-1 --filters Name=resource-id,Values=i-0123456789abcdef0 Name=key,Values=gantry:release --query Tags[0].Value --output text",
     );
-    expect(run.unit).toContain("Environment=RELEASE=7e0a1b2c3d4f");
+    expect(readFileSync(join(run.fs, "srv/hello/current/.gantry/web"), "utf8")).toContain("export RELEASE=7e0a1b2c3d4f\n");
   });
 
   it("fails saying how to tag the group when the instance has no gantry:release tag, starting nothing", () => {
@@ -137,23 +83,28 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
     expect(run.calls.some((call) => call.startsWith("systemctl"))).toBe(false);
   });
 
-  it("fails when the release has no web process in its Procfile", () => {
+  it("fails when the release has no web process in its Procfile, starting nothing", () => {
     const run = boot({ metadataTag: "a1f3c9e07b24", procfile: "worker: node worker.mjs\n" });
 
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain("release a1f3c9e07b24 has no 'web:' line in its Procfile");
-    expect(run.unit).toBeUndefined();
+    expect(run.calls.filter((call) => call.startsWith("systemctl"))).toEqual(["systemctl daemon-reload"]);
+    expect(existsSync(join(run.fs, "srv/hello/current"))).toBe(false);
   });
 
   it("writes the pinned SSM versions to an EnvironmentFile only root can read, quoted for systemd, and keeps no list of selectors", () => {
     const run = boot({ metadataTag: "3f2c1ab9e8d7-c2" });
 
     expect(run.status, run.stderr).toBe(0);
-    expect(run.unit).toContain(`EnvironmentFile=${run.fs}/srv/hello/3f2c1ab9e8d7-c2.env`);
+    expect(run.unit).toContain(`EnvironmentFile=${run.fs}/srv/hello/current/.gantry/env`);
     expect(statSync(run.envFile).mode & 0o777).toBe(0o600);
     // A tab inside a value survives; \ " $ ` are escaped as systemd reads double-quoted values.
     expect(readFileSync(run.envFile, "utf8")).toBe('GREETING="hi \\"there\\" \\$HOME \\\\ \\`x\\`\tend"\nPORT="8080"\n');
-    expect(existsSync(join(run.fs, "srv/hello/releases/3f2c1ab9e8d7-c2.pins"))).toBe(false);
+    expect(readFileSync(join(run.fs, "srv/hello/current/.gantry/env"), "utf8")).toBe(readFileSync(run.envFile, "utf8"));
+    // Nothing else is left on disk: no copy of the selectors, no staging directory.
+    expect(readdirSync(join(run.fs, "srv/hello")).sort()).toEqual([".deploy.lock", "current", "releases"]);
+    expect(readdirSync(join(run.fs, "srv/hello/releases/3f2c1ab9e8d7-c2")).sort()).toEqual([".gantry", "Procfile", "RELEASE", "server.mjs"]);
+    expect(readdirSync(join(run.fs, "srv/hello/releases/3f2c1ab9e8d7-c2/.gantry")).sort()).toEqual(["env", "web"]);
   });
 
   it("reads the environment 10 parameters a call, as GetParameters allows", () => {
@@ -176,7 +127,7 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
     expect(run.stderr).toContain(
       `SSM has no ${PREFIX}GREETING:3, which release 3f2c1ab9e0d4 pins: set the variable again (gantry config set) and deploy the new release`,
     );
-    expect(run.unit).toBeUndefined();
+    expect(run.calls.some((call) => call.startsWith("systemctl restart"))).toBe(false);
     expect(existsSync(run.envFile)).toBe(false);
   });
 
@@ -192,7 +143,8 @@ describe("examples/instance-bootstrap/user-data.sh", () => {
     const run = boot({ metadataTag: "v3" });
 
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('gantry:release "v3" is not a release id (the first 12 lowercase hex characters of the commit, optionally -c<N>)');
+    expect(run.stderr).toContain('gantry-deploy: "v3" is not a release id (the first 12 lowercase hex characters of the commit, optionally -c<N>)');
+    expect(run.stderr).toContain("release v3 (the gantry:release tag of i-0123456789abcdef0) did not deploy");
     expect(run.calls.some((call) => call.startsWith("aws s3"))).toBe(false);
   });
 });
