@@ -31,6 +31,9 @@
  *   activities, to explain a batch that never reaches InService or never becomes healthy.
  * - `release-check`: read the release bucket's objects (HeadObject of a release's slug and manifest).
  * - `release-pointer`: write `<app>/<env>/current` in the release bucket, and nothing else there.
+ * - `deploy-command`: run the release's deploy command on the release's instances (SSM Run Command,
+ *   AWS-RunShellScript), read its results, and tag those instances with the release they now run.
+ * - `target-registration`: register and deregister instances in the configured target groups.
  */
 export type Capability =
   | "group-read"
@@ -53,7 +56,9 @@ export type Capability =
   | "github-token"
   | "failure-evidence"
   | "release-check"
-  | "release-pointer";
+  | "release-pointer"
+  | "deploy-command"
+  | "target-registration";
 
 export interface FunctionEntry {
   /** functions/<dir>/handler.ts */
@@ -91,12 +96,30 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
     placeholder: "CheckNewInstancesFunctionArn",
     needs: ["group-read", "lock-table", "http-probe", "failure-evidence"],
   },
+  {
+    dir: "deploy-in-place",
+    machine: "deploy",
+    placeholder: "DeployInPlaceFunctionArn",
+    needs: ["group-read", "lock-table", "http-probe", "deploy-command", "target-registration"],
+  },
   { dir: "retire-old-instances", machine: "deploy", placeholder: "RetireOldInstancesFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   // Retires the batch's leftover old instances (Standby or terminate) before gating again: writes the group.
   { dir: "check-after-bake", machine: "deploy", placeholder: "CheckAfterBakeFunctionArn", needs: ["group-read", "group-write", "lock-table", "http-probe"] },
   { dir: "finish-rollout", machine: "deploy", placeholder: "FinishRolloutFunctionArn", needs: ["group-read", "group-write", "retire-parked", "lock-table"] },
-  { dir: "roll-back", machine: "deploy", placeholder: "RollBackFunctionArn", needs: ["group-read", "group-write", "launch-template-use", "lock-table"] },
-  { dir: "clean-up-after-failure", machine: "deploy", placeholder: "CleanUpAfterFailureFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
+  // An in-place rollback runs the previous release's deploy command batch by batch, through the same gate.
+  {
+    dir: "roll-back",
+    machine: "deploy",
+    placeholder: "RollBackFunctionArn",
+    needs: ["group-read", "group-write", "launch-template-use", "lock-table", "http-probe", "deploy-command", "target-registration"],
+  },
+  // Registers again the instances an in-place deploy left out of the target groups.
+  {
+    dir: "clean-up-after-failure",
+    machine: "deploy",
+    placeholder: "CleanUpAfterFailureFunctionArn",
+    needs: ["group-read", "group-write", "lock-table", "target-registration"],
+  },
   // Reports to GitHub over HTTPS, outside any VPC; renews the lock like every deploy step that runs while it is held.
   { dir: "report-github", machine: "deploy", placeholder: "ReportToGitHubFunctionArn", needs: ["github-token", "lock-table"] },
   { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table", "release-pointer"] },

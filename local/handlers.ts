@@ -5,6 +5,7 @@ import { handler as checkDeployWindow } from "../functions/check-deploy-window/h
 import { handler as checkNewInstances } from "../functions/check-new-instances/handler.js";
 import { handler as cleanUpAfterFailure } from "../functions/clean-up-after-failure/handler.js";
 import { handler as finishRollout } from "../functions/finish-rollout/handler.js";
+import { handler as deployInPlace } from "../functions/deploy-in-place/handler.js";
 import { handler as launchBatch } from "../functions/launch-batch/handler.js";
 import { handler as planRollout } from "../functions/plan-rollout/handler.js";
 import { handler as prepareGroup } from "../functions/prepare-group/handler.js";
@@ -27,6 +28,7 @@ export const deployHandlers: Record<string, LambdaHandler> = {
   PlanRolloutFunctionArn: planRollout as LambdaHandler,
   PrepareGroupFunctionArn: prepareGroup as LambdaHandler,
   LaunchBatchFunctionArn: launchBatch as LambdaHandler,
+  DeployInPlaceFunctionArn: deployInPlace as LambdaHandler,
   CheckNewInstancesFunctionArn: checkNewInstances as LambdaHandler,
   RetireOldInstancesFunctionArn: retireOldInstances as LambdaHandler,
   CheckAfterBakeFunctionArn: checkAfterBake as LambdaHandler,

@@ -184,6 +184,12 @@ export class NoCurrentReleaseError extends GantryError {}
 /** A deploy window whose holidays and freezes close every work day for longer than gantry looks ahead. */
 export class DeployWindowNeverOpensError extends GantryError {}
 
+/** An in-place deploy cannot run on this group as it is (mixed releases, no release to go back to, a batch too large for the floor). */
+export class InPlaceNotPossibleError extends GantryError {}
+
+/** The release's deploy command failed on an instance, or could not reach it (Run Command). */
+export class DeployCommandFailedError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -234,6 +240,8 @@ const ERROR_CLASSES = [
   ConfigWriteIncompleteError,
   NoCurrentReleaseError,
   DeployWindowNeverOpensError,
+  InPlaceNotPossibleError,
+  DeployCommandFailedError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

@@ -60,6 +60,6 @@ export const handler = deployStep("finish-rollout", async (state) => {
       batches: plan.batchCount,
       durationSeconds,
     },
-    summary: `deployed ${plan.release}: ${plan.toReplace} instance(s) replaced in ${plan.batchCount} batch(es) in ${durationSeconds} s; ${resumed}`,
+    summary: `deployed ${plan.release}: ${plan.toReplace} instance(s) ${plan.mode === "in-place" ? "deployed in place" : "replaced"} in ${plan.batchCount} batch(es) in ${durationSeconds} s; ${resumed}`,
   };
 });

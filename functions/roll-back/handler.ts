@@ -14,6 +14,7 @@ import { assertRolledBack, decideRollback, enforceRollbackDeadline, rollbackSize
 import { summarize } from "../core/rollout/rollout.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
+import { rollBackInPlace } from "./in-place.js";
 
 /**
  * "Roll back": one pass toward the group as it was before the deploy. The state loops through
@@ -21,6 +22,7 @@ import { deployStep } from "../wiring/step.js";
  */
 export const handler = deployStep("roll-back", async (state): Promise<RollbackProgress> => {
   const plan = requirePlan(state);
+  if (plan.mode === "in-place") return rollBackInPlace(state);
   const { input } = state;
   const at = now();
   const startedAt = state.rollback?.startedAt ?? at;

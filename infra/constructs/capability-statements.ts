@@ -13,6 +13,8 @@ export interface AccessScope {
   account: string;
   /** Auto Scaling groups that deploys roll (apps.*.environments.*.group). */
   deployGroups: string[];
+  /** Target groups those groups serve behind (apps.*.environments.*.group.targetGroupArns), which in-place deploys register and deregister in. */
+  deployTargetGroups: string[];
   /** CloudWatch alarms the deploy gates read (apps.*.environments.*.gates.alarms). */
   alarmNames: string[];
   /** Auto Scaling groups the schedules size (schedules.*.targets[*].autoScalingGroup). */
@@ -67,6 +69,7 @@ export function accessScope(config: GantryConfig, where: { partition: string; re
   return {
     ...where,
     deployGroups: unique(environments.map((environment) => environment.group.autoScalingGroupName)),
+    deployTargetGroups: unique(environments.flatMap((environment) => environment.group.targetGroupArns)),
     alarmNames: unique(environments.flatMap((environment) => environment.gates.alarms)),
     scheduleGroups: unique(targets.flatMap((target) => (target.autoScalingGroup ? [target.autoScalingGroup] : []))),
     scheduleTags,
@@ -145,7 +148,11 @@ const WHY = {
   instanceRoles: "Instance roles under the /gantry/ path, passed to EC2 only (iam:PassedToService); list them in infrastructure.instanceRoleArns to pin them.",
   scheduledInstances: "Instances carrying the schedule's tag only (aws:ResourceTag condition); which instances those are is decided by tagging them.",
   releaseInstances:
-    "Instances carrying a gantry:release tag only (aws:ResourceTag condition): every instance a gantry-deployed group launches inherits it. A detached instance is no longer its group's, so the group cannot scope this; gantry's roles tag instances only at launch.",
+    "Instances carrying a gantry:release tag only (aws:ResourceTag condition): every instance a gantry-deployed group launches inherits it. A detached instance is no longer its group's, so the group cannot scope this; gantry's roles tag instances at launch, and an in-place deploy changes only the value of that tag.",
+  deployCommand:
+    "Instances carrying a gantry:release tag only (ssm:resourceTag condition): the instances of gantry's groups; their ids are not known in advance.",
+  commandResults:
+    "ListCommands and GetCommandInvocation have no resource-level permissions in IAM (Service Authorization Reference, AWS Systems Manager): allowed on * only; they read the results of commands, and change nothing.",
   executions: "An execution's ARN ends in its name, made per deploy; the pattern covers the executions of this stack's deploy state machine only.",
   recordChanges: "GetChange reads the status of a change gantry just made; change ids are not known in advance.",
   releaseObjects: "Objects of the release bucket only, read-only: any app/env's slug and manifest, which plan rollout checks before a deploy.",
@@ -317,6 +324,34 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
     statement("ReadReleases", ["s3:GetObject"], [`${resources.releaseBucketArn}/*`], undefined, WHY.releaseObjects),
     statement("ListReleases", ["s3:ListBucket"], [resources.releaseBucketArn]),
   ],
+
+  // Run Command checks SendCommand on the document and on each instance; the document is AWS's own, with no account in its ARN.
+  "deploy-command": (scope) =>
+    scope.deployGroups.length === 0
+      ? []
+      : [
+          statement("RunShellScriptDocument", ["ssm:SendCommand"], [`arn:${scope.partition}:ssm:${scope.region}::document/AWS-RunShellScript`]),
+          statement(
+            "RunOnReleaseInstances",
+            ["ssm:SendCommand"],
+            [ec2Arn(scope, "instance/*")],
+            { Null: { [`ssm:resourceTag/${RELEASE_TAG}`]: "false" } },
+            WHY.deployCommand,
+          ),
+          statement("ReadCommandResults", ["ssm:ListCommands", "ssm:GetCommandInvocation"], ["*"], undefined, WHY.commandResults),
+          statement(
+            "RetagReleaseInstances",
+            ["ec2:CreateTags"],
+            [ec2Arn(scope, "instance/*")],
+            { Null: { [`aws:ResourceTag/${RELEASE_TAG}`]: "false" }, "ForAllValues:StringEquals": { "aws:TagKeys": [RELEASE_TAG] } },
+            WHY.releaseInstances,
+          ),
+        ],
+
+  "target-registration": (scope) =>
+    scope.deployTargetGroups.length === 0
+      ? []
+      : [statement("RegisterInConfiguredTargetGroups", ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], scope.deployTargetGroups)],
 
   "release-pointer": (_scope, resources) => [
     statement("PointCurrentRelease", ["s3:PutObject"], [`${resources.releaseBucketArn}/*/*/current`], undefined, WHY.currentPointer),

@@ -26,6 +26,8 @@ const CAPABILITIES: Record<Capability, true> = {
   "failure-evidence": true,
   "release-check": true,
   "release-pointer": true,
+  "deploy-command": true,
+  "target-registration": true,
 };
 
 const group = (name: string, alarms: string[] = []) => ({
@@ -158,6 +160,33 @@ describe("statementsFor", () => {
     expect(passRole({ ...scope, instanceRoleArns: ["arn:aws:iam::123456789012:role/web-instance"] })?.Resource).toBe(
       "arn:aws:iam::123456789012:role/web-instance",
     );
+  });
+
+  it("deploy-command runs AWS-RunShellScript only on instances with a release tag, and retags only the release key", () => {
+    const statements = json("deploy-command");
+
+    expect(statements.map((statement) => statement.Sid)).toEqual(["RunShellScriptDocument", "RunOnReleaseInstances", "ReadCommandResults", "RetagReleaseInstances"]);
+    expect(statements[0]).toEqual(expect.objectContaining({ Action: "ssm:SendCommand", Resource: "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript" }));
+    expect(statements[0]?.Condition).toBeUndefined();
+    expect(statements[1]).toEqual(
+      expect.objectContaining({ Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*", Condition: { Null: { "ssm:resourceTag/gantry:release": "false" } } }),
+    );
+    expect(list(statements[2]?.Action ?? [])).toEqual(["ssm:ListCommands", "ssm:GetCommandInvocation"]);
+    expect(statements[3]?.Condition).toEqual({
+      Null: { "aws:ResourceTag/gantry:release": "false" },
+      "ForAllValues:StringEquals": { "aws:TagKeys": ["gantry:release"] },
+    });
+    expect(json("deploy-command", { ...scope, deployGroups: [] })).toEqual([]);
+  });
+
+  it("target-registration changes the configured target groups only", () => {
+    expect(json("target-registration")).toEqual([
+      expect.objectContaining({
+        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+        Resource: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/1",
+      }),
+    ]);
+    expect(json("target-registration", { ...scope, deployTargetGroups: [] })).toEqual([]);
   });
 
   it("quota-read reads Service Quotas on * only, which has no resource-level permissions for GetServiceQuota", () => {

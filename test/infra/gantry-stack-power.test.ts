@@ -100,7 +100,12 @@ describe("GantryStack with a power machine in the catalog", () => {
   it("runs the functions that probe instances in the configured subnets and security groups, and only those", () => {
     const inVpc = Object.values(resources).filter((resource) => resource.Type === "AWS::Lambda::Function" && resource.Properties.VpcConfig);
 
-    expect(inVpc.map((resource) => resource.Properties.Description).sort()).toEqual(["gantry: check-after-bake", "gantry: check-new-instances"]);
+    expect(inVpc.map((resource) => resource.Properties.Description).sort()).toEqual([
+      "gantry: check-after-bake",
+      "gantry: check-new-instances",
+      "gantry: deploy-in-place",
+      "gantry: roll-back",
+    ]);
     expect(inVpc[0]?.Properties.VpcConfig).toEqual({ SubnetIds: ["subnet-0abc1234"], SecurityGroupIds: ["sg-0abc1234"] });
   });
 

@@ -188,8 +188,8 @@ describe("GantryStack", () => {
 
     expect(other.length).toBeGreaterThan(0);
     for (const { statement } of other) expect(Object.keys(statement.Condition ?? {})).not.toEqual([]);
-    // The example config runs the HTTP gate in a VPC: Lambda checks these against *, for the two gate functions only.
-    expect(vpcAccess.map(({ statement }) => statement.Action)).toEqual([[...VPC_NETWORK_INTERFACE_ACTIONS], [...VPC_NETWORK_INTERFACE_ACTIONS]]);
+    // The example config runs the HTTP gate in a VPC: Lambda checks these against *, for the four functions that gate (an in-place rollback gates too).
+    expect(vpcAccess.map(({ statement }) => statement.Action)).toEqual(Array.from({ length: 4 }, () => [...VPC_NETWORK_INTERFACE_ACTIONS]));
   });
 
   it("gives the launch rights only to the steps that point a group at another launch template version", () => {

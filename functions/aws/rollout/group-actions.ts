@@ -11,7 +11,7 @@ import {
   TerminateInstanceInAutoScalingGroupCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
-import { EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { CreateTagsCommand, EC2Client, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import pLimit from "p-limit";
 import { DetachedNotTerminatedError } from "../../core/errors.js";
 import { RELEASE_TAG } from "../../core/fleet.js";
@@ -41,6 +41,20 @@ export async function markRelease(group: string, release: string): Promise<void>
         Tags: [{ ResourceId: group, ResourceType: "auto-scaling-group", Key: RELEASE_TAG, Value: release, PropagateAtLaunch: true }],
       }),
     );
+}
+
+/** EC2 CreateTags takes up to 1,000 resource ids a call and advises smaller batches. */
+const TAG_IDS_PER_CALL = 500;
+
+/**
+ * Tags instances with the release they now run (an in-place deploy changed it): what every
+ * later step reads as the instance's release, as it reads the tag a launch propagated.
+ */
+export async function tagInstancesRelease(instanceIds: readonly string[], release: string): Promise<void> {
+  const ec2 = runtime().client(EC2Client);
+  await Promise.all(
+    chunks(instanceIds, TAG_IDS_PER_CALL).map((Resources) => limit(() => ec2.send(new CreateTagsCommand({ Resources, Tags: [{ Key: RELEASE_TAG, Value: release }] })))),
+  );
 }
 
 /** Puts the release tag back as it was before a deploy: its old value, or no tag at all. */

@@ -2,7 +2,9 @@ import {
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  DeregisterTargetsCommand,
   ElasticLoadBalancingV2Client,
+  RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import pLimit from "p-limit";
 import { TargetGroupNotFoundError } from "../../core/errors.js";
@@ -89,4 +91,36 @@ async function describe<T>(what: string, call: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/** Targets per RegisterTargets / DeregisterTargets call: ELB publishes no limit; small calls stay well inside any. */
+const TARGETS_PER_CALL = 100;
+
+/**
+ * Takes the instances out of the target groups: each starts draining for the target group's
+ * deregistration delay, then reads `unused`. Only targets registered there are named.
+ */
+export async function deregisterInstances(registeredIn: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  await changeTargets(registeredIn, (TargetGroupArn, Targets) => new DeregisterTargetsCommand({ TargetGroupArn, Targets }));
+}
+
+/** Puts the instances back in the target groups: each target is `initial` until its health checks pass. */
+export async function registerInstances(missingFrom: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  await changeTargets(missingFrom, (TargetGroupArn, Targets) => new RegisterTargetsCommand({ TargetGroupArn, Targets }));
+}
+
+async function changeTargets(
+  byTargetGroup: ReadonlyMap<string, readonly string[]>,
+  command: (arn: string, targets: { Id: string }[]) => RegisterTargetsCommand | DeregisterTargetsCommand,
+): Promise<void> {
+  const elb = runtime().client(ElasticLoadBalancingV2Client);
+  const calls: Promise<unknown>[] = [];
+  for (const [arn, ids] of byTargetGroup) {
+    for (let start = 0; start < ids.length; start += TARGETS_PER_CALL) {
+      const targets = ids.slice(start, start + TARGETS_PER_CALL).map((Id) => ({ Id }));
+      // Both commands share one input shape; send's overloads do not take their union.
+      calls.push(limit(() => describe(arn, () => elb.send(command(arn, targets) as RegisterTargetsCommand))));
+    }
+  }
+  await Promise.all(calls);
 }

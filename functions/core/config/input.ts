@@ -47,7 +47,23 @@ export const httpGateSchema = z.strictObject({
   timeoutMs: z.number().int().positive().max(10_000).default(2_000),
 });
 
+/** The command an in-place deploy runs on each instance, as root: `<command> <releaseId>`. */
+export const DEFAULT_DEPLOY_COMMAND = "/usr/local/bin/gantry-deploy";
+
+/** How an in-place deploy runs the release's deploy command (SSM Run Command, AWS-RunShellScript). */
+export const inPlaceSchema = z.strictObject({
+  command: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._/-]+$/, "is not an absolute path of letters, digits and . _ / - (the release id is passed as its one argument)")
+    .default(DEFAULT_DEPLOY_COMMAND),
+  /** How long the command may run on one instance before Run Command ends it as timed out. */
+  timeoutSeconds: z.number().int().min(30, "is below 30").max(7_200, "is above 7200").default(600),
+});
+
 export const strategySchema = z.strictObject({
+  /** "replace" launches new instances and retires old ones; "in-place" runs the deploy command on the instances the group has. */
+  mode: z.enum(["replace", "in-place"]).default("replace"),
+  inPlace: inPlaceSchema.default(inPlaceSchema.parse({})),
   batches: z.array(batchStep).min(1).default(["25%"]),
   minHealthyPercent: z.number().min(0).max(100).default(100),
   bakeSeconds: z.number().int().min(0).max(3_600).default(60),
@@ -134,6 +150,13 @@ export const deployInputSchema = z
         code: "custom",
         path: ["release"],
         message: "is not taken by a cycle run: it keeps the release the group runs (its gantry:release tag); remove it",
+      });
+    }
+    if (input.strategy.mode === "in-place" && input.release?.imageId) {
+      context.addIssue({
+        code: "custom",
+        path: ["release", "imageId"],
+        message: 'is not taken by an in-place deploy, which keeps each instance and its image; deploy a new image with strategy.mode "replace"',
       });
     }
     if (input.mode === "cycle" && !input.cycle) {

@@ -3,6 +3,7 @@ import { InvalidDeployInputError, MaxSizeTooSmallError, RolloutInProgressError, 
 import { agedInstance, cycleBatchSizes, cycleRelease, cycleSplit, planCycle, type AgedInstance, type CyclePlan } from "../cycle/cycle.js";
 import { RELEASE_TAG, isServing, viewFleet, type ObservedGroup, type TargetHealth } from "../fleet.js";
 import type { DeployInput } from "../config/input.js";
+import { checkInPlace } from "./in-place.js";
 import { chooseRetirees } from "./retirees.js";
 
 /** Settings of a target group that decide how long gantry waits for it. */
@@ -45,6 +46,11 @@ export interface RolloutPlan {
    * version) so its next start boots the release; nothing is launched or suspended.
    */
   markOnly?: boolean;
+  /**
+   * "in-place": the batches run the release's deploy command on the instances the group has
+   * (strategy.mode); absent: new instances replace old ones. Cycle runs always replace.
+   */
+  mode?: "in-place";
   /** Cycle runs only: the age limit and the launch time that splits old from new. */
   cycle?: CyclePlan;
   /** Dry runs only: which instances each batch would retire. */
@@ -144,7 +150,9 @@ export function planRollout(
     : planBatchSizes(strategy.batches, view.old.length);
   const largest = Math.max(0, ...batchSizes);
   const headroom = group.maxSize - group.desiredCapacity;
-  if (largest > headroom) {
+  const inPlace = !cycle && strategy.mode === "in-place";
+  if (inPlace) checkInPlace(group, view, batchSizes, floor, strategy.minHealthyPercent);
+  else if (largest > headroom) {
     throw new MaxSizeTooSmallError(
       `Group "${group.name}" has MaxSize ${group.maxSize} and desired ${group.desiredCapacity}, room to surge ${headroom} instance(s), but the largest batch needs ${largest}; raise MaxSize to at least ${group.desiredCapacity + largest} or use smaller batches.`,
     );
@@ -165,6 +173,7 @@ export function planRollout(
     rollbackWave: rollbackWave(largest, targets, targetQuota.value),
     targetQuota,
     startedAt: now,
+    ...(inPlace ? { mode: "in-place" as const } : {}),
     ...(cycle ? { cycle: { ...cycle, leftForNextRun: view.old.length - batchSizes.reduce((sum, size) => sum + size, 0) } } : {}),
   };
   if (!cycle && batchSizes.length === 0 && group.tags[RELEASE_TAG] !== release) {

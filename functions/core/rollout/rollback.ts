@@ -1,12 +1,13 @@
 import { RollbackIncompleteError, RollbackTimeoutError } from "../errors.js";
 import { describeFleet, isServing, launchedSince, type FleetView, type ObservedInstance } from "../fleet.js";
 import type { Strategy } from "../config/input.js";
+import type { InPlaceBatch } from "./in-place.js";
 import type { RolloutPlan } from "./plan.js";
 
 /** Where a rollback stands (`$.rollback` in the execution). */
 export interface RollbackProgress {
   startedAt: number;
-  stage: "restore" | "remove-new" | "done";
+  stage: "restore" | "remove-new" | "in-place" | "done";
   done: boolean;
   waitSeconds: number;
   summary: string;
@@ -16,6 +17,10 @@ export interface RollbackProgress {
   stalledSince?: number;
   /** Once done: the plain-words cause the execution fails with. */
   cause?: string;
+  /** In-place rollbacks: the batch being put back on the previous release, which batch that is, and when it began. */
+  inPlace?: InPlaceBatch;
+  inPlaceRound?: number;
+  batchStartedAt?: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import { HealthGateTimeoutError, LaunchTimeoutError, RetireTimeoutError } from "
 import { describeFleet, isServing, launchedSince, type FleetView, type ObservedInstance } from "../fleet.js";
 import type { GateEvidence, GateVerdict } from "./gate.js";
 import type { Strategy } from "../config/input.js";
+import type { InPlaceBatch, InvocationResult } from "./in-place.js";
 import type { RolloutPlan } from "./plan.js";
 import type { ReadyWindow } from "./ready-wait.js";
 import type { CaughtFailure } from "./rollback.js";
@@ -11,7 +12,7 @@ import { chooseRetirees } from "./retirees.js";
 export interface Progress {
   /** Zero-based index of the batch being worked on. */
   batch: number;
-  phase: "launch" | "bake" | "finish";
+  phase: "launch" | "bake" | "finish" | "in-place";
   /** The current phase's condition holds: go on to the next state. */
   ready: boolean;
   /** Every batch is in and gated. */
@@ -53,6 +54,10 @@ export interface Progress {
   stoppedFor?: string;
   /** A gate failed: the rollout goes to its rollback, with this as the reason. */
   failed?: CaughtFailure;
+  /** In-place deploys: the batch being deployed, and where it stands. */
+  inPlace?: InPlaceBatch;
+  /** In-place deploys: the invocations that failed (instance, status, exit code, output tail). */
+  commandFailures?: InvocationResult[];
 }
 
 /** The first progress of a rollout, before batch 1 launches. */

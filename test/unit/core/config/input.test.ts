@@ -25,6 +25,8 @@ describe("parseDeployInput", () => {
     const input = parseDeployInput(minimal);
 
     expect(input.strategy).toEqual({
+      mode: "replace",
+      inPlace: { command: "/usr/local/bin/gantry-deploy", timeoutSeconds: 600 },
       batches: ["25%"],
       minHealthyPercent: 100,
       bakeSeconds: 60,
