@@ -39,7 +39,9 @@ export const handler = deployStep("clean-up-after-failure", async (state) => {
  * only once their health checks pass); any on the new release stay out for a person to judge.
  */
 async function registerLeftOut(view: FleetView, targetGroupArns: readonly string[], previous: string | null): Promise<string[]> {
-  const candidates = view.group.instances.filter((instance) => instance.lifecycleState === "InService" && instance.release === previous).map((instance) => instance.id);
+  const candidates = view.group.instances
+    .filter((instance) => instance.lifecycleState === "InService" && instance.release === previous)
+    .map((instance) => instance.id);
   const missing = notRegistered(view, candidates, targetGroupArns);
   if (missing.length === 0) return [];
   await registerInstances(missingFrom(view, missing, targetGroupArns));

@@ -10,7 +10,11 @@ import type { DeployState } from "../wiring/deploy-state.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { advanceInPlace } from "../wiring/in-place-batch.js";
 
-const GATE_ERRORS = { [HealthGateFailedError.name]: HealthGateFailedError, [HttpGateFailedError.name]: HttpGateFailedError, [AlarmGateFailedError.name]: AlarmGateFailedError };
+const GATE_ERRORS = {
+  [HealthGateFailedError.name]: HealthGateFailedError,
+  [HttpGateFailedError.name]: HttpGateFailedError,
+  [AlarmGateFailedError.name]: AlarmGateFailedError,
+};
 
 /**
  * An in-place deploy's rollback: the group's tag back to the previous release, then the same
@@ -25,7 +29,8 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
   const at = now();
   const startedAt = state.rollback?.startedAt ?? at;
   const previous = plan.previousRelease;
-  if (previous === null) throw new RollbackIncompleteError(`An in-place rollback of ${plan.release} has no previous release to run; the plan should have refused the deploy.`);
+  if (previous === null)
+    throw new RollbackIncompleteError(`An in-place rollback of ${plan.release} has no previous release to run; the plan should have refused the deploy.`);
   const group = input.group.autoScalingGroupName;
   let view = await observeFleet(input, { release: previous });
   if (view.group.tags[RELEASE_TAG] !== previous) await restoreRelease(group, previous);

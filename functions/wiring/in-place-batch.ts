@@ -69,7 +69,9 @@ export async function advanceInPlace(context: InPlaceContext, batch: InPlaceBatc
 
 async function takeBatch(context: InPlaceContext, waiting: InPlaceBatch | undefined): Promise<InPlaceTurn> {
   const { view, plan, input, now } = context;
-  const first = (context.takeFirst ?? []).filter((id) => view.group.instances.some((instance) => instance.id === id && instance.lifecycleState === "InService"));
+  const first = (context.takeFirst ?? []).filter((id) =>
+    view.group.instances.some((instance) => instance.id === id && instance.lifecycleState === "InService"),
+  );
   if (view.old.length === 0 && first.length === 0) return { allDone: true, ready: true, waitSeconds: 0, note: `every instance runs ${context.release}` };
   const rest = { ...view, old: view.old.filter((instance) => !first.includes(instance.id)) };
   const choice = chooseInPlaceBatch(rest, Math.max(0, context.size - first.length), plan.floor);
@@ -189,12 +191,21 @@ async function gate(context: InPlaceContext, batch: InPlaceBatch): Promise<InPla
   const gated = context.alarms === false ? { ...input, gates: { ...input.gates, alarms: [] } } : input;
   const verdict = await runGate(gated, view, instances, now, context.batchStartedAt);
   if (verdict.outcome === "fail") {
-    return { batch, ready: false, waitSeconds: strategy.pollSeconds, failed: gateFailure(verdict, context.where), evidence: verdict.evidence, note: `gate failed: ${verdict.reason}` };
+    return {
+      batch,
+      ready: false,
+      waitSeconds: strategy.pollSeconds,
+      failed: gateFailure(verdict, context.where),
+      evidence: verdict.evidence,
+      note: `gate failed: ${verdict.reason}`,
+    };
   }
   if (verdict.outcome === "wait") {
     const elapsed = (now - batch.stageStartedAt) / 1000;
     if (batch.stage === "register" && elapsed > strategy.healthTimeoutSeconds) {
-      throw new HealthGateTimeoutError(`${context.where}: ${verdict.reason} after ${Math.round(elapsed)} s (healthTimeoutSeconds ${strategy.healthTimeoutSeconds}).`);
+      throw new HealthGateTimeoutError(
+        `${context.where}: ${verdict.reason} after ${Math.round(elapsed)} s (healthTimeoutSeconds ${strategy.healthTimeoutSeconds}).`,
+      );
     }
     if (batch.stage === "bake" && elapsed > strategy.bakeSeconds + strategy.healthTimeoutSeconds) {
       throw new HealthGateTimeoutError(`${context.where}: after the bake, ${verdict.reason} for over healthTimeoutSeconds ${strategy.healthTimeoutSeconds}.`);
@@ -203,7 +214,13 @@ async function gate(context: InPlaceContext, batch: InPlaceBatch): Promise<InPla
   }
   if (batch.stage === "register") {
     const baked = { ...batch, stage: "bake" as const, stageStartedAt: now, bakeUntil: now + strategy.bakeSeconds * 1000 };
-    return { batch: baked, ready: strategy.bakeSeconds === 0, waitSeconds: strategy.bakeSeconds, evidence: verdict.evidence, note: `healthy, gate passed; baking ${strategy.bakeSeconds} s` };
+    return {
+      batch: baked,
+      ready: strategy.bakeSeconds === 0,
+      waitSeconds: strategy.bakeSeconds,
+      evidence: verdict.evidence,
+      note: `healthy, gate passed; baking ${strategy.bakeSeconds} s`,
+    };
   }
   return { ready: true, waitSeconds: 0, evidence: verdict.evidence, note: "baked, gate passed" };
 }

@@ -53,7 +53,9 @@ const TAG_IDS_PER_CALL = 500;
 export async function tagInstancesRelease(instanceIds: readonly string[], release: string): Promise<void> {
   const ec2 = runtime().client(EC2Client);
   await Promise.all(
-    chunks(instanceIds, TAG_IDS_PER_CALL).map((Resources) => limit(() => ec2.send(new CreateTagsCommand({ Resources, Tags: [{ Key: RELEASE_TAG, Value: release }] })))),
+    chunks(instanceIds, TAG_IDS_PER_CALL).map((Resources) =>
+      limit(() => ec2.send(new CreateTagsCommand({ Resources, Tags: [{ Key: RELEASE_TAG, Value: release }] }))),
+    ),
   );
 }
 

@@ -77,7 +77,9 @@ export async function readDeployCommand(commandIds: readonly string[], instanceI
 
 async function readInvocation(commandId: string, instanceId: string): Promise<InvocationResult> {
   try {
-    const answer = await runtime().client(SSMClient).send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
+    const answer = await runtime()
+      .client(SSMClient)
+      .send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
     return {
       instanceId,
       status: answer.Status ?? "Pending",

@@ -185,7 +185,9 @@ export function registeredIn(view: FleetView, ids: readonly string[]): Map<strin
 export function missingFrom(view: FleetView, ids: readonly string[], targetGroupArns: readonly string[]): Map<string, string[]> {
   const byGroup = new Map<string, string[]>();
   for (const arn of targetGroupArns) {
-    const missing = ids.filter((id) => !(view.health.get(id) ?? []).some((row) => row.targetGroupArn === arn && row.state !== "draining" && row.state !== "unused"));
+    const missing = ids.filter(
+      (id) => !(view.health.get(id) ?? []).some((row) => row.targetGroupArn === arn && row.state !== "draining" && row.state !== "unused"),
+    );
     if (missing.length > 0) byGroup.set(arn, missing);
   }
   return byGroup;
