@@ -351,7 +351,13 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
   "target-registration": (scope) =>
     scope.deployTargetGroups.length === 0
       ? []
-      : [statement("RegisterInConfiguredTargetGroups", ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], scope.deployTargetGroups)],
+      : [
+          statement(
+            "RegisterInConfiguredTargetGroups",
+            ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+            scope.deployTargetGroups,
+          ),
+        ],
 
   "release-pointer": (_scope, resources) => [
     statement("PointCurrentRelease", ["s3:PutObject"], [`${resources.releaseBucketArn}/*/*/current`], undefined, WHY.currentPointer),

@@ -47,6 +47,9 @@ export interface GantryFleetProps extends Partial<FleetSettings> {
 const WHY = {
   releasePrefix: "The instances read their own app/env's releases only: the objects under <app>/<env>/ of the release bucket.",
   parameterPrefix: "The instances read their own app/env's parameters only: those under /gantry/<app>/<env>/.",
+  ownInstance: "The SSM agent registers the instance it runs on; instance ids are not known in advance.",
+  runCommandAgent:
+    "The SSM agent fetches and answers Run Command messages: the ec2messages and ssmmessages actions have no resource-level permissions in IAM (allowed on * only), as in AWS's AmazonSSMManagedInstanceCore.",
   publicListener: "The load balancer serves the app to the internet; the instances behind it accept traffic only from it and from the gate functions.",
   endpointIngress: "An interface endpoint admits HTTPS from its own VPC's CIDR block (a GetAtt of the VPC), which is not the internet.",
   accessLogs:
@@ -240,6 +243,33 @@ export class GantryFleet extends Construct {
           resources: [`arn:${Aws.PARTITION}:ssm:${region}:${account}:parameter/gantry/${app}/${env}/*`],
         }),
         wildcardReason: WHY.parameterPrefix,
+      },
+      {
+        // What the SSM agent needs for Run Command, which in-place deploys use to run gantry-deploy
+        // (the Run Command part of AmazonSSMManagedInstanceCore; no Session Manager, inventory or patching).
+        statement: new iam.PolicyStatement({
+          sid: "RegisterWithSsm",
+          actions: ["ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations"],
+          resources: [`arn:${Aws.PARTITION}:ec2:${region}:${account}:instance/*`],
+        }),
+        wildcardReason: WHY.ownInstance,
+      },
+      {
+        statement: new iam.PolicyStatement({
+          sid: "RunCommandAgent",
+          actions: [
+            "ec2messages:AcknowledgeMessage",
+            "ec2messages:DeleteMessage",
+            "ec2messages:FailMessage",
+            "ec2messages:GetEndpoint",
+            "ec2messages:GetMessages",
+            "ec2messages:SendReply",
+            "ssmmessages:CreateControlChannel",
+            "ssmmessages:OpenControlChannel",
+          ],
+          resources: ["*"],
+        }),
+        wildcardReason: WHY.runCommandAgent,
       },
       {
         // A log group's ARN ends in ":*", which covers its streams.

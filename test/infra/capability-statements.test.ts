@@ -165,11 +165,19 @@ describe("statementsFor", () => {
   it("deploy-command runs AWS-RunShellScript only on instances with a release tag, and retags only the release key", () => {
     const statements = json("deploy-command");
 
-    expect(statements.map((statement) => statement.Sid)).toEqual(["RunShellScriptDocument", "RunOnReleaseInstances", "ReadCommandResults", "RetagReleaseInstances"]);
+    expect(statements.map((statement) => statement.Sid)).toEqual([
+      "RunShellScriptDocument",
+      "RunOnReleaseInstances",
+      "ReadCommandResults",
+      "RetagReleaseInstances",
+    ]);
     expect(statements[0]).toEqual(expect.objectContaining({ Action: "ssm:SendCommand", Resource: "arn:aws:ssm:eu-west-1::document/AWS-RunShellScript" }));
     expect(statements[0]?.Condition).toBeUndefined();
     expect(statements[1]).toEqual(
-      expect.objectContaining({ Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*", Condition: { Null: { "ssm:resourceTag/gantry:release": "false" } } }),
+      expect.objectContaining({
+        Resource: "arn:aws:ec2:eu-west-1:123456789012:instance/*",
+        Condition: { Null: { "ssm:resourceTag/gantry:release": "false" } },
+      }),
     );
     expect(list(statements[2]?.Action ?? [])).toEqual(["ssm:ListCommands", "ssm:GetCommandInvocation"]);
     expect(statements[3]?.Condition).toEqual({
