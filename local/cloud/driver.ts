@@ -5,6 +5,15 @@ import type { VirtualInstance } from "./model.js";
 /** The tag gantry writes on the group and AWS propagates to each instance it launches: core's, so both sides read one name. */
 export { RELEASE_TAG };
 
+/**
+ * The release the instance's app runs: the last one an in-place deploy installed, else the one it
+ * was launched with (its `gantry:release` tag). Gantry tags an instance after deploying to it, so
+ * the two differ only while a deploy is between running the command and tagging.
+ */
+export function runningRelease(instance: Readonly<VirtualInstance>): string | undefined {
+  return instance.runningRelease ?? instance.tags.get(RELEASE_TAG);
+}
+
 export interface ProbeResponse {
   status: number;
   body: string;
@@ -15,6 +24,15 @@ export interface ProbeResponse {
  * code, did not answer in time, or no connection could be made (a stopped or killed app).
  */
 export type HealthFailure = "Target.ResponseCodeMismatch" | "Target.Timeout" | "Target.FailedHealthChecks";
+
+/** How a deploy command ended on an instance: what Run Command reports for its invocation. */
+export interface DeployOutcome {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Cloud time at which the command finished. */
+  finishedAt: number;
+}
 
 /**
  * What runs "inside" an instance. The cloud owns lifecycle and load-balancer state; the driver
@@ -40,6 +58,14 @@ export interface InstanceDriver {
   failureReason?(instance: Readonly<VirtualInstance>, at: number): HealthFailure;
   /** The instance's console output as of `at`, one entry a line: what EC2 GetConsoleOutput shows. */
   consoleOutput?(instance: Readonly<VirtualInstance>, at: number): string[];
+  /**
+   * Runs the deploy command of an in-place deploy (SSM Run Command), started at `at`: install
+   * `release` and switch the instance's app to it. A plain answer says when it finishes on the
+   * cloud's clock (the virtual driver); a promise finishes when it settles (a real process). It
+   * neither tags the instance nor records its running release: the cloud records the release when
+   * the command exits 0, and gantry tags the instance.
+   */
+  deploy?(instance: Readonly<VirtualInstance>, release: string, at: number): DeployOutcome | Promise<DeployOutcome>;
 }
 
 interface HealthChange {
@@ -50,7 +76,7 @@ interface HealthChange {
 }
 
 /**
- * Scripted health: per release (from the instance's gantry:release tag) and per instance, each a
+ * Scripted health: per release (the release the instance runs, see `runningRelease`) and per instance, each a
  * timeline of changes so health can flip at any moment, past checks stay as they were and the
  * health model can ask when the next flip is. Instances are healthy unless scripted otherwise.
  */
@@ -78,12 +104,12 @@ export class HealthScript {
   }
 
   private changeAt(instance: Readonly<VirtualInstance>, at: number): HealthChange | undefined {
-    return changeAt(this.instances.get(instance.instanceId), at) ?? changeAt(this.releases.get(instance.tags.get(RELEASE_TAG) ?? ""), at);
+    return changeAt(this.instances.get(instance.instanceId), at) ?? changeAt(this.releases.get(runningRelease(instance) ?? ""), at);
   }
 
   nextChange(instance: Readonly<VirtualInstance>, after: number): number | undefined {
     const own = nextAfter(this.instances.get(instance.instanceId), after);
-    const release = nextAfter(this.releases.get(instance.tags.get(RELEASE_TAG) ?? ""), after);
+    const release = nextAfter(this.releases.get(runningRelease(instance) ?? ""), after);
     if (own === undefined) return release;
     if (release === undefined) return own;
     return Math.min(own, release);
@@ -112,10 +138,30 @@ function nextAfter(timeline: HealthChange[] | undefined, after: number): number 
 
 /**
  * Instances as state only: health comes from the script, and the app's endpoints are answered
- * from the instance's tags (`/health` 200 or 503, `/version` the release it was launched with).
+ * from the instance's state (`/health` 200 or 503, `/version` the release it runs).
  */
 export class VirtualInstanceDriver implements InstanceDriver {
-  constructor(private readonly script: HealthScript) {}
+  private readonly deployMs: number;
+
+  /** `deploySeconds`: how long an in-place deploy takes on the cloud's clock (default 10). */
+  constructor(
+    private readonly script: HealthScript,
+    options: { deploySeconds?: number } = {},
+  ) {
+    this.deployMs = (options.deploySeconds ?? 10) * 1000;
+  }
+
+  /** Always succeeds after `deploySeconds`; scripted failures come from the cloud's `failNextDeploy`. */
+  deploy(instance: Readonly<VirtualInstance>, release: string, at: number): DeployOutcome {
+    const previous = runningRelease(instance) ?? "(none)";
+    const stdout = [
+      `installing release ${release}`,
+      `stopping release ${previous}`,
+      `starting release ${release}`,
+      `deployed ${release} on ${instance.instanceId}`,
+    ];
+    return { exitCode: 0, stdout: `${stdout.join("\n")}\n`, stderr: "", finishedAt: at + this.deployMs };
+  }
 
   onLaunch(): void {}
 
@@ -138,7 +184,7 @@ export class VirtualInstanceDriver implements InstanceDriver {
    * scripted app says: serving, answering 503, or not answering at all.
    */
   consoleOutput(instance: Readonly<VirtualInstance>, at: number): string[] {
-    const release = instance.tags.get(RELEASE_TAG) ?? "(no gantry:release tag)";
+    const release = runningRelease(instance) ?? "(no gantry:release tag)";
     const lines = [
       `[    0.000000] Linux version 6.1.0-amazon (virtual instance ${instance.instanceId})`,
       `[    2.104512] cloud-init[612]: Cloud-init v. 23.4 running 'init' at ${new Date(instance.launchTime).toUTCString()}.`,
@@ -162,7 +208,7 @@ export class VirtualInstanceDriver implements InstanceDriver {
       return Promise.resolve(healthy ? { status: 200, body: "ok" } : { status: 503, body: "unhealthy" });
     }
     if (path === "/version") {
-      const release = instance.tags.get(RELEASE_TAG) ?? null;
+      const release = runningRelease(instance) ?? null;
       return Promise.resolve({ status: 200, body: JSON.stringify({ release }) });
     }
     return Promise.resolve({ status: 404, body: "not found" });

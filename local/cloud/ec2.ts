@@ -1,4 +1,6 @@
 import type {
+  CreateTagsCommandInput,
+  CreateTagsCommandOutput,
   CreateLaunchTemplateVersionCommandInput,
   CreateLaunchTemplateVersionCommandOutput,
   DescribeInstancesCommandInput,
@@ -32,6 +34,20 @@ export function ec2State(instance: VirtualInstance, now = 0): InstanceStateName 
 /** TerminateInstances: "Up to 1000 instance IDs" (EC2 API reference). */
 const MAX_TERMINATE_IDS = 1000;
 
+/** EC2 tag limits: 50 user tags a resource, keys 1–128 characters, values up to 256 (Tag restrictions, EC2 User Guide). */
+const MAX_TAGS = 50;
+const MAX_KEY = 128;
+const MAX_VALUE = 256;
+
+/** EC2's InvalidInstanceID.NotFound for the ids it does not know, one or several. */
+function notFound(missing: string[]): CloudFault {
+  const quoted = missing.map((id) => `'${id}'`).join(", ");
+  return new CloudFault(
+    "InvalidInstanceID.NotFound",
+    missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`,
+  );
+}
+
 /** The EC2 operations gantry calls. */
 export function ec2Operations(fleet: Fleet): Operations {
   return {
@@ -46,11 +62,7 @@ export function ec2Operations(fleet: Fleet): Operations {
         throw new CloudFault("InvalidParameterValue", `Value ( ${limit} ) for parameter maxResults is invalid. Expect a value between 5 and 1000.`);
       }
       const missing = ids.filter((id) => !fleet.instances.has(id));
-      if (missing.length > 0) {
-        const quoted = missing.map((id) => `'${id}'`).join(", ");
-        const message = missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`;
-        throw new CloudFault("InvalidInstanceID.NotFound", message);
-      }
+      if (missing.length > 0) throw notFound(missing);
       const now = fleet.clock.now();
       const matches = (input.Filters ?? []).map((filter) => filterPredicate(filter, now));
       const candidates = ids.length > 0 ? ids.map((id) => fleet.instances.get(id)!) : (filteredById(fleet, input.Filters) ?? [...fleet.instances.values()]);
@@ -78,13 +90,7 @@ export function ec2Operations(fleet: Fleet): Operations {
       }
       // EC2 validates every id before it acts: one unknown id and nothing is terminated.
       const missing = ids.filter((id) => !fleet.instances.has(id));
-      if (missing.length > 0) {
-        const quoted = missing.map((id) => `'${id}'`).join(", ");
-        throw new CloudFault(
-          "InvalidInstanceID.NotFound",
-          missing.length > 1 ? `The instance IDs ${quoted} do not exist` : `The instance ID ${quoted} does not exist`,
-        );
-      }
+      if (missing.length > 0) throw notFound(missing);
       const instances = ids.map((id) => fleet.instances.get(id)!);
       // Terminating a group's instance behind its back, or a scheduled standalone one, is something
       // gantry never does; the model refuses rather than guess what the group would make of it.
@@ -108,6 +114,36 @@ export function ec2Operations(fleet: Fleet): Operations {
           };
         }),
       };
+    },
+
+    /**
+     * Adds or overwrites tags on instances (the only resources modelled); every id and tag is
+     * checked before any changes, as EC2 does. A missing Value is the empty string.
+     */
+    CreateTags(input: CreateTagsCommandInput): Result<CreateTagsCommandOutput> {
+      onlyParameters("ec2", "CreateTags", input, ["Resources", "Tags"]);
+      const ids = input.Resources ?? [];
+      if (ids.length === 0) throw new CloudFault("MissingParameter", "The request must contain the parameter resourceIdSet");
+      const other = ids.find((id) => !id.startsWith("i-"));
+      if (other !== undefined) throw new LocalCloudUnsupportedError("ec2", "CreateTags", `Resources[${other}] (only instances are modelled)`);
+      const missing = ids.filter((id) => !fleet.instances.has(id));
+      if (missing.length > 0) throw notFound(missing);
+      const tags = input.Tags ?? [];
+      if (tags.length === 0) throw new CloudFault("MissingParameter", "The request must contain the parameter tagSet");
+      for (const tag of tags) {
+        const key = tag.Key ?? "";
+        if (key.length === 0 || key.length > MAX_KEY) throw new CloudFault("InvalidParameterValue", `Tag key must be 1 to ${MAX_KEY} characters, got '${key}'`);
+        if (key.toLowerCase().startsWith("aws:")) throw new CloudFault("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use");
+        if ((tag.Value ?? "").length > MAX_VALUE)
+          throw new CloudFault("InvalidParameterValue", `Tag value for key '${key}' must be at most ${MAX_VALUE} characters`);
+      }
+      const instances = ids.map((id) => fleet.instances.get(id)!);
+      for (const instance of instances) {
+        const keys = new Set([...instance.tags.keys(), ...tags.map((tag) => tag.Key!)].filter((key) => !key.startsWith("aws:")));
+        if (keys.size > MAX_TAGS) throw new CloudFault("TagLimitExceeded", `The maximum number of Tags for a resource has been reached.`);
+      }
+      for (const instance of instances) for (const tag of tags) instance.tags.set(tag.Key!, tag.Value ?? "");
+      return {};
     },
 
     CreateLaunchTemplateVersion(input: CreateLaunchTemplateVersionCommandInput): Result<CreateLaunchTemplateVersionCommandOutput> {

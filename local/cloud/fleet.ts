@@ -25,6 +25,8 @@ export class Fleet {
   readonly launchTemplates: LaunchTemplates;
   /** EC2's launch bucket when rates are modelled: launches beyond it wait for the next settle after a refill. */
   launchBucket: TokenBucket | undefined;
+  /** Called first in every settle, for models that move on the same clock (SSM Run Command). */
+  readonly onSettle: ((now: number) => void)[] = [];
   private readonly events = new EventQueue();
 
   constructor(
@@ -44,6 +46,7 @@ export class Fleet {
 
   /** Applies everything due by `now`, then brings every group to its desired capacity. */
   settle(now: number = this.clock.now()): void {
+    for (const hook of this.onSettle) hook(now);
     for (let event = this.events.popDue(now); event; event = this.events.popDue(now)) this.apply(event);
     for (const group of this.groups.values()) this.reconcile(group, now);
   }
@@ -212,17 +215,23 @@ export class Fleet {
     this.reconcile(group, at);
   }
 
+  /**
+   * Deregisters the instance from one target group: `draining` for the group's deregistration
+   * delay, then gone. Returns when draining ends; a target already draining keeps its end.
+   */
+  drainTarget(instance: VirtualInstance, tg: TargetGroupRecord, at: number): number {
+    const target = tg.targets.get(instance.instanceId);
+    if (!target) return at;
+    if (target.drainingUntil !== undefined) return target.drainingUntil;
+    const until = startDraining(tg, target, at);
+    this.schedule("drained", instance, until, tg.arn);
+    return until;
+  }
+
   /** Starts draining every registration; returns when the last one ends (`at` if none). */
   private deregister(instance: VirtualInstance, at: number): number {
     let end = at;
-    for (const arn of instance.registeredIn) {
-      const tg = this.targetGroups.get(arn)!;
-      const target = tg.targets.get(instance.instanceId);
-      if (!target) continue;
-      const until = target.drainingUntil ?? startDraining(tg, target, at);
-      this.schedule("drained", instance, until, arn);
-      end = Math.max(end, until);
-    }
+    for (const arn of instance.registeredIn) end = Math.max(end, this.drainTarget(instance, this.targetGroups.get(arn)!, at));
     return end;
   }
 

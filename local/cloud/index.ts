@@ -5,7 +5,7 @@ import { autoScalingOperations } from "./autoscaling.js";
 import { CallLog, FaultPlan, operationName, type CallCounts } from "./calls.js";
 import { Alarms } from "./cloudwatch.js";
 import { consoleOperations } from "./console.js";
-import { HealthScript, VirtualInstanceDriver, type InstanceDriver, type ProbeResponse } from "./driver.js";
+import { HealthScript, runningRelease, VirtualInstanceDriver, type InstanceDriver, type ProbeResponse } from "./driver.js";
 import { ec2Operations, ec2State } from "./ec2.js";
 import { elbv2Operations } from "./elbv2.js";
 import { awsError, CloudFault, InstanceUnreachableError, LocalCloudSetupError, LocalCloudUnsupportedError, type Service } from "./errors.js";
@@ -16,6 +16,7 @@ import { HostedZones } from "./route53.js";
 import { ApiMeter, throttlingCode, TokenBucket, type ApiRates } from "./rates.js";
 import { serviceQuotaOperations } from "./service-quotas.js";
 import { ParameterStore } from "./ssm.js";
+import { RunCommand, type DeployFailure, type SsmAgentState } from "./run-command.js";
 import type { ActivityRecord } from "./model.js";
 import { routableTargets, servingCount, snapshotGroup, type GroupSnapshot } from "./observe.js";
 import type { Operations } from "./operations.js";
@@ -25,8 +26,9 @@ import { TARGETS_PER_TARGET_GROUP } from "./targets.js";
 export { attachLocalCloud, activeCloud, setActiveCloud, LOCAL_CLOUD_MIDDLEWARE } from "./attach.js";
 export type { LocalCloudClient } from "./attach.js";
 export { LocalCloudUnsupportedError, LocalCloudSetupError, InstanceUnreachableError } from "./errors.js";
-export { HealthScript, VirtualInstanceDriver, RELEASE_TAG } from "./driver.js";
-export type { HealthFailure, InstanceDriver, ProbeResponse } from "./driver.js";
+export { HealthScript, VirtualInstanceDriver, RELEASE_TAG, runningRelease } from "./driver.js";
+export type { DeployOutcome, HealthFailure, InstanceDriver, ProbeResponse } from "./driver.js";
+export type { DeployFailure, SsmAgentState } from "./run-command.js";
 export { LAUNCH_FAILED_MESSAGE } from "./activities.js";
 export type { CallCounts } from "./calls.js";
 export type { GroupOptions, TargetGroupOptions } from "./setup.js";
@@ -56,6 +58,11 @@ export interface LocalCloudOptions {
   apiRates?: ApiRates;
   /** Keeps SSM parameters in this file, so separate processes share them (default: in memory). */
   parameterFile?: string;
+  /**
+   * How long an in-place deploy (SSM Run Command) takes on a virtual instance, and a scripted
+   * failure (`failNextDeploy`) on any instance, on the cloud's clock (default 10 s).
+   */
+  deploySeconds?: number;
 }
 
 /** SDK client class name → service, as the middleware sees it in `context.clientName`. */
@@ -90,16 +97,19 @@ export class LocalCloud {
   readonly targetsPerTargetGroup: number;
   /** SSM Parameter Store: the apps' environments. */
   readonly parameters: ParameterStore;
+  private readonly runCommand: RunCommand;
 
   constructor(options: LocalCloudOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
     this.health = new HealthScript();
-    const driver = options.driver ? options.driver(this.health) : new VirtualInstanceDriver(this.health);
+    const deploySeconds = options.deploySeconds ?? 10;
+    const driver = options.driver ? options.driver(this.health) : new VirtualInstanceDriver(this.health, { deploySeconds });
     const ids = new Ids(options.region ?? "eu-west-1", options.accountId ?? "123456789012");
     this.fleet = new Fleet(this.clock, ids, driver);
     this.dns = new HostedZones(this.clock, ids, (options.dnsPropagationSeconds ?? 30) * 1000);
     this.targetsPerTargetGroup = options.targetsPerTargetGroup ?? TARGETS_PER_TARGET_GROUP;
     this.parameters = new ParameterStore(this.clock, options.parameterFile);
+    this.runCommand = new RunCommand(this.fleet, { deploySeconds });
     if (options.apiRates) {
       this.meter = new ApiMeter(options.apiRates);
       this.fleet.launchBucket = new TokenBucket(options.apiRates.launches.capacity, options.apiRates.launches.perSecond, this.clock.now());
@@ -111,7 +121,7 @@ export class LocalCloud {
       elbv2: elbv2Operations(this.fleet),
       cloudwatch: this.alarms.operations(ids),
       servicequotas: serviceQuotaOperations(ids, () => this.targetsPerTargetGroup),
-      ssm: this.parameters.operations(),
+      ssm: { ...this.parameters.operations(), ...this.runCommand.operations() },
     };
   }
 
@@ -256,6 +266,34 @@ export class LocalCloud {
   killApp(instanceId: string): void {
     this.fleet.settle();
     this.health.setInstance(instanceId, false, this.clock.now(), "Target.FailedHealthChecks");
+  }
+
+  /**
+   * The instance's SSM Agent from now on: `online` (default) runs commands; `absent` makes the
+   * instance unmanaged (SendCommand refuses it, InvalidInstanceId); `unreachable` leaves its
+   * invocations undelivered until the command expires (TimedOut, DeliveryTimedOut); `hangs`
+   * receives them and never finishes (InProgress until the execution timeout, then TimedOut,
+   * ExecutionTimedOut).
+   */
+  setSsmAgent(instanceId: string, state: SsmAgentState): void {
+    this.fleet.settle();
+    this.runCommand.setAgent(instanceId, state, this.clock.now());
+  }
+
+  /**
+   * The instance's next deploy command fails after `deploySeconds` with this exit code and
+   * output; the instance driver is not asked, so the app keeps the release it runs.
+   */
+  failNextDeploy(instanceId: string, failure: DeployFailure): void {
+    this.runCommand.failNextDeploy(instanceId, failure);
+  }
+
+  /** The release an instance's app runs: the last in-place deploy's, else its `gantry:release` tag. */
+  runningRelease(instanceId: string): string | undefined {
+    this.fleet.settle();
+    const instance = this.fleet.instances.get(instanceId);
+    if (!instance) throw new LocalCloudSetupError(`No instance ${instanceId} in this local cloud.`);
+    return runningRelease(instance);
   }
 
   /** Changes desired capacity as a scaling policy would: within [min, max], not an API call. */

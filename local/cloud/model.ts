@@ -121,6 +121,11 @@ export interface VirtualInstance {
   launchTemplate: { id: string; name: string; version: number };
   launchTime: number;
   tags: Map<string, string>;
+  /**
+   * The release an in-place deploy (SSM Run Command) installed, once one has finished; until then
+   * the instance runs what it was launched with, its `gantry:release` tag. See `runningRelease`.
+   */
+  runningRelease?: string;
   /** Undefined once the instance has left its group (terminated). */
   lifecycle: Lifecycle | undefined;
   /** Bumped on every lifecycle change so scheduled events for an older state are ignored. */

@@ -1,5 +1,5 @@
 import { ec2State } from "./ec2.js";
-import { RELEASE_TAG } from "./driver.js";
+import { RELEASE_TAG, runningRelease } from "./driver.js";
 import type { Fleet } from "./fleet.js";
 import type { Lifecycle } from "./model.js";
 import { isServing } from "./targets.js";
@@ -10,8 +10,10 @@ export interface InstanceSnapshot {
   instanceId: string;
   lifecycle: Lifecycle;
   ec2State: string;
-  /** The instance's gantry:release tag, if it was launched with one. */
+  /** The instance's gantry:release tag, if it has one. */
   release: string | undefined;
+  /** The release its app runs: the last in-place deploy's, else the tag's (see `runningRelease`). */
+  runningRelease: string | undefined;
   availabilityZone: string;
   launchTemplateVersion: number;
   imageId: string;
@@ -44,6 +46,7 @@ export function snapshotGroup(fleet: Fleet, groupName: string): GroupSnapshot {
       lifecycle: instance.lifecycle!,
       ec2State: ec2State(instance),
       release: instance.tags.get(RELEASE_TAG),
+      runningRelease: runningRelease(instance),
       availabilityZone: instance.availabilityZone,
       launchTemplateVersion: instance.launchTemplate.version,
       imageId: instance.imageId,

@@ -19,14 +19,13 @@ export function registerTarget(tg: TargetGroupRecord, instance: VirtualInstance,
   instance.registeredIn.add(tg.arn);
 }
 
+/** ELB's words for a registration beyond the targets-per-group quota. */
+export const tooManyTargets = (tg: TargetGroupRecord): string =>
+  `You've reached the limit on the number of targets registered to target group ${tg.name} (${tg.maxTargets}).`;
+
 /** Throws the ELB error for a registration that would exceed the targets-per-group quota. */
 export function assertRoomFor(tg: TargetGroupRecord): void {
-  if (tg.targets.size >= tg.maxTargets) {
-    throw new CloudFault(
-      "TooManyTargetsException",
-      `You've reached the limit on the number of targets registered to target group ${tg.name} (${tg.maxTargets}).`,
-    );
-  }
+  if (tg.targets.size >= tg.maxTargets) throw new CloudFault("TooManyTargetsException", tooManyTargets(tg));
 }
 
 /** Starts deregistration; returns when draining ends (the target group's deregistration delay). */

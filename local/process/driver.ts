@@ -1,6 +1,14 @@
 import { fileURLToPath } from "node:url";
 import type { Clock } from "../clock.js";
-import { InstanceUnreachableError, RELEASE_TAG, type HealthFailure, type InstanceDriver, type ProbeResponse, type VirtualInstance } from "../cloud/index.js";
+import {
+  InstanceUnreachableError,
+  RELEASE_TAG,
+  type DeployOutcome,
+  type HealthFailure,
+  type InstanceDriver,
+  type ProbeResponse,
+  type VirtualInstance,
+} from "../cloud/index.js";
 import { AppProcess } from "./app-process.js";
 import { HealthTimeline } from "./health-timeline.js";
 import { httpGet, type Address } from "./http-get.js";
@@ -27,9 +35,19 @@ export interface ProcessDriverOptions {
   checkTimeoutMs?: number;
   /** Real milliseconds between SIGTERM and SIGKILL (default 12,000: the app's own bound is 10 s). */
   stopGraceMs?: number;
+  /** Real milliseconds an in-place deploy may wait for the new app to listen and pass /health (default 30,000). */
+  deployTimeoutMs?: number;
+}
+
+/** Where and how an app process runs: the example app's directory, or an installed slug. */
+interface AppLaunch {
+  appDir: string;
+  command?: string[];
+  env?: Record<string, string>;
 }
 
 interface Managed {
+  release: string;
   process: AppProcess;
   health: HealthTimeline;
   checking: boolean;
@@ -67,7 +85,10 @@ export class ProcessDriver implements InstanceDriver {
     if (this.stopped) return;
     const release = instance.tags.get(RELEASE_TAG) ?? "(no gantry:release tag)";
     const boot = this.options.boot;
-    if (!boot) return this.start(instance.instanceId, release, { appDir: this.appDir });
+    if (!boot) {
+      this.start(instance.instanceId, release, { appDir: this.appDir });
+      return;
+    }
     const id = instance.instanceId;
     this.booting.add(id);
     boot(release).then(
@@ -83,7 +104,7 @@ export class ProcessDriver implements InstanceDriver {
     );
   }
 
-  private start(instanceId: string, release: string, how: { appDir: string; command?: string[]; env?: Record<string, string> }): void {
+  private start(instanceId: string, release: string, how: AppLaunch): Managed {
     const app = new AppProcess({
       appDir: how.appDir,
       ...(how.command ? { command: how.command } : {}),
@@ -91,9 +112,77 @@ export class ProcessDriver implements InstanceDriver {
       instanceId,
       env: { ...how.env, ...this.options.env },
     });
-    const entry: Managed = { process: app, health: new HealthTimeline(), checking: false, lastCheck: "not listening yet" };
+    const entry: Managed = { release, process: app, health: new HealthTimeline(), checking: false, lastCheck: "not listening yet" };
     this.managed.set(instanceId, entry);
     void app.exited.then(() => entry.health.end(this.options.clock.now() + 1));
+    return entry;
+  }
+
+  /**
+   * An in-place deploy (SSM Run Command): installs `release` through `boot` as a launch does
+   * (slugBoot keeps every release it installed, so going back to the previous one skips the
+   * download), then stops the old app (SIGTERM: it drains in-flight requests), starts the new one
+   * and waits until it listens and answers /health 200, at most `deployTimeoutMs` real
+   * milliseconds. Exits non-zero with the reason when the install fails, the app exits or never
+   * turns healthy; an install failure leaves the old app running.
+   */
+  async deploy(instance: Readonly<VirtualInstance>, release: string): Promise<DeployOutcome> {
+    const id = instance.instanceId;
+    const stdout: string[] = [`installing release ${release}`];
+    const end = (exitCode: number, stderr = ""): DeployOutcome => ({
+      exitCode,
+      stdout: `${stdout.join("\n")}\n`,
+      stderr: stderr && `${stderr}\n`,
+      finishedAt: this.options.clock.now(),
+    });
+    if (this.stopped) return end(1, "the instance is shutting down");
+    let how: AppLaunch;
+    try {
+      how = await this.install(release);
+    } catch (error) {
+      return end(1, `release ${release} did not install: ${(error as Error).message}`);
+    }
+    const old = this.managed.get(id);
+    if (old?.process.running) {
+      stdout.push(`stopping release ${old.release} (pid ${old.process.pid ?? "?"})`);
+      old.health.end(this.options.clock.now() + 1);
+      await old.process.stop(this.stopGraceMs);
+    }
+    if (this.stopped) return end(1, "the instance is shutting down");
+    this.bootFailures.delete(id);
+    const entry = this.start(id, release, how);
+    stdout.push(`starting release ${release} (pid ${entry.process.pid ?? "?"})`);
+    const deadline = performance.now() + (this.options.deployTimeoutMs ?? 30_000);
+    const why = await this.untilHealthy(entry, deadline);
+    if (why) return end(1, `release ${release} on ${id} ${why}`);
+    stdout.push(`deployed ${release} on ${id}`);
+    return end(0);
+  }
+
+  private async install(release: string): Promise<AppLaunch> {
+    if (!this.options.boot) return { appDir: this.appDir };
+    const booted = await this.options.boot(release);
+    return { appDir: booted.dir, command: booted.command, env: booted.env };
+  }
+
+  /** Undefined once the app answers /health 200; else why it will not (exited, or still failing at the deadline). */
+  private async untilHealthy(entry: Managed, deadline: number): Promise<string | undefined> {
+    let last = "did not listen";
+    for (;;) {
+      if (!entry.process.running) return `exited: ${entry.process.describeExit()}`;
+      const port = entry.process.port;
+      if (port !== undefined) {
+        try {
+          const response = await httpGet({ host: "127.0.0.1", port }, "/health", this.checkTimeoutMs);
+          if (response.status === 200) return undefined;
+          last = `answered /health ${response.status}`;
+        } catch (error) {
+          last = `failed /health: ${(error as Error).message}`;
+        }
+      }
+      if (performance.now() >= deadline) return `is not healthy: it ${last}`;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Stops the app (SIGTERM: it finishes in-flight requests) once EC2 terminates the instance. */
