@@ -41,14 +41,22 @@ describe("in-place deploys on the real definition, run locally", () => {
   it("rolls back in place when the command fails on one instance: every instance back on v1, the same ids", async () => {
     const { fleet, before, watch } = inPlaceFleet();
     const [, , third] = before.ids;
-    fleet.cloud.failNextDeploy(third as string, { exitCode: 3, stdout: "gantry-deploy: fetching v2\n", stderr: "gantry-deploy: /health answered 503\ngantry-deploy: switched back to v1\n" });
+    fleet.cloud.failNextDeploy(third as string, {
+      exitCode: 3,
+      stdout: "gantry-deploy: fetching v2\n",
+      stderr: "gantry-deploy: /health answered 503\ngantry-deploy: switched back to v1\n",
+    });
 
     const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy }), watch);
 
     expect(record.status).toBe("FAILED");
     expect(record.error).toBe("DeployRolledBack");
-    expect(record.cause).toMatch(/rolled back to v1\. DeployCommandFailedError: Batch \d of 4: "\/usr\/local\/bin\/gantry-deploy v2" failed on 1 instance\(s\)/);
-    expect(record.cause).toContain(`${third}: Failed, exit code 3; output ends: gantry-deploy: fetching v2 | gantry-deploy: /health answered 503 | gantry-deploy: switched back to v1`);
+    expect(record.cause).toMatch(
+      /rolled back to v1\. DeployCommandFailedError: Batch \d of 4: "\/usr\/local\/bin\/gantry-deploy v2" failed on 1 instance\(s\)/,
+    );
+    expect(record.cause).toContain(
+      `${third}: Failed, exit code 3; output ends: gantry-deploy: fetching v2 | gantry-deploy: /health answered 503 | gantry-deploy: switched back to v1`,
+    );
     expect(fleetState(fleet)).toEqual({ ...before, releases: v1Fleet });
     expect(await running(fleet)).toEqual(Array.from({ length: 8 }, () => "v1"));
     expect(watch.minServing()).toBeGreaterThanOrEqual(6);

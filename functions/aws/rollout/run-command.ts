@@ -38,9 +38,6 @@ export async function sendDeployCommand(instanceIds: readonly string[], deploy: 
             InstanceIds: chunk,
             Parameters: { commands: [deployCommandLine(deploy.command, deploy.release)], executionTimeout: [String(deploy.timeoutSeconds)] },
             TimeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
-            // Every instance runs to its own end, so each failure is known and none is cancelled for another's.
-            MaxErrors: "100%",
-            MaxConcurrency: "100%",
             Comment: deploy.comment.slice(0, 100),
           }),
         );
