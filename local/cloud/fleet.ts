@@ -25,7 +25,7 @@ export class Fleet {
   readonly launchTemplates: LaunchTemplates;
   /** EC2's launch bucket when rates are modelled: launches beyond it wait for the next settle after a refill. */
   launchBucket: TokenBucket | undefined;
-  /** Called first in every settle, for models that move on the same clock (SSM Run Command). */
+  /** Called in every settle once the fleet's due events are applied, for models on the same clock (SSM Run Command). */
   readonly onSettle: ((now: number) => void)[] = [];
   private readonly events = new EventQueue();
 
@@ -46,8 +46,8 @@ export class Fleet {
 
   /** Applies everything due by `now`, then brings every group to its desired capacity. */
   settle(now: number = this.clock.now()): void {
-    for (const hook of this.onSettle) hook(now);
     for (let event = this.events.popDue(now); event; event = this.events.popDue(now)) this.apply(event);
+    for (const hook of this.onSettle) hook(now);
     for (const group of this.groups.values()) this.reconcile(group, now);
   }
 

@@ -12,6 +12,7 @@ import {
   SSMClient,
   type SendCommandCommandInput,
 } from "@aws-sdk/client-ssm";
+import { TerminateInstanceInAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import { describe, expect, it } from "vitest";
 import { attachLocalCloud } from "../../../local/cloud/index.js";
 import { GROUP, helloFleet, seconds } from "./fixtures.js";
@@ -203,6 +204,19 @@ describe("a Run Command deploy on virtual instances", () => {
     expect(await f.invocation(commandId, id)).toMatchObject({ Status: "TimedOut", StatusDetails: "DeliveryTimedOut", ResponseCode: -1 });
     expect(await f.command(commandId)).toMatchObject({ Status: "TimedOut", StatusDetails: "DeliveryTimedOut", DeliveryTimedOutCount: 1, ErrorCount: 0 });
     expect(f.cloud.runningRelease(id)).toBe("r1");
+  });
+
+  it("fails an invocation as Undeliverable when its instance is terminated before the command reaches it", async () => {
+    const f = runCommandFleet();
+    const [id] = f.ids as [string];
+    f.cloud.setSsmAgent(id, "unreachable");
+    const commandId = await f.deploy([id], "r2");
+
+    await f.autoScaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: true }));
+    f.clock.advance(seconds(31));
+
+    expect(await f.invocation(commandId, id)).toMatchObject({ Status: "Failed", StatusDetails: "Undeliverable", ResponseCode: -1 });
+    expect(await f.command(commandId)).toMatchObject({ Status: "Failed", CompletedCount: 1, ErrorCount: 0 });
   });
 
   it("keeps a hung agent's invocation InProgress until the execution timeout, then ExecutionTimedOut", async () => {
