@@ -40,6 +40,8 @@ export interface DemoDeploy {
 }
 
 export interface DemoSummary {
+  /** How the deploys ran: new instances replacing old ones, or the deploy command on the same instances. */
+  mode: "replace" | "in-place";
   /** The example's releases as `gantry release create` built them into the local release store. */
   releases: { releaseId: string; slugBytes: number; outcome: "created" | "exists" }[];
   deploys: DemoDeploy[];
@@ -63,6 +65,12 @@ export interface DemoOptions {
   onDeployStart?: (release: string, execution: string) => void;
   /** Put in every app process's environment as GANTRY_RUN_ID, so a check can find strays. */
   runId?: string;
+  /**
+   * Deploy in place: each batch leaves the load balancer, runs the release's deploy command on
+   * the same processes' hosts (install the slug, restart the app) and comes back, instead of new
+   * instances replacing old ones. Half the fleet serves while the other half deploys.
+   */
+  inPlace?: boolean;
 }
 
 /**
@@ -152,6 +160,7 @@ export class Demo {
       const deployStarted = performance.now();
       const input = fleet.deployInput(release, {
         strategy: {
+          ...(this.options.inPlace ? { mode: "in-place" as const, minHealthyPercent: 50 } : {}),
           batches: ["50%"],
           bakeSeconds: timings.bakeSeconds,
           pollSeconds: timings.pollSeconds,
@@ -186,14 +195,23 @@ export class Demo {
         .map(async (instance) => ({ id: instance.instanceId, release: await servedRelease(fleet.cloud, instance.instanceId) })),
     );
     const releases = new Set(instances.map((instance) => instance.release));
+    // In place, the deploys keep every instance: the same ids at the end as at the start.
+    const sameInstances =
+      !this.options.inPlace ||
+      instances
+        .map((instance) => instance.id)
+        .sort()
+        .join() === [...ids].sort().join();
     const finalRelease = releases.size === 1 ? ([...releases][0] ?? "none") : "mixed";
     const ok =
       deploys[0]?.status === "succeeded" &&
       deploys[1]?.status === "rolled back" &&
       report.failed === 0 &&
       report.total > 0 &&
-      finalRelease === EXAMPLE_RELEASES.second;
+      finalRelease === EXAMPLE_RELEASES.second &&
+      sameInstances;
     return {
+      mode: this.options.inPlace ? "in-place" : "replace",
       releases: built.map((release) => ({ releaseId: release.releaseId, slugBytes: release.slugBytes, outcome: release.outcome })),
       deploys,
       requests: { total: report.total, failed: report.failed, byStatus: report.byStatus, errors: report.errors },

@@ -9,6 +9,7 @@ export interface DemoCommandOptions {
   json?: boolean;
   console?: boolean;
   port: number;
+  inPlace?: boolean;
 }
 
 /** `gantry demo`: the local rolling deploy and automatic rollback, with live progress. */
@@ -19,6 +20,7 @@ export function registerDemo(program: Command): void {
       "build the example app's releases into a local release store, then run a real rolling deploy of the second and an automatic rollback of the third on this machine, under live traffic",
     )
     .option("--instances <n>", "fleet size: real processes (1-16)", wholeNumber(1, 16), 4)
+    .option("--in-place", "deploy in place: run each release's deploy command on the same instances, half the fleet at a time, instead of replacing them")
     .option("--console", "also serve the web console on 127.0.0.1 to watch the demo live (it stays open after the demo until Ctrl-C)")
     .option("--port <n>", "with --console: the console's port (0-65535; 0 picks a free one)", wholeNumber(0, 65535), CONSOLE_PORT)
     .option("--json", "print the summary as JSON on the last line");

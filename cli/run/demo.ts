@@ -13,6 +13,7 @@ export async function runDemo(options: DemoCommandOptions): Promise<number> {
   const watching = options.console ? await openDemoConsole(options.port) : undefined;
   const demo = new Demo({
     instances: options.instances,
+    ...(options.inPlace ? { inPlace: true } : {}),
     onNote: (text) => !quiet && line(paint("bold", `• ${text}`)),
     ...(watching ? { onStarted: watching.watch.onStarted, onDeployStart: watching.watch.onDeployStart } : {}),
     onEvent: (release, event) => {
@@ -83,7 +84,7 @@ async function openDemoConsole(port: number) {
 
 function printSummary(summary: DemoSummary): void {
   line();
-  line(paint("bold", "summary"));
+  line(paint("bold", `summary (${summary.mode === "in-place" ? "deployed in place, the same instances throughout" : "instances replaced"})`));
   for (const deploy of summary.deploys) {
     const colour = deploy.status === "failed" ? "red" : deploy.status === "rolled back" ? "yellow" : "green";
     line(

@@ -24,7 +24,8 @@ export const handler = deployStep("deploy-in-place", async (state): Promise<Prog
   const turn = await advanceInPlace({ input: state.input, plan, view, release: plan.release, size, where, batchStartedAt, now: at }, previous.inPlace);
   const base = { phase: "in-place" as const, batchStartedAt, groupSize: view.group.desiredCapacity, ...(turn.evidence ? { evidence: turn.evidence } : {}) };
   if (turn.allDone) {
-    return { ...base, batch: starting ? previous.batch : batch, ready: true, done: true, waitSeconds: 0, summary: summarize(plan, view, batch, turn.note) };
+    const last = starting ? previous.batch : batch;
+    return { ...base, batch: last, ready: true, done: true, waitSeconds: 0, summary: summarize(plan, view, last, turn.note) };
   }
   return {
     ...base,

@@ -37,11 +37,14 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
   const failedBatch = state.progress?.batch ?? -1;
   const round = state.rollback?.inPlaceRound ?? 0;
   const current = state.rollback?.inPlace;
-  const takeFirst = round === 0 && !current ? (state.progress?.inPlace?.instanceIds ?? []) : [];
+  const failed = state.progress?.inPlace;
+  const takeFirst = round === 0 && !current ? (failed?.instanceIds ?? []) : [];
+  // Where the failed batch's command ran, what runs there is not known: the previous release's command runs again.
+  const rerun = failed?.commandIds.length ? (failed.sentTo ?? []).filter((id) => !(failed.undelivered ?? []).includes(id)) : [];
   const size = Math.max(1, ...plan.batchSizes);
   const where = `Rollback batch ${round + 1}`;
   const batchStartedAt = current ? (state.rollback?.batchStartedAt ?? at) : at;
-  const turn = await advanceInPlace({ input, plan, view, release: previous, size, takeFirst, where, batchStartedAt, now: at, alarms: false }, current);
+  const turn = await advanceInPlace({ input, plan, view, release: previous, size, takeFirst, rerun, where, batchStartedAt, now: at, alarms: false }, current);
   if (turn.failed) {
     const failure = turn.failed;
     const ErrorClass = GATE_ERRORS[failure.Error ?? ""] ?? DeployCommandFailedError;
@@ -66,6 +69,7 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
     ...progress,
     ...next,
     waitSeconds: turn.ready ? 0 : turn.waitSeconds,
-    summary: summarize(plan, view, failedBatch, `rolling back in place to ${previous}: ${turn.note}`),
+    // The view is split by the previous release here: the fleet line names what each side runs.
+    summary: summarize({ ...plan, release: previous }, view, failedBatch, `rolling back in place to ${previous}: ${turn.note}`),
   };
 }

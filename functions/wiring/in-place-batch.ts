@@ -13,6 +13,7 @@ import {
   registeredIn,
   sortResults,
   stillDraining,
+  wasDelivered,
   type InPlaceBatch,
   type InvocationResult,
 } from "../core/rollout/in-place.js";
@@ -47,6 +48,11 @@ export interface InPlaceContext {
   size: number;
   /** Already out of service and taken first (a rollback's first batch: the failed one). */
   takeFirst?: readonly string[];
+  /**
+   * Instances that run the command even if their tag names the release already: a rollback's
+   * failed batch, whose failed command may have left another release running whatever the tag says.
+   */
+  rerun?: readonly string[];
   /** "Batch 2 of 4", "Rollback batch 1", for causes. */
   where: string;
   batchStartedAt: number;
@@ -111,7 +117,7 @@ async function drain(context: InPlaceContext, batch: InPlaceBatch): Promise<InPl
     return { batch, ready: false, waitSeconds: input.strategy.pollSeconds, note: `${draining.length} of ${batch.instanceIds.length} instance(s) draining` };
   }
   // Instances already on the release (a rollback's failed batch, reverted by its own command) only register again.
-  const toRun = batch.instanceIds.filter((id) => releaseOf(view, id) !== context.release);
+  const toRun = batch.instanceIds.filter((id) => releaseOf(view, id) !== context.release || context.rerun?.includes(id));
   if (toRun.length === 0) return register(context, batch);
   const commandIds = await sendDeployCommand(toRun, {
     command: input.strategy.inPlace.command,
@@ -136,8 +142,9 @@ async function awaitCommand(context: InPlaceContext, batch: InPlaceBatch): Promi
   if (switched.length > 0) await tagInstancesRelease(switched, context.release);
   if (failed.length > 0) {
     const cause = commandFailureCause(context.where, context.release, input.strategy.inPlace.command, failed);
+    const undelivered = failed.filter((result) => !wasDelivered(result)).map((result) => result.instanceId);
     return {
-      batch,
+      batch: { ...batch, undelivered },
       ready: false,
       waitSeconds: input.strategy.pollSeconds,
       failed: { Error: DeployCommandFailedError.name, Cause: cause },

@@ -5,7 +5,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Demo } from "../../local/demo.js";
+import { Demo, type DemoSummary } from "../../local/demo.js";
 import { gantryIn } from "../cli/run-gantry.js";
 
 const home = mkdtempSync(join(tmpdir(), "gantry-demo-"));
@@ -72,6 +72,24 @@ describe("gantry demo", () => {
     expect(pids.filter(alive)).toEqual([]);
     for (const port of ports) expect(await portOpen(port)).toBe(false);
   });
+
+  it("--in-place deploys b7d2e4f01c68 and rolls c3e9a5d28f10 back on the same four instances, failing no request", async () => {
+    const result = await gantryIn(home)("demo", "--in-place", "--json");
+
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as DemoSummary;
+    expect(summary).toMatchObject({ ok: true, mode: "in-place", finalRelease: "b7d2e4f01c68", requests: { failed: 0 } });
+    expect(summary.requests.total).toBeGreaterThan(100);
+    expect(summary.deploys.map((deploy) => [deploy.release, deploy.status])).toEqual([
+      ["b7d2e4f01c68", "succeeded"],
+      ["c3e9a5d28f10", "rolled back"],
+    ]);
+    expect(summary.deploys[1]?.cause).toMatch(
+      /DeployCommandFailedError: Batch 1 of 2: "\/usr\/local\/bin\/gantry-deploy c3e9a5d28f10" failed on 2 instance\(s\)/,
+    );
+    // The instances the fleet started with, i-…1 to i-…4: none was replaced.
+    expect(summary.instances.map((instance) => instance.id).sort()).toEqual([1, 2, 3, 4].map((n) => `i-${String(n).padStart(17, "0")}`));
+  }, 150_000);
 
   it("exits by itself with 0 once the demo is done, its summary as JSON on the last line", async () => {
     const result = await gantryIn(home)("demo", "--json");

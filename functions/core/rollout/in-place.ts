@@ -24,6 +24,8 @@ export interface InPlaceBatch {
   stageStartedAt: number;
   /** The bake ends at this time (stage "bake"). */
   bakeUntil?: number;
+  /** Instances Run Command could not reach: they never ran the command, and run what they ran before. */
+  undelivered?: string[];
 }
 
 /** The Run Command result of one instance, as gantry reads it. */
