@@ -18,7 +18,7 @@ export interface LocalDeployRequest {
   /** Size of the simulated group, and the release it runs before the deploy. */
   instances: number;
   from: string;
-  strategy: Pick<Strategy, "batches" | "bakeSeconds" | "minHealthyPercent" | "retire">;
+  strategy: Pick<Strategy, "batches" | "bakeSeconds" | "minHealthyPercent" | "retire"> & Partial<Pick<Strategy, "mode">>;
   dryRun?: boolean;
   trigger: NonNullable<DeployInputRaw["trigger"]>;
   onEvent?: (event: ExecutionEvent) => void;

@@ -15,6 +15,7 @@ export interface DeployOptions extends AwsFlags {
   bakeSeconds: number;
   minHealthyPercent: number;
   retire: "standby" | "terminate";
+  inPlace?: boolean;
   dryRun?: boolean;
   json?: boolean;
 }
@@ -30,7 +31,7 @@ export const LOCAL_DEPLOY_DEFAULTS = {
 } as const;
 
 /** The flags that shape the simulated group and its strategy: on AWS the configuration decides. */
-const LOCAL_ONLY = ["instances", "from", "batches", "bakeSeconds", "minHealthyPercent", "retire"];
+const LOCAL_ONLY = ["instances", "from", "batches", "bakeSeconds", "minHealthyPercent", "retire", "inPlace"];
 
 export function registerDeploy(program: Command): void {
   const command = program
@@ -63,6 +64,10 @@ export function registerDeploy(program: Command): void {
       new Option("--retire <how>", 'local: old instances go to "standby" (fast rollback) or are drained and "terminate"d')
         .choices(["standby", "terminate"])
         .default(LOCAL_DEPLOY_DEFAULTS.retire),
+    )
+    .option(
+      "--in-place",
+      "local: run the release's deploy command on the same instances, batch by batch, instead of replacing them (needs --min-healthy-percent below 100)",
     )
     .option("--dry-run", "show the plan; change nothing")
     .option("--json", "print the execution summary as JSON on the last line");

@@ -43,7 +43,7 @@ export type LocalDeployWatch = Pick<LocalDeployRequest, "onStart" | "onEvent">;
 
 export type LocalDeployFlags = Pick<
   DeployOptions,
-  "app" | "env" | "instances" | "from" | "batches" | "bakeSeconds" | "minHealthyPercent" | "retire" | "dryRun" | "json"
+  "app" | "env" | "instances" | "from" | "batches" | "bakeSeconds" | "minHealthyPercent" | "retire" | "inPlace" | "dryRun" | "json"
 >;
 
 /**
@@ -69,7 +69,13 @@ export async function runLocalDeploy(
     releaseBucket,
     instances: options.instances,
     from: options.from,
-    strategy: { batches: batchSteps(options.batches), bakeSeconds: options.bakeSeconds, minHealthyPercent: options.minHealthyPercent, retire: options.retire },
+    strategy: {
+      batches: batchSteps(options.batches),
+      bakeSeconds: options.bakeSeconds,
+      minHealthyPercent: options.minHealthyPercent,
+      retire: options.retire,
+      ...(options.inPlace ? { mode: "in-place" as const } : {}),
+    },
     dryRun: Boolean(options.dryRun),
     trigger,
     onEvent: (event) => {

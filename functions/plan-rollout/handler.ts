@@ -12,6 +12,7 @@ import { checkLaunchTemplate, isVersionAlias } from "../core/rollout/launch-temp
 import { parseReleaseId } from "../core/releases/release-id.js";
 import { planRollout } from "../core/rollout/plan.js";
 import { summarize } from "../core/rollout/rollout.js";
+import { describeCriticalPath } from "../core/rollout/critical-path.js";
 import { deployStep } from "../wiring/step.js";
 
 /**
@@ -47,7 +48,8 @@ export const handler = deployStep("plan-rollout", async ({ input }) => {
     const view = viewFleet(group, targets, plan.release, plan.cycle ? cycleSplit(plan.cycle) : undefined);
     const note = plan.cycle
       ? cycleNote(plan.cycle.maxAge, plan.toReplace, plan.alreadyOnRelease, plan.batchSizes, plan.cycle.leftForNextRun ?? 0)
-      : `${plan.toReplace} to replace in ${plan.batchCount} batch(es) [${plan.batchSizes.join(", ")}]`;
+      : `${plan.toReplace} to ${plan.mode === "in-place" ? "deploy in place" : "replace"} in ${plan.batchCount} batch(es) [${plan.batchSizes.join(", ")}]` +
+        (plan.criticalPath ? `; ${describeCriticalPath(plan.criticalPath)}` : "");
     const quotaNote = quota.note ? `; ${quota.note}` : "";
     return { ...plan, summary: summarize(plan, view, -1, note + quotaNote) };
   } catch (error) {

@@ -76,6 +76,42 @@ describe("in-place deploys on the real definition, run locally", () => {
     expect(watch.minServing()).toBeGreaterThanOrEqual(6);
   });
 
+  it("ends a command that hangs at strategy.inPlace.timeoutSeconds, names it, and rolls back once the agent answers again", async () => {
+    const { fleet, before, watch } = inPlaceFleet();
+    const [first] = before.ids;
+    fleet.cloud.setSsmAgent(first as string, "hangs");
+    const inPlace = { command: "/usr/local/bin/gantry-deploy", timeoutSeconds: 60 };
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy: { ...strategy, inPlace } }), {
+      onEvent: (event) => {
+        watch.onEvent(event);
+        if (event.kind === "entered" && event.step.state === "Roll back") fleet.cloud.setSsmAgent(first as string, "online");
+      },
+    });
+
+    expect(record.error).toBe("DeployRolledBack");
+    expect(record.cause).toMatch(new RegExp(`${first}: TimedOut \\(ExecutionTimedOut\\).*ran past strategy.inPlace.timeoutSeconds`));
+    expect(fleetState(fleet)).toEqual({ ...before, releases: v1Fleet });
+    expect(watch.minServing()).toBeGreaterThanOrEqual(6);
+  });
+
+  it("stops for a person when the way back hangs too: the rollback fails naming the instance, the others serve v1", async () => {
+    const { fleet, before } = inPlaceFleet();
+    const [first] = before.ids;
+    fleet.cloud.setSsmAgent(first as string, "hangs");
+    const inPlace = { command: "/usr/local/bin/gantry-deploy", timeoutSeconds: 60 };
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy: { ...strategy, inPlace } }));
+
+    expect(record.error).toBe("RollbackFailed");
+    expect(record.cause).toMatch(new RegExp(`The in-place rollback to v1 failed\\. Rollback batch 1: .*${first}: TimedOut \\(ExecutionTimedOut\\)`));
+    const end = fleet.cloud.snapshot(fleet.groupName);
+    expect(end.instances.filter((instance) => instance.instanceId !== first).map((instance) => instance.release)).toEqual(
+      Array.from({ length: 7 }, () => "v1"),
+    );
+    expect(end.serving).toBeGreaterThanOrEqual(6);
+  });
+
   it("rolls back when the gate fails after the command: the release answers 503 once it runs", async () => {
     const { fleet, before, watch } = inPlaceFleet();
     fleet.cloud.setReleaseHealth("v3", "unhealthy");
@@ -87,6 +123,35 @@ describe("in-place deploys on the real definition, run locally", () => {
     expect(fleetState(fleet)).toEqual({ ...before, releases: v1Fleet });
     expect(await running(fleet)).toEqual(Array.from({ length: 8 }, () => "v1"));
     expect(watch.minServing()).toBeGreaterThanOrEqual(6);
+  });
+
+  it("adopts an instance the group launches by itself mid-deploy: it boots v2, is gated, and a rollback puts it on v1 too", async () => {
+    for (const failing of [false, true]) {
+      const fleet = createLocalFleet({ instances: 8, maxSize: 10 });
+      const before = fleetState(fleet);
+      const watch = watchFleet(fleet);
+      if (failing) fleet.cloud.failNextDeploy(before.ids[7] as string, { exitCode: 1, stderr: "gantry-deploy: cannot fetch the slug\n" });
+      let scaled = false;
+
+      const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy }), {
+        onEvent: (event) => {
+          watch.onEvent(event);
+          if (!scaled && event.kind === "exited" && event.step.state === "Deploy batch in place") {
+            scaled = true;
+            fleet.cloud.scaleBySelf(fleet.groupName, 9);
+          }
+        },
+      });
+
+      const end = fleetState(fleet);
+      expect(record.status).toBe(failing ? "FAILED" : "SUCCEEDED");
+      expect(end.desired).toBe(9);
+      expect(end.ids).toEqual(expect.arrayContaining(before.ids));
+      expect(end.releases).toEqual(Array.from({ length: 9 }, () => `${failing ? "v1" : "v2"}:InService`));
+      expect(await running(fleet)).toEqual(Array.from({ length: 9 }, () => (failing ? "v1" : "v2")));
+      expect(end.serving).toBe(9);
+      expect(watch.minServing()).toBeGreaterThanOrEqual(6);
+    }
   });
 
   it("refuses a batch too large for the floor before anything changes", async () => {

@@ -58,6 +58,8 @@ export const inPlaceSchema = z.strictObject({
     .default(DEFAULT_DEPLOY_COMMAND),
   /** How long the command may run on one instance before Run Command ends it as timed out. */
   timeoutSeconds: z.number().int().min(30, "is below 30").max(7_200, "is above 7200").default(600),
+  /** What the command usually takes on one instance: only the dry run's critical path uses it. */
+  expectedSeconds: z.number().int().min(0, "is below 0").max(7_200, "is above 7200").default(30),
 });
 
 export const strategySchema = z.strictObject({

@@ -3,6 +3,7 @@ import { InvalidDeployInputError, MaxSizeTooSmallError, RolloutInProgressError, 
 import { agedInstance, cycleBatchSizes, cycleRelease, cycleSplit, planCycle, type AgedInstance, type CyclePlan } from "../cycle/cycle.js";
 import { RELEASE_TAG, isServing, viewFleet, type ObservedGroup, type TargetHealth } from "../fleet.js";
 import type { DeployInput } from "../config/input.js";
+import { inPlaceCriticalPath, type CriticalPath } from "./critical-path.js";
 import { checkInPlace } from "./in-place.js";
 import { chooseRetirees } from "./retirees.js";
 
@@ -55,6 +56,8 @@ export interface RolloutPlan {
   cycle?: CyclePlan;
   /** Dry runs only: which instances each batch would retire. */
   preview?: BatchPreview[];
+  /** Dry runs of in-place deploys: the least time the batches take, from the waits they cannot avoid. */
+  criticalPath?: CriticalPath;
 }
 
 export interface BatchPreview {
@@ -180,6 +183,7 @@ export function planRollout(
     plan.markOnly = true;
     plan.suspend = [];
   }
+  if (input.dryRun && plan.mode === "in-place") plan.criticalPath = inPlaceCriticalPath(plan, strategy);
   if (input.dryRun) plan.preview = previewBatches(view.old, batchSizes, (id) => isServing(view.health.get(id)), cycle ? now : undefined);
   return plan;
 }

@@ -26,7 +26,7 @@ describe("parseDeployInput", () => {
 
     expect(input.strategy).toEqual({
       mode: "replace",
-      inPlace: { command: "/usr/local/bin/gantry-deploy", timeoutSeconds: 600 },
+      inPlace: { command: "/usr/local/bin/gantry-deploy", timeoutSeconds: 600, expectedSeconds: 30 },
       batches: ["25%"],
       minHealthyPercent: 100,
       bakeSeconds: 60,

@@ -11,6 +11,7 @@ import {
   stillDraining,
   wasDelivered,
 } from "../../../../functions/core/rollout/in-place.js";
+import { describeCriticalPath, inPlaceCriticalPath } from "../../../../functions/core/rollout/critical-path.js";
 import { planRollout } from "../../../../functions/core/rollout/plan.js";
 import { T0, TG_API, TG_WEB, deployInput, group, health, ids, newInstances, oldInstances, strategy, timing, view } from "../../fixtures.js";
 
@@ -157,5 +158,50 @@ describe("Run Command results", () => {
         "i-1: Failed, exit code 3; output ends: gantry-deploy: /health answered 503 | gantry-deploy: switched back. See the output; run the command on the instance by hand to reproduce. " +
         "i-2: Failed (Undeliverable). Run Command could not reach the instance: check that the SSM agent runs and that the instance profile allows it (AmazonSSMManagedInstanceCore).",
     );
+  });
+});
+
+describe("inPlaceCriticalPath", () => {
+  it("puts 10 instances in 3 batches with tuned checks under five minutes, and says so in the dry run's words", () => {
+    const tuned = strategy({
+      mode: "in-place",
+      pollSeconds: 5,
+      bakeSeconds: 20,
+      inPlace: { command: "/usr/local/bin/gantry-deploy", timeoutSeconds: 600, expectedSeconds: 15 },
+    });
+    const path = inPlaceCriticalPath({ batchCount: 3, drainSeconds: 10, healthyAfterSeconds: 10 }, tuned);
+
+    expect(path).toEqual({
+      perBatch: { drain: 10, command: 15, healthy: 10, bake: 20 },
+      batches: 3,
+      totalSeconds: 165,
+      assumedCommandSeconds: 15,
+      fitsFiveMinutes: true,
+    });
+    expect(describeCriticalPath(path)).toBe(
+      "critical path 3 × (drain 10 + command 15 + healthy 10 + bake 20) = 165 s, under 5 minutes (command assumed 15 s: strategy.inPlace.expectedSeconds)",
+    );
+  });
+
+  it("rounds the command and the health checks up to the poll, and says when five minutes are passed", () => {
+    const path = inPlaceCriticalPath({ batchCount: 4, drainSeconds: 300, healthyAfterSeconds: 20 }, strategy({ mode: "in-place", pollSeconds: 15 }));
+
+    expect(path.perBatch).toEqual({ drain: 300, command: 30, healthy: 30, bake: 60 });
+    expect(path.fitsFiveMinutes).toBe(false);
+  });
+
+  it("is part of a dry run's plan in place, and of no other", () => {
+    const members = oldInstances(10);
+    const dry = (mode: "in-place" | "replace") =>
+      planRollout(
+        deployInput({ dryRun: true, strategy: { ...strategy({ mode, minHealthyPercent: 60, batches: [4, 7, 10] }) } }),
+        group(members),
+        health(members),
+        [timing()],
+        T0,
+      );
+
+    expect(dry("in-place").criticalPath?.batches).toBe(3);
+    expect(dry("replace").criticalPath).toBeUndefined();
   });
 });
