@@ -16,6 +16,8 @@ export interface Backend {
   finalState(fleet: Fleet): Promise<FinalState>;
   /** From now on, instances of `release` never become healthy in the target group. */
   breakRelease(fleet: Fleet, release: string): Breakage;
+  /** The Run Command commands gantry sent for this fleet's app, oldest first, read back through ListCommands. */
+  sentCommands(fleet: Fleet): Promise<SentCommand[]>;
   setAlarm(fleet: Fleet, state: "OK" | "ALARM"): Promise<void>;
   /** Runs the real deploy definition with the real handlers against this cloud. */
   runDeploy(fleet: Fleet, input: ExecutionInputRaw, options?: { onExited?: (state: string) => void }): Promise<ExecutionRecord>;
@@ -61,6 +63,8 @@ export interface FinalState {
   /** `<release tag>:<lifecycle>` per instance in the group, sorted. */
   instances: string[];
   instanceIds: string[];
+  /** `<instance id>:<target health state>` per target in the fleet's target groups, sorted. */
+  targets: string[];
   suspended: string[];
   groupRelease: string | undefined;
   launchTemplateVersion: string | undefined;
@@ -69,4 +73,13 @@ export interface FinalState {
   lockHolder: string | undefined;
   /** The newest release-history row of the app/env. */
   lastRelease: { releaseId: string; status: string } | undefined;
+}
+
+/** One Run Command command as ListCommands reports it. */
+export interface SentCommand {
+  documentName: string | undefined;
+  /** The AWS-RunShellScript `commands` parameter: the shell lines run on each instance. */
+  commands: string[];
+  instanceIds: string[];
+  comment: string | undefined;
 }

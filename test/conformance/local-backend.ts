@@ -3,7 +3,7 @@ import { attachLocalCloud } from "../../local/cloud/index.js";
 import { ensureLocalDynamo } from "../../local/dynamo-session.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
 import type { Backend, Fleet, FleetSpec } from "./backend.js";
-import { readClients, readFinalState } from "./read-back.js";
+import { readClients, readFinalState, readSentCommands } from "./read-back.js";
 
 /** On a virtual clock boots and health checks cost nothing, so the timings can be AWS-like. */
 const LOCAL_STRATEGY: Fleet["strategy"] = { batches: [1], bakeSeconds: 1, pollSeconds: 5, launchTimeoutSeconds: 300, healthTimeoutSeconds: 120 };
@@ -54,6 +54,8 @@ export const localBackend: Backend = {
   },
 
   finalState: (fleet) => readFinalState(clients, fleet),
+
+  sentCommands: (fleet) => readSentCommands(clients, fleet),
 
   breakRelease(fleet, release) {
     localOf(fleet).cloud.setReleaseHealth(release, "unhealthy");

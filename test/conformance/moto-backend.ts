@@ -16,6 +16,7 @@ import {
   ElasticLoadBalancingV2Client,
   ModifyTargetGroupAttributesCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { SendCommandCommandInput } from "@aws-sdk/client-ssm";
 import { gantryTableName } from "../../functions/aws/dynamo-client.js";
 import { provideRuntime, runtimeFromEnvironment } from "../../functions/aws/runtime.js";
 import { SystemClock, type Clock } from "../../local/clock.js";
@@ -23,7 +24,7 @@ import { gantryTableInput } from "../../local/dynamo/index.js";
 import { runExecution } from "../../local/runner.js";
 import { loadDeployDefinition } from "../../local/scenario.js";
 import type { Backend, Breakage, Fleet, FleetSpec } from "./backend.js";
-import { readClients, readFinalState } from "./read-back.js";
+import { readClients, readFinalState, readSentCommands } from "./read-back.js";
 
 export const REGION = process.env.AWS_REGION ?? "eu-west-1";
 export const ZONES = [`${REGION}a`, `${REGION}b`];
@@ -57,9 +58,10 @@ interface Network {
 
 let network: Promise<Network> | undefined;
 
-/** One VPC with a subnet in each of two zones, and gantry's table, once per moto server. */
+/** One VPC with a subnet in each of two zones, and gantry's table, once per moto server; moto's request recorder on. */
 export function motoNetwork(): Promise<Network> {
   network ??= (async () => {
+    await motoApi("recorder/start-recording", { method: "POST" });
     const vpc = await setup.ec2.send(new CreateVpcCommand({ CidrBlock: "10.20.0.0/16" }));
     const vpcId = vpc.Vpc?.VpcId ?? "";
     const subnetIds: string[] = [];
@@ -183,6 +185,20 @@ export const motoBackend: Backend = {
   finalState: (fleet) => readFinalState(clients, fleet),
 
   /**
+   * moto's ListCommands lists every EC2 instance in the region as each command's InstanceIds
+   * (`Command.__init__` adds all instances an empty Targets filter matches, ssm/models.py), so
+   * the instances a command went to are read from the SendCommand requests moto received, in its
+   * request recorder; the rest is ListCommands' answer, checked against the same requests.
+   */
+  async sentCommands(fleet) {
+    const listed = await readSentCommands(clients, fleet);
+    const requested = (await recordedSendCommands()).filter((request) => request.Comment?.startsWith(`gantry: ${fleet.app}/${fleet.env} to `));
+    const mismatch = listed.length !== requested.length || listed.some((command, i) => command.comment !== requested[i]?.Comment);
+    if (mismatch) throw new Error(`ListCommands lists ${listed.length} command(s) of ${fleet.app}, moto received ${requested.length} SendCommand request(s)`);
+    return listed.map((command, i) => ({ ...command, instanceIds: [...(requested[i]?.InstanceIds ?? [])].sort() }));
+  },
+
+  /**
    * moto reports every registered running instance `healthy` and a stopped one `unused`
    * (moto/elbv2/models.py `health_for`), so a release that never gets healthy is one whose
    * instances are stopped as soon as they appear.
@@ -219,6 +235,33 @@ export const motoBackend: Backend = {
 };
 
 const clients = readClients();
+
+/** moto's own API beside the AWS ones (`/moto-api/...`), on the endpoint the run gave. */
+async function motoApi(path: string, init: RequestInit = {}): Promise<string> {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  if (!endpoint) throw new Error("AWS_ENDPOINT_URL is not set: run the moto side with npm run test:aws-emulator");
+  const answer = await fetch(`${endpoint}/moto-api/${path}`, init);
+  if (!answer.ok) throw new Error(`moto-api/${path} answered ${answer.status}`);
+  return answer.text();
+}
+
+interface RecordedRequest {
+  headers: Record<string, string>;
+  body: string | null;
+  body_encoded: boolean;
+}
+
+/** The SendCommand requests moto received since its recorder started, in the order received. */
+async function recordedSendCommands(): Promise<SendCommandCommandInput[]> {
+  const lines = (await motoApi("recorder/download-recording")).split("\n").filter((line) => line.length > 0);
+  return lines.flatMap((line) => {
+    const request = JSON.parse(line) as RecordedRequest;
+    const target = Object.entries(request.headers).find(([name]) => name.toLowerCase() === "x-amz-target")?.[1];
+    if (target !== "AmazonSSM.SendCommand" || !request.body) return [];
+    const body = request.body_encoded ? Buffer.from(request.body, "base64").toString("utf8") : request.body;
+    return [JSON.parse(body) as SendCommandCommandInput];
+  });
+}
 
 async function stopInstancesOf(group: string, release: string): Promise<void> {
   const answer = await setup.ec2.send(

@@ -52,13 +52,17 @@ if (!command || spawnSync("cfn-lint", ["--version"], { stdio: "ignore" }).status
 
 const port = await freePort();
 const endpoint = `http://${HOST}:${port}`;
-const moto = spawn(command[0], [...command[1], "-H", HOST, "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
+const reportDir = mkdtempSync(join(tmpdir(), "gantry-conformance-"));
+// moto's request recorder (started by the moto backend) writes here, not into the working tree.
+const moto = spawn(command[0], [...command[1], "-H", HOST, "-p", String(port)], {
+  stdio: ["ignore", "ignore", "pipe"],
+  env: { ...process.env, MOTO_RECORDER_FILEPATH: join(reportDir, "moto-requests.jsonl") },
+});
 let motoLog = "";
 moto.stderr.on("data", (chunk) => {
   motoLog = (motoLog + chunk.toString()).slice(-4_000);
 });
 
-const reportDir = mkdtempSync(join(tmpdir(), "gantry-conformance-"));
 // CI keeps the JSON report to count the whole run's tests in one line.
 const report = process.env.GANTRY_CONFORMANCE_REPORT ?? join(reportDir, "vitest.json");
 let vitest;
