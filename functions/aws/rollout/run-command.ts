@@ -5,6 +5,11 @@ import { runtime } from "../runtime.js";
 
 /** Run Command's API rates are per account and unpublished per call; four in flight is gentle. */
 const limit = pLimit(4);
+/**
+ * The per-instance reads of a command that ended badly have their own four: they run inside a
+ * command's slot of `limit`, and queued on it they would wait for the slots their callers hold.
+ */
+const invocationLimit = pLimit(4);
 
 /**
  * How long Run Command may try to reach an instance's agent before the invocation ends as
@@ -65,7 +70,7 @@ export async function readDeployCommand(commandIds: readonly string[], instanceI
         const status = listed.Commands?.[0]?.Status ?? "Pending";
         if (status === "Pending" || status === "InProgress" || status === "Cancelling") return chunk.map((instanceId) => ({ instanceId, status }));
         if (status === "Success") return chunk.map((instanceId) => ({ instanceId, status }));
-        return Promise.all(chunk.map((instanceId) => limit(() => readInvocation(commandId, instanceId))));
+        return Promise.all(chunk.map((instanceId) => invocationLimit(() => readInvocation(commandId, instanceId))));
       }),
     ),
   );
