@@ -1,6 +1,6 @@
 import { InPlaceNotPossibleError } from "../errors.js";
 import { RELEASE_TAG, isServing, type FleetView, type ObservedGroup, type ObservedInstance } from "../fleet.js";
-import { chooseRetirees } from "./retirees.js";
+import { chooseRetirees, withinSpare } from "./retirees.js";
 
 /**
  * In-place deploys: each batch leaves the target groups, drains, runs the release's deploy
@@ -102,13 +102,7 @@ export function checkInPlace(group: ObservedGroup, view: FleetView, batchSizes: 
 export function chooseInPlaceBatch(view: FleetView, size: number, floor: number): { instances: ObservedInstance[] } | { waitReason: string } {
   const serving = (instance: ObservedInstance) => isServing(view.health.get(instance.id));
   const chosen = chooseRetirees(view.old, Math.min(size, view.old.length), serving);
-  let spare = view.serving - floor;
-  const allowed = chosen.filter((instance) => {
-    if (!serving(instance)) return true;
-    if (spare <= 0) return false;
-    spare--;
-    return true;
-  });
+  const allowed = withinSpare(chosen, serving, view.serving - floor);
   if (allowed.length === 0 && chosen.length > 0) {
     return { waitReason: `${view.serving} instance(s) serving, the floor is ${floor}: waiting for capacity before taking the next batch out of service` };
   }

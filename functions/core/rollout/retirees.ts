@@ -34,3 +34,17 @@ export function chooseRetirees(candidates: readonly ObservedInstance[], count: n
   }
   return chosen;
 }
+
+/**
+ * The candidates that may leave service now: every one that serves nothing, and of those that
+ * serve, no more than `spare` (how far serving instances are above the floor), in their order.
+ */
+export function withinSpare<T>(candidates: readonly T[], isServing: (candidate: T) => boolean, spare: number): T[] {
+  let left = spare;
+  return candidates.filter((candidate) => {
+    if (!isServing(candidate)) return true;
+    if (left <= 0) return false;
+    left--;
+    return true;
+  });
+}

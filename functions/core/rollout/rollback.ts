@@ -3,6 +3,7 @@ import { describeFleet, isServing, launchedSince, type FleetView, type ObservedI
 import type { Strategy } from "../config/input.js";
 import type { InPlaceBatch } from "./in-place.js";
 import type { RolloutPlan } from "./plan.js";
+import { withinSpare } from "./retirees.js";
 
 /** Where a rollback stands (`$.rollback` in the execution). */
 export interface RollbackProgress {
@@ -77,13 +78,7 @@ export function decideRollback(plan: RolloutPlan, view: FleetView, size: number 
   const surplusOld = view.old.filter(launchedDuringDeploy).slice(0, Math.max(0, view.old.length - oldTarget));
   const removable = [...view.fresh.filter(launchedDuringDeploy), ...surplusOld];
 
-  let spare = view.serving - size;
-  const remove = removable.filter((instance) => {
-    if (!serving(instance)) return true;
-    if (spare <= 0) return false;
-    spare--;
-    return true;
-  });
+  const remove = withinSpare(removable, serving, view.serving - size);
   actions.terminate = remove.slice(0, TERMINATIONS_PER_PASS).map((instance) => instance.id);
 
   const unsettledOld = view.old.filter((instance) => instance.lifecycleState !== "InService" || !healthSettled(view, instance));

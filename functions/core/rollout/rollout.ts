@@ -6,7 +6,7 @@ import type { InPlaceBatch, InvocationResult } from "./in-place.js";
 import type { RolloutPlan } from "./plan.js";
 import type { ReadyWindow } from "./ready-wait.js";
 import type { CaughtFailure } from "./rollback.js";
-import { chooseRetirees } from "./retirees.js";
+import { chooseRetirees, withinSpare } from "./retirees.js";
 
 /** Where a rollout stands; each step returns a new one (`$.progress` in the execution). */
 export interface Progress {
@@ -170,13 +170,7 @@ export function decideRetire(plan: RolloutPlan, view: FleetView, batch: number):
   if (excess <= 0) return [];
   const serving = (instance: ObservedInstance) => isServing(view.health.get(instance.id));
   const chosen = chooseRetirees(view.old, excess, serving);
-  let spare = view.serving - plan.floor;
-  return chosen.filter((instance) => {
-    if (!serving(instance)) return true;
-    if (spare <= 0) return false;
-    spare--;
-    return true;
-  });
+  return withinSpare(chosen, serving, view.serving - plan.floor);
 }
 
 /** The retired instances of this batch have left service: drained into Standby, or gone. */
