@@ -16,9 +16,14 @@ import { runStartupScenario } from "./startup-scenario.js";
  * most 1.03 × the waits AWS imposes at the default poll, with and without 0.5 s of latency per
  * step, Lambda bundles of at most 1.2 MB and 0.2 CPU-s to import, the rollback from the last
  * batch at 5,000 within 900 s, and 20,000 instances within 25,000 history events and 256 KiB
- * payloads at EC2's API and launch rates (issue 11). `--only <name>` runs one scenario, including
- * those that run only on request (deploy-20000-instances-1pct-rated,
- * rollback-5000-instances-last-batch-rated).
+ * payloads at EC2's API and launch rates (issue 11). In-place deploys against replacing ones on
+ * the same 5,000 instances at EC2's rates, at 10 % and 1 % batches, each line with its history
+ * events, API calls, simulated duration, peak instances in the group and wall time; 10 instances
+ * in place in 3 batches with tuned checks in under 300 s simulated (the seed's "deploy in less
+ * than 5 minutes"), with what a dry run of it reports. `--only <name>` runs one scenario,
+ * including those that run only on request (deploy-20000-instances-1pct-rated,
+ * rollback-5000-instances-last-batch-rated, deploy-5000-instances-1pct-in-place-rated,
+ * deploy-5000-instances-1pct-replace-rated).
  */
 const only = process.argv.indexOf("--only") >= 0 ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const scenarios: [string, () => Promise<Record<string, unknown>>][] = [

@@ -36,6 +36,8 @@ export interface FleetOptions {
   maxTargets?: number;
   /** API and launch rates the fleet's cloud enforces (default none; `EC2_RATES` are EC2's). */
   apiRates?: LocalCloudOptions["apiRates"];
+  /** How long an in-place deploy command takes on a virtual instance (default: the cloud's, 10 s). */
+  deploySeconds?: number;
   clock?: Clock;
   /** What runs inside instances (default: virtual instances with scripted health). */
   driver?: LocalCloudOptions["driver"];
@@ -77,6 +79,7 @@ export function createLocalFleet(options: FleetOptions): LocalFleet {
       ...(options.driver ? { driver: options.driver } : {}),
       ...(options.maxTargets !== undefined ? { targetsPerTargetGroup: options.maxTargets } : {}),
       ...(options.apiRates ? { apiRates: options.apiRates } : {}),
+      ...(options.deploySeconds !== undefined ? { deploySeconds: options.deploySeconds } : {}),
     });
   const app = options.app ?? "hello";
   const env = options.env ?? "prod";
