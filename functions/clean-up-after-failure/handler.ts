@@ -2,7 +2,7 @@ import { resumeProcesses, setMaxSize } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { registerInstances } from "../aws/rollout/targets.js";
 import type { FleetView } from "../core/fleet.js";
-import { missingFrom, notRegistered } from "../core/rollout/in-place.js";
+import { homeTargetGroups, inNoTargetGroup, missingFrom, type InPlaceBatch } from "../core/rollout/in-place.js";
 import { manualStepsCause } from "../core/rollout/manual-steps.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
@@ -21,7 +21,10 @@ export const handler = deployStep("clean-up-after-failure", async (state) => {
     await setMaxSize(view.group.name, plan.baseline.maxSize);
     view = await observeFleet(state.input, plan, state.rollback?.startedAt, { describeParked: true });
   }
-  const registered = plan.mode === "in-place" ? await registerLeftOut(view, state.input.group.targetGroupArns, plan.previousRelease) : [];
+  const registered =
+    plan.mode === "in-place"
+      ? await registerLeftOut(view, state.input.group.targetGroupArns, plan.previousRelease, state.rollback?.inPlace ?? state.progress?.inPlace)
+      : [];
   if (registered.length > 0) view = await observeFleet(state.input, plan, state.rollback?.startedAt, { describeParked: true });
   const what = state.rollbackFailure ? "rollback" : "finish";
   const failure = state.rollbackFailure ?? state.finishFailure;
@@ -38,12 +41,18 @@ export const handler = deployStep("clean-up-after-failure", async (state) => {
  * Those on the previous release are registered again (the load balancer sends them traffic
  * only once their health checks pass); any on the new release stay out for a person to judge.
  */
-async function registerLeftOut(view: FleetView, targetGroupArns: readonly string[], previous: string | null): Promise<string[]> {
+async function registerLeftOut(
+  view: FleetView,
+  targetGroupArns: readonly string[],
+  previous: string | null,
+  batch: InPlaceBatch | undefined,
+): Promise<string[]> {
   const candidates = view.group.instances
     .filter((instance) => instance.lifecycleState === "InService" && instance.release === previous)
     .map((instance) => instance.id);
-  const missing = notRegistered(view, candidates, targetGroupArns);
+  const missing = inNoTargetGroup(view, candidates, targetGroupArns);
   if (missing.length === 0) return [];
-  await registerInstances(missingFrom(view, missing, targetGroupArns));
+  const homes = (id: string) => (batch ? homeTargetGroups(batch, id, targetGroupArns) : targetGroupArns);
+  await registerInstances(missingFrom(view, missing, homes));
   return missing;
 }

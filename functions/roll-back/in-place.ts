@@ -3,7 +3,7 @@ import { restoreRelease, resumeProcesses } from "../aws/rollout/group-actions.js
 import { observeFleet } from "../aws/rollout/observe.js";
 import { DeployCommandFailedError, HealthGateFailedError, HttpGateFailedError, AlarmGateFailedError, RollbackIncompleteError } from "../core/errors.js";
 import { RELEASE_TAG } from "../core/fleet.js";
-import { notRegistered } from "../core/rollout/in-place.js";
+import { homeTargetGroups, inNoTargetGroup, sentTo } from "../core/rollout/in-place.js";
 import { rolledBackCause, type RollbackProgress } from "../core/rollout/rollback.js";
 import { summarize } from "../core/rollout/rollout.js";
 import type { DeployState } from "../wiring/deploy-state.js";
@@ -40,11 +40,15 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
   const failed = state.progress?.inPlace;
   const takeFirst = round === 0 && !current ? (failed?.instanceIds ?? []) : [];
   // Where the failed batch's command ran, what runs there is not known: the previous release's command runs again.
-  const rerun = failed?.commandIds.length ? (failed.sentTo ?? []).filter((id) => !(failed.undelivered ?? []).includes(id)) : [];
+  const rerun = failed ? sentTo(failed).filter((id) => !(failed.undelivered ?? []).includes(id)) : [];
+  const firstHomes = failed ? (id: string) => homeTargetGroups(failed, id, input.group.targetGroupArns) : undefined;
   const size = Math.max(1, ...plan.batchSizes);
   const where = `Rollback batch ${round + 1}`;
   const batchStartedAt = current ? (state.rollback?.batchStartedAt ?? at) : at;
-  const turn = await advanceInPlace({ input, plan, view, release: previous, size, takeFirst, rerun, where, batchStartedAt, now: at, alarms: false }, current);
+  const turn = await advanceInPlace(
+    { input, plan, view, release: previous, size, takeFirst, rerun, ...(firstHomes ? { firstHomes } : {}), where, batchStartedAt, now: at, alarms: false },
+    current,
+  );
   if (turn.failed) {
     const failure = turn.failed;
     const ErrorClass = GATE_ERRORS[failure.Error ?? ""] ?? DeployCommandFailedError;
@@ -53,7 +57,7 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
   const progress = { startedAt, stage: "in-place" as const, done: false, batchStartedAt };
   if (turn.allDone) {
     const counted = view.group.instances.filter((instance) => instance.lifecycleState === "InService").map((instance) => instance.id);
-    const missing = notRegistered(view, counted, input.group.targetGroupArns);
+    const missing = inNoTargetGroup(view, counted, input.group.targetGroupArns);
     if (missing.length > 0) {
       throw new RollbackIncompleteError(
         `The in-place rollback to ${previous} ended with ${missing.length} instance(s) outside the target groups (${missing.slice(0, 5).join(", ")}); register them by hand once they serve.`,

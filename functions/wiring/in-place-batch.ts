@@ -8,9 +8,14 @@ import type { GateEvidence } from "../core/rollout/gate.js";
 import {
   chooseInPlaceBatch,
   commandFailureCause,
+  homeTargetGroups,
+  maskOf,
+  membershipsOf,
   missingFrom,
   notRegistered,
   registeredIn,
+  sentTo,
+  type Homes,
   sortResults,
   stillDraining,
   wasDelivered,
@@ -48,6 +53,8 @@ export interface InPlaceContext {
   size: number;
   /** Already out of service and taken first (a rollback's first batch: the failed one). */
   takeFirst?: readonly string[];
+  /** Where the `takeFirst` instances belong: the target groups they left. */
+  firstHomes?: Homes;
   /**
    * Instances that run the command even if their tag names the release already: a rollback's
    * failed batch, whose failed command may have left another release running whatever the tag says.
@@ -94,9 +101,13 @@ async function takeBatch(context: InPlaceContext, waiting: InPlaceBatch | undefi
     };
   }
   const ids = [...first, ...("instances" in choice ? choice.instances.map((instance) => instance.id) : [])];
+  const arns = input.group.targetGroupArns;
+  const current = membershipsOf(view, ids, arns);
+  // An instance already out keeps the target groups it left before; the others, those they are in now.
+  const memberships = ids.map((id, index) => (first.includes(id) && context.firstHomes ? maskOf(context.firstHomes(id), arns) : (current[index] ?? 0)));
   await deregisterInstances(registeredIn(view, ids));
   return {
-    batch: { stage: "drain", instanceIds: ids, commandIds: [], stageStartedAt: now },
+    batch: { stage: "drain", instanceIds: ids, commandIds: [], memberships, stageStartedAt: now },
     ready: plan.drainSeconds === 0,
     waitSeconds: Math.max(1, plan.drainSeconds),
     note: `${ids.length} instance(s) out of the target groups, draining ${plan.drainSeconds} s`,
@@ -119,6 +130,7 @@ async function drain(context: InPlaceContext, batch: InPlaceBatch): Promise<InPl
   // Instances already on the release (a rollback's failed batch, reverted by its own command) only register again.
   const toRun = batch.instanceIds.filter((id) => releaseOf(view, id) !== context.release || context.rerun?.includes(id));
   if (toRun.length === 0) return register(context, batch);
+  const notSent = batch.instanceIds.filter((id) => !toRun.includes(id));
   const commandIds = await sendDeployCommand(toRun, {
     command: input.strategy.inPlace.command,
     release: context.release,
@@ -126,7 +138,7 @@ async function drain(context: InPlaceContext, batch: InPlaceBatch): Promise<InPl
     comment: `gantry: ${input.app}/${input.env} to ${context.release}`,
   });
   return {
-    batch: { ...batch, stage: "command", commandIds, sentTo: toRun, stageStartedAt: now },
+    batch: { ...batch, stage: "command", commandIds, ...(notSent.length > 0 ? { notSent } : {}), stageStartedAt: now },
     ready: false,
     waitSeconds: input.strategy.pollSeconds,
     note: `running the deploy command of ${context.release} on ${toRun.length} instance(s)`,
@@ -135,7 +147,7 @@ async function drain(context: InPlaceContext, batch: InPlaceBatch): Promise<InPl
 
 async function awaitCommand(context: InPlaceContext, batch: InPlaceBatch): Promise<InPlaceTurn> {
   const { view, input, now } = context;
-  const results = await readDeployCommand(batch.commandIds, batch.sentTo ?? []);
+  const results = await readDeployCommand(batch.commandIds, sentTo(batch));
   const { succeeded, failed, running } = sortResults(results);
   // Each instance is tagged as soon as it runs the release, so every later read (and a rollback) sees what it runs.
   const switched = succeeded.map((result) => result.instanceId).filter((id) => releaseOf(view, id) !== context.release);
@@ -176,7 +188,7 @@ async function awaitCommand(context: InPlaceContext, batch: InPlaceBatch): Promi
 
 async function register(context: InPlaceContext, batch: InPlaceBatch): Promise<InPlaceTurn> {
   const { view, plan, input, now } = context;
-  await registerInstances(missingFrom(view, batch.instanceIds, input.group.targetGroupArns));
+  await registerInstances(missingFrom(view, batch.instanceIds, homesOf(batch, input.group.targetGroupArns)));
   return {
     batch: { ...batch, stage: "register", stageStartedAt: now },
     ready: false,
@@ -192,8 +204,9 @@ async function gate(context: InPlaceContext, batch: InPlaceBatch): Promise<InPla
     return { batch, ready: false, waitSeconds: Math.ceil((batch.bakeUntil - now) / 1000), note: "baking" };
   }
   // A target left out (a register that did not take) is registered again rather than waited for.
-  const missing = notRegistered(view, batch.instanceIds, input.group.targetGroupArns);
-  if (missing.length > 0 && batch.stage === "register") await registerInstances(missingFrom(view, missing, input.group.targetGroupArns));
+  const homes = homesOf(batch, input.group.targetGroupArns);
+  const missing = notRegistered(view, batch.instanceIds, homes);
+  if (missing.length > 0 && batch.stage === "register") await registerInstances(missingFrom(view, missing, homes));
   const instances = batch.instanceIds.flatMap((id) => view.fresh.filter((instance) => instance.id === id));
   const gated = context.alarms === false ? { ...input, gates: { ...input.gates, alarms: [] } } : input;
   const verdict = await runGate(gated, view, instances, now, context.batchStartedAt);
@@ -230,6 +243,11 @@ async function gate(context: InPlaceContext, batch: InPlaceBatch): Promise<InPla
     };
   }
   return { ready: true, waitSeconds: 0, evidence: verdict.evidence, note: "baked, gate passed" };
+}
+
+/** Where each batch instance goes back to: the target groups it left. */
+function homesOf(batch: InPlaceBatch, targetGroupArns: readonly string[]): Homes {
+  return (id) => homeTargetGroups(batch, id, targetGroupArns);
 }
 
 function releaseOf(view: FleetView, id: string): string | undefined {

@@ -154,6 +154,29 @@ describe("in-place deploys on the real definition, run locally", () => {
     }
   });
 
+  it("puts each instance back in the target groups it left, and no others, when the groups split the fleet", async () => {
+    const fleet = createLocalFleet({ instances: 12, maxSize: 12, targetGroups: 3, membership: "spread" });
+    const homes = () =>
+      fleet.cloud
+        .snapshot(fleet.groupName)
+        .instances.map(
+          (instance) =>
+            `${instance.instanceId}:${instance.targets
+              .map((target) => target.targetGroupArn)
+              .sort()
+              .join(",")}`,
+        )
+        .sort();
+    const before = homes();
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy }));
+
+    expect(record.status).toBe("SUCCEEDED");
+    expect(homes()).toEqual(before);
+    expect(before.some((home) => home.split(",").length < 3)).toBe(true);
+    expect(fleetState(fleet).serving).toBe(12);
+  });
+
   it("refuses a batch too large for the floor before anything changes", async () => {
     const { fleet, before } = inPlaceFleet();
 

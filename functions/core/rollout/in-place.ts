@@ -18,8 +18,16 @@ export interface InPlaceBatch {
   instanceIds: string[];
   /** One Run Command command per 50 instances. */
   commandIds: string[];
-  /** The instances the commands went to, in the order sent: command i has instances 50·i to 50·i+49. */
-  sentTo?: string[];
+  /**
+   * The batch instances the commands did not go to (already on the release): the others, in
+   * `instanceIds` order, are the ones sent, command i holding the 50·i-th to the 50·i+49-th.
+   */
+  notSent?: string[];
+  /**
+   * Per instance (in `instanceIds` order), the target groups it was registered in when it left,
+   * as a bit mask over group.targetGroupArns: it goes back to those and no others.
+   */
+  memberships?: number[];
   /** When the current stage began: its deadline counts from here. */
   stageStartedAt: number;
   /** The bake ends at this time (stage "bake"). */
@@ -114,12 +122,23 @@ export function stillDraining(view: FleetView, instanceIds: readonly string[]): 
   return instanceIds.filter((id) => (view.health.get(id) ?? []).some((row) => row.state === "draining"));
 }
 
-/** Batch instances registered in none, or only some, of the target groups. */
-export function notRegistered(view: FleetView, instanceIds: readonly string[], targetGroupArns: readonly string[]): string[] {
-  return instanceIds.filter((id) => {
-    const rows = (view.health.get(id) ?? []).filter((row) => row.state !== "draining" && row.state !== "unused");
-    return targetGroupArns.some((arn) => !rows.some((row) => row.targetGroupArn === arn));
-  });
+/** Where each instance belongs: the target groups it must be registered in. */
+export type Homes = (id: string) => readonly string[];
+
+/** Every target group, for each instance: the default where nothing else is known. */
+export const everyTargetGroup =
+  (targetGroupArns: readonly string[]): Homes =>
+  () =>
+    targetGroupArns;
+
+/** Instances registered in no target group at all (draining or unused rows do not count). */
+export function inNoTargetGroup(view: FleetView, instanceIds: readonly string[], targetGroupArns: readonly string[]): string[] {
+  return instanceIds.filter((id) => !targetGroupArns.some((arn) => isRegistered(view, id, arn)));
+}
+
+/** Instances not registered in every target group they belong in. */
+export function notRegistered(view: FleetView, instanceIds: readonly string[], homes: Homes): string[] {
+  return instanceIds.filter((id) => homes(id).some((arn) => !isRegistered(view, id, arn)));
 }
 
 /** The results split: finished well, finished badly, still running. */
@@ -165,26 +184,63 @@ function advice(result: InvocationResult): string {
   return "See the output; run the command on the instance by hand to reproduce.";
 }
 
+/** The instances the batch's commands went to, in the order sent. */
+export function sentTo(batch: InPlaceBatch): string[] {
+  const skipped = new Set(batch.notSent ?? []);
+  return batch.commandIds.length === 0 ? [] : batch.instanceIds.filter((id) => !skipped.has(id));
+}
+
+/** A set of target groups as a bit mask over `targetGroupArns` (arithmetic, not 32-bit operators: a group may have more target groups). */
+export function maskOf(arns: readonly string[], targetGroupArns: readonly string[]): number {
+  return targetGroupArns.reduce((mask, arn, index) => (arns.includes(arn) ? mask + 2 ** index : mask), 0);
+}
+
+/** Each instance's target groups now (draining or unused rows do not count), as masks. */
+export function membershipsOf(view: FleetView, instanceIds: readonly string[], targetGroupArns: readonly string[]): number[] {
+  return instanceIds.map((id) =>
+    maskOf(
+      targetGroupArns.filter((arn) => isRegistered(view, id, arn)),
+      targetGroupArns,
+    ),
+  );
+}
+
+/**
+ * The target groups an instance of the batch belongs in: those it was in when it left; every
+ * one when that was not recorded (or it was in none: an instance that never served gets them all).
+ */
+export function homeTargetGroups(batch: Pick<InPlaceBatch, "instanceIds" | "memberships">, id: string, targetGroupArns: readonly string[]): string[] {
+  const mask = batch.memberships?.[batch.instanceIds.indexOf(id)] ?? 0;
+  return mask === 0 ? [...targetGroupArns] : targetGroupArns.filter((_, index) => Math.floor(mask / 2 ** index) % 2 === 1);
+}
+
+function isRegistered(view: FleetView, id: string, arn: string): boolean {
+  return (view.health.get(id) ?? []).some((row) => row.targetGroupArn === arn && row.state !== "draining" && row.state !== "unused");
+}
+
 /** Per target group, the batch instances registered there now (and not already draining). */
 export function registeredIn(view: FleetView, ids: readonly string[]): Map<string, string[]> {
   const byGroup = new Map<string, string[]>();
   for (const id of ids) {
     for (const row of view.health.get(id) ?? []) {
       if (row.state === "draining" || row.state === "unused") continue;
-      byGroup.set(row.targetGroupArn, [...(byGroup.get(row.targetGroupArn) ?? []), id]);
+      append(byGroup, row.targetGroupArn, id);
     }
   }
   return byGroup;
 }
 
-/** Per target group, the batch instances not registered there. */
-export function missingFrom(view: FleetView, ids: readonly string[], targetGroupArns: readonly string[]): Map<string, string[]> {
+/** Per target group, the instances that belong there and are not registered there. */
+export function missingFrom(view: FleetView, ids: readonly string[], homes: Homes): Map<string, string[]> {
   const byGroup = new Map<string, string[]>();
-  for (const arn of targetGroupArns) {
-    const missing = ids.filter(
-      (id) => !(view.health.get(id) ?? []).some((row) => row.targetGroupArn === arn && row.state !== "draining" && row.state !== "unused"),
-    );
-    if (missing.length > 0) byGroup.set(arn, missing);
+  for (const id of ids) {
+    for (const arn of homes(id)) if (!isRegistered(view, id, arn)) append(byGroup, arn, id);
   }
   return byGroup;
+}
+
+function append(byGroup: Map<string, string[]>, arn: string, id: string): void {
+  const list = byGroup.get(arn);
+  if (list) list.push(id);
+  else byGroup.set(arn, [id]);
 }

@@ -4,6 +4,11 @@ import {
   chooseInPlaceBatch,
   commandChunks,
   commandFailureCause,
+  everyTargetGroup,
+  homeTargetGroups,
+  inNoTargetGroup,
+  maskOf,
+  membershipsOf,
   missingFrom,
   notRegistered,
   outputTail,
@@ -112,13 +117,30 @@ describe("target registration", () => {
     const all = ids(members);
 
     expect(stillDraining(fleet, all)).toEqual(["i-old001"]);
-    expect(notRegistered(fleet, all, [TG_WEB, TG_API])).toEqual(["i-old001", "i-old002"]);
-    expect(missingFrom(fleet, all, [TG_WEB, TG_API])).toEqual(
+    expect(notRegistered(fleet, all, everyTargetGroup([TG_WEB, TG_API]))).toEqual(["i-old001", "i-old002"]);
+    expect(missingFrom(fleet, all, everyTargetGroup([TG_WEB, TG_API]))).toEqual(
       new Map([
         [TG_WEB, ["i-old001"]],
         [TG_API, ["i-old001", "i-old002"]],
       ]),
     );
+  });
+
+  it("sends an instance back only to the target groups it left, kept as a mask per instance", () => {
+    const members = oldInstances(3);
+    const targets = [
+      ...health(members.slice(0, 1), "healthy", [TG_WEB]),
+      ...health(members.slice(1, 2), "healthy", [TG_API]),
+      ...health(members.slice(2), "healthy", [TG_WEB, TG_API]),
+    ];
+    const fleet = view(group(members), targets);
+    const batch = { instanceIds: ids(members), memberships: membershipsOf(fleet, ids(members), [TG_WEB, TG_API]) };
+
+    expect(batch.memberships).toEqual([1, 2, 3]);
+    expect(ids(members).map((id) => homeTargetGroups(batch, id, [TG_WEB, TG_API]))).toEqual([[TG_WEB], [TG_API], [TG_WEB, TG_API]]);
+    expect(homeTargetGroups({ instanceIds: [] }, "i-unknown", [TG_WEB, TG_API])).toEqual([TG_WEB, TG_API]);
+    expect(maskOf([TG_API], [TG_WEB, TG_API])).toBe(2);
+    expect(inNoTargetGroup(view(group(members), health(members.slice(1))), ids(members), [TG_WEB])).toEqual(["i-old001"]);
   });
 });
 
