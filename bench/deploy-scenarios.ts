@@ -47,16 +47,14 @@ const quarters = { batches: ["25%"], bakeSeconds: 60, pollSeconds: 15 };
  * Both strategies keep the same floor, the one an in-place batch needs: 99 % at 1 % batches,
  * 90 % at 10 %. MaxSize leaves room for a surge of 500.
  *
- * One target group holding every instance, as AWS registers them ("all"), with the quota raised
- * to 5,500 for the surge: an in-place batch registers each instance again in every target group
- * of the input, so on the "spread" fleet above (one target group per instance) batches of 500
- * go over the 1,200 quota (TooManyTargetsException).
+ * The same five target groups splitting the fleet as above, each under a quota of 1,200: an
+ * in-place batch goes back only to the target groups each instance left.
  */
 const comparedFleet: FleetOptions = {
   instances: 5000,
-  targetGroups: 1,
-  membership: "all",
-  maxTargets: 5500,
+  targetGroups: 5,
+  membership: "spread",
+  maxTargets: 1200,
   maxSize: 5500,
   ...awsLike,
   apiRates: EC2_RATES,

@@ -1,6 +1,7 @@
 import { ScaledClock } from "../local/clock.js";
 import { Demo } from "../local/demo.js";
 import { ensureLocalDynamo } from "../local/dynamo-session.js";
+import { EXAMPLE_RELEASES } from "../local/example-release-ids.js";
 import { createProcessDriver } from "../local/process/index.js";
 import { createLocalFleet, runLocalDeploy } from "../local/scenario.js";
 
@@ -29,11 +30,12 @@ async function processDeployOnce(): Promise<Record<string, unknown>> {
   const clock = new ScaledClock(clockFactor);
   const driver = createProcessDriver({ clock });
   try {
-    const fleet = createLocalFleet({ ...timings, instances, clock, driver: () => driver });
+    // The example app's own releases: a process runs only what examples/hello-app/releases holds.
+    const fleet = createLocalFleet({ ...timings, instances, clock, release: EXAMPLE_RELEASES.first, driver: () => driver });
     const ids = fleet.cloud.snapshot(fleet.groupName).instances.map((instance) => instance.instanceId);
     await driver.waitUntilServing(ids, 15_000);
     while (fleet.cloud.servingCount(fleet.groupName) < instances) await new Promise((resolve) => setTimeout(resolve, 20));
-    const input = fleet.deployInput("v2", { strategy: { batches: ["25%"], bakeSeconds } });
+    const input = fleet.deployInput(EXAMPLE_RELEASES.second, { strategy: { batches: ["25%"], bakeSeconds } });
     // The in-process DynamoDB server starts with the first deploy; it stands in for a table that
     // exists before any deploy on AWS, so its start-up is not the deploy's time.
     await ensureLocalDynamo();
