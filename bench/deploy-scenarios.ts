@@ -80,7 +80,14 @@ const tunedFleet: FleetOptions = {
   deregistrationDelaySeconds: 10,
   deploySeconds: 15,
 };
-const tunedInPlace = { mode: "in-place" as const, batches: [3, 6, "100%"], minHealthyPercent: 60, bakeSeconds: 20, pollSeconds: 5, inPlace: { expectedSeconds: 15 } };
+const tunedInPlace = {
+  mode: "in-place" as const,
+  batches: [3, 6, "100%"],
+  minHealthyPercent: 60,
+  bakeSeconds: 20,
+  pollSeconds: 5,
+  inPlace: { expectedSeconds: 15 },
+};
 
 /**
  * Each good deploy runs twice: with steps that take no time, and with 0.5 s of latency per
