@@ -3,7 +3,7 @@ import { restoreRelease, resumeProcesses } from "../aws/rollout/group-actions.js
 import { observeFleet } from "../aws/rollout/observe.js";
 import { DeployCommandFailedError, HealthGateFailedError, HttpGateFailedError, AlarmGateFailedError, RollbackIncompleteError } from "../core/errors.js";
 import { RELEASE_TAG } from "../core/fleet.js";
-import { homeTargetGroups, inNoTargetGroup, sentTo } from "../core/rollout/in-place.js";
+import { homeTargetGroups, inNoTargetGroup } from "../core/rollout/in-place.js";
 import { rolledBackCause, type RollbackProgress } from "../core/rollout/rollback.js";
 import { summarize } from "../core/rollout/rollout.js";
 import type { DeployState } from "../wiring/deploy-state.js";
@@ -40,7 +40,9 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
   const failed = state.progress?.inPlace;
   const takeFirst = round === 0 && !current ? (failed?.instanceIds ?? []) : [];
   // Where the failed batch's command ran, what runs there is not known: the previous release's command runs again.
-  const rerun = failed ? sentTo(failed).filter((id) => !(failed.undelivered ?? []).includes(id)) : [];
+  // Past "take", a command may have reached any of the batch (a step can fail between two sends):
+  // the previous release's command runs again on all of it but the instances Run Command never reached.
+  const rerun = failed && failed.stage !== "take" ? failed.instanceIds.filter((id) => !(failed.undelivered ?? []).includes(id)) : [];
   const firstHomes = failed ? (id: string) => homeTargetGroups(failed, id, input.group.targetGroupArns) : undefined;
   const size = Math.max(1, ...plan.batchSizes);
   const where = `Rollback batch ${round + 1}`;

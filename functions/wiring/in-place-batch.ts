@@ -130,15 +130,21 @@ async function drain(context: InPlaceContext, batch: InPlaceBatch): Promise<InPl
   // Instances already on the release (a rollback's failed batch, reverted by its own command) only register again.
   const toRun = batch.instanceIds.filter((id) => releaseOf(view, id) !== context.release || context.rerun?.includes(id));
   if (toRun.length === 0) return register(context, batch);
-  const notSent = batch.instanceIds.filter((id) => !toRun.includes(id));
-  const commandIds = await sendDeployCommand(toRun, {
+  const { commandIds, notManaged } = await sendDeployCommand(toRun, {
     command: input.strategy.inPlace.command,
     release: context.release,
     timeoutSeconds: input.strategy.inPlace.timeoutSeconds,
     comment: `gantry: ${input.app}/${input.env} to ${context.release}`,
   });
   return {
-    batch: { ...batch, stage: "command", commandIds, ...(notSent.length > 0 ? { notSent } : {}), stageStartedAt: now },
+    batch: {
+      ...batch,
+      stage: "command",
+      commandIds,
+      ...(notSent(batch.instanceIds, toRun, notManaged).length > 0 ? { notSent: notSent(batch.instanceIds, toRun, notManaged) } : {}),
+      ...(notManaged.length > 0 ? { undelivered: notManaged } : {}),
+      stageStartedAt: now,
+    },
     ready: false,
     waitSeconds: input.strategy.pollSeconds,
     note: `running the deploy command of ${context.release} on ${toRun.length} instance(s)`,
@@ -147,14 +153,19 @@ async function drain(context: InPlaceContext, batch: InPlaceBatch): Promise<InPl
 
 async function awaitCommand(context: InPlaceContext, batch: InPlaceBatch): Promise<InPlaceTurn> {
   const { view, input, now } = context;
-  const results = await readDeployCommand(batch.commandIds, sentTo(batch));
+  // Instances Run Command refused outright (not managed nodes) fail as undelivered.
+  // One already tagged with the release (a rollback's rerun) never ran anything else: it only registers again.
+  const refused = (batch.undelivered ?? [])
+    .filter((instanceId) => releaseOf(view, instanceId) !== context.release)
+    .map((instanceId): InvocationResult => ({ instanceId, status: "Failed", details: "NotManaged" }));
+  const results = [...(await readDeployCommand(batch.commandIds, sentTo(batch))), ...refused];
   const { succeeded, failed, running } = sortResults(results);
   // Each instance is tagged as soon as it runs the release, so every later read (and a rollback) sees what it runs.
   const switched = succeeded.map((result) => result.instanceId).filter((id) => releaseOf(view, id) !== context.release);
   if (switched.length > 0) await tagInstancesRelease(switched, context.release);
   if (failed.length > 0) {
     const cause = commandFailureCause(context.where, context.release, input.strategy.inPlace.command, failed);
-    const undelivered = failed.filter((result) => !wasDelivered(result)).map((result) => result.instanceId);
+    const undelivered = [...new Set([...(batch.undelivered ?? []), ...failed.filter((result) => !wasDelivered(result)).map((result) => result.instanceId)])];
     return {
       batch: { ...batch, undelivered },
       ready: false,
@@ -243,6 +254,11 @@ async function gate(context: InPlaceContext, batch: InPlaceBatch): Promise<InPla
     };
   }
   return { ready: true, waitSeconds: 0, evidence: verdict.evidence, note: "baked, gate passed" };
+}
+
+/** The batch instances no command went to: already on the release, or refused by Run Command. */
+function notSent(instanceIds: readonly string[], toRun: readonly string[], notManaged: readonly string[]): string[] {
+  return instanceIds.filter((id) => !toRun.includes(id) || notManaged.includes(id));
 }
 
 /** Where each batch instance goes back to: the target groups it left. */

@@ -76,6 +76,20 @@ describe("in-place deploys on the real definition, run locally", () => {
     expect(watch.minServing()).toBeGreaterThanOrEqual(6);
   });
 
+  it("names an instance without the SSM agent, runs the others, and rolls back to v1 on all eight", async () => {
+    const { fleet, before, watch } = inPlaceFleet();
+    const [first] = before.ids;
+    fleet.cloud.setSsmAgent(first as string, "absent");
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy }), watch);
+
+    expect(record.error).toBe("DeployRolledBack");
+    expect(record.cause).toMatch(new RegExp(`failed on 1 instance\\(s\\)\\. ${first}: Failed \\(NotManaged\\)\\. Run Command could not reach the instance`));
+    expect(fleetState(fleet)).toEqual({ ...before, releases: v1Fleet });
+    expect(await running(fleet)).toEqual(Array.from({ length: 8 }, () => "v1"));
+    expect(watch.minServing()).toBeGreaterThanOrEqual(6);
+  });
+
   it("ends a command that hangs at strategy.inPlace.timeoutSeconds, names it, and rolls back once the agent answers again", async () => {
     const { fleet, before, watch } = inPlaceFleet();
     const [first] = before.ids;

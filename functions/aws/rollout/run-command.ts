@@ -1,6 +1,7 @@
 import { GetCommandInvocationCommand, ListCommandsCommand, SendCommandCommand, SSMClient } from "@aws-sdk/client-ssm";
 import pLimit from "p-limit";
 import { commandChunks, deployCommandLine, outputTail, type InvocationResult } from "../../core/rollout/in-place.js";
+import { DeployCommandFailedError } from "../../core/errors.js";
 import { runtime } from "../runtime.js";
 
 /** Run Command's API rates are per account and unpublished per call; four in flight is gentle. */
@@ -28,30 +29,54 @@ export interface DeployCommand {
   comment: string;
 }
 
+/** The commands sent, and the instances Run Command refused as not managed nodes (no SSM agent, or not registered). */
+export interface SentCommands {
+  commandIds: string[];
+  notManaged: string[];
+}
+
 /**
  * Runs `<command> <release>` as root on the instances (AWS-RunShellScript), 50 a call as
- * SendCommand takes them; returns one command id per chunk, in the chunks' order.
+ * SendCommand takes them. SendCommand refuses a whole call when one instance is not a managed
+ * node (InvalidInstanceId, naming them): the call goes again without those, which are reported.
  */
-export async function sendDeployCommand(instanceIds: readonly string[], deploy: DeployCommand): Promise<string[]> {
-  const ssm = runtime().client(SSMClient);
-  return Promise.all(
-    commandChunks(instanceIds).map((chunk) =>
-      limit(async () => {
-        const answer = await ssm.send(
-          new SendCommandCommand({
-            DocumentName: "AWS-RunShellScript",
-            InstanceIds: chunk,
-            Parameters: { commands: [deployCommandLine(deploy.command, deploy.release)], executionTimeout: [String(deploy.timeoutSeconds)] },
-            TimeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
-            Comment: deploy.comment.slice(0, 100),
-          }),
-        );
-        const id = answer.Command?.CommandId;
-        if (!id) throw new Error(`SendCommand for ${chunk.length} instance(s) answered without a command id.`);
-        return id;
-      }),
-    ),
-  );
+export async function sendDeployCommand(instanceIds: readonly string[], deploy: DeployCommand): Promise<SentCommands> {
+  const sent = await Promise.all(commandChunks(instanceIds).map((chunk) => limit(() => sendChunk(chunk, deploy))));
+  return { commandIds: sent.flatMap((one) => one.commandIds), notManaged: sent.flatMap((one) => one.notManaged) };
+}
+
+async function sendChunk(chunk: readonly string[], deploy: DeployCommand, refused: readonly string[] = []): Promise<SentCommands> {
+  if (chunk.length === 0) return { commandIds: [], notManaged: [...refused] };
+  try {
+    const answer = await runtime()
+      .client(SSMClient)
+      .send(
+        new SendCommandCommand({
+          DocumentName: "AWS-RunShellScript",
+          InstanceIds: [...chunk],
+          Parameters: { commands: [deployCommandLine(deploy.command, deploy.release)], executionTimeout: [String(deploy.timeoutSeconds)] },
+          TimeoutSeconds: DELIVERY_TIMEOUT_SECONDS,
+          Comment: deploy.comment.slice(0, 100),
+        }),
+      );
+    const id = answer.Command?.CommandId;
+    if (!id) throw new Error(`SendCommand for ${chunk.length} instance(s) answered without a command id.`);
+    return { commandIds: [id], notManaged: [...refused] };
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== "InvalidInstanceId") throw error;
+    const named = chunk.filter((id) => error.message.includes(id));
+    if (named.length === 0) {
+      throw new DeployCommandFailedError(
+        `Run Command refused the deploy command for ${chunk.length} instance(s) (${error.message}): check that the SSM agent runs on them and that the instance profile allows it (AmazonSSMManagedInstanceCore).`,
+        { cause: error },
+      );
+    }
+    return sendChunk(
+      chunk.filter((id) => !named.includes(id)),
+      deploy,
+      [...refused, ...named],
+    );
+  }
 }
 
 /**
@@ -61,20 +86,23 @@ export async function sendDeployCommand(instanceIds: readonly string[], deploy: 
  */
 export async function readDeployCommand(commandIds: readonly string[], instanceIds: readonly string[]): Promise<InvocationResult[]> {
   const ssm = runtime().client(SSMClient);
-  const chunks = commandChunks(instanceIds);
+  const wanted = new Set(instanceIds);
   const perCommand = await Promise.all(
-    commandIds.map((commandId, index) =>
+    commandIds.map((commandId) =>
       limit(async () => {
-        const chunk = chunks[index] ?? [];
         const listed = await ssm.send(new ListCommandsCommand({ CommandId: commandId }));
-        const status = listed.Commands?.[0]?.Status ?? "Pending";
+        const command = listed.Commands?.[0];
+        // The command's own instances, as Run Command lists them: those of this batch.
+        const chunk = (command?.InstanceIds ?? []).filter((id) => wanted.has(id));
+        const status = command?.Status ?? "Pending";
         if (status === "Pending" || status === "InProgress" || status === "Cancelling") return chunk.map((instanceId) => ({ instanceId, status }));
         if (status === "Success") return chunk.map((instanceId) => ({ instanceId, status }));
         return Promise.all(chunk.map((instanceId) => invocationLimit(() => readInvocation(commandId, instanceId))));
       }),
     ),
   );
-  return perCommand.flat();
+  // One result per instance, even where an emulator lists an instance under several commands.
+  return [...new Map(perCommand.flat().map((result) => [result.instanceId, result])).values()];
 }
 
 async function readInvocation(commandId: string, instanceId: string): Promise<InvocationResult> {
