@@ -1,16 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetCommandInvocationCommand, SendCommandCommand, SSMClient, type GetCommandInvocationCommandOutput } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provideRuntime } from "../../../functions/aws/runtime.js";
 import { ScaledClock } from "../../../local/clock.js";
-import { attachLocalCloud, LocalCloud } from "../../../local/cloud/index.js";
+import { LocalCloud } from "../../../local/cloud/index.js";
 import { EXAMPLE_RELEASES, buildExampleReleases } from "../../../local/example-releases.js";
 import { createProcessDriver, type ProcessDriver } from "../../../local/process/index.js";
 import { slugBoot } from "../../../local/process/slug-boot.js";
 import { createLocalRuntime } from "../../../local/runtime.js";
 import { startLocalS3, type LocalS3 } from "../../../local/s3/index.js";
+import { deployInPlace } from "./fixtures.js";
 
 let s3: LocalS3;
 let root: string;
@@ -46,33 +46,11 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function deployInPlace(release: string): Promise<GetCommandInvocationCommandOutput> {
-  const ssm = attachLocalCloud(new SSMClient({ region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } }), cloud);
-  const sent = await ssm.send(
-    new SendCommandCommand({
-      DocumentName: "AWS-RunShellScript",
-      InstanceIds: [instanceId],
-      Parameters: { commands: [`/usr/local/bin/gantry-deploy ${release}`] },
-    }),
-  );
-  const deadline = performance.now() + 15_000;
-  for (;;) {
-    try {
-      const out = await ssm.send(new GetCommandInvocationCommand({ CommandId: sent.Command!.CommandId!, InstanceId: instanceId }));
-      if (out.Status !== "Pending" && out.Status !== "InProgress") return out;
-    } catch (error) {
-      if ((error as Error).name !== "InvocationDoesNotExist") throw error;
-    }
-    if (performance.now() > deadline) throw new Error(`The deploy of ${release} did not end within 15 s.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const version = async () => (JSON.parse((await cloud.httpProbe(instanceId, "/version")).body) as { release: string }).release;
 
 describe("ProcessDriver in-place deploy through slugBoot", () => {
   it("installs the next release from the release store and serves it", async () => {
-    const out = await deployInPlace(EXAMPLE_RELEASES.second);
+    const out = await deployInPlace(cloud, instanceId, EXAMPLE_RELEASES.second);
 
     expect(out).toMatchObject({ Status: "Success", ResponseCode: 0 });
     expect(await version()).toBe(EXAMPLE_RELEASES.second);
@@ -81,7 +59,7 @@ describe("ProcessDriver in-place deploy through slugBoot", () => {
   it("fails a release that was never built before stopping anything: the running app keeps serving", async () => {
     const pid = driver.pidOf(instanceId);
 
-    const out = await deployInPlace("0123456789ab");
+    const out = await deployInPlace(cloud, instanceId, "0123456789ab");
 
     expect(out).toMatchObject({ Status: "Failed", ResponseCode: 1 });
     expect(out.StandardErrorContent).toMatch(/^release 0123456789ab did not install: /);
@@ -91,7 +69,7 @@ describe("ProcessDriver in-place deploy through slugBoot", () => {
   });
 
   it("goes back to the previous release, still installed", async () => {
-    const out = await deployInPlace(EXAMPLE_RELEASES.first);
+    const out = await deployInPlace(cloud, instanceId, EXAMPLE_RELEASES.first);
 
     expect(out).toMatchObject({ Status: "Success" });
     expect(await version()).toBe(EXAMPLE_RELEASES.first);

@@ -1,7 +1,6 @@
-import { GetCommandInvocationCommand, SendCommandCommand, SSMClient, type GetCommandInvocationCommandOutput } from "@aws-sdk/client-ssm";
 import { afterEach, describe, expect, it } from "vitest";
-import { attachLocalCloud } from "../../../local/cloud/index.js";
-import { isAlive, processFleet, type ProcessFleet } from "./fixtures.js";
+
+import { deployInPlace, isAlive, processFleet, type ProcessFleet } from "./fixtures.js";
 
 let fleet: ProcessFleet | undefined;
 
@@ -10,31 +9,6 @@ afterEach(async () => {
   fleet = undefined;
 });
 
-const TERMINAL = new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
-
-/** Sends the in-place deploy of `release` and polls its invocation, as gantry will, until it ends (real time bounded). */
-async function deployInPlace(f: ProcessFleet, instanceId: string, release: string): Promise<GetCommandInvocationCommandOutput> {
-  const ssm = attachLocalCloud(new SSMClient({ region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } }), f.cloud);
-  const sent = await ssm.send(
-    new SendCommandCommand({
-      DocumentName: "AWS-RunShellScript",
-      InstanceIds: [instanceId],
-      Parameters: { commands: [`/usr/local/bin/gantry-deploy ${release}`] },
-    }),
-  );
-  const deadline = performance.now() + 15_000;
-  for (;;) {
-    try {
-      const out = await ssm.send(new GetCommandInvocationCommand({ CommandId: sent.Command!.CommandId!, InstanceId: instanceId }));
-      if (TERMINAL.has(out.Status ?? "")) return out;
-    } catch (error) {
-      if ((error as Error).name !== "InvocationDoesNotExist") throw error;
-    }
-    if (performance.now() > deadline) throw new Error(`The deploy of ${release} on ${instanceId} did not end within 15 s.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe("ProcessDriver in-place deploy", () => {
   it("replaces a running instance's app with the next release: old process drained and gone, the new one serving", async () => {
     fleet = processFleet({ instances: 1, release: "a1f3c9e07b24" });
@@ -42,7 +16,7 @@ describe("ProcessDriver in-place deploy", () => {
     await fleet.driver.waitUntilServing([id], 5000);
     const oldPid = fleet.driver.pidOf(id)!;
 
-    const out = await deployInPlace(fleet, id, "b7d2e4f01c68");
+    const out = await deployInPlace(fleet.cloud, id, "b7d2e4f01c68");
 
     expect(out).toMatchObject({ Status: "Success", ResponseCode: 0, StandardErrorContent: "" });
     expect(out.StandardOutputContent).toContain(`stopping release a1f3c9e07b24 (pid ${oldPid})`);
@@ -59,7 +33,7 @@ describe("ProcessDriver in-place deploy", () => {
     const [id] = fleet.instanceIds() as [string];
     await fleet.driver.waitUntilServing([id], 5000);
 
-    const out = await deployInPlace(fleet, id, "v9");
+    const out = await deployInPlace(fleet.cloud, id, "v9");
 
     expect(out).toMatchObject({ Status: "Failed", StatusDetails: "Failed", ResponseCode: 1 });
     expect(out.StandardErrorContent).toMatch(/release v9 on i-\w+ exited: code 2; stderr: hello-app: cannot read release v9/);

@@ -1,3 +1,4 @@
+import { GetCommandInvocationCommand, SendCommandCommand, SSMClient, type GetCommandInvocationCommandOutput } from "@aws-sdk/client-ssm";
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { ScaledClock } from "../../../local/clock.js";
 import { attachLocalCloud, LocalCloud } from "../../../local/cloud/index.js";
@@ -91,5 +92,30 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+const TERMINAL_INVOCATION = new Set(["Success", "Failed", "TimedOut", "Cancelled"]);
+
+/** Sends the in-place deploy of `release` to one instance and polls its invocation, as gantry does, until it ends (15 s of real time at most). */
+export async function deployInPlace(cloud: LocalCloud, instanceId: string, release: string): Promise<GetCommandInvocationCommandOutput> {
+  const ssm = attachLocalCloud(new SSMClient({ region: "eu-west-1", credentials: { accessKeyId: "x", secretAccessKey: "y" } }), cloud);
+  const sent = await ssm.send(
+    new SendCommandCommand({
+      DocumentName: "AWS-RunShellScript",
+      InstanceIds: [instanceId],
+      Parameters: { commands: [`/usr/local/bin/gantry-deploy ${release}`] },
+    }),
+  );
+  const deadline = performance.now() + 15_000;
+  for (;;) {
+    try {
+      const out = await ssm.send(new GetCommandInvocationCommand({ CommandId: sent.Command!.CommandId!, InstanceId: instanceId }));
+      if (TERMINAL_INVOCATION.has(out.Status ?? "")) return out;
+    } catch (error) {
+      if ((error as Error).name !== "InvocationDoesNotExist") throw error;
+    }
+    if (performance.now() > deadline) throw new Error(`The deploy of ${release} on ${instanceId} did not end within 15 s.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
