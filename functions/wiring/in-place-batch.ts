@@ -82,11 +82,11 @@ export async function advanceInPlace(context: InPlaceContext, batch: InPlaceBatc
 
 async function takeBatch(context: InPlaceContext, waiting: InPlaceBatch | undefined): Promise<InPlaceTurn> {
   const { view, plan, input, now } = context;
-  const first = (context.takeFirst ?? []).filter((id) =>
-    view.group.instances.some((instance) => instance.id === id && instance.lifecycleState === "InService"),
-  );
+  const inService = new Set(view.group.instances.filter((instance) => instance.lifecycleState === "InService").map((instance) => instance.id));
+  const first = (context.takeFirst ?? []).filter((id) => inService.has(id));
   if (view.old.length === 0 && first.length === 0) return { allDone: true, ready: true, waitSeconds: 0, note: `every instance runs ${context.release}` };
-  const rest = { ...view, old: view.old.filter((instance) => !first.includes(instance.id)) };
+  const taken = new Set(first);
+  const rest = { ...view, old: view.old.filter((instance) => !taken.has(instance.id)) };
   const choice = chooseInPlaceBatch(rest, Math.max(0, context.size - first.length), plan.floor);
   if ("waitReason" in choice && first.length === 0) {
     const since = waiting?.stageStartedAt ?? now;
@@ -104,7 +104,7 @@ async function takeBatch(context: InPlaceContext, waiting: InPlaceBatch | undefi
   const arns = input.group.targetGroupArns;
   const current = membershipsOf(view, ids, arns);
   // An instance already out keeps the target groups it left before; the others, those they are in now.
-  const memberships = ids.map((id, index) => (first.includes(id) && context.firstHomes ? maskOf(context.firstHomes(id), arns) : (current[index] ?? 0)));
+  const memberships = ids.map((id, index) => (taken.has(id) && context.firstHomes ? maskOf(context.firstHomes(id), arns) : (current[index] ?? 0)));
   await deregisterInstances(registeredIn(view, ids));
   return {
     batch: { stage: "drain", instanceIds: ids, commandIds: [], memberships, stageStartedAt: now },
@@ -128,7 +128,8 @@ async function drain(context: InPlaceContext, batch: InPlaceBatch): Promise<InPl
     return { batch, ready: false, waitSeconds: input.strategy.pollSeconds, note: `${draining.length} of ${batch.instanceIds.length} instance(s) draining` };
   }
   // Instances already on the release (a rollback's failed batch, reverted by its own command) only register again.
-  const toRun = batch.instanceIds.filter((id) => releaseOf(view, id) !== context.release || context.rerun?.includes(id));
+  const rerun = new Set(context.rerun ?? []);
+  const toRun = batch.instanceIds.filter((id) => releaseOf(view, id) !== context.release || rerun.has(id));
   if (toRun.length === 0) return register(context, batch);
   const { commandIds, notManaged } = await sendDeployCommand(toRun, {
     command: input.strategy.inPlace.command,
@@ -218,7 +219,8 @@ async function gate(context: InPlaceContext, batch: InPlaceBatch): Promise<InPla
   const homes = homesOf(batch, input.group.targetGroupArns);
   const missing = notRegistered(view, batch.instanceIds, homes);
   if (missing.length > 0 && batch.stage === "register") await registerInstances(missingFrom(view, missing, homes));
-  const instances = batch.instanceIds.flatMap((id) => view.fresh.filter((instance) => instance.id === id));
+  const inBatch = new Set(batch.instanceIds);
+  const instances = view.fresh.filter((instance) => inBatch.has(instance.id));
   const gated = context.alarms === false ? { ...input, gates: { ...input.gates, alarms: [] } } : input;
   const verdict = await runGate(gated, view, instances, now, context.batchStartedAt);
   if (verdict.outcome === "fail") {
@@ -258,7 +260,9 @@ async function gate(context: InPlaceContext, batch: InPlaceBatch): Promise<InPla
 
 /** The batch instances no command went to: already on the release, or refused by Run Command. */
 function notSent(instanceIds: readonly string[], toRun: readonly string[], notManaged: readonly string[]): string[] {
-  return instanceIds.filter((id) => !toRun.includes(id) || notManaged.includes(id));
+  const sent = new Set(toRun);
+  const refused = new Set(notManaged);
+  return instanceIds.filter((id) => !sent.has(id) || refused.has(id));
 }
 
 /** Where each batch instance goes back to: the target groups it left. */
@@ -266,6 +270,13 @@ function homesOf(batch: InPlaceBatch, targetGroupArns: readonly string[]): Homes
   return (id) => homeTargetGroups(batch, id, targetGroupArns);
 }
 
+/** The release tag an instance of the group carries, by id (one index per view, not a scan per id: batches hold hundreds). */
+const releases = new WeakMap<FleetView, Map<string, string | undefined>>();
 function releaseOf(view: FleetView, id: string): string | undefined {
-  return view.group.instances.find((instance) => instance.id === id)?.release;
+  let byId = releases.get(view);
+  if (!byId) {
+    byId = new Map(view.group.instances.map((instance) => [instance.id, instance.release]));
+    releases.set(view, byId);
+  }
+  return byId.get(id);
 }

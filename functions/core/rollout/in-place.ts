@@ -195,11 +195,15 @@ export function maskOf(arns: readonly string[], targetGroupArns: readonly string
   return targetGroupArns.reduce((mask, arn, index) => (arns.includes(arn) ? mask + 2 ** index : mask), 0);
 }
 
-/** Each instance's target groups now (draining or unused rows do not count), as masks. */
+/**
+ * Each instance's target groups as masks: those it is registered in, draining included, so a
+ * retried step that already deregistered the batch records the same homes as the first try.
+ */
 export function membershipsOf(view: FleetView, instanceIds: readonly string[], targetGroupArns: readonly string[]): number[] {
+  const inGroup = (id: string, arn: string) => (view.health.get(id) ?? []).some((row) => row.targetGroupArn === arn && row.state !== "unused");
   return instanceIds.map((id) =>
     maskOf(
-      targetGroupArns.filter((arn) => isRegistered(view, id, arn)),
+      targetGroupArns.filter((arn) => inGroup(id, arn)),
       targetGroupArns,
     ),
   );
