@@ -7,6 +7,7 @@ import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balan
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import type { OperatorRequestStore } from "../functions/core/operator/requests.js";
 import type { ClientClass } from "../functions/aws/clients.js";
 import type { LogLevel } from "../functions/aws/environment.js";
 import type { DeployStarter } from "../functions/aws/executions/executions.js";
@@ -57,6 +58,8 @@ export interface LocalRuntimeOptions {
   deferChatJob?: (job: ChatJob) => Promise<void>;
   /** Default: with a cloud, each probe asks that cloud's instance. */
   httpTransport?: HttpTransport;
+  /** Default: this process's table; local CLI commands pass files (local/operator-requests.ts) so other processes reach them. */
+  operatorRequests?: OperatorRequestStore;
 }
 
 /**
@@ -95,5 +98,6 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): Runtime {
     ...(options.startDeploy ? { startDeploy: options.startDeploy } : {}),
     ...(options.latestExecution ? { latestExecution: options.latestExecution } : {}),
     ...(options.deferChatJob ? { deferChatJob: options.deferChatJob } : {}),
+    ...(options.operatorRequests ? { operatorRequests: options.operatorRequests } : {}),
   });
 }

@@ -13,6 +13,7 @@ import { runtime, type Runtime } from "./runtime.js";
  * | `<app>#<env>` | `release-counter`       | `last`: the newest release number handed out |
  * | `<app>#<env>` | `release#<0000000012>`  | release v12                                   |
  * | `<app>#<env>` | `execution#<name>`      | `number`: the release an execution recorded   |
+ * | `<app>#<env>` | `request#<name>`        | a person's request to a running execution     |
  *
  * The values match both the DynamoDB API and the CDK enums (`AttributeType.STRING` is "S",
  * `BillingMode.PAY_PER_REQUEST` is "PAY_PER_REQUEST"), so either side reads them as they are.

@@ -7,6 +7,7 @@ import type { ChatJob } from "../core/chat/chat.js";
 import type { DeployStarter } from "./executions/executions.js";
 import type { LatestExecutionReader } from "./executions/latest-execution.js";
 import type { HttpTransport } from "./rollout/http-probe.js";
+import type { OperatorRequestStore } from "../core/operator/requests.js";
 
 /**
  * Everything gantry's adapters need from the world: the AWS clients, the clock, the
@@ -42,6 +43,8 @@ export interface Runtime {
   latestExecution?: LatestExecutionReader;
   /** How the chat endpoint runs its work after answering, when not by invoking itself (local mode: in process). */
   deferChatJob?: (job: ChatJob) => Promise<void>;
+  /** Where requests to running executions are kept, when not in the gantry table (local commands: files). */
+  operatorRequests?: OperatorRequestStore;
 }
 
 export interface RuntimeParts {
@@ -60,6 +63,7 @@ export interface RuntimeParts {
   startDeploy?: DeployStarter;
   latestExecution?: LatestExecutionReader;
   deferChatJob?: (job: ChatJob) => Promise<void>;
+  operatorRequests?: OperatorRequestStore;
 }
 
 /** The one way to build a runtime: Lambda, local mode, the CLI and tests all come through here. */
@@ -87,6 +91,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     ...(parts.startDeploy ? { startDeploy: parts.startDeploy } : {}),
     ...(parts.latestExecution ? { latestExecution: parts.latestExecution } : {}),
     ...(parts.deferChatJob ? { deferChatJob: parts.deferChatJob } : {}),
+    ...(parts.operatorRequests ? { operatorRequests: parts.operatorRequests } : {}),
   };
 }
 
