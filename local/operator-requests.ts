@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { asOperatorRequest, type OperatorRequestStore } from "../functions/core/operator/requests.js";
 import { gantryHome } from "./records.js";
@@ -24,9 +24,6 @@ export function fileRequests(root = gantryHome()): OperatorRequestStore {
       } catch {
         return undefined;
       }
-    },
-    async clear(app, env, execution) {
-      rmSync(path(app, env, execution), { force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { asOperatorRequest, type OperatorRequest, type OperatorRequestStore } from "../../core/operator/requests.js";
 import { appEnvKey, documents, gantryTableName } from "../dynamo-client.js";
 import { runtime } from "../runtime.js";
@@ -16,9 +16,6 @@ export const tableRequests: OperatorRequestStore = {
     const answer = await documents().send(new GetCommand({ TableName: gantryTableName(), Key: requestKey(app, env, execution), ConsistentRead: true }));
     return answer.Item ? asOperatorRequest(answer.Item) : undefined;
   },
-  async clear(app, env, execution) {
-    await documents().send(new DeleteCommand({ TableName: gantryTableName(), Key: requestKey(app, env, execution) }));
-  },
 };
 
 /** The runtime's store: local commands in separate processes use files; everything else the table. */
@@ -32,8 +29,4 @@ export function putOperatorRequest(app: string, env: string, request: OperatorRe
 
 export function readOperatorRequest(app: string, env: string, execution: string): Promise<OperatorRequest | undefined> {
   return operatorRequests().read(app, env, execution);
-}
-
-export function clearOperatorRequest(app: string, env: string, execution: string): Promise<void> {
-  return operatorRequests().clear(app, env, execution);
 }

@@ -21,13 +21,12 @@ export interface OperatorRequest {
 /**
  * Where requests are kept: the gantry table on AWS (`functions/aws/operator/requests.ts`), files
  * under the local state directory for local commands run in separate processes. The newest
- * request of an execution replaces any earlier one.
+ * request of an execution replaces any earlier one. Requests are never deleted: each is keyed by
+ * its execution's name, which no later execution reuses, so a stale one reaches nothing.
  */
 export interface OperatorRequestStore {
   put(app: string, env: string, request: OperatorRequest): Promise<void>;
   read(app: string, env: string, execution: string): Promise<OperatorRequest | undefined>;
-  /** Forgets the execution's request once it has been acted on. */
-  clear(app: string, env: string, execution: string): Promise<void>;
 }
 
 const KINDS: readonly OperatorRequestKind[] = ["abort", "rollback", "approve", "reject"];
