@@ -7,13 +7,13 @@ import { measureLatency } from "../core/rollout/ready-wait.js";
 import { batchInstances, decideRetire, ownSize, restoredMaxSize, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { gateFailure, runGate } from "../wiring/run-gate.js";
-import { deployStep } from "../wiring/step.js";
+import { forwardStep } from "../wiring/step.js";
 
 /**
  * "Check after bake": once the bake time is over and the old instances have drained, gates the
  * new instances again. Also retires what the capacity floor held back at "Retire old instances".
  */
-export const handler = deployStep("check-after-bake", async (state): Promise<Progress> => {
+export const handler = forwardStep("check-after-bake", async (state): Promise<Progress> => {
   const plan = requirePlan(state);
   const previous = requireProgress(state);
   const at = now();

@@ -5,10 +5,10 @@ import { batchInstances, enforceHealthDeadline, launchStatus, ownSize, summarize
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { batchFailureEvidence, explainBatchError, withEvidence } from "../wiring/explain-failure.js";
 import { gateFailure, runGate } from "../wiring/run-gate.js";
-import { deployStep } from "../wiring/step.js";
+import { forwardStep } from "../wiring/step.js";
 
 /** "Check new instances": waits for the batch to be in service, then gates it. */
-export const handler = deployStep("check-new-instances", async (state): Promise<Progress> => {
+export const handler = forwardStep("check-new-instances", async (state): Promise<Progress> => {
   const plan = requirePlan(state);
   const progress = requireProgress(state);
   const strategy = state.input.strategy;

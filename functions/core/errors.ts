@@ -190,6 +190,12 @@ export class InPlaceNotPossibleError extends GantryError {}
 /** The release's deploy command failed on an instance, or could not reach it (Run Command). */
 export class DeployCommandFailedError extends GantryError {}
 
+/** A person asked the run to stop (`gantry abort`): it rolls back, and the cause says who asked and why. */
+export class DeployAbortedError extends GantryError {}
+
+/** The rollout ran past its deadline (12 h from its plan): gantry rolls it back rather than let it run on. */
+export class RolloutDeadlineError extends GantryError {}
+
 /** All error names above, in one list for the definition checks. */
 const ERROR_CLASSES = [
   InvalidDeployInputError,
@@ -242,6 +248,8 @@ const ERROR_CLASSES = [
   DeployWindowNeverOpensError,
   InPlaceNotPossibleError,
   DeployCommandFailedError,
+  DeployAbortedError,
+  RolloutDeadlineError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);
@@ -257,6 +265,7 @@ export const FAIL_STATE_ERRORS = [
   "FinishIncomplete",
   "CycleRolledBack",
   "DeployOutsideWindow",
+  "DeployAborted",
 ] as const;
 
 /**

@@ -3,14 +3,14 @@ import { observeFleet } from "../aws/rollout/observe.js";
 import { summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
 import { advanceInPlace } from "../wiring/in-place-batch.js";
-import { deployStep } from "../wiring/step.js";
+import { forwardStep } from "../wiring/step.js";
 
 /**
  * "Deploy batch in place": one stage of the current batch (take it out of the target groups,
  * drain, run the release's deploy command, register, gate, bake), or the start of the next
  * batch. The state loops through "Wait in place" until every instance runs the release.
  */
-export const handler = deployStep("deploy-in-place", async (state): Promise<Progress> => {
+export const handler = forwardStep("deploy-in-place", async (state): Promise<Progress> => {
   const plan = requirePlan(state);
   const previous = requireProgress(state);
   const at = now();

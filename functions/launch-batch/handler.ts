@@ -4,10 +4,10 @@ import { observeFleet } from "../aws/rollout/observe.js";
 import { launchedProgress } from "../core/rollout/ready-wait.js";
 import { decideLaunch, freshWanted, ownSize, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
-import { deployStep } from "../wiring/step.js";
+import { forwardStep } from "../wiring/step.js";
 
 /** "Launch batch": raises desired capacity so the group launches the next batch on the new release. */
-export const handler = deployStep("launch-batch", async (state): Promise<Progress> => {
+export const handler = forwardStep("launch-batch", async (state): Promise<Progress> => {
   const plan = requirePlan(state);
   const previous = requireProgress(state);
   const batch = previous.batch + 1;

@@ -13,7 +13,7 @@ import { parseReleaseId } from "../core/releases/release-id.js";
 import { planRollout } from "../core/rollout/plan.js";
 import { summarize } from "../core/rollout/rollout.js";
 import { describeCriticalPath } from "../core/rollout/critical-path.js";
-import { deployStep } from "../wiring/step.js";
+import { forwardStep } from "../wiring/step.js";
 
 /**
  * "Plan rollout": checks every precondition and returns the plan, or the reason the deploy
@@ -23,7 +23,7 @@ import { deployStep } from "../wiring/step.js";
  * so a push that beats its build is refused here, before any change, rather than after the
  * health timeout.
  */
-export const handler = deployStep("plan-rollout", async ({ input }) => {
+export const handler = forwardStep("plan-rollout", async ({ input }) => {
   try {
     const release = input.mode === "cycle" ? undefined : input.release;
     const [, group, timings, targets, quota] = await Promise.all([

@@ -3,14 +3,14 @@ import { readGroup } from "../aws/rollout/group.js";
 import { ensureImageVersion } from "../aws/rollout/launch-template.js";
 import { startProgress } from "../core/rollout/rollout.js";
 import { requirePlan } from "../wiring/deploy-state.js";
-import { deployStep } from "../wiring/step.js";
+import { forwardStep } from "../wiring/step.js";
 
 /**
  * "Prepare group": suspends the processes that would fight the rollout (AZRebalance), marks
  * the release on the group so every launch from now on runs it, and points the group at a
  * launch template version with the new image when there is one. Each call is idempotent.
  */
-export const handler = deployStep("prepare-group", async (state) => {
+export const handler = forwardStep("prepare-group", async (state) => {
   const plan = requirePlan(state);
   const group = state.input.group.autoScalingGroupName;
   await suspendProcesses(group, plan.suspend);

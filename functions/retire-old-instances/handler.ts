@@ -4,13 +4,13 @@ import { observeFleet } from "../aws/rollout/observe.js";
 import { measureLatency, waitUntil } from "../core/rollout/ready-wait.js";
 import { decideRetire, ownSize, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
-import { deployStep } from "../wiring/step.js";
+import { forwardStep } from "../wiring/step.js";
 
 /**
  * "Retire old instances": takes as many old instances out of service as the batch brought in.
  * Standby keeps them running for a fast rollback; `retire: "terminate"` drains and ends them.
  */
-export const handler = deployStep("retire-old-instances", async (state): Promise<Progress> => {
+export const handler = forwardStep("retire-old-instances", async (state): Promise<Progress> => {
   const plan = requirePlan(state);
   const progress = requireProgress(state);
   const strategy = state.input.strategy;

@@ -3,14 +3,14 @@ import { acquireLock, acquireLockIfFree } from "../aws/lock/deploy-lock.js";
 import { recordRelease } from "../aws/releases/release-history.js";
 import { LOCK_POLL_SECONDS, leaseSecondsFor } from "../core/lock/lease.js";
 import type { LockHold } from "../wiring/deploy-state.js";
-import { deployStep } from "../wiring/step.js";
+import { forwardStep } from "../wiring/step.js";
 
 /**
  * "Take the deploy lock": one job per app/env at a time, the newest push first. Holding it, the
  * deploy gets its release number (v42) in the history. Otherwise it waits its turn, or ends as
  * superseded when a newer push is queued behind the running deploy.
  */
-export const handler = deployStep("take-deploy-lock", async (state): Promise<LockHold & { summary: string }> => {
+export const handler = forwardStep("take-deploy-lock", async (state): Promise<LockHold & { summary: string }> => {
   const { input } = state;
   if (!state.execution) throw new TypeError('This step needs $.execution from the "Name the execution" state.');
   const holder = state.execution.name;

@@ -7,6 +7,8 @@ import { classifyAwsError } from "../aws/errors.js";
 import { runtime, runtimeLogger } from "../aws/runtime.js";
 import { requestContext } from "./lambda.js";
 import { InvalidPowerInputError } from "../core/errors.js";
+import { readOperatorRequest } from "../aws/operator/requests.js";
+import { abortFor, enforceRolloutDeadline } from "../core/operator/stop.js";
 import { describeIssues } from "../core/config/validation.js";
 import { readDeployState, type DeployState } from "./deploy-state.js";
 
@@ -57,6 +59,31 @@ export function powerStep<S extends z.ZodType, R>(step: string, schema: S, work:
     throw new InvalidPowerInputError(`The input of "${step}" is invalid:\n  ${describeIssues(event, parsed.error.issues).join("\n  ")}`);
   };
   return lambdaStep(step, { parse, about: (input: z.output<S>) => ({ schedule: (input as { schedule?: unknown }).schedule }) }, work);
+}
+
+/**
+ * A step that moves a deploy or cycle forward (waiting for its turn, planning, launching, gating,
+ * retiring): before its work it stops the run when a person asked to abort it (`gantry abort`) or
+ * when the rollout has passed its deadline. The error it throws reaches the state's Catch, which
+ * ends a run that changed nothing as not started and rolls back one that did.
+ */
+export function forwardStep<R>(step: string, work: (state: DeployState) => Promise<R>) {
+  const before = async (state: DeployState): Promise<void> => {
+    await keepLock(state);
+    await stopWhenAsked(state);
+  };
+  return lambdaStep(step, { parse: readDeployState, before, about: deployAbout }, work);
+}
+
+async function stopWhenAsked(state: DeployState): Promise<void> {
+  const { input, execution, plan } = state;
+  const at = now();
+  if (execution) {
+    const request = await readOperatorRequest(input.app, input.env, execution.name);
+    const aborted = request && abortFor(request, execution.name);
+    if (aborted) throw aborted;
+  }
+  if (plan && !plan.rejected) enforceRolloutDeadline(plan.startedAt, at);
 }
 
 function deployAbout(state: DeployState): Record<string, unknown> {
