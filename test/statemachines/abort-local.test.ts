@@ -57,6 +57,35 @@ describe("gantry abort, on the deploy definition run locally", () => {
     expect((await readLock("abort", "prod"))?.holder).toBeUndefined();
   });
 
+  it("aborts an in-place deploy in its third batch: the same eight instances, all back on v1", async () => {
+    const requests = memoryRequests();
+    const fleet = createLocalFleet({ app: "inplace", instances: 8, maxSize: 8, runtime: { operatorRequests: requests.store } });
+    const before = fleetState(fleet);
+    const watch = watchFleet(fleet);
+    const name = "inplace-prod-v2-aborted";
+    const inPlace = { mode: "in-place" as const, batches: ["25%"], minHealthyPercent: 75, bakeSeconds: 30, pollSeconds: 5 };
+    let batchesDone = 0;
+    const abort = (event: ExecutionEvent) => {
+      if (event.kind !== "exited" || event.step.state !== "In-place batch done?") return;
+      if (++batchesDone === 9) requests.file("inplace", "prod", { kind: "abort", execution: name, by: "ana", at: fleet.clock.now() });
+    };
+
+    const record = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy: inPlace }), {
+      name,
+      onEvent: (event) => {
+        watch.onEvent(event);
+        abort(event);
+      },
+    });
+
+    expect(record.status).toBe("FAILED");
+    expect(record.error).toBe("DeployAborted");
+    expect(record.cause).toMatch(/^Deploy of v2 to inplace\/prod was aborted in batch \d of 4 and was rolled back to v1\. DeployAbortedError: Aborted by ana/);
+    expect(fleetState(fleet)).toEqual({ ...before, releases: Array.from({ length: 8 }, () => "v1:InService") });
+    expect(watch.launched.size).toBe(8);
+    expect(watch.minServing()).toBeGreaterThanOrEqual(6);
+  });
+
   it("ignores a request filed for another execution of the same app/env", async () => {
     const requests = memoryRequests();
     const fleet = createLocalFleet({ app: "other", instances: 4, runtime: { operatorRequests: requests.store } });
