@@ -2,7 +2,9 @@ import { now } from "../aws/clock.js";
 import { detachAndTerminate, resumeProcesses, setMaxSize } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { finishWaitSeconds, restoredMaxSize, summarize, type Progress } from "../core/rollout/rollout.js";
-import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
+import { readOperatorRequest } from "../aws/operator/requests.js";
+import { decideKeepOld, rollbackRequested } from "../core/rollout/keep-old.js";
+import { requirePlan, requireProgress, type DeployState } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 
 /**
@@ -16,11 +18,37 @@ const PARKED_PER_PASS = 2000;
  * (a few thousand per run, the state loops until none are left; desired capacity does not move,
  * Standby instances are not counted), then resumes the processes gantry suspended.
  */
+/**
+ * The window after the last batch (`strategy.keepOldFor`): while it lasts the old instances stay
+ * in Standby and each pass looks for a `gantry rollback` (or abort) of this execution, which sends
+ * the run to "Roll back" with the old instances ready to serve. Undefined once the window is over.
+ */
+async function keepOld(state: DeployState, progress: Progress, parked: number): Promise<Progress | undefined> {
+  const { input, execution } = state;
+  const at = now();
+  const openedAt = progress.phase === "finish" && progress.keptFrom !== undefined ? progress.keptFrom : at;
+  const decision = decideKeepOld(input.strategy.keepOldFor, openedAt, at, parked);
+  if (!decision.keep) return undefined;
+  const kept: Progress = { ...progress, phase: "finish", done: false, keptFrom: openedAt, waitSeconds: decision.waitSeconds };
+  const request = execution ? await readOperatorRequest(input.app, input.env, execution.name) : undefined;
+  if (request && request.execution === execution?.name && (request.kind === "rollback" || request.kind === "abort")) {
+    return {
+      ...kept,
+      failed: rollbackRequested(request.by, request.at, request.reason, input.strategy.keepOldFor),
+      summary: `rollback requested by ${request.by}`,
+    };
+  }
+  const until = new Date(decision.until).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return { ...kept, summary: `keeping ${parked} old instance(s) in Standby until ${until} (gantry rollback ${input.app} ${input.env} brings them back)` };
+}
+
 export const handler = deployStep("finish-rollout", async (state) => {
   const plan = requirePlan(state);
   const progress = requireProgress(state);
   const view = await observeFleet(state.input, plan);
   const parked = view.retired.filter((instance) => instance.lifecycleState === "Standby");
+  const kept = plan.cycle ? undefined : await keepOld(state, progress, parked.length);
+  if (kept) return { ...kept, summary: summarize(plan, view, progress.batch, kept.summary) };
   const batch = parked.slice(0, PARKED_PER_PASS).map((instance) => instance.id);
   if (batch.length > 0) await detachAndTerminate(view.group.name, batch);
   const remaining = view.retired.length - batch.length;

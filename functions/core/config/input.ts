@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { maxAgeProblem } from "../cycle/cycle-age.js";
+import { keepOldForProblem } from "../rollout/keep-old.js";
 import { deployWindowSchema } from "../deploy-window/deploy-window-config.js";
 import { InvalidDeployInputError } from "../errors.js";
 import { describeIssues } from "./validation.js";
@@ -73,6 +74,17 @@ export const strategySchema = z.strictObject({
   healthTimeoutSeconds: z.number().int().positive().max(7_200).default(600),
   pollSeconds: z.number().int().min(1).max(300).default(15),
   retire: z.enum(["standby", "terminate"]).default("standby"),
+  /**
+   * How long the old instances stay in Standby after the last batch ("30m", "2h"): the lock stays
+   * held, and `gantry rollback` brings them back without launching anything.
+   */
+  keepOldFor: z
+    .string()
+    .superRefine((text, context) => {
+      const problem = keepOldForProblem(text);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
   suspendProcesses: z.array(z.string()).default(["AZRebalance"]),
   /** When a push may roll out; outside it the push waits or is refused (deploy-window-config.ts). */
   deployWindow: deployWindowSchema.optional(),
@@ -159,6 +171,16 @@ export const deployInputSchema = z
         code: "custom",
         path: ["release", "imageId"],
         message: 'is not taken by an in-place deploy, which keeps each instance and its image; deploy a new image with strategy.mode "replace"',
+      });
+    }
+    if (input.strategy.keepOldFor !== undefined && (input.strategy.mode === "in-place" || input.strategy.retire === "terminate")) {
+      context.addIssue({
+        code: "custom",
+        path: ["strategy", "keepOldFor"],
+        message:
+          input.strategy.mode === "in-place"
+            ? "is not taken by an in-place deploy, which keeps no old instances; remove it"
+            : 'needs retire "standby": with "terminate" there are no old instances to keep; remove it or set retire "standby"',
       });
     }
     if (input.mode === "cycle" && !input.cycle) {

@@ -9,11 +9,13 @@ import type { OperatorRequest } from "./requests.js";
  */
 export const ROLLOUT_DEADLINE_SECONDS = 12 * 3_600;
 
-/** The error that stops a run a person asked to abort, or undefined when the request is not that. */
+/** The error that stops a run a person asked to abort (or roll back), or undefined when the request is not that. */
 export function abortFor(request: OperatorRequest, execution: string): DeployAbortedError | undefined {
-  if (request.kind !== "abort" || request.execution !== execution) return undefined;
+  if ((request.kind !== "abort" && request.kind !== "rollback") || request.execution !== execution) return undefined;
   const why = request.reason ? `: ${request.reason}` : "";
-  return new DeployAbortedError(`Aborted by ${request.by} at ${new Date(request.at).toISOString()}${why}`);
+  // A rollback asked for while the rollout still runs is an abort: stop, and go back.
+  const asked = request.kind === "abort" ? "Aborted" : "Rollback requested";
+  return new DeployAbortedError(`${asked} by ${request.by} at ${new Date(request.at).toISOString()}${why}`);
 }
 
 /** Throws once the rollout planned at `startedAt` has run past its deadline at `now` (epoch ms). */

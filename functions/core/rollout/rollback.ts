@@ -212,5 +212,8 @@ export function rolledBackCause(plan: RolloutPlan, app: string, env: string, fai
     return `Cycle of ${app}/${env} (${plan.release}, instances over ${plan.cycle.maxAge}) ${ended} ${where} and was rolled back: new instances removed, the old ones back in service. ${describeFailure(failure)}. Fleet now: ${describeFleet(view, plan.release)}.`;
   }
   const back = plan.previousRelease ?? "the previous release";
+  if (failure?.Error === "RollbackRequestedError") {
+    return `Deploy of ${plan.release} to ${app}/${env} was rolled back to ${back} on request, after its last batch. ${describeFailure(failure)}. Fleet now: ${describeFleet(view, plan.release)}.`;
+  }
   return `Deploy of ${plan.release} to ${app}/${env} ${ended} ${where} and was rolled back to ${back}. ${describeFailure(failure)}. Fleet now: ${describeFleet(view, plan.release)}.`;
 }

@@ -52,6 +52,8 @@ export interface Progress {
    * instances left are the next run's.
    */
   stoppedFor?: string;
+  /** When the window after the last batch opened (`strategy.keepOldFor`), epoch ms: old instances stay in Standby until it ends. */
+  keptFrom?: number;
   /** A gate failed: the rollout goes to its rollback, with this as the reason. */
   failed?: CaughtFailure;
   /** In-place deploys: the batch being deployed, and where it stands. */

@@ -13,6 +13,9 @@ describe("stopping a run from outside", () => {
     expect(abortFor(abort, "shop-prod-r1")?.message).toBe("Aborted by arn:aws:sts::123456789012:assumed-role/ops/ana at 2026-12-02T09:00:00.000Z");
     expect(abortFor(abort, "shop-prod-r2")).toBeUndefined();
     expect(abortFor({ ...abort, kind: "approve" }, "shop-prod-r1")).toBeUndefined();
+    expect(abortFor({ ...abort, kind: "rollback" }, "shop-prod-r1")?.message).toMatch(
+      /^Rollback requested by arn:aws:sts::123456789012:assumed-role\/ops\/ana at /,
+    );
   });
 
   it("lets a rollout run to exactly 12 h and stops it one second later", () => {
