@@ -1,3 +1,5 @@
+import { readLock } from "../../functions/aws/lock/deploy-lock.js";
+import { putOperatorRequest } from "../../functions/aws/operator/requests.js";
 import { findRelease, lastDeployed, listReleases } from "../../functions/aws/releases/release-history.js";
 import type { GantryConfig } from "../../functions/core/config/config.js";
 import { consoleUrlFor, executionArnFor } from "../../functions/core/executions/execution-links.js";
@@ -36,12 +38,18 @@ export async function rollbackOnAws(app: string, env: string, options: AwsRollba
   const config = (await configFor(options, true)) as GantryConfig;
   const target = await connect(options, configuredRegion(config, app, env));
   openStackReleaseHistory(target);
+  const now = (follow.now ?? Date.now)();
+  // A deploy that holds the lock is still running (or inside its keepOldFor window): undo that
+  // one in place, from Standby, rather than queue another deploy behind it.
+  if (!options.to) {
+    const running = await requestRollbackOfRunning(app, env, now, Boolean(options.json));
+    if (running) return 0;
+  }
   const current = await lastDeployed(app, env);
   if (!current && !options.to)
     throw new UsageError(`${app}/${env} has no deployed release to roll back from; see gantry releases ${app} ${env}, or name one with --to.`);
   const back = options.to ? await findRelease(app, env, options.to) : await lastDeployed(app, env, { before: current?.number });
   if (!back) throw new UsageError(`${app}/${env} has no deployed release before ${current?.label}; name one with --to (see gantry releases ${app} ${env}).`);
-  const now = (follow.now ?? Date.now)();
   const release = { id: back.releaseId, ...(back.ref ? { ref: back.ref } : {}), ...(back.imageId ? { imageId: back.imageId } : {}) };
   const input = cliDeployInput(config, app, env, release, { source: "rollback", actor: `${cliActor()} (to ${back.label})`, receivedAt: now });
   const say = options.json ? () => undefined : line;
@@ -56,4 +64,22 @@ export async function rollbackOnAws(app: string, env: string, options: AwsRollba
     return 0;
   }
   return (await followExecution(target, started.executionArn, { ...follow, json: Boolean(options.json) })).exitCode;
+}
+
+/**
+ * Files a rollback request for the execution holding the app/env's lock, if one does: it rolls
+ * back at its next step (from Standby inside its keepOldFor window). True when one was filed.
+ */
+async function requestRollbackOfRunning(app: string, env: string, now: number, json: boolean): Promise<boolean> {
+  const lock = await readLock(app, env, now);
+  const holder = lock?.holder;
+  if (!holder || holder.expired) return false;
+  const by = cliActor();
+  await putOperatorRequest(app, env, { kind: "rollback", execution: holder.holder, by, at: now });
+  if (json) printJson({ requested: "rollback", execution: holder.holder, app, env, by, requestedAt: new Date(now).toISOString() });
+  else
+    line(
+      `${paint("bold", `Rollback requested for ${holder.holder}`)}, which holds the ${app}/${env} deploy lock: it rolls back at its next step (from Standby, inside a keepOldFor window). Follow it with gantry status ${holder.holder}.`,
+    );
+  return true;
 }

@@ -32,7 +32,9 @@ export function registerReleases(program: Command): void {
 
   const rollback = program
     .command("rollback")
-    .description("deploy an earlier release of an app/env again, through the same state machine (default: the one before the current)")
+    .description(
+      "deploy an earlier release of an app/env again, through the same state machine (default: the one before the current); on AWS, while a deploy holds the app/env lock (running, or inside its keepOldFor window), ask that deploy to roll back instead",
+    )
     .argument("<app>")
     .argument("<env>")
     .option("--to <label>", "the release to go back to, e.g. v41")

@@ -2,6 +2,8 @@ import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { releasesOnAws, rollbackOnAws } from "../../cli/aws/releases.js";
 import { UsageError } from "../../cli/output.js";
+import { acquireLock, releaseLock } from "../../functions/aws/lock/deploy-lock.js";
+import { readOperatorRequest } from "../../functions/aws/operator/requests.js";
 import { finishRelease, recordRelease } from "../../functions/aws/releases/release-history.js";
 import { provideRuntime } from "../../functions/aws/runtime.js";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamo/index.js";
@@ -110,6 +112,27 @@ describe("gantry rollback on AWS", () => {
   it("rejects a rollback when the app/env has nothing deployed, starting nothing", async () => {
     await expect(rollbackOnAws("hello", "staging", flags, { now: () => NOW })).rejects.toThrow(UsageError);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it("asks the deploy that holds the lock (inside its keepOldFor window) to roll back, starting nothing", async () => {
+    vi.stubEnv("USER", "ada");
+    const holder = "hello-prod-c0ffee1-window";
+    provideRuntime(createLocalRuntime({ tableName: TABLE }));
+    await acquireLock({ app: "hello", env: "prod", holder, seq: NOW - 60_000, now: Date.now(), leaseSeconds: 900 });
+    // The CLI must find the stack's table by itself.
+    provideRuntime(createLocalRuntime({ tableName: "some-other-table" }));
+    try {
+      const code = await rollbackOnAws("hello", "prod", { ...flags, json: true }, { now: () => Date.now() });
+
+      expect(code).toBe(0);
+      expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+      expect(output.lastJson()).toMatchObject({ requested: "rollback", execution: holder, app: "hello", env: "prod", by: "ada" });
+      provideRuntime(createLocalRuntime({ tableName: TABLE }));
+      expect(await readOperatorRequest("hello", "prod", holder)).toMatchObject({ kind: "rollback", execution: holder, by: "ada" });
+    } finally {
+      provideRuntime(createLocalRuntime({ tableName: TABLE }));
+      await releaseLock({ app: "hello", env: "prod", holder });
+    }
   });
 
   it("fails with ReleaseNotFoundError for a --to that names no release", async () => {
