@@ -4,9 +4,14 @@ import type { CaughtFailure } from "./rollback.js";
 /**
  * The rollback window after a successful rollout (`strategy.keepOldFor`): the old instances stay
  * in Standby, the lock held, so a rollback needs no launch: it brings them back and removes the
- * new ones. Finish rollout checks again at most this often while the window is open.
+ * new ones. Finish rollout checks about 120 times over the window, every 15 s to 5 min: a 12 h
+ * window then writes some 700 history events, far under the 25,000 an execution may have.
  */
-export const KEEP_OLD_POLL_SECONDS = 15;
+export const KEEP_OLD_POLL_SECONDS = { min: 15, max: 300, passes: 120 } as const;
+
+function pollSeconds(windowSeconds: number): number {
+  return Math.min(KEEP_OLD_POLL_SECONDS.max, Math.max(KEEP_OLD_POLL_SECONDS.min, Math.round(windowSeconds / KEEP_OLD_POLL_SECONDS.passes)));
+}
 
 /** The longest window: the deploy lock and the old instances' cost are held all along. */
 export const KEEP_OLD_MAX_SECONDS = 12 * 3_600;
@@ -31,9 +36,10 @@ export type KeepOldDecision = { keep: true; until: number; waitSeconds: number }
  * rollout pass) lasts. `parked` is how many are in Standby: with none there is nothing to keep.
  */
 export function decideKeepOld(keepOldFor: string | undefined, openedAt: number, now: number, parked: number): KeepOldDecision {
-  const until = openedAt + keepOldSeconds(keepOldFor) * 1000;
+  const windowSeconds = keepOldSeconds(keepOldFor);
+  const until = openedAt + windowSeconds * 1000;
   if (parked === 0 || now >= until) return { keep: false };
-  return { keep: true, until, waitSeconds: Math.max(1, Math.min(KEEP_OLD_POLL_SECONDS, Math.ceil((until - now) / 1000))) };
+  return { keep: true, until, waitSeconds: Math.max(1, Math.min(pollSeconds(windowSeconds), Math.ceil((until - now) / 1000))) };
 }
 
 /** The failure a rollback inside the window records as its reason (its cause names who asked). */
