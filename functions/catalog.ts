@@ -104,7 +104,13 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   },
   { dir: "retire-old-instances", machine: "deploy", placeholder: "RetireOldInstancesFunctionArn", needs: ["group-read", "group-write", "lock-table"] },
   // Retires the batch's leftover old instances (Standby or terminate) before gating again: writes the group.
-  { dir: "check-after-bake", machine: "deploy", placeholder: "CheckAfterBakeFunctionArn", needs: ["group-read", "group-write", "lock-table", "http-probe"] },
+  // Also terminates Standby instances beyond strategy.standbyBatches once a batch passes.
+  {
+    dir: "check-after-bake",
+    machine: "deploy",
+    placeholder: "CheckAfterBakeFunctionArn",
+    needs: ["group-read", "group-write", "retire-parked", "lock-table", "http-probe"],
+  },
   { dir: "finish-rollout", machine: "deploy", placeholder: "FinishRolloutFunctionArn", needs: ["group-read", "group-write", "retire-parked", "lock-table"] },
   // An in-place rollback runs the previous release's deploy command batch by batch, through the same gate.
   {

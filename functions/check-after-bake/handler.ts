@@ -1,6 +1,7 @@
 import { now } from "../aws/clock.js";
 import { readQueuedPush } from "../aws/lock/deploy-lock.js";
-import { retireInstances, setMaxSize } from "../aws/rollout/group-actions.js";
+import { detachAndTerminate, retireInstances, setMaxSize } from "../aws/rollout/group-actions.js";
+import { standbyExcess } from "../core/rollout/keep-old.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { bakedProgress, decideAfterBake } from "../core/rollout/bake.js";
 import { measureLatency } from "../core/rollout/ready-wait.js";
@@ -43,6 +44,10 @@ export const handler = forwardStep("check-after-bake", async (state): Promise<Pr
       summary: summarize(plan, view, progress.batch, decision.reason),
     };
   }
+  // Passed: Standby keeps the old instances of the last standbyBatches batches only.
+  const parked = view.retired.filter((instance) => instance.lifecycleState === "Standby").sort((a, b) => (a.launchedAt ?? 0) - (b.launchedAt ?? 0));
+  const excess = standbyExcess(plan.batchSizes, progress.batch, state.input.strategy.standbyBatches, parked.length);
+  if (excess > 0) await detachAndTerminate(view.group.name, parked.slice(0, excess).map((instance) => instance.id));
   // The batch is in and its old instances retired: MaxSize raised for its surge goes back.
   const maxSize = restoredMaxSize(plan, view);
   if (maxSize !== undefined) await setMaxSize(view.group.name, maxSize);

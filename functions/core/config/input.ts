@@ -85,6 +85,11 @@ export const strategySchema = z.strictObject({
       if (problem) context.addIssue({ code: "custom", message: problem });
     })
     .optional(),
+  /**
+   * With `retire: "standby"`, keep only the old instances of the last K batches in Standby:
+   * older ones are terminated once the next batch passes its gate (a rollback relaunches them).
+   */
+  standbyBatches: z.number().int().min(1, "is below 1: keep at least the last batch in Standby, or use retire \"terminate\"").optional(),
   suspendProcesses: z.array(z.string()).default(["AZRebalance"]),
   /** When a push may roll out; outside it the push waits or is refused (deploy-window-config.ts). */
   deployWindow: deployWindowSchema.optional(),
@@ -181,6 +186,16 @@ export const deployInputSchema = z
           input.strategy.mode === "in-place"
             ? "is not taken by an in-place deploy, which keeps no old instances; remove it"
             : 'needs retire "standby": with "terminate" there are no old instances to keep; remove it or set retire "standby"',
+      });
+    }
+    if (input.strategy.standbyBatches !== undefined && (input.strategy.retire === "terminate" || input.strategy.keepOldFor !== undefined)) {
+      context.addIssue({
+        code: "custom",
+        path: ["strategy", "standbyBatches"],
+        message:
+          input.strategy.retire === "terminate"
+            ? 'needs retire "standby": with "terminate" no old instance is kept; remove it'
+            : "cannot be combined with keepOldFor, whose rollback window needs every old instance in Standby; remove one of them",
       });
     }
     if (input.mode === "cycle" && !input.cycle) {

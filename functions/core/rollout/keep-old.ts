@@ -47,3 +47,13 @@ export function rollbackRequested(by: string, at: number, reason: string | undef
   const window = keepOldFor ? ` inside the ${formatAge(keepOldSeconds(keepOldFor))} window after the last batch` : "";
   return { Error: "RollbackRequestedError", Cause: `Rollback requested by ${by} at ${new Date(at).toISOString()}${window}${reason ? `: ${reason}` : ""}` };
 }
+
+/**
+ * Old instances in Standby beyond what `strategy.standbyBatches` keeps once `batch` (0-based) has
+ * passed its gate: the count that may stay is the size of the last K batches.
+ */
+export function standbyExcess(batchSizes: readonly number[], batch: number, standbyBatches: number | undefined, parked: number): number {
+  if (standbyBatches === undefined) return 0;
+  const kept = batchSizes.slice(Math.max(0, batch - standbyBatches + 1), batch + 1).reduce((sum, size) => sum + size, 0);
+  return Math.max(0, parked - kept);
+}
