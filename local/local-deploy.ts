@@ -8,6 +8,7 @@ import { saveLocalDynamo } from "./dynamo-session.js";
 import type { ExecutionRecord, ExecutionEvent } from "../functions/core/executions/execution-record.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
 import type { GantryConfig } from "../functions/core/config/config.js";
+import type { OperatorRequestStore } from "../functions/core/operator/requests.js";
 
 export interface LocalDeployRequest {
   app: string;
@@ -30,6 +31,8 @@ export interface LocalDeployRequest {
   config?: GantryConfig;
   /** The token such reports use (GANTRY_GITHUB_TOKEN). */
   githubToken?: string;
+  /** Where its steps read operator requests (default: the in-process table); the CLI passes files, so `gantry abort --local` reaches it. */
+  operatorRequests?: OperatorRequestStore;
 }
 
 export interface LocalDeployResult {
@@ -51,6 +54,7 @@ export async function deployLocally(request: LocalDeployRequest): Promise<LocalD
     ...(request.config ? { config: request.config } : {}),
     ...(request.githubToken ? { githubToken: request.githubToken } : {}),
     ...(request.releaseBucket ? { releaseBucket: request.releaseBucket } : {}),
+    ...(request.operatorRequests ? { operatorRequests: request.operatorRequests } : {}),
   };
   const fleet = createLocalFleet({
     instances: request.instances,

@@ -58,7 +58,7 @@ export async function runLocalDeploy(
   watch: LocalDeployWatch = {},
   config?: GantryConfig,
 ): Promise<number> {
-  const { deployLocally } = await import("../../local/local-deploy.js");
+  const [{ deployLocally }, { fileRequests }] = await Promise.all([import("../../local/local-deploy.js"), import("../../local/operator-requests.js")]);
   await openLocalDynamo();
   const releaseBucket = await openLocalReleaseStore();
   const printer = progressPrinter({ quiet: Boolean(options.json) });
@@ -67,6 +67,8 @@ export async function runLocalDeploy(
     env: options.env,
     release,
     releaseBucket,
+    // Files, not the in-process table: a `gantry abort --local` in another terminal reaches this deploy.
+    operatorRequests: fileRequests(),
     instances: options.instances,
     from: options.from,
     strategy: {

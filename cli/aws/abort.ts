@@ -1,0 +1,43 @@
+import { describeExecution } from "../../functions/aws/executions/step-functions.js";
+import { putOperatorRequest } from "../../functions/aws/operator/requests.js";
+import { executionArnFor } from "../../functions/core/executions/execution-links.js";
+import type { AbortOptions } from "../commands/abort.js";
+import { cliActor } from "../flags.js";
+import { UsageError } from "../output.js";
+import { abortRequest, appEnvOfInput, printAbort } from "../run/abort.js";
+import { connect, deployStateMachine, openStackReleaseHistory } from "./target.js";
+
+/** The region an execution ARN names: arn:aws:states:<region>:<account>:execution:… */
+function regionOfArn(arn: string): string | undefined {
+  return arn.startsWith("arn:") ? arn.split(":")[3] || undefined : undefined;
+}
+
+/**
+ * `gantry abort <execution>` on AWS: checks the execution is a running deploy or cycle of this
+ * stack, then files the request in the gantry table, where its next step reads it.
+ */
+export async function abortOnAws(execution: string, options: AbortOptions, now = Date.now()): Promise<void> {
+  const target = await connect(options, regionOfArn(execution));
+  const stateMachineArn = deployStateMachine(target);
+  const executionArn = execution.startsWith("arn:") ? execution : executionArnFor(stateMachineArn, execution);
+  const name = executionArn.split(":").at(-1) ?? execution;
+  let description: Awaited<ReturnType<typeof describeExecution>>;
+  try {
+    description = await describeExecution(target.clients.stepFunctions, executionArn);
+  } catch (error) {
+    if ((error as { name?: string }).name !== "ExecutionDoesNotExist") throw error;
+    throw new UsageError(`No execution named "${name}" on ${stateMachineArn}; list them with: gantry history --app <app> --env <env>`, { cause: error });
+  }
+  const appEnv = appEnvOfInput(JSON.parse(description.input ?? "{}"));
+  if ((description.stateMachineArn && description.stateMachineArn !== stateMachineArn) || !appEnv)
+    throw new UsageError(`${name} is not a gantry deploy or cycle on ${stateMachineArn}; gantry abort stops only those.`);
+  if (description.status !== "RUNNING")
+    throw new UsageError(
+      `${name} is ${description.status ?? "not running"}, not running: there is nothing to abort. To undo what it deployed, use gantry rollback ${appEnv.app} ${appEnv.env}.`,
+    );
+  openStackReleaseHistory(target);
+  const abortTarget = { name, ...appEnv };
+  const request = abortRequest(abortTarget, cliActor(), options.reason, now);
+  await putOperatorRequest(abortTarget.app, abortTarget.env, request);
+  printAbort(abortTarget, request, options);
+}
