@@ -47,7 +47,11 @@ export const handler = forwardStep("check-after-bake", async (state): Promise<Pr
   // Passed: Standby keeps the old instances of the last standbyBatches batches only.
   const parked = view.retired.filter((instance) => instance.lifecycleState === "Standby").sort((a, b) => (a.launchedAt ?? 0) - (b.launchedAt ?? 0));
   const excess = standbyExcess(plan.batchSizes, progress.batch, state.input.strategy.standbyBatches, parked.length);
-  if (excess > 0) await detachAndTerminate(view.group.name, parked.slice(0, excess).map((instance) => instance.id));
+  if (excess > 0)
+    await detachAndTerminate(
+      view.group.name,
+      parked.slice(0, excess).map((instance) => instance.id),
+    );
   // The batch is in and its old instances retired: MaxSize raised for its surge goes back.
   const maxSize = restoredMaxSize(plan, view);
   if (maxSize !== undefined) await setMaxSize(view.group.name, maxSize);

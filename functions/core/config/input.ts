@@ -89,7 +89,7 @@ export const strategySchema = z.strictObject({
    * With `retire: "standby"`, keep only the old instances of the last K batches in Standby:
    * older ones are terminated once the next batch passes its gate (a rollback relaunches them).
    */
-  standbyBatches: z.number().int().min(1, "is below 1: keep at least the last batch in Standby, or use retire \"terminate\"").optional(),
+  standbyBatches: z.number().int().min(1, 'is below 1: keep at least the last batch in Standby, or use retire "terminate"').optional(),
   suspendProcesses: z.array(z.string()).default(["AZRebalance"]),
   /** When a push may roll out; outside it the push waits or is refused (deploy-window-config.ts). */
   deployWindow: deployWindowSchema.optional(),
