@@ -5,12 +5,8 @@ import type { AbortOptions } from "../commands/abort.js";
 import { cliActor } from "../flags.js";
 import { UsageError } from "../output.js";
 import { abortRequest, appEnvOfInput, printAbort } from "../run/abort.js";
+import { regionOfArn } from "./inspect.js";
 import { connect, deployStateMachine, openStackReleaseHistory } from "./target.js";
-
-/** The region an execution ARN names: arn:aws:states:<region>:<account>:execution:… */
-function regionOfArn(arn: string): string | undefined {
-  return arn.startsWith("arn:") ? arn.split(":")[3] || undefined : undefined;
-}
 
 /**
  * `gantry abort <execution>` on AWS: checks the execution is a running deploy or cycle of this

@@ -20,7 +20,7 @@ export interface AwsInspectOptions extends AwsFlags {
 }
 
 /** The region an execution ARN names: arn:aws:states:<region>:<account>:execution:… */
-function regionOfArn(arn: string): string | undefined {
+export function regionOfArn(arn: string): string | undefined {
   return arn.startsWith("arn:") ? arn.split(":")[3] || undefined : undefined;
 }
 

@@ -4,6 +4,7 @@ import { ExecutionStore } from "../../local/records.js";
 import type { AbortOptions } from "../commands/abort.js";
 import { cliActor } from "../flags.js";
 import { UsageError, line, printJson } from "../output.js";
+import { recorded } from "./inspect.js";
 
 /** Where an execution's request is for: its name and the app/env its input names. */
 export interface AbortTarget {
@@ -44,15 +45,7 @@ export async function abortOnAws(execution: string, options: AbortOptions): Prom
 
 /** `gantry abort --local <execution>`: files the request where a local deploy in another process reads it. */
 export async function abortHere(name: string, options: AbortOptions, now = Date.now()): Promise<void> {
-  const store = new ExecutionStore();
-  const { record, matches } = store.lookup(name);
-  if (!record) {
-    const which =
-      matches.length > 1
-        ? `"${name}" starts ${matches.length} executions (${matches.slice(0, 5).join(", ")}); give more of the name`
-        : `No execution named or starting with "${name}" in ${store.dir}`;
-    throw new UsageError(`${which}; list them with: gantry status --local`);
-  }
+  const record = recorded(new ExecutionStore(), name, "abort");
   if (record.status !== "RUNNING") {
     throw new UsageError(
       `${record.name} is ${record.status}, not running: there is nothing to abort. To undo what it deployed, use gantry rollback <app> <env> --local.`,

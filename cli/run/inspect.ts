@@ -43,7 +43,7 @@ export function historyHere(name: string | undefined, options: InspectOptions): 
 }
 
 /** The execution a name or unique prefix names; a name that matches none, or several, is a usage error saying which exist. */
-function recorded(store: ExecutionStore, name: string, command: string): ExecutionRecord {
+export function recorded(store: ExecutionStore, name: string, command: string): ExecutionRecord {
   const { record, matches } = store.lookup(name);
   if (record) return record;
   if (matches.length > 1) {

@@ -31,7 +31,7 @@ async function keepOld(state: DeployState, progress: Progress, parked: number): 
   if (!decision.keep) return undefined;
   const kept: Progress = { ...progress, phase: "finish", done: false, keptFrom: openedAt, waitSeconds: decision.waitSeconds };
   const request = execution ? await readOperatorRequest(input.app, input.env, execution.name) : undefined;
-  if (request && request.execution === execution?.name && (request.kind === "rollback" || request.kind === "abort")) {
+  if (request?.kind === "rollback" || request?.kind === "abort") {
     return {
       ...kept,
       failed: rollbackRequested(request.by, request.at, request.reason, input.strategy.keepOldFor),

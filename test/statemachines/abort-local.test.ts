@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { acquireLock, readLock, releaseLock } from "../../functions/aws/lock/deploy-lock.js";
-import type { OperatorRequest, OperatorRequestStore } from "../../functions/core/operator/requests.js";
+import { memoryRequests } from "./memory-requests.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { VirtualClock } from "../../local/clock.js";
 import { fleetState, watchFleet } from "../../local/watch.js";
 import type { ExecutionEvent } from "../../functions/core/executions/execution-record.js";
 
 const strategy = { batches: ["25%"], bakeSeconds: 60, pollSeconds: 15 };
-
-/** Requests kept in memory and written at once, so a test files one at an exact point of a run. */
-function memoryRequests() {
-  const requests = new Map<string, OperatorRequest>();
-  const store: OperatorRequestStore = {
-    put: async (app, env, request) => void requests.set(`${app}/${env}/${request.execution}`, request),
-    read: async (app, env, execution) => requests.get(`${app}/${env}/${execution}`),
-  };
-  return { store, file: (app: string, env: string, request: OperatorRequest) => requests.set(`${app}/${env}/${request.execution}`, request) };
-}
 
 /** Files `request` once the run has left `state` for the `nth` time. */
 function after(state: string, nth: number, fileIt: () => void): (event: ExecutionEvent) => void {

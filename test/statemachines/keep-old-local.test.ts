@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { readLock } from "../../functions/aws/lock/deploy-lock.js";
 import type { ExecutionEvent } from "../../functions/core/executions/execution-record.js";
-import type { OperatorRequest, OperatorRequestStore } from "../../functions/core/operator/requests.js";
+import { memoryRequests } from "./memory-requests.js";
 import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
 import { fleetState, watchFleet } from "../../local/watch.js";
 
 const strategy = { batches: ["50%"], bakeSeconds: 60, pollSeconds: 15, keepOldFor: "30m" };
-
-function memoryRequests() {
-  const requests = new Map<string, OperatorRequest>();
-  const store: OperatorRequestStore = {
-    put: async (app, env, request) => void requests.set(`${app}/${env}/${request.execution}`, request),
-    read: async (app, env, execution) => requests.get(`${app}/${env}/${execution}`),
-  };
-  return { store, file: (app: string, env: string, request: OperatorRequest) => requests.set(`${app}/${env}/${request.execution}`, request) };
-}
 
 describe("strategy.keepOldFor: a rollback window after success", () => {
   it("keeps the old instances in Standby and the lock held for the window, then finishes", async () => {
