@@ -14,6 +14,7 @@ export interface AwsDeployOptions extends AwsFlags {
   env: string;
   wait?: boolean;
   dryRun?: boolean;
+  ignoreWindow?: boolean;
   json?: boolean;
 }
 
@@ -24,9 +25,13 @@ export function cliDeployInput(
   env: string,
   release: DeployInputRaw["release"],
   trigger: NonNullable<DeployInputRaw["trigger"]>,
-  dryRun = false,
+  flags: { dryRun?: boolean; ignoreWindow?: boolean } = {},
 ): DeployInputRaw {
-  const input = { ...deployInputFor(config, app, env, release, trigger), ...(dryRun ? { dryRun: true } : {}) };
+  const input = {
+    ...deployInputFor(config, app, env, release, trigger),
+    ...(flags.dryRun ? { dryRun: true } : {}),
+    ...(flags.ignoreWindow ? { ignoreWindow: true } : {}),
+  };
   try {
     parseDeployInput(input);
   } catch (error) {
@@ -50,7 +55,7 @@ export async function deployOnAws(release: string, options: AwsDeployOptions, fo
     options.env,
     { id: release, ...(ref ? { ref } : {}) },
     { source: "cli", actor: cliActor(), receivedAt: now },
-    options.dryRun,
+    { dryRun: options.dryRun, ignoreWindow: options.ignoreWindow },
   );
   const target = await connect(options, configuredRegion(config, options.app, options.env));
   const name = executionName(options.app, options.env, release, now.toString(36));

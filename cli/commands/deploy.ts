@@ -17,6 +17,7 @@ export interface DeployOptions extends AwsFlags {
   retire: "standby" | "terminate";
   inPlace?: boolean;
   dryRun?: boolean;
+  ignoreWindow?: boolean;
   json?: boolean;
 }
 
@@ -69,10 +70,14 @@ export function registerDeploy(program: Command): void {
       "--in-place",
       "local: run the release's deploy command on the same instances, batch by batch, instead of replacing them (needs --min-healthy-percent below 100)",
     )
+    .option("--ignore-window", "on AWS: deploy now even outside strategy.deployWindow or a freeze (the execution says what the window said and who passed it)")
     .option("--dry-run", "show the plan; change nothing")
     .option("--json", "print the execution summary as JSON on the last line");
   withAwsFlags(command).action(async (release: string, options: DeployOptions) => {
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
+    if (options.local && options.ignoreWindow) {
+      throw new UsageError("--ignore-window applies on AWS, where strategy.deployWindow comes from the configuration: a --local deploy has no deploy window.");
+    }
     if (!options.local) {
       const localOnly = LOCAL_ONLY.filter(given);
       if (localOnly.length > 0) {

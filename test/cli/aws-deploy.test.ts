@@ -148,6 +148,19 @@ describe("gantry deploy on AWS", () => {
     expect(output.stderr()).toContain("4 to replace in 2 batch(es) [2, 2]");
   });
 
+  it("with --ignore-window starts the deploy with ignoreWindow set, so it passes a closed window", async () => {
+    stackWith();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn(NAME), startDate: new Date(NOW) });
+
+    const code = await deployOnAws("v2", options({ ignoreWindow: true }), follow);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? "")).toMatchObject({
+      ignoreWindow: true,
+      trigger: { source: "cli", actor: "ada" },
+    });
+  });
+
   it("fails with StackNotFoundError when the stack is not deployed, starting nothing", async () => {
     cloudFormation.on(DescribeStacksCommand).rejects(
       new CloudFormationServiceException({

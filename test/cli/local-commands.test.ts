@@ -67,6 +67,13 @@ describe("gantry CLI, local commands", () => {
     expect(result.stderr).toContain('strategy.batches[0]: "120%" is above 100%');
   });
 
+  it("refuses --ignore-window with --local, where no deploy window applies, and exits 2", async () => {
+    const result = await gantry("deploy", second, "--local", "--ignore-window");
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--ignore-window applies on AWS");
+  });
+
   it("says how to find executions when the name matches none", async () => {
     const result = await gantry("history", "--local", "no-such-execution");
 

@@ -39,4 +39,32 @@ describe("deploy state machine with a deploy window", () => {
     expect(record.cause).toMatch(/^Deploy refused: outside deploy window \(outside MON-FRI 11:00–17:00 Europe\/Berlin\); it opens 2026-01-05T11:00\+01:00/);
     expect(record.steps.map((step) => step.state)).not.toContain("Take the deploy lock");
   });
+
+  it("with ignoreWindow deploys at once outside the window and says what the window said", async () => {
+    const fleet = createLocalFleet({ instances: 2, app: "windowthree" });
+    const input = fleet.deployInput("v2", { strategy: { batches: ["50%"], bakeSeconds: 30, pollSeconds: 10, deployWindow: { ...window, outside: "refuse" } } });
+
+    const record = await runLocalDeploy(fleet, { ...input, ignoreWindow: true, trigger: { source: "cli", actor: "ada" } });
+
+    const checked = record.steps.find((step) => step.state === "Check deploy window");
+    const launch = record.steps.find((step) => step.state === "Launch batch");
+    expect(record.status).toBe("SUCCEEDED");
+    expect(record.steps.map((step) => step.state)).not.toContain("Wait for the deploy window");
+    expect((checked?.output as { deployWindow?: { summary?: string } }).deployWindow?.summary).toBe(
+      "outside the deploy window (outside MON-FRI 11:00–17:00 Europe/Berlin; it opens 2026-01-05T11:00+01:00), deploying now: --ignore-window by ada",
+    );
+    expect(launch?.enteredAt).toBeLessThan(opening);
+    expect(fleetState(fleet).releases).toEqual(["v2:InService", "v2:InService"]);
+  });
+
+  it("lets a rollback through a closed window without waiting", async () => {
+    const fleet = createLocalFleet({ instances: 2, app: "windowfour" });
+    const input = fleet.deployInput("v2", { strategy: { batches: ["50%"], bakeSeconds: 30, pollSeconds: 10, deployWindow: window } });
+
+    const record = await runLocalDeploy(fleet, { ...input, trigger: { source: "rollback", actor: "ada (to v2)" } });
+
+    expect(record.status).toBe("SUCCEEDED");
+    expect(record.steps.map((step) => step.state)).not.toContain("Wait for the deploy window");
+    expect(record.steps.find((step) => step.state === "Launch batch")?.enteredAt).toBeLessThan(opening);
+  });
 });

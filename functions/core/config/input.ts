@@ -157,6 +157,8 @@ export const deployInputSchema = z
       })
       .optional(),
     dryRun: z.boolean().default(false),
+    /** A person's deploy that goes now even outside strategy.deployWindow or a freeze (`gantry deploy --ignore-window`). */
+    ignoreWindow: z.boolean().default(false),
     /** Report the deploy to GitHub as a Deployment with statuses (the app's `github` settings say where). */
     reportToGitHub: z.boolean().optional(),
   })

@@ -41,3 +41,22 @@ export function checkDeployWindow(window: DeployWindow, now: Date, startedAt: Da
   }
   return { action: "wait", ...when, summary: `waiting for the deploy window until ${opening.opensAtLocal} (${opening.reason})` };
 }
+
+/** Who passes a closed window: a rollback (it undoes a release, so it never waits) or a person's `--ignore-window`. */
+export interface WindowOverride {
+  ignoreWindow: boolean;
+  trigger?: { source: string; actor?: string };
+}
+
+/**
+ * The check as the run takes it: a closed window (a wait or a refusal) becomes a go when the
+ * run was started to pass it, and the summary still says what the window said and who passed it.
+ */
+export function passDeployWindow(check: DeployWindowCheck, run: WindowOverride): DeployWindowCheck {
+  if (check.action === "go") return check;
+  const rollback = run.trigger?.source === "rollback";
+  if (!rollback && !run.ignoreWindow) return check;
+  const who = rollback ? "a rollback does not wait for the window" : `--ignore-window${run.trigger?.actor ? ` by ${run.trigger.actor}` : ""}`;
+  const closed = `outside the deploy window (${check.reason}; it opens ${check.opensAtLocal})`;
+  return { action: "go", reason: check.reason, summary: `${closed}, deploying now: ${who}` };
+}

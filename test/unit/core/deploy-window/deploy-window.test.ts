@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deployWindowSchema, type DeployWindowInput } from "../../../../functions/core/deploy-window/deploy-window-config.js";
 import { nextDeployWindowOpening } from "../../../../functions/core/deploy-window/deploy-window.js";
+import { checkDeployWindow, passDeployWindow } from "../../../../functions/core/deploy-window/deploy-window-check.js";
 
 const windowOf = (input: DeployWindowInput) => deployWindowSchema.parse(input);
 
@@ -54,5 +55,34 @@ describe("nextDeployWindowOpening", () => {
       path: ["hours", "to"],
       message: "is not after from (17:00): a deploy window opens and closes on the same day",
     });
+  });
+});
+
+describe("passDeployWindow", () => {
+  const closed = checkDeployWindow(
+    windowOf({ timezone: "Europe/Berlin", hours: { from: "09:00", to: "17:00" }, outside: "refuse" }),
+    new Date("2026-12-07T07:00:00Z"),
+    new Date("2026-12-07T07:00:00Z"),
+  );
+
+  it("keeps a closed window closed for a push", () => {
+    expect(passDeployWindow(closed, { ignoreWindow: false, trigger: { source: "github", actor: "ada" } })).toBe(closed);
+    expect(closed.action).toBe("refuse");
+  });
+
+  it("turns a refusal into a go for --ignore-window, naming who passed it", () => {
+    expect(passDeployWindow(closed, { ignoreWindow: true, trigger: { source: "cli", actor: "ada" } })).toEqual({
+      action: "go",
+      reason: "outside MON-FRI 09:00–17:00 Europe/Berlin",
+      summary: "outside the deploy window (outside MON-FRI 09:00–17:00 Europe/Berlin; it opens 2026-12-07T09:00+01:00), deploying now: --ignore-window by ada",
+    });
+  });
+
+  it("lets a rollback through without the flag, and leaves an open window as it is", () => {
+    expect(passDeployWindow(closed, { ignoreWindow: false, trigger: { source: "rollback" } }).summary).toMatch(
+      /deploying now: a rollback does not wait for the window$/,
+    );
+    const open = { action: "go" as const, summary: "deploy window open (MON-FRI 09:00–17:00 Europe/Berlin)" };
+    expect(passDeployWindow(open, { ignoreWindow: true })).toBe(open);
   });
 });
