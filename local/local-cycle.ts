@@ -8,6 +8,7 @@ import { applyExampleReleaseHealth } from "./example-releases.js";
 import { ExecutionStore } from "./records.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js";
 import { watchFleet } from "./watch.js";
+import type { OperatorRequestStore } from "../functions/core/operator/requests.js";
 
 export interface LocalCycleRequest {
   config: GantryConfig;
@@ -22,6 +23,8 @@ export interface LocalCycleRequest {
   dryRun?: boolean;
   actor: string;
   onEvent?: (event: ExecutionEvent) => void;
+  /** Where its steps read operator requests (default: the in-process table); the CLI passes files, so `gantry abort --local` reaches it. */
+  operatorRequests?: OperatorRequestStore;
 }
 
 /** An instance of the simulated group with its age and release. */
@@ -62,6 +65,7 @@ export function prepareLocalCycle(request: LocalCycleRequest): LocalCycle {
     env: request.env,
     ages: request.ages,
     clock: new VirtualClock(request.startAt),
+    ...(request.operatorRequests ? { runtime: { operatorRequests: request.operatorRequests } } : {}),
   });
   applyExampleReleaseHealth(fleet.cloud);
   const before = groupOf(fleet);

@@ -19,7 +19,7 @@ export async function cycleHere(app: string, env: string, options: CycleOptions)
   const config = await loadConfigFile(options.config);
   const ages = parseAges(options.ages, options.instances);
   const startAt = startTime(options.at);
-  const { prepareLocalCycle } = await import("../../local/local-cycle.js");
+  const [{ prepareLocalCycle }, { fileRequests }] = await Promise.all([import("../../local/local-cycle.js"), import("../../local/operator-requests.js")]);
   await openLocalDynamo();
   const quiet = Boolean(options.json);
   const cycle = prepareLocalCycle({
@@ -32,6 +32,8 @@ export async function cycleHere(app: string, env: string, options: CycleOptions)
     startAt,
     dryRun: Boolean(options.dryRun),
     actor: cliActor(),
+    // Files, not the in-process table: a `gantry abort --local` in another terminal reaches this run.
+    operatorRequests: fileRequests(),
     onEvent: progressPrinter({ quiet: quiet || Boolean(options.dryRun) }),
   });
   if (!quiet) {

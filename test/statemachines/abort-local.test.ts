@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { acquireLock, readLock, releaseLock } from "../../functions/aws/lock/deploy-lock.js";
 import { memoryRequests } from "./memory-requests.js";
-import { createLocalFleet, runLocalDeploy } from "../../local/scenario.js";
+import { createLocalFleet, cycleInputOf, runLocalDeploy } from "../../local/scenario.js";
 import { VirtualClock } from "../../local/clock.js";
 import { fleetState, watchFleet } from "../../local/watch.js";
 import type { ExecutionEvent } from "../../functions/core/executions/execution-record.js";
@@ -45,6 +45,39 @@ describe("gantry abort, on the deploy definition run locally", () => {
     expect(fleetState(fleet)).toEqual(before);
     expect(watch.minServing()).toBeGreaterThanOrEqual(12);
     expect((await readLock("abort", "prod"))?.holder).toBeUndefined();
+  });
+
+  it("stops a cycle run in its second batch and puts the group back as it was", async () => {
+    const requests = memoryRequests();
+    const DAY = 86_400;
+    const fleet = createLocalFleet({
+      app: "abortcycle",
+      instances: 4,
+      ages: [20 * DAY, 18 * DAY, 16 * DAY, 15 * DAY],
+      runtime: { operatorRequests: requests.store },
+    });
+    const before = fleetState(fleet);
+    const watch = watchFleet(fleet);
+    const name = "abortcycle-prod-cycle-mid-batch";
+    const at = fleet.clock.now();
+    const abort = after("Launch batch", 2, () =>
+      requests.file("abortcycle", "prod", { kind: "abort", execution: name, by: "ana", at, reason: "cycling at peak" }),
+    );
+
+    const record = await runLocalDeploy(fleet, cycleInputOf(fleet, "14d", { strategy }), {
+      name,
+      onEvent: (event) => {
+        watch.onEvent(event);
+        abort(event);
+      },
+    });
+
+    expect(record.error).toBe("DeployAborted");
+    expect(record.cause).toContain(`DeployAbortedError: Aborted by ana at ${new Date(at).toISOString()}: cycling at peak.`);
+    expect(record.steps.map((step) => step.state).filter((state) => state === "Launch batch")).toHaveLength(2);
+    expect(fleetState(fleet)).toEqual(before);
+    expect(watch.minServing()).toBeGreaterThanOrEqual(4);
+    expect((await readLock("abortcycle", "prod"))?.holder).toBeUndefined();
   });
 
   it("aborts an in-place deploy in its third batch: the same eight instances, all back on v1", async () => {
