@@ -2,6 +2,7 @@ import "../local/quiet-sdk.js";
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerAbort } from "./commands/abort.js";
+import { registerRecover } from "./commands/recover.js";
 import { registerChat } from "./commands/chat.js";
 import { registerConsole } from "./commands/console.js";
 import { registerConfig } from "./commands/config.js";
@@ -38,6 +39,7 @@ Set GANTRY_DEBUG=1 to see the stack trace of an unexpected failure.`,
   .exitOverride();
 
 registerAbort(program);
+registerRecover(program);
 registerChat(program);
 registerConsole(program);
 registerConfig(program);

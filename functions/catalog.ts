@@ -14,7 +14,7 @@
  * - `launch-template-versions`: create versions of launch templates tagged `gantry:managed=true`.
  * - `launch-template-use`: point a configured group at a version of such a launch template, which
  *   AWS allows only to a caller who could launch from it (RunInstances, CreateTags, PassRole).
- * - `lock-table`: read and write gantry's DynamoDB table (deploy lock and release history).
+ * - `lock-table`: read and write gantry's DynamoDB table (deploy lock, release history, unfinished rollouts; DeleteItem removes a finished rollout's record).
  * - `instance-power`: start and stop instances tagged for a schedule.
  * - `group-size`: set min/desired/max and tags of the Auto Scaling groups a schedule names.
  * - `dns-records`: change and read the Route 53 records a schedule names.
@@ -69,6 +69,8 @@ export interface FunctionEntry {
   placeholder?: string;
   /** How long a function no state machine bounds may run (default 10 s, GitHub's webhook deadline). */
   seconds?: number;
+  /** The events that invoke it, when EventBridge does: "deploy-ended", the deploy machine's ABORTED, TIMED_OUT and FAILED executions. */
+  trigger?: "deploy-ended";
   needs: readonly Capability[];
 }
 
@@ -128,6 +130,8 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   },
   // Reports to GitHub over HTTPS, outside any VPC; renews the lock like every deploy step that runs while it is held.
   { dir: "report-github", machine: "deploy", placeholder: "ReportToGitHubFunctionArn", needs: ["github-token", "lock-table"] },
+  // A recovery run's first step: reads the unfinished rollout and takes the lock over from the execution that left it.
+  { dir: "recover-rollout", machine: "deploy", placeholder: "RecoverRolloutFunctionArn", needs: ["lock-table"] },
   { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table", "release-pointer"] },
   { dir: "power-plan", machine: "power", placeholder: "PlanPowerFunctionArn", needs: ["lock-table"] },
   {
@@ -139,6 +143,8 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   // Only reads the targets again, stops what was still pending and moves DNS: no lock, no resize.
   { dir: "power-check", machine: "power", placeholder: "CheckPowerFunctionArn", needs: ["group-read", "instance-power", "dns-records"] },
   { dir: "webhook", needs: ["start-deploy", "webhook-secret"] },
+  // Starts a recovery run when a deploy execution ended without restoring its group (reads its unfinished rollout).
+  { dir: "start-recovery", seconds: 30, trigger: "deploy-ended", needs: ["start-deploy", "release-read"] },
   // Answers Slack within 3 s, then in a second invocation of itself starts, rolls back or reads, and posts the result.
   { dir: "chat", seconds: 30, needs: ["start-deploy", "slack-signing-secret", "invoke-self", "release-read", "execution-read"] },
 ];

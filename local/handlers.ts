@@ -11,6 +11,7 @@ import { handler as planRollout } from "../functions/plan-rollout/handler.js";
 import { handler as prepareGroup } from "../functions/prepare-group/handler.js";
 import { handler as retireOldInstances } from "../functions/retire-old-instances/handler.js";
 import { handler as rollBack } from "../functions/roll-back/handler.js";
+import { handler as recoverRollout } from "../functions/recover-rollout/handler.js";
 import { handler as reportToGitHub } from "../functions/report-github/handler.js";
 import { handler as powerAct } from "../functions/power-act/handler.js";
 import { handler as powerCheck } from "../functions/power-check/handler.js";
@@ -37,6 +38,7 @@ export const deployHandlers: Record<string, LambdaHandler> = {
   CleanUpAfterFailureFunctionArn: cleanUpAfterFailure as LambdaHandler,
   ReportToGitHubFunctionArn: reportToGitHub as LambdaHandler,
   CheckDeployWindowFunctionArn: checkDeployWindow as LambdaHandler,
+  RecoverRolloutFunctionArn: recoverRollout as LambdaHandler,
 };
 
 /** The Lambda behind each placeholder of the power definition (statemachines/power.asl.json). */

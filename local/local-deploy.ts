@@ -10,6 +10,9 @@ import { createLocalFleet, runLocalDeploy, type LocalFleet } from "./scenario.js
 import type { GantryConfig } from "../functions/core/config/config.js";
 import type { OperatorRequestStore } from "../functions/core/operator/requests.js";
 
+/** The steps after which the local table is saved at once: the release number, and the rollout's record. */
+const SAVED_AFTER = new Set(["Take the deploy lock", "Prepare group"]);
+
 export interface LocalDeployRequest {
   app: string;
   env: string;
@@ -76,7 +79,8 @@ export async function deployLocally(request: LocalDeployRequest): Promise<LocalD
     onEvent: (event) => {
       // The release number is saved as soon as the deploy holds it, so a killed run keeps it; a
       // failed save here is retried by the save every command makes before it exits.
-      if (event.kind === "exited" && event.step.state === "Take the deploy lock") void saveLocalDynamo().catch(() => undefined);
+      // So is the rollout's record once "Prepare group" wrote it: a killed run leaves it for gantry recover --local.
+      if (event.kind === "exited" && SAVED_AFTER.has(event.step.state)) void saveLocalDynamo().catch(() => undefined);
       request.onEvent?.(event);
     },
     onRecord: (current) => store.save(current),

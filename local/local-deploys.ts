@@ -68,7 +68,7 @@ export function localDeploys(options: LocalDeploysOptions): LocalDeploys {
     // Execution names are unique: the name taken means an earlier request started it.
     if (deploys.has(name) || store.lookup(name).record?.name === name) return { executionArn, alreadyHandled: true };
     const fleet = fleetFor(input.app, input.env);
-    const local = { ...input, group: fleet.deployInput(input.release.id).group };
+    const local = { ...input, group: fleet.deployInput(input.release?.id ?? "recover").group };
     const run = runLocalDeploy(fleet, local, {
       name,
       onEvent: (event) => options.onDeployEvent?.(name, event),

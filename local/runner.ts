@@ -23,6 +23,12 @@ export interface RunOptions {
    * runs, as an invocation's start-up and round trips would take on AWS (benchmarks only).
    */
   stepLatencyMs?: number;
+  /**
+   * Ends the execution from outside, as a Stop from the console (reason "ABORTED", the default)
+   * or the execution timeout ("TIMED_OUT") would on AWS: no Catch runs, the step in flight is
+   * left to finish, and nothing after it starts.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -85,6 +91,7 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
     context: { Execution: { Name: options.name, StartTime: new Date(record.startedAt).toISOString() } },
     overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
   });
+  options.signal?.addEventListener("abort", () => execution.abort(), { once: true });
   const open = new Map<string, StepRecord>();
   let recordedAt = 0;
   const persist = () => {
@@ -130,11 +137,16 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
     record.output = await execution.result;
     record.status = "SUCCEEDED";
   } catch (error) {
-    record.status = "FAILED";
-    const failure = error as { name?: string; message?: string; cause?: unknown };
-    const inner = (failure.cause ?? failure) as { name?: string; message?: string; Error?: string; Cause?: string };
-    record.error = inner.name ?? failure.name;
-    record.cause = inner.message ?? failure.message;
+    if (options.signal?.aborted) {
+      record.status = options.signal.reason === "TIMED_OUT" ? "TIMED_OUT" : "ABORTED";
+      if (record.status === "TIMED_OUT") record.error = "States.Timeout";
+    } else {
+      record.status = "FAILED";
+      const failure = error as { name?: string; message?: string; cause?: unknown };
+      const inner = (failure.cause ?? failure) as { name?: string; message?: string; Error?: string; Cause?: string };
+      record.error = inner.name ?? failure.name;
+      record.cause = inner.message ?? failure.message;
+    }
   }
   await reader;
   record.stoppedAt = clock.now();

@@ -37,6 +37,12 @@ export class MaxSizeTooSmallError extends GantryError {}
 /** The group shows another rollout in progress (instances in Standby, or a different release mid-flight). */
 export class RolloutInProgressError extends GantryError {}
 
+/**
+ * A recovery run cannot take the app/env's lock: another execution, alive, holds it. The state
+ * retries a few times (a push that found the unfinished rollout ends quickly), then gives up.
+ */
+export class RecoveryBlockedError extends GantryError {}
+
 /** New instances did not reach InService before `launchTimeoutSeconds`. */
 export class LaunchTimeoutError extends GantryError {}
 
@@ -250,6 +256,7 @@ const ERROR_CLASSES = [
   DeployCommandFailedError,
   DeployAbortedError,
   RolloutDeadlineError,
+  RecoveryBlockedError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

@@ -5,6 +5,11 @@ import { pointCurrent, releaseStoreConfigured } from "../aws/releases/release-st
 import { GantryError } from "../core/errors.js";
 import { currentAfter } from "../core/releases/current.js";
 import { deployStep } from "../wiring/step.js";
+import { clearUnfinishedRollout } from "../aws/rollout/unfinished.js";
+import type { DeployState } from "../wiring/deploy-state.js";
+
+/** Endings that leave the group not as the rollout promised: its record stays for `gantry recover`. */
+const UNFINISHED_ENDINGS = new Set(["RollbackFailed", "FinishIncomplete"]);
 
 /**
  * "Release the deploy lock": every way an execution ends passes here. It records how a numbered
@@ -22,10 +27,13 @@ import { deployStep } from "../wiring/step.js";
 export const handler = deployStep("finish-deploy", async (state) => {
   const { input, lock, outcome, execution } = state;
   // A cycle run is not a release: however it ended, it writes nothing to the release history.
+  // A recovery ends the release of the execution it repaired, if that one had a number.
   const cycle = input.mode === "cycle";
+  const recovering = input.mode === "recover";
+  const numbered = releaseOwner(state);
   const status = outcome?.status;
-  const releaseStatus = !cycle && (status === "deployed" || status === "rolled back" || status === "failed") ? status : undefined;
-  const pointTo = !cycle && lock?.outcome === "acquired" ? currentAfter(releaseStatus, input.release?.id, state.plan?.previousRelease) : undefined;
+  const releaseStatus = numbered && (status === "deployed" || status === "rolled back" || status === "failed") ? status : undefined;
+  const pointTo = numbered ? currentAfter(releaseStatus, numbered.releaseId, state.plan?.previousRelease) : undefined;
   let current: { releaseId: string } | { error: string; cause: string } | undefined;
   if (pointTo && releaseStoreConfigured()) {
     try {
@@ -36,21 +44,35 @@ export const handler = deployStep("finish-deploy", async (state) => {
       current = { error: error.name, cause: error.message };
     }
   }
-  if (lock?.outcome === "acquired" && outcome && releaseStatus) {
+  if (numbered && outcome && releaseStatus) {
     await finishRelease({
       app: input.app,
       env: input.env,
-      execution: lock.holder,
+      execution: numbered.execution,
       status: releaseStatus,
       finishedAt: new Date(now()).toISOString(),
       ...(outcome.cause ? { cause: outcome.cause } : {}),
     });
   }
   const holder = lock?.holder ?? execution?.name;
-  const released = holder ? await releaseLock({ app: input.app, env: input.env, holder, cycle }) : false;
+  // The rollout's record goes once its group is whole; a recovery removes the one it repaired.
+  const finished = recovering
+    ? outcome?.recovered
+      ? state.recovery?.execution
+      : undefined
+    : lock?.outcome === "acquired" && !UNFINISHED_ENDINGS.has(outcome?.error ?? "")
+      ? lock.holder
+      : undefined;
+  if (finished) await clearUnfinishedRollout(input.app, input.env, finished);
+  // A recovery, like a cycle run, never queued as a push: it leaves the push order as it was.
+  const released = holder ? await releaseLock({ app: input.app, env: input.env, holder, cycle: cycle || recovering }) : false;
   // A push that ends without having held the lock may still be registered as the newest waiter.
-  if (holder && !released && !cycle) await endWaitingTurn({ app: input.app, env: input.env, holder });
-  const what = lock?.label ? `${lock.label} ${outcome?.status ?? "ended"}` : `${cycle ? "cycle run" : "execution"} ${outcome?.status ?? "ended"}`;
+  if (holder && !released && !cycle && !recovering) await endWaitingTurn({ app: input.app, env: input.env, holder });
+  const what = recovering
+    ? `recovery of ${state.recovery?.execution ?? "nothing"} ${outcome?.recovered ? `done (${outcome.status})` : "ended"}`
+    : lock?.label
+      ? `${lock.label} ${outcome?.status ?? "ended"}`
+      : `${cycle ? "cycle run" : "execution"} ${outcome?.status ?? "ended"}`;
   const pointer = current === undefined ? "" : "releaseId" in current ? `; current is ${current.releaseId}` : `; current NOT updated: ${current.cause}`;
   return {
     released,
@@ -58,3 +80,18 @@ export const handler = deployStep("finish-deploy", async (state) => {
     summary: `${what}; ${input.app}/${input.env} ${released ? "unlocked" : "was not locked by this execution"}${pointer}`,
   };
 });
+
+/**
+ * Whose numbered release this ending finishes: a deploy's own once it held the lock; a
+ * recovery's, the release of the execution it repaired. None for cycle runs.
+ */
+function releaseOwner(state: DeployState): { execution: string; releaseId: string } | undefined {
+  const { input, lock, recovery } = state;
+  if (input.mode === "recover") {
+    return recovery?.found && recovery.label && recovery.release && state.outcome?.recovered
+      ? { execution: recovery.execution, releaseId: recovery.release }
+      : undefined;
+  }
+  if (input.mode === "cycle" || lock?.outcome !== "acquired" || !input.release) return undefined;
+  return { execution: lock.holder, releaseId: input.release.id };
+}

@@ -5,7 +5,9 @@ import { readGroup } from "../aws/rollout/group.js";
 import { readVersionImage } from "../aws/rollout/launch-template.js";
 import { readTargetQuota } from "../aws/rollout/quotas.js";
 import { readTargetGroupTimings, readTargetHealth } from "../aws/rollout/targets.js";
-import { GantryError, InvalidDeployInputError } from "../core/errors.js";
+import { GantryError, InvalidDeployInputError, RolloutInProgressError } from "../core/errors.js";
+import { readUnfinishedRollout } from "../aws/rollout/unfinished.js";
+import { unfinishedRolloutMessage } from "../core/rollout/unfinished.js";
 import { cycleSplit } from "../core/cycle/cycle.js";
 import { viewFleet } from "../core/fleet.js";
 import { checkLaunchTemplate, isVersionAlias } from "../core/rollout/launch-template.js";
@@ -23,16 +25,19 @@ import { forwardStep } from "../wiring/step.js";
  * so a push that beats its build is refused here, before any change, rather than after the
  * health timeout.
  */
-export const handler = forwardStep("plan-rollout", async ({ input }) => {
+export const handler = forwardStep("plan-rollout", async ({ input, execution }) => {
   try {
     const release = input.mode === "cycle" ? undefined : input.release;
-    const [, group, timings, targets, quota] = await Promise.all([
+    const [unfinished, , group, timings, targets, quota] = await Promise.all([
+      readUnfinishedRollout(input.app, input.env),
       release && releaseStoreConfigured() ? checkReleaseBuilt(input.app, input.env, parseReleaseId(release.id)) : undefined,
       readGroup(input.group.autoScalingGroupName),
       readTargetGroupTimings(input.group.targetGroupArns),
       readTargetHealth(input.group.targetGroupArns),
       readTargetQuota(),
     ]);
+    // Another execution's rollout that never ended cleanly: its group is not as it started.
+    if (unfinished && unfinished.execution !== execution?.name) throw new RolloutInProgressError(unfinishedRolloutMessage(input.app, input.env, unfinished));
     const missing = (await readAlarms(input.gates.alarms)).filter((alarm) => alarm.state === "NOT_FOUND");
     if (missing.length > 0) {
       throw new InvalidDeployInputError(

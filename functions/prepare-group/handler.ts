@@ -1,6 +1,9 @@
 import { markRelease, suspendProcesses, useLaunchTemplateVersion } from "../aws/rollout/group-actions.js";
 import { readGroup } from "../aws/rollout/group.js";
 import { ensureImageVersion } from "../aws/rollout/launch-template.js";
+import { saveUnfinishedRollout } from "../aws/rollout/unfinished.js";
+import { now } from "../aws/clock.js";
+import { RolloutInProgressError } from "../core/errors.js";
 import { startProgress } from "../core/rollout/rollout.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { forwardStep } from "../wiring/step.js";
@@ -13,6 +16,23 @@ import { forwardStep } from "../wiring/step.js";
 export const handler = forwardStep("prepare-group", async (state) => {
   const plan = requirePlan(state);
   const group = state.input.group.autoScalingGroupName;
+  const { app, env } = state.input;
+  const execution = state.execution?.name ?? state.lock?.holder;
+  if (!plan.markOnly && execution) {
+    // Recorded before the first change, so a recovery can find this rollout whatever ends it.
+    const { preview: _preview, ...kept } = plan;
+    const record = {
+      execution,
+      release: plan.release,
+      ...(state.lock?.label ? { label: state.lock.label } : {}),
+      plan: kept,
+      stage: "rollout" as const,
+      since: now(),
+    };
+    if (!(await saveUnfinishedRollout(app, env, record))) {
+      throw new RolloutInProgressError(`Another execution's rollout of ${app}/${env} is recorded as unfinished; run \`gantry recover ${app} ${env}\` first.`);
+    }
+  }
   await suspendProcesses(group, plan.suspend);
   await markRelease(group, plan.release);
   const imageId = state.input.release?.imageId;

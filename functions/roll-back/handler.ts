@@ -9,9 +9,10 @@ import {
   useLaunchTemplateVersion,
 } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
-import { RELEASE_TAG } from "../core/fleet.js";
+import { RELEASE_TAG, describeFleet } from "../core/fleet.js";
 import { assertRolledBack, decideRollback, enforceRollbackDeadline, rollbackSize, rolledBackCause, type RollbackProgress } from "../core/rollout/rollback.js";
 import { summarize } from "../core/rollout/rollout.js";
+import { recoveredCause } from "../core/rollout/unfinished.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 import { rollBackInPlace } from "./in-place.js";
@@ -62,7 +63,9 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
   if (pass.stage === "done") {
     view = await observeFleet(input, plan, startedAt);
     assertRolledBack(plan, view);
-    const cause = rolledBackCause(plan, input.app, input.env, failedBatch, state.failure ?? state.progress?.failed, view);
+    const cause = state.recovery?.found
+      ? recoveredCause(state.recovery, plan.previousRelease, input.app, input.env, describeFleet(view, plan.release))
+      : rolledBackCause(plan, input.app, input.env, failedBatch, state.failure ?? state.progress?.failed, view);
     return { startedAt, stage: "done", done: true, waitSeconds: 0, summary: summarize(plan, view, failedBatch, "rolled back"), cause };
   }
   return {

@@ -4,6 +4,7 @@ import type { RolloutPlan } from "../core/rollout/plan.js";
 import type { CaughtFailure, RollbackProgress } from "../core/rollout/rollback.js";
 import type { Progress } from "../core/rollout/rollout.js";
 import type { GitHubReport } from "../core/github/deployment-report.js";
+import type { RecoveryDirection } from "../core/rollout/unfinished.js";
 
 /** A precondition that failed: the deploy ends before anything changed. */
 export interface Rejection {
@@ -45,10 +46,26 @@ export interface LockHold {
 export interface Outcome {
   /** "cycled" and "no-op" end cycle runs; those record no release. */
   status: "deployed" | "rolled back" | "failed" | "cycled" | "no-op";
+  /** A recovery run put the group back (or finished it): the status says which. */
+  recovered?: boolean;
   error?: string;
   cause?: string;
   /** What happened, when the ending alone does not say it (a release only marked on the group). */
   summary?: string;
+}
+
+/** What a recovery run found and takes on (`$.recovery`, recover mode only). */
+export interface Recovery {
+  /** False: nothing was left unfinished by that execution, and the run changes nothing. */
+  found: boolean;
+  /** The execution whose rollout it repairs, and how that execution ended. */
+  execution: string;
+  status: string;
+  direction?: RecoveryDirection;
+  release?: string;
+  /** The release number of the rollout it repairs; none for a cycle run. */
+  label?: string;
+  summary: string;
 }
 
 export interface DeployState {
@@ -66,6 +83,7 @@ export interface DeployState {
   finishFailure?: CaughtFailure;
   /** The deploy's GitHub Deployment and what its report said. */
   github?: GitHubReport;
+  recovery?: Recovery;
 }
 
 /**
@@ -89,6 +107,7 @@ export const STATE_FIELDS = [
   "releaseFailure",
   "github",
   "deployWindow",
+  "recovery",
 ] as const;
 
 /** Splits a step's event into the validated input and the fields steps wrote. */
@@ -111,6 +130,7 @@ export function readDeployState(event: unknown): DeployState {
     ...(record.rollbackFailure ? { rollbackFailure: record.rollbackFailure as CaughtFailure } : {}),
     ...(record.finishFailure ? { finishFailure: record.finishFailure as CaughtFailure } : {}),
     ...(record.github ? { github: record.github as GitHubReport } : {}),
+    ...(record.recovery ? { recovery: record.recovery as Recovery } : {}),
   };
 }
 

@@ -227,7 +227,7 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
 
   // Locks and release rows are read, created and updated in place; gantry deletes and queries nothing from a Lambda.
   "lock-table": (_scope, resources) => [
-    statement("ReadWriteGantryTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [resources.tableArn]),
+    statement("ReadWriteGantryTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], [resources.tableArn]),
   ],
 
   "instance-power": (scope) => [

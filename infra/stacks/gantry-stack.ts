@@ -9,6 +9,9 @@ import { FUNCTIONS, type FunctionEntry } from "../../functions/catalog.js";
 import { GANTRY_TABLE_DEFINITION } from "../../functions/aws/dynamo-client.js";
 import type { GantryConfig } from "../../functions/core/config/config.js";
 import { DEFAULT_WEBHOOK_SECRET_PARAMETER, STACK_OUTPUTS } from "../../functions/core/config/stack-outputs.js";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import { RECOVERABLE_STATUSES } from "../../functions/core/rollout/unfinished.js";
 import { githubWebhookSettingsLine } from "../../functions/core/webhook/github-settings.js";
 import { Alerts } from "../constructs/alerts.js";
 import { accessScope, statementsFor } from "../constructs/capability-statements.js";
@@ -151,6 +154,20 @@ export class GantryStack extends Stack {
           authType: lambda.FunctionUrlAuthType.NONE,
         })
       : undefined;
+
+    // A deploy that ended where no Catch saw it (a Stop, the timeout, a platform failure) or whose
+    // rollback failed: the function starts a recovery run when it left its rollout unfinished.
+    for (const entry of catalog.filter((candidate) => candidate.trigger === "deploy-ended")) {
+      new events.Rule(this, `${pascal(entry.dir)}Rule`, {
+        description: "gantry deploy executions that ended ABORTED, TIMED_OUT or FAILED: recover the group they may have left unfinished",
+        eventPattern: {
+          source: ["aws.states"],
+          detailType: ["Step Functions Execution Status Change"],
+          detail: { status: [...RECOVERABLE_STATUSES], stateMachineArn: [deploy.stateMachineArn] },
+        },
+        targets: [new targets.LambdaFunction(this.fn(entry.dir).function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      });
+    }
 
     const machines = Object.values(this.stateMachines);
     this.alerts = new Alerts(this, "Alerts", { stateMachines: machines });

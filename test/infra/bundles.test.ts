@@ -31,7 +31,7 @@ process.stdout.write(JSON.stringify(report));
   return JSON.parse(execFileSync(process.execPath, ["--enable-source-maps", "--input-type=module", "-e", script], { env, encoding: "utf8" }));
 }
 
-const deploySteps = functionNames().filter((name) => name !== "webhook" && name !== "chat" && !name.startsWith("power-"));
+const deploySteps = functionNames().filter((name) => !["webhook", "chat", "start-recovery"].includes(name) && !name.startsWith("power-"));
 
 describe("the Lambda bundles", () => {
   it.each(functionNames())("%s stays within the size target and takes its SDK from the ES-module builds", (name) => {
@@ -49,6 +49,13 @@ describe("the Lambda bundles", () => {
     expect(report.handler).toBe("function");
     expect(report.error?.name).toBe("InvalidDeployInputError");
     expect(report.error?.stack).toMatch(/functions\/core\/config\/input\.ts:\d+/);
+  });
+
+  it("start-recovery loads and refuses an event that is no execution's status change, naming what is missing", () => {
+    const report = loadAndInvoke("start-recovery");
+    expect(report.handler).toBe("function");
+    expect(report.error?.name).toBe("InvalidDeployInputError");
+    expect(report.error?.stack).toContain("Not a Step Functions status change event: detail");
   });
 
   it("power-plan refuses an empty event as InvalidPowerInputError", () => {

@@ -275,7 +275,7 @@ describe("statementsFor", () => {
 
   it("lock-table, start-deploy and webhook-secret name exactly the stack's table, deploy machine and parameter", () => {
     expect(json("lock-table")).toEqual([
-      expect.objectContaining({ Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: resources.tableArn }),
+      expect.objectContaining({ Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: resources.tableArn }),
     ]);
     expect(json("start-deploy")).toEqual([expect.objectContaining({ Action: "states:StartExecution", Resource: resources.deployStateMachineArn })]);
     expect(json("webhook-secret")).toEqual([expect.objectContaining({ Action: "ssm:GetParameter", Resource: resources.webhookSecretParameterArn })]);

@@ -80,8 +80,12 @@ describe("GantryStack with a power machine in the catalog", () => {
 
   it("outputs the power machine's ARN under the key the CLI reads, and alerts on it too", () => {
     template.hasOutput(STACK_OUTPUTS.powerStateMachineArn, {});
-    const rule = Object.values(template.findResources("AWS::Events::Rule"))[0] as { Properties: { EventPattern: { detail: { stateMachineArn: unknown[] } } } };
-    expect(rule.Properties.EventPattern.detail.stateMachineArn).toHaveLength(2);
+    const rules = Object.entries(template.findResources("AWS::Events::Rule")) as [
+      string,
+      { Properties: { EventPattern: { detail: { stateMachineArn: unknown[] } } } },
+    ][];
+    const alerts = rules.find(([id]) => id.startsWith("Alerts"))?.[1];
+    expect(alerts?.Properties.EventPattern.detail.stateMachineArn).toHaveLength(2);
   });
 
   it("sizes the Lambda after the longest Task state that waits for it", () => {

@@ -275,7 +275,8 @@ describe("deploy state machine, run locally", () => {
   });
 
   it("resumes the suspended processes and says what a person must do when the rollback itself fails", async () => {
-    const fleet = createLocalFleet({ instances: 12 });
+    // Its own app/env: the rollout stays recorded as unfinished, and the next deploy is told to recover it.
+    const fleet = createLocalFleet({ app: "stuck", instances: 12 });
     const breakThird = breakBatch(fleet, 3);
     // ExitStandby refused for good: the rollback cannot bring the old instances back.
     fleet.cloud.failNext("ExitStandby", "ValidationError", 100);
@@ -284,10 +285,10 @@ describe("deploy state machine, run locally", () => {
 
     expect(record.status).toBe("FAILED");
     expect(record.error).toBe("RollbackFailed");
-    expect(record.cause).toMatch(/^Rollback of v2 on hello-prod failed: ValidationError: .* It was rolling back after HealthGateFailedError: Batch 3 of 4/);
+    expect(record.cause).toMatch(/^Rollback of v2 on stuck-prod failed: ValidationError: .* It was rolling back after HealthGateFailedError: Batch 3 of 4/);
     expect(record.cause).toMatch(/Scaling processes resumed \(AZRebalance\)/);
     expect(record.cause).toMatch(
-      /To finish by hand: return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name hello-prod --instance-ids i-/,
+      /To finish by hand: return the old instances to service: aws autoscaling exit-standby --auto-scaling-group-name stuck-prod --instance-ids i-/,
     );
     expect(record.cause).not.toMatch(/MaxSize/);
     const end = fleetState(fleet);
@@ -296,6 +297,8 @@ describe("deploy state machine, run locally", () => {
     // The batch's broken instances were being removed before the rollback stopped.
     expect(end.releases.filter((release) => release === "v2:InService")).toHaveLength(6);
     expect(end.releases.filter((release) => release === "v2:Terminating")).toHaveLength(3);
+    const next = await runLocalDeploy(fleet, fleet.deployInput("v3", { strategy }));
+    expect(next.cause).toContain("Run `gantry recover stuck prod`");
   });
 
   it("brings back and removes a new instance someone parks in Standby as the rollback starts: the group ends as it started", async () => {

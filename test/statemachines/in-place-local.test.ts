@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
 import { fleetState, watchFleet } from "../../local/watch.js";
+import { readUnfinishedRollout } from "../../functions/aws/rollout/unfinished.js";
 
 /** Eight instances, two a batch, six always serving: the floor of 75 % leaves room for one batch of 2. */
 const strategy = { mode: "in-place" as const, batches: ["25%"], minHealthyPercent: 75, bakeSeconds: 30, pollSeconds: 5 };
@@ -13,8 +14,8 @@ async function running(fleet: LocalFleet): Promise<string[]> {
   return answers.map((answer) => (JSON.parse(answer.body) as { release: string }).release).sort();
 }
 
-function inPlaceFleet() {
-  const fleet = createLocalFleet({ instances: 8, maxSize: 8 });
+function inPlaceFleet(app?: string) {
+  const fleet = createLocalFleet({ instances: 8, maxSize: 8, ...(app ? { app } : {}) });
   return { fleet, before: fleetState(fleet), watch: watchFleet(fleet) };
 }
 
@@ -110,7 +111,8 @@ describe("in-place deploys on the real definition, run locally", () => {
   });
 
   it("stops for a person when the way back hangs too: the rollback fails naming the instance, the others serve v1", async () => {
-    const { fleet, before } = inPlaceFleet();
+    // Its own app/env: a failed rollback leaves its rollout recorded as unfinished, for gantry recover.
+    const { fleet, before } = inPlaceFleet("hangs");
     const [first] = before.ids;
     fleet.cloud.setSsmAgent(first as string, "hangs");
     const inPlace = { command: "/usr/local/bin/gantry-deploy", timeoutSeconds: 60 };
@@ -124,6 +126,7 @@ describe("in-place deploys on the real definition, run locally", () => {
       Array.from({ length: 7 }, () => "v1"),
     );
     expect(end.serving).toBeGreaterThanOrEqual(6);
+    expect((await readUnfinishedRollout("hangs", "prod"))?.execution).toBe(record.name);
   });
 
   it("rolls back when the gate fails after the command: the release answers 503 once it runs", async () => {

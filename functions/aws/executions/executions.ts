@@ -1,5 +1,5 @@
 import { AwsThrottledError, AwsTransientError, DeployStartRejectedError, WebhookNotConfiguredError, type GantryError } from "../../core/errors.js";
-import type { DeployInputRaw } from "../../core/config/input.js";
+import type { ExecutionInputRaw } from "../../core/config/input.js";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { ANSWER_FAST } from "../clients.js";
 import { classifyAwsError } from "../errors.js";
@@ -10,7 +10,8 @@ import { startExecution } from "./step-functions.js";
 export interface DeployStart {
   stateMachineArn: string;
   name: string;
-  input: DeployInputRaw;
+  /** A push's deploy, or a recovery run (mode "recover", no release). */
+  input: ExecutionInputRaw;
 }
 
 /** The execution a start led to; `alreadyHandled` when an earlier delivery had started it. */

@@ -135,6 +135,26 @@ export async function acquireLockIfFree(request: AcquireRequest): Promise<{ outc
   );
 }
 
+/**
+ * Takes the lock for a recovery run from `from`, an execution that has ended while holding it (or
+ * from nobody, or from a lease that ran out). A recovery is no push: it never registers as the
+ * newest job, so the push queue is as it was. Safe to retry: the recovery asking again keeps it.
+ * Answers who holds it when someone else, alive, does.
+ */
+export async function takeOverLock(request: AcquireRequest & { from: string }): Promise<{ outcome: "acquired" } | { outcome: "held"; heldBy: string }> {
+  const { app, env, holder, seq, now } = request;
+  const values = { ":me": holder, ":from": request.from, ":seq": seq, ":now": now, ":until": now + request.leaseSeconds * 1000 };
+  const written = await updateLock(
+    app,
+    env,
+    "SET #holder = :me, #holderSeq = :seq, #leaseUntil = :until",
+    "attribute_not_exists(#holder) OR #holder = :me OR #holder = :from OR #leaseUntil < :now",
+    values,
+  );
+  if (written !== false) return { outcome: "acquired" };
+  return { outcome: "held", heldBy: (await readState(app, env))?.holder ?? "another execution" };
+}
+
 /** Extends the lease if `holder` still holds the lock; false when it does not. */
 export async function renewLock(request: { app: string; env: string; holder: string; now: number; leaseSeconds: number }): Promise<boolean> {
   const until = request.now + request.leaseSeconds * 1000;

@@ -143,7 +143,16 @@ export const deployInputSchema = z
         receivedAt: z.number().int().nonnegative().optional(),
       })
       .optional(),
-    mode: z.enum(["deploy", "cycle"]).default("deploy"),
+    /** "recover": restore the group after an ending no Catch saw (`gantry recover`, or the rule on ABORTED, TIMED_OUT and FAILED). */
+    mode: z.enum(["deploy", "cycle", "recover"]).default("deploy"),
+    /** Recovery runs only: the execution whose unfinished rollout to repair, and how it ended. */
+    recover: z
+      .strictObject({
+        execution: z.string().regex(/^[A-Za-z0-9_.-]{1,80}$/, "an execution name (at most 80 of A–Z a–z 0–9 _ . -)"),
+        status: z.enum(["ABORTED", "TIMED_OUT", "FAILED"]),
+        error: z.string().max(256).optional(),
+      })
+      .optional(),
     /** Cycle runs only: which instances are old enough to replace, and how many go per batch. */
     cycle: z
       .strictObject({
@@ -199,6 +208,16 @@ export const deployInputSchema = z
             ? 'needs retire "standby": with "terminate" no old instance is kept; remove it'
             : "cannot be combined with keepOldFor, whose rollback window needs every old instance in Standby; remove one of them",
       });
+    }
+    if (input.mode === "recover" && !input.recover) {
+      context.addIssue({
+        code: "custom",
+        path: ["recover"],
+        message: 'is required in recover mode: { "execution": "<the execution that ended>", "status": "ABORTED" } (gantry recover fills it in)',
+      });
+    }
+    if (input.mode !== "recover" && input.recover) {
+      context.addIssue({ code: "custom", path: ["recover"], message: 'is taken only in recover mode ("mode": "recover"); remove it' });
     }
     if (input.mode === "cycle" && !input.cycle) {
       context.addIssue({ code: "custom", path: ["cycle"], message: 'is required in cycle mode: { "maxAge": "14d", "batchSize": 1 }' });

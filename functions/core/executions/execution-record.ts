@@ -80,7 +80,7 @@ export function summarizeExecution(record: ExecutionRecord, now: number): Execut
   return {
     name: record.name,
     status: record.status,
-    release: input.release?.id ?? (input.mode === "cycle" ? "(cycle)" : "?"),
+    release: input.release?.id ?? (input.mode === "cycle" ? "(cycle)" : input.mode === "recover" ? "(recover)" : "?"),
     currentState: record.steps.at(-1)?.state ?? "(not started)",
     ...(batchCount !== undefined && batchIndex !== undefined && batchIndex >= 0 ? { batch: { current: batchIndex + 1, of: batchCount } } : {}),
     startedAt: new Date(record.startedAt).toISOString(),

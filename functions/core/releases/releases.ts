@@ -59,9 +59,11 @@ export function startedRelease(start: ReleaseStart, number: number): ReleaseReco
 
 /**
  * The statuses a release may be in when it finishes as `status`. A deploying release takes
- * any final status; a deployed one may later be marked rolled back. Anything else already
- * ended, and its first ending stands.
+ * any final status; a deployed one may later be marked rolled back, and so may a failed one
+ * (its rollback failed, and a recovery put the group back). Anything else already ended, and
+ * its first ending stands.
  */
 export function finishableFrom(status: FinalStatus): ReleaseStatus[] {
-  return status === "rolled back" ? ["deploying", "deployed"] : ["deploying"];
+  // A recovery ends a rollout whose own rollback failed: its release is rolled back after all.
+  return status === "rolled back" ? ["deploying", "deployed", "failed"] : ["deploying"];
 }

@@ -138,7 +138,9 @@ export function planRollout(
       `Group "${group.name}" has ${inStandby.length} instance(s) in Standby (${inStandby
         .slice(0, 5)
         .map((i) => i.id)
-        .join(", ")}): another rollout is running or was left unfinished; exit or terminate them first.`,
+        .join(
+          ", ",
+        )}): another rollout is running or was left unfinished; \`gantry recover ${input.app} ${input.env}\` restores a rollout gantry left unfinished, otherwise exit or terminate them first.`,
     );
   }
   // A cycle never lets a group that serves drop to zero, whatever minHealthyPercent says.
