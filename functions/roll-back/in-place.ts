@@ -2,7 +2,7 @@ import { now } from "../aws/clock.js";
 import { restoreRelease, resumeProcesses } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { DeployCommandFailedError, HealthGateFailedError, HttpGateFailedError, AlarmGateFailedError, RollbackIncompleteError } from "../core/errors.js";
-import { RELEASE_TAG, describeFleet } from "../core/fleet.js";
+import { RELEASE_TAG, describeFleet, type FleetView } from "../core/fleet.js";
 import { homeTargetGroups, inNoTargetGroup } from "../core/rollout/in-place.js";
 import { rolledBackCause, type RollbackProgress } from "../core/rollout/rollback.js";
 import { summarize } from "../core/rollout/rollout.js";
@@ -39,12 +39,20 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
   const round = state.rollback?.inPlaceRound ?? 0;
   const current = state.rollback?.inPlace;
   const failed = state.progress?.inPlace;
-  const takeFirst = round === 0 && !current ? (failed?.instanceIds ?? []) : [];
+  // A recovery has no record of the batch in flight when its execution ended: the instances in
+  // service but in no target group are that batch. They go first, the previous release's command
+  // runs on them again (it may have been sent), and they go back into every configured target group.
+  const outside = state.recovery?.found && !failed && round === 0 ? inNoTargetGroup(view, inServiceIds(view), input.group.targetGroupArns) : [];
+  const takeFirst = round === 0 && !current ? (failed?.instanceIds ?? outside) : [];
   // Where the failed batch's command ran, what runs there is not known: the previous release's command runs again.
   // Past "take", a command may have reached any of the batch (a step can fail between two sends):
   // the previous release's command runs again on all of it but the instances Run Command never reached.
-  const rerun = failed && failed.stage !== "take" ? failed.instanceIds.filter((id) => !(failed.undelivered ?? []).includes(id)) : [];
-  const firstHomes = failed ? (id: string) => homeTargetGroups(failed, id, input.group.targetGroupArns) : undefined;
+  const rerun = failed && failed.stage !== "take" ? failed.instanceIds.filter((id) => !(failed.undelivered ?? []).includes(id)) : outside;
+  const firstHomes = failed
+    ? (id: string) => homeTargetGroups(failed, id, input.group.targetGroupArns)
+    : outside.length > 0
+      ? () => input.group.targetGroupArns
+      : undefined;
   const size = Math.max(1, ...plan.batchSizes);
   const where = `Rollback batch ${round + 1}`;
   const batchStartedAt = current ? (state.rollback?.batchStartedAt ?? at) : at;
@@ -59,7 +67,7 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
   }
   const progress = { startedAt, stage: "in-place" as const, done: false, batchStartedAt };
   if (turn.allDone) {
-    const counted = view.group.instances.filter((instance) => instance.lifecycleState === "InService").map((instance) => instance.id);
+    const counted = inServiceIds(view);
     const missing = inNoTargetGroup(view, counted, input.group.targetGroupArns);
     if (missing.length > 0) {
       throw new RollbackIncompleteError(
@@ -81,4 +89,8 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
     // The view is split by the previous release here: the fleet line names what each side runs.
     summary: summarize({ ...plan, release: previous }, view, failedBatch, `rolling back in place to ${previous}: ${turn.note}`),
   };
+}
+
+function inServiceIds(view: FleetView): string[] {
+  return view.group.instances.filter((instance) => instance.lifecycleState === "InService").map((instance) => instance.id);
 }

@@ -153,4 +153,35 @@ describe("recovery from an ending no Catch sees, on the deploy definition run lo
     expect(fleetState(fleet)).toEqual(before);
     expect((await readLock("clean", "prod", fleet.clock.now()))?.holder).toBeUndefined();
   });
+
+  it.each([
+    [2, "its first batch out of service, still on v1", 0],
+    [6, "its first batch on v2, not yet back in service", 2],
+  ])("an in-place deploy stopped at wait %i (%s): the same eight instances all serve v1 again", async (nth, _when, onV2) => {
+    const app = `inplacestop${nth}`;
+    const fleet = createLocalFleet({ app, instances: 8, maxSize: 8 });
+    const before = fleetState(fleet);
+    const inPlace = { mode: "in-place" as const, batches: ["25%"], minHealthyPercent: 75, bakeSeconds: 30, pollSeconds: 5 };
+    const name = `${app}-prod-v2-stopped`;
+
+    const stopped = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy: inPlace }), { name, ...stopAt("Wait in place", nth) });
+
+    expect(stopped.status).toBe("ABORTED");
+    const left = fleetState(fleet);
+    expect(left.releases.filter((release) => release.startsWith("v2:"))).toHaveLength(onV2);
+    expect(left.serving).toBe(6);
+    const input = {
+      ...fleet.deployInput("unused", { strategy: inPlace }),
+      release: undefined,
+      mode: "recover" as const,
+      recover: { execution: name, status: "ABORTED" as const },
+    };
+    const watch = watchFleet(fleet);
+    const recovered = await runLocalDeploy(fleet, input, { name: `recover-${name}`, onEvent: watch.onEvent });
+
+    expect(recovered.status).toBe("SUCCEEDED");
+    expect(fleetState(fleet)).toEqual(before);
+    expect(watch.minServing()).toBeGreaterThanOrEqual(6);
+    expect((await readLock(app, "prod", fleet.clock.now()))?.holder).toBeUndefined();
+  });
 });
