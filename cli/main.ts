@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { registerAbort } from "./commands/abort.js";
 import { registerRecover } from "./commands/recover.js";
+import { registerApprovals } from "./commands/approve.js";
 import { registerChat } from "./commands/chat.js";
 import { registerConsole } from "./commands/console.js";
 import { registerConfig } from "./commands/config.js";
@@ -40,6 +41,7 @@ Set GANTRY_DEBUG=1 to see the stack trace of an unexpected failure.`,
 
 registerAbort(program);
 registerRecover(program);
+registerApprovals(program);
 registerChat(program);
 registerConsole(program);
 registerConfig(program);

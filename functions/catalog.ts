@@ -34,6 +34,7 @@
  * - `deploy-command`: run the release's deploy command on the release's instances (SSM Run Command,
  *   AWS-RunShellScript), read its results, and tag those instances with the release they now run.
  * - `target-registration`: register and deregister instances in the configured target groups.
+ * - `alerts-publish`: publish to the stack's alerts topic (and use its key), to announce an approval checkpoint.
  */
 export type Capability =
   | "group-read"
@@ -58,7 +59,8 @@ export type Capability =
   | "release-check"
   | "release-pointer"
   | "deploy-command"
-  | "target-registration";
+  | "target-registration"
+  | "alerts-publish";
 
 export interface FunctionEntry {
   /** functions/<dir>/handler.ts */
@@ -130,6 +132,8 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   },
   // Reports to GitHub over HTTPS, outside any VPC; renews the lock like every deploy step that runs while it is held.
   { dir: "report-github", machine: "deploy", placeholder: "ReportToGitHubFunctionArn", needs: ["github-token", "lock-table"] },
+  // "Wait for approval" (a .waitForTaskToken task): keeps the token for gantry approve/reject and tells the alerts topic.
+  { dir: "await-approval", machine: "deploy", placeholder: "AwaitApprovalFunctionArn", needs: ["lock-table", "alerts-publish"] },
   // A recovery run's first step: reads the unfinished rollout and takes the lock over from the execution that left it.
   { dir: "recover-rollout", machine: "deploy", placeholder: "RecoverRolloutFunctionArn", needs: ["lock-table"] },
   { dir: "finish-deploy", machine: "deploy", placeholder: "FinishDeployFunctionArn", needs: ["lock-table", "release-pointer"] },

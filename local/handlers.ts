@@ -12,6 +12,7 @@ import { handler as prepareGroup } from "../functions/prepare-group/handler.js";
 import { handler as retireOldInstances } from "../functions/retire-old-instances/handler.js";
 import { handler as rollBack } from "../functions/roll-back/handler.js";
 import { handler as recoverRollout } from "../functions/recover-rollout/handler.js";
+import { handler as awaitApproval } from "../functions/await-approval/handler.js";
 import { handler as reportToGitHub } from "../functions/report-github/handler.js";
 import { handler as powerAct } from "../functions/power-act/handler.js";
 import { handler as powerCheck } from "../functions/power-check/handler.js";
@@ -39,6 +40,7 @@ export const deployHandlers: Record<string, LambdaHandler> = {
   ReportToGitHubFunctionArn: reportToGitHub as LambdaHandler,
   CheckDeployWindowFunctionArn: checkDeployWindow as LambdaHandler,
   RecoverRolloutFunctionArn: recoverRollout as LambdaHandler,
+  AwaitApprovalFunctionArn: awaitApproval as LambdaHandler,
 };
 
 /** The Lambda behind each placeholder of the power definition (statemachines/power.asl.json). */

@@ -68,27 +68,32 @@ export async function runExecution(options: RunOptions): Promise<ExecutionRecord
   const taskHandlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   const waitOverrides: Record<string, number> = {};
   const retryOverrides: Record<string, number> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
+  const states = localStates(definition);
+  for (const [name, state] of Object.entries(states)) {
     if (state.Type === "Wait") waitOverrides[name] = 0;
     if (state.Type !== "Task") continue;
     retryOverrides[name] = 0;
-    const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource)?.[1];
+    const callback = state.Resource === CALLBACK_RESOURCE;
+    const target = callback ? String((state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName ?? "") : state.Resource;
+    const placeholder = /^\$\{(\w+)\}$/.exec(target)?.[1];
     const handler = placeholder ? handlers[placeholder] : undefined;
     if (!handler) throw new Error(`No local handler for Task "${name}" (resource ${state.Resource}).`);
     taskHandlers[name] = async (input) => {
       await payWait();
       if (options.stepLatencyMs) await clock.sleep(options.stepLatencyMs);
       try {
-        return await handler(input, {} as never);
+        // A callback Task's Lambda gets the Payload its Parameters built, as lambda:invoke sends it.
+        return await handler(callback ? (input as { Payload?: unknown }).Payload : input, {} as never);
       } catch (error) {
         throw asLambdaError(error);
       }
     };
   }
 
-  const machine = new StateMachine(definition);
+  const machine = new StateMachine({ ...definition, States: states } as StateMachineDefinition);
   const execution = machine.run(options.input as never, {
-    context: { Execution: { Name: options.name, StartTime: new Date(record.startedAt).toISOString() } },
+    // No task tokens here: a callback Task's handler waits for its answer itself (local/approvals.ts).
+    context: { Execution: { Name: options.name, StartTime: new Date(record.startedAt).toISOString() }, Task: { Token: LOCAL_TASK_TOKEN } } as never,
     overrides: { taskResourceLocalHandlers: taskHandlers as never, waitTimeOverrides: waitOverrides, retryIntervalOverrides: retryOverrides },
   });
   options.signal?.addEventListener("abort", () => execution.abort(), { once: true });
@@ -191,4 +196,26 @@ function readPath(root: unknown, path: string): unknown {
 
 function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? "");
+}
+
+/** The resource of a Task that waits for a task token: Lambda invoked with `$$.Task.Token` in its Payload. */
+const CALLBACK_RESOURCE = "arn:aws:states:::lambda:invoke.waitForTaskToken";
+
+/** What `$$.Task.Token` reads locally: the runner has no tokens, and nothing answers one. */
+export const LOCAL_TASK_TOKEN = "local-task-token";
+
+/**
+ * The states as the local runner runs them. aws-local-stepfunctions reads a Task's
+ * TimeoutSecondsPath from the effective input (after Parameters), where AWS reads it from the
+ * state's input; a callback Task's local handler enforces that timeout itself, so the path is
+ * left out here rather than read from the wrong place.
+ */
+function localStates(definition: StateMachineDefinition): StateMachineDefinition["States"] {
+  return Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => {
+      if (state.Type !== "Task" || state.Resource !== CALLBACK_RESOURCE) return [name, state];
+      const { TimeoutSecondsPath: _path, ...rest } = state as typeof state & { TimeoutSecondsPath?: string };
+      return [name, rest];
+    }),
+  ) as StateMachineDefinition["States"];
 }

@@ -16,7 +16,7 @@ import type { ChatJob } from "../functions/core/chat/chat.js";
 import type { HttpTransport } from "../functions/aws/rollout/http-probe.js";
 import { createRuntime, type Runtime } from "../functions/aws/runtime.js";
 import type { GantryConfig } from "../functions/core/config/config.js";
-import type { Clock } from "./clock.js";
+import { SystemClock, type Clock } from "./clock.js";
 import { activeCloud, attachLocalCloud, type LocalCloud, type LocalCloudClient } from "./cloud/index.js";
 import { localDynamoEndpoint } from "./dynamo/index.js";
 import { localS3Endpoint } from "./s3/index.js";
@@ -36,6 +36,8 @@ const CLOUD_SERVICES: ReadonlySet<ClientClass<object>> = new Set<ClientClass<obj
   ServiceQuotasClient,
   SSMClient,
 ]);
+
+import { localApprovals } from "./approvals.js";
 
 export interface LocalRuntimeOptions {
   /** The cloud that answers EC2, Auto Scaling, ELB, CloudWatch and Route 53 (default: the active one, see setActiveCloud). */
@@ -99,5 +101,6 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): Runtime {
     ...(options.latestExecution ? { latestExecution: options.latestExecution } : {}),
     ...(options.deferChatJob ? { deferChatJob: options.deferChatJob } : {}),
     ...(options.operatorRequests ? { operatorRequests: options.operatorRequests } : {}),
+    awaitApproval: localApprovals(clock ?? new SystemClock()),
   });
 }

@@ -1,5 +1,8 @@
 import { describeExecution } from "../../functions/aws/executions/step-functions.js";
 import { putOperatorRequest } from "../../functions/aws/operator/requests.js";
+import { readPendingApproval } from "../../functions/aws/operator/approvals.js";
+import { abortFor } from "../../functions/core/operator/stop.js";
+import { sendAnswer } from "./approve.js";
 import { executionArnFor } from "../../functions/core/executions/execution-links.js";
 import type { AbortOptions } from "../commands/abort.js";
 import { cliActor } from "../flags.js";
@@ -35,5 +38,9 @@ export async function abortOnAws(execution: string, options: AbortOptions, now =
   const abortTarget = { name, ...appEnv };
   const request = abortRequest(abortTarget, cliActor(), options.reason, now);
   await putOperatorRequest(abortTarget.app, abortTarget.env, request);
+  // A deploy waiting at an approval checkpoint runs no step that would read the request: answer its task token.
+  const pending = await readPendingApproval(abortTarget.app, abortTarget.env, name);
+  if (pending)
+    await sendAnswer(target.clients.stepFunctions, pending, { kind: "abort", by: request.by, at: now, cause: abortFor(request, name)?.message ?? "Aborted" });
   printAbort(abortTarget, request, options);
 }

@@ -71,6 +71,13 @@ const ENVIRONMENT = z.object({
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "is not an S3 bucket name; set it to the stack's output ReleaseBucketName" })
       .optional(),
   ),
+  GANTRY_ALERTS_TOPIC_ARN: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, { message: "is not an SNS topic ARN; set it to the stack's output AlertsTopicArn" })
+      .optional(),
+  ),
   POWERTOOLS_LOG_LEVEL: z.preprocess(
     (value) => (typeof value === "string" && value !== "" ? value.toUpperCase() : undefined),
     z.enum(LOG_LEVELS, { message: `is not a log level; set it to one of ${LOG_LEVELS.join(", ")}` }).optional(),
@@ -98,6 +105,8 @@ export interface GantryEnvironment {
   githubToken?: string;
   /** The release store's bucket: the steps that check or point at releases need it. */
   releaseBucket?: string;
+  /** The alerts topic: approval checkpoints announce themselves there. */
+  alertsTopicArn?: string;
   logLevel: LogLevel;
 }
 
@@ -127,6 +136,7 @@ export function readEnvironment(variables: Record<string, string | undefined>): 
     ...(values.AWS_LAMBDA_FUNCTION_NAME ? { functionName: values.AWS_LAMBDA_FUNCTION_NAME } : {}),
     ...(values.GANTRY_GITHUB_TOKEN ? { githubToken: values.GANTRY_GITHUB_TOKEN } : {}),
     ...(values.GANTRY_RELEASE_BUCKET ? { releaseBucket: values.GANTRY_RELEASE_BUCKET } : {}),
+    ...(values.GANTRY_ALERTS_TOPIC_ARN ? { alertsTopicArn: values.GANTRY_ALERTS_TOPIC_ARN } : {}),
     logLevel: values.POWERTOOLS_LOG_LEVEL ?? values.LOG_LEVEL ?? "INFO",
   };
 }

@@ -8,6 +8,16 @@ import type { DeployStarter } from "./executions/executions.js";
 import type { LatestExecutionReader } from "./executions/latest-execution.js";
 import type { HttpTransport } from "./rollout/http-probe.js";
 import type { OperatorRequestStore } from "../core/operator/requests.js";
+import type { ApprovalAnswer, ApprovalCheckpoint } from "../core/rollout/approvals.js";
+
+/** Waits, in process, for the answer to one execution's checkpoint; throws when none comes in time. */
+export type ApprovalWaiter = (wait: {
+  app: string;
+  env: string;
+  execution: string;
+  checkpoint: ApprovalCheckpoint;
+  pollSeconds: number;
+}) => Promise<ApprovalAnswer>;
 
 /**
  * Everything gantry's adapters need from the world: the AWS clients, the clock, the
@@ -45,6 +55,12 @@ export interface Runtime {
   deferChatJob?: (job: ChatJob) => Promise<void>;
   /** Where requests to running executions are kept, when not in the gantry table (local commands: files). */
   operatorRequests?: OperatorRequestStore;
+  /**
+   * How an approval checkpoint gets its answer when no task token can carry it (local mode: the
+   * state machine runner has none). Without it the step returns and the execution waits for
+   * SendTaskSuccess or SendTaskFailure, as on AWS.
+   */
+  awaitApproval?: ApprovalWaiter;
 }
 
 export interface RuntimeParts {
@@ -64,6 +80,7 @@ export interface RuntimeParts {
   latestExecution?: LatestExecutionReader;
   deferChatJob?: (job: ChatJob) => Promise<void>;
   operatorRequests?: OperatorRequestStore;
+  awaitApproval?: ApprovalWaiter;
 }
 
 /** The one way to build a runtime: Lambda, local mode, the CLI and tests all come through here. */
@@ -92,6 +109,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     ...(parts.latestExecution ? { latestExecution: parts.latestExecution } : {}),
     ...(parts.deferChatJob ? { deferChatJob: parts.deferChatJob } : {}),
     ...(parts.operatorRequests ? { operatorRequests: parts.operatorRequests } : {}),
+    ...(parts.awaitApproval ? { awaitApproval: parts.awaitApproval } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { detachAndTerminate, retireInstances, setMaxSize } from "../aws/rollout/
 import { standbyExcess } from "../core/rollout/keep-old.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { bakedProgress, decideAfterBake } from "../core/rollout/bake.js";
+import { approvalCheckpoint } from "../core/rollout/approvals.js";
 import { measureLatency } from "../core/rollout/ready-wait.js";
 import { batchInstances, decideRetire, ownSize, restoredMaxSize, summarize, type Progress } from "../core/rollout/rollout.js";
 import { requirePlan, requireProgress } from "../wiring/deploy-state.js";
@@ -57,5 +58,16 @@ export const handler = forwardStep("check-after-bake", async (state): Promise<Pr
   if (maxSize !== undefined) await setMaxSize(view.group.name, maxSize);
   // A cycle gives way to a push between batches: it ends cleanly here and the next run carries on.
   const stoppedFor = decision.askQueuedPush ? await readQueuedPush(state.input.app, state.input.env, at) : undefined;
-  return { ...bakedProgress(plan, view, progress, verdict.evidence, leftovers.length, decision.last, stoppedFor), waitStartedAt: now() };
+  const baked = bakedProgress(plan, view, progress, verdict.evidence, leftovers.length, decision.last, stoppedFor);
+  // An approval checkpoint: "Batch complete?" sends the run to "Wait for approval" with this.
+  const { approval: _previous, ...rest } = baked;
+  if (!plan.approvals?.includes(progress.batch)) return { ...rest, waitStartedAt: now() };
+  const approval = approvalCheckpoint(progress.batch, plan.batchCount, state.input.strategy.approvalTimeout, at);
+  const summary = summarize(
+    plan,
+    view,
+    progress.batch,
+    `batch baked and gated; waiting for approval (gantry approve ${state.execution?.name ?? "<execution>"})`,
+  );
+  return { ...rest, approval, summary, waitStartedAt: now() };
 });

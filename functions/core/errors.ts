@@ -43,6 +43,12 @@ export class RolloutInProgressError extends GantryError {}
  */
 export class RecoveryBlockedError extends GantryError {}
 
+/** A person rejected the deploy at an approval checkpoint (`gantry reject`): it rolls back. */
+export class ApprovalRejectedError extends GantryError {}
+
+/** No answer came at an approval checkpoint within `strategy.approvalTimeout`: the deploy rolls back. */
+export class ApprovalTimeoutError extends GantryError {}
+
 /** New instances did not reach InService before `launchTimeoutSeconds`. */
 export class LaunchTimeoutError extends GantryError {}
 
@@ -257,6 +263,8 @@ const ERROR_CLASSES = [
   DeployAbortedError,
   RolloutDeadlineError,
   RecoveryBlockedError,
+  ApprovalRejectedError,
+  ApprovalTimeoutError,
 ];
 
 export const ERROR_NAMES = ERROR_CLASSES.map((errorClass) => errorClass.name);

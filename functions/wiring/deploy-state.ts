@@ -84,6 +84,8 @@ export interface DeployState {
   /** The deploy's GitHub Deployment and what its report said. */
   github?: GitHubReport;
   recovery?: Recovery;
+  /** The answer the last approval checkpoint got (`$.approval`): who approved it, and when. */
+  approval?: { by?: string; at?: number };
 }
 
 /**
@@ -108,6 +110,8 @@ export const STATE_FIELDS = [
   "github",
   "deployWindow",
   "recovery",
+  "approval",
+  "approvalTimeout",
 ] as const;
 
 /** Splits a step's event into the validated input and the fields steps wrote. */
@@ -131,6 +135,7 @@ export function readDeployState(event: unknown): DeployState {
     ...(record.finishFailure ? { finishFailure: record.finishFailure as CaughtFailure } : {}),
     ...(record.github ? { github: record.github as GitHubReport } : {}),
     ...(record.recovery ? { recovery: record.recovery as Recovery } : {}),
+    ...(record.approval ? { approval: record.approval as DeployState["approval"] } : {}),
   };
 }
 

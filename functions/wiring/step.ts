@@ -83,7 +83,8 @@ async function stopWhenAsked(state: DeployState): Promise<void> {
     const aborted = request && abortFor(request, execution.name);
     if (aborted) throw aborted;
   }
-  if (plan && !plan.rejected) enforceRolloutDeadline(plan.startedAt, at);
+  // An approval is a person saying "go on": the deadline counts afresh from the last one.
+  if (plan && !plan.rejected) enforceRolloutDeadline(Math.max(plan.startedAt, state.approval?.at ?? 0), at);
 }
 
 function deployAbout(state: DeployState): Record<string, unknown> {

@@ -17,11 +17,14 @@ export const ALERT_STATUSES = ["FAILED", "TIMED_OUT", "ABORTED"] as const;
  */
 export class Alerts extends Construct {
   readonly topic: sns.Topic;
+  /** The topic's key: whoever publishes needs to use it. */
+  readonly key: kms.Key;
   readonly rule: events.Rule;
 
   constructor(scope: Construct, id: string, props: { stateMachines: sfn.IStateMachine[] }) {
     super(scope, id);
     const key = new kms.Key(this, "Key", { enableKeyRotation: true, description: "gantry alerts topic" });
+    this.key = key;
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: "EventBridgePublishes",

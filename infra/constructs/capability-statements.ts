@@ -44,6 +44,9 @@ export interface StackResources {
   functionArn?: string;
   /** The release bucket's ARN (arn:aws:s3:::<bucket>). */
   releaseBucketArn: string;
+  /** The alerts topic and the key it is encrypted with (publishing needs both). */
+  alertsTopicArn: string;
+  alertsKeyArn: string;
 }
 
 /** The tag every EC2 resource gantry may change without naming it (launch templates, instances) carries. */
@@ -361,6 +364,12 @@ const STATEMENTS: Record<Capability, StatementBuilder> = {
 
   "release-pointer": (_scope, resources) => [
     statement("PointCurrentRelease", ["s3:PutObject"], [`${resources.releaseBucketArn}/*/*/current`], undefined, WHY.currentPointer),
+  ],
+
+  // SNS encrypts each message with a data key from the topic's key, on the publisher's behalf.
+  "alerts-publish": (_scope, resources) => [
+    statement("PublishAlerts", ["sns:Publish"], [resources.alertsTopicArn]),
+    statement("EncryptAlerts", ["kms:GenerateDataKey", "kms:Decrypt"], [resources.alertsKeyArn]),
   ],
 };
 

@@ -111,6 +111,7 @@ export class GantryStack extends Stack {
     const deploy = this.stateMachines.deploy;
     if (!deploy) throw new Error('functions/catalog.ts names no function of the "deploy" state machine: gantry needs one to deploy.');
 
+    this.alerts = new Alerts(this, "Alerts", { stateMachines: Object.values(this.stateMachines) });
     const access = accessScope(props.config, { partition: Aws.PARTITION, region: this.region, account: this.account });
     const resources = {
       tableArn: this.table.tableArn,
@@ -119,6 +120,8 @@ export class GantryStack extends Stack {
       deployExecutionsArn: `arn:${Aws.PARTITION}:states:${this.region}:${this.account}:execution:${deploy.stateMachineName}:*`,
       slackSigningSecretParameterArn: `arn:${Aws.PARTITION}:ssm:${this.region}:${this.account}:parameter${signingSecretParameter}`,
       releaseBucketArn: this.releases.bucket.bucketArn,
+      alertsTopicArn: this.alerts.topic.topicArn,
+      alertsKeyArn: this.alerts.key.keyArn,
     };
     for (const entry of catalog) {
       const built = this.fn(entry.dir);
@@ -135,6 +138,7 @@ export class GantryStack extends Stack {
       acknowledgeRuntime(built.function);
       if (entry.needs.includes("start-deploy")) built.function.addEnvironment("GANTRY_DEPLOY_STATE_MACHINE_ARN", deploy.stateMachineArn);
       if (entry.needs.includes("webhook-secret")) built.function.addEnvironment("GANTRY_WEBHOOK_SECRET_PARAMETER", secretParameter);
+      if (entry.needs.includes("alerts-publish")) built.function.addEnvironment("GANTRY_ALERTS_TOPIC_ARN", this.alerts.topic.topicArn);
       if (entry.needs.includes("slack-signing-secret")) built.function.addEnvironment("GANTRY_SLACK_SIGNING_SECRET_PARAMETER", signingSecretParameter);
       if (entry.needs.some((capability) => capability === "release-check" || capability === "release-pointer"))
         built.function.addEnvironment("GANTRY_RELEASE_BUCKET", this.releases.bucket.bucketName);
@@ -170,7 +174,6 @@ export class GantryStack extends Stack {
     }
 
     const machines = Object.values(this.stateMachines);
-    this.alerts = new Alerts(this, "Alerts", { stateMachines: machines });
     this.schedulerRole = new SchedulerRole(this, "Scheduler", { stateMachines: machines });
     this.schedules = new Schedules(this, "Schedules", {
       config: props.config,

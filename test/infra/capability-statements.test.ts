@@ -28,6 +28,7 @@ const CAPABILITIES: Record<Capability, true> = {
   "release-pointer": true,
   "deploy-command": true,
   "target-registration": true,
+  "alerts-publish": true,
 };
 
 const group = (name: string, alarms: string[] = []) => ({
@@ -62,6 +63,8 @@ const resources = {
   slackSigningSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/slack-signing-secret",
   functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:Gantry-Chat",
   releaseBucketArn: "arn:aws:s3:::gantry-releases",
+  alertsTopicArn: "arn:aws:sns:eu-west-1:123456789012:Gantry-alerts",
+  alertsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000",
 };
 
 const json = (capability: Capability, within: AccessScope = scope) =>
@@ -271,6 +274,13 @@ describe("statementsFor", () => {
       Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
       Condition: { "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["jumpbox.dev.example.com"] } },
     });
+  });
+
+  it("alerts-publish names exactly the alerts topic and its key", () => {
+    expect(json("alerts-publish")).toEqual([
+      expect.objectContaining({ Action: "sns:Publish", Resource: resources.alertsTopicArn }),
+      expect.objectContaining({ Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: resources.alertsKeyArn }),
+    ]);
   });
 
   it("lock-table, start-deploy and webhook-secret name exactly the stack's table, deploy machine and parameter", () => {

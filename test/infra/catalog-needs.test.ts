@@ -18,6 +18,7 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
   "@aws-sdk/client-s3": "s3",
   "@aws-sdk/client-service-quotas": "servicequotas",
   "@aws-sdk/client-sfn": "states",
+  "@aws-sdk/client-sns": "sns",
   "@aws-sdk/client-ssm": "ssm",
   "@aws-sdk/lib-dynamodb": "dynamodb",
 };
@@ -46,6 +47,8 @@ const ACTION_OF_COMMAND: Record<string, string> = { "lambda:Invoke": "lambda:Inv
  *   (EC2 Auto Scaling User Guide, "Control Amazon EC2 launch template usage in Auto Scaling groups").
  * - StartInstances of an instance whose EBS volumes use a customer-managed key: EC2 creates a
  *   grant on the key as the caller (EBS User Guide, "How Amazon EBS uses AWS KMS").
+ * - Publish to a topic encrypted with a customer-managed key: SNS uses the key as the caller
+ *   (SNS Developer Guide, "Encryption at rest": the publisher needs kms:GenerateDataKey and kms:Decrypt).
  * - A function that reaches instances by HTTP runs in the VPC, where Lambda checks these
  *   network-interface actions on its role (Lambda Developer Guide, "Giving Lambda functions access
  *   to resources in an Amazon VPC").
@@ -57,6 +60,7 @@ const ACTION_OF_COMMAND: Record<string, string> = { "lambda:Invoke": "lambda:Inv
 const S3_ACTIONS: Record<string, string[]> = { HeadObject: ["GetObject", "ListBucket"] };
 const LAUNCH_RIGHTS = ["ec2:RunInstances", "ec2:CreateTags", "iam:PassRole"];
 const ENCRYPTED_START = ["kms:CreateGrant"];
+const ENCRYPTED_PUBLISH = ["kms:GenerateDataKey", "kms:Decrypt"];
 
 /** A configuration that turns every capability's statements on: alarms, tags, groups, DNS, VPC, KMS keys. */
 const config = parseConfig({
@@ -99,6 +103,8 @@ const resources = {
   slackSigningSecretParameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/gantry/slack-signing-secret",
   functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:Gantry-Chat",
   releaseBucketArn: "arn:aws:s3:::gantry-releases",
+  alertsTopicArn: "arn:aws:sns:eu-west-1:123456789012:Gantry-alerts",
+  alertsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000",
 };
 
 /** The actions one capability's statements allow. */
@@ -133,6 +139,7 @@ function calledActions(bundle: string): Set<string> {
         actions.add(ACTION_OF_COMMAND[`${service}:${named}`] ?? `${service}:${named}`);
       if (action === "UpdateAutoScalingGroup" && used(`new ${local}\\(\\{[^}]*\\bLaunchTemplate:`)) LAUNCH_RIGHTS.forEach((right) => actions.add(right));
       if (action === "StartInstances") ENCRYPTED_START.forEach((right) => actions.add(right));
+      if (service === "sns" && action === "Publish") ENCRYPTED_PUBLISH.forEach((right) => actions.add(right));
     }
   }
   if (/\bfetch\(/.test(bundle)) VPC_NETWORK_INTERFACE_ACTIONS.forEach((right) => actions.add(right));

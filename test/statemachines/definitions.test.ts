@@ -25,6 +25,12 @@ function load(file: string): { States: Record<string, State> } {
 
 const isPlatformError = (name: string) => name.startsWith("States.") || name.startsWith("Lambda.");
 
+/** What a Task calls: its Resource, or for a callback Task (Lambda with a task token) the function its Parameters name. */
+function taskTarget(state: { Resource?: string; Parameters?: unknown }): string | undefined {
+  if (state.Resource === "arn:aws:states:::lambda:invoke.waitForTaskToken") return (state.Parameters as { FunctionName?: string } | undefined)?.FunctionName;
+  return state.Resource;
+}
+
 describe.each(files)("state machine %s", (file) => {
   const definition = load(file);
   const states = Object.entries(definition.States);
@@ -40,13 +46,13 @@ describe.each(files)("state machine %s", (file) => {
     const machine = file.replace(/\.asl\.json$/, "");
     const catalog = placeholdersOf(machine);
     for (const [name, state] of tasks) {
-      const placeholder = /^\$\{(\w+)\}$/.exec(state.Resource ?? "")?.[1];
+      const placeholder = /^\$\{(\w+)\}$/.exec(taskTarget(state) ?? "")?.[1];
       expect(placeholder, `Task "${name}" resource ${state.Resource}`).toBeDefined();
       expect(Object.keys(catalog), `Task "${name}"`).toContain(placeholder);
       expect(Object.keys(machineHandlers[machine] ?? {}), `Task "${name}"`).toContain(placeholder);
     }
     // Both directions: nothing in the catalog that the definition does not use.
-    const used = tasks.map(([, state]) => state.Resource);
+    const used = tasks.map(([, state]) => taskTarget(state));
     for (const placeholder of Object.keys(catalog)) expect(used).toContain(`\${${placeholder}}`);
   });
 
@@ -75,7 +81,7 @@ describe.each(files)("state machine %s", (file) => {
 describe("deploy definition", () => {
   it("uses every deploy handler and every Fail error name", () => {
     const definition = load("deploy.asl.json");
-    const resources = Object.values(definition.States).map((state) => state.Resource);
+    const resources = Object.values(definition.States).map((state) => taskTarget(state));
     for (const placeholder of Object.keys(deployHandlers)) expect(resources).toContain(`\${${placeholder}}`);
     const fails = Object.values(definition.States).flatMap((state) => (state.Type === "Fail" && state.Error ? [state.Error] : []));
     for (const error of FAIL_STATE_ERRORS) expect(fails).toContain(error);

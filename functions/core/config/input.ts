@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { maxAgeProblem } from "../cycle/cycle-age.js";
 import { keepOldForProblem } from "../rollout/keep-old.js";
+import { APPROVAL_TIMEOUT_DEFAULT, approvalTimeoutProblem } from "../rollout/approvals.js";
 import { deployWindowSchema } from "../deploy-window/deploy-window-config.js";
 import { InvalidDeployInputError } from "../errors.js";
 import { describeIssues } from "./validation.js";
@@ -90,6 +91,19 @@ export const strategySchema = z.strictObject({
    * older ones are terminated once the next batch passes its gate (a rollback relaunches them).
    */
   standbyBatches: z.number().int().min(1, 'is below 1: keep at least the last batch in Standby, or use retire "terminate"').optional(),
+  /**
+   * Approval checkpoints: after the batches that reach these steps (read as `batches` reads them)
+   * have passed their bake, the deploy waits for `gantry approve` or `gantry reject`.
+   */
+  approveAfter: z.array(batchStep).min(1, 'is empty: name a batch step such as 1 or "25%", or remove approveAfter').optional(),
+  /** How long a checkpoint waits for an answer before the deploy rolls back ("30m", "24h", at most "7d"). */
+  approvalTimeout: z
+    .string()
+    .superRefine((text, context) => {
+      const problem = approvalTimeoutProblem(text);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
+    .default(APPROVAL_TIMEOUT_DEFAULT),
   suspendProcesses: z.array(z.string()).default(["AZRebalance"]),
   /** When a push may roll out; outside it the push waits or is refused (deploy-window-config.ts). */
   deployWindow: deployWindowSchema.optional(),
@@ -207,6 +221,13 @@ export const deployInputSchema = z
           input.strategy.retire === "terminate"
             ? 'needs retire "standby": with "terminate" no old instance is kept; remove it'
             : "cannot be combined with keepOldFor, whose rollback window needs every old instance in Standby; remove one of them",
+      });
+    }
+    if (input.strategy.approveAfter !== undefined && input.strategy.mode === "in-place") {
+      context.addIssue({
+        code: "custom",
+        path: ["strategy", "approveAfter"],
+        message: 'is taken only with strategy.mode "replace": in-place batches have no approval checkpoints; remove it or deploy with mode "replace"',
       });
     }
     if (input.mode === "recover" && !input.recover) {

@@ -37,7 +37,8 @@ export function shareOf(percent: number, total: number): number {
   return Math.ceil((percent * total) / 100 - 1e-9);
 }
 
-function cumulativeTarget(step: BatchStep, total: number): number {
+/** How many instances a step means of `total`: a count as it is, a share rounded up. */
+export function cumulativeTarget(step: BatchStep, total: number): number {
   if (typeof step === "number") return step;
   return shareOf(Number.parseFloat(step), total);
 }

@@ -6,6 +6,7 @@ import type { DeployInput } from "../config/input.js";
 import { inPlaceCriticalPath, type CriticalPath } from "./critical-path.js";
 import { checkInPlace } from "./in-place.js";
 import { chooseRetirees } from "./retirees.js";
+import { approvalBatches } from "./approvals.js";
 
 /** Settings of a target group that decide how long gantry waits for it. */
 export interface TargetGroupTiming {
@@ -54,6 +55,8 @@ export interface RolloutPlan {
   mode?: "in-place";
   /** Cycle runs only: the age limit and the launch time that splits old from new. */
   cycle?: CyclePlan;
+  /** The batches (0-based) after whose bake the deploy waits for a person (strategy.approveAfter). */
+  approvals?: number[];
   /** Dry runs only: which instances each batch would retire. */
   preview?: BatchPreview[];
   /** Dry runs of in-place deploys: the least time the batches take, from the waits they cannot avoid. */
@@ -162,6 +165,7 @@ export function planRollout(
       `Group "${group.name}" has MaxSize ${group.maxSize} and desired ${group.desiredCapacity}, room to surge ${headroom} instance(s), but the largest batch needs ${largest}; raise MaxSize to at least ${group.desiredCapacity + largest} or use smaller batches.`,
     );
   }
+  const approvals = cycle ? [] : approvalBatches(strategy.approveAfter, batchSizes, view.old.length);
   const plan: RolloutPlan = {
     release,
     previousRelease: group.tags[RELEASE_TAG] ?? null,
@@ -179,6 +183,7 @@ export function planRollout(
     targetQuota,
     startedAt: now,
     ...(inPlace ? { mode: "in-place" as const } : {}),
+    ...(approvals.length > 0 ? { approvals } : {}),
     ...(cycle ? { cycle: { ...cycle, leftForNextRun: view.old.length - batchSizes.reduce((sum, size) => sum + size, 0) } } : {}),
   };
   if (!cycle && batchSizes.length === 0 && group.tags[RELEASE_TAG] !== release) {

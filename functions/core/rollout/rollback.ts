@@ -205,9 +205,17 @@ export function describeFailure(failure: CaughtFailure | undefined): string {
 
 /** The cause a rolled-back deploy fails with: what failed, where, and the fleet now. */
 export function rolledBackCause(plan: RolloutPlan, app: string, env: string, failedBatch: number, failure: CaughtFailure | undefined, view: FleetView): string {
-  const where = failedBatch < 0 ? "before batch 1" : `in batch ${failedBatch + 1} of ${plan.batchCount}`;
-  // An abort is no failure of the release: the sentence says a person stopped it.
-  const ended = failure?.Error === "DeployAbortedError" ? "was aborted" : "failed";
+  const checkpoint = failure?.Error === "ApprovalRejectedError" || failure?.Error === "ApprovalTimeoutError";
+  const where = failedBatch < 0 ? "before batch 1" : `${checkpoint ? "after" : "in"} batch ${failedBatch + 1} of ${plan.batchCount}`;
+  // An abort or a rejection is no failure of the release: the sentence says a person stopped it.
+  const ended =
+    failure?.Error === "DeployAbortedError"
+      ? "was aborted"
+      : failure?.Error === "ApprovalRejectedError"
+        ? "was rejected at its approval checkpoint"
+        : failure?.Error === "ApprovalTimeoutError"
+          ? "got no answer at its approval checkpoint"
+          : "failed";
   if (plan.cycle) {
     return `Cycle of ${app}/${env} (${plan.release}, instances over ${plan.cycle.maxAge}) ${ended} ${where} and was rolled back: new instances removed, the old ones back in service. ${describeFailure(failure)}. Fleet now: ${describeFleet(view, plan.release)}.`;
   }

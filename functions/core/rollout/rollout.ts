@@ -3,6 +3,7 @@ import { describeFleet, isServing, launchedSince, type FleetView, type ObservedI
 import type { GateEvidence, GateVerdict } from "./gate.js";
 import type { Strategy } from "../config/input.js";
 import type { InPlaceBatch, InvocationResult } from "./in-place.js";
+import type { ApprovalCheckpoint } from "./approvals.js";
 import type { RolloutPlan } from "./plan.js";
 import type { ReadyWindow } from "./ready-wait.js";
 import type { CaughtFailure } from "./rollback.js";
@@ -47,6 +48,8 @@ export interface Progress {
   groupSize?: number;
   summary: string;
   evidence?: GateEvidence;
+  /** Set when the batch just passed is an approval checkpoint: the deploy waits for a person. */
+  approval?: ApprovalCheckpoint;
   /**
    * Cycle runs: the push queued for the lock that made the run stop after this batch; the old
    * instances left are the next run's.
