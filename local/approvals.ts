@@ -1,6 +1,6 @@
 import { readOperatorRequest } from "../functions/aws/operator/requests.js";
 import type { ApprovalWaiter } from "../functions/aws/runtime.js";
-import { ApprovalRejectedError, DeployAbortedError } from "../functions/core/errors.js";
+import { ApprovalRejectedError } from "../functions/core/errors.js";
 import { abortFor } from "../functions/core/operator/stop.js";
 import { rejectionCause } from "../functions/core/rollout/approvals.js";
 import type { Clock } from "./clock.js";
@@ -30,7 +30,7 @@ export function localApprovals(clock: Clock): ApprovalWaiter {
         throw new ApprovalRejectedError(rejectionCause(answer, checkpoint));
       }
       const aborted = request && abortFor(request, execution);
-      if (aborted) throw aborted as DeployAbortedError;
+      if (aborted) throw aborted;
       const left = until - clock.now();
       if (left <= 0) throw timedOut(checkpoint.timeoutCause);
       await clock.sleep(Math.min(left, pollSeconds * 1000));

@@ -214,7 +214,8 @@ function localStates(definition: StateMachineDefinition): StateMachineDefinition
   return Object.fromEntries(
     Object.entries(definition.States).map(([name, state]) => {
       if (state.Type !== "Task" || state.Resource !== CALLBACK_RESOURCE) return [name, state];
-      const { TimeoutSecondsPath: _path, ...rest } = state as typeof state & { TimeoutSecondsPath?: string };
+      const rest: typeof state & { TimeoutSecondsPath?: string } = { ...state };
+      delete rest.TimeoutSecondsPath;
       return [name, rest];
     }),
   ) as StateMachineDefinition["States"];

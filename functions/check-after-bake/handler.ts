@@ -60,7 +60,8 @@ export const handler = forwardStep("check-after-bake", async (state): Promise<Pr
   const stoppedFor = decision.askQueuedPush ? await readQueuedPush(state.input.app, state.input.env, at) : undefined;
   const baked = bakedProgress(plan, view, progress, verdict.evidence, leftovers.length, decision.last, stoppedFor);
   // An approval checkpoint: "Batch complete?" sends the run to "Wait for approval" with this.
-  const { approval: _previous, ...rest } = baked;
+  const rest: Progress = { ...baked };
+  delete rest.approval;
   if (!plan.approvals?.includes(progress.batch)) return { ...rest, waitStartedAt: now() };
   const approval = approvalCheckpoint(progress.batch, plan.batchCount, state.input.strategy.approvalTimeout, at);
   const summary = summarize(

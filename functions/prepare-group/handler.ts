@@ -20,7 +20,8 @@ export const handler = forwardStep("prepare-group", async (state) => {
   const execution = state.execution?.name ?? state.lock?.holder;
   if (!plan.markOnly && execution) {
     // Recorded before the first change, so a recovery can find this rollout whatever ends it.
-    const { preview: _preview, ...kept } = plan;
+    const kept = { ...plan };
+    delete kept.preview;
     const record = {
       execution,
       release: plan.release,

@@ -45,9 +45,9 @@ afterAll(async () => {
 const group = () => fleet.cloud.snapshot(GROUP).instances.map((i) => `${i.instanceId}:${i.release}:${i.lifecycle}`);
 
 /** A deploy with a checkpoint after its first batch, answered (or not) once it waits there. */
-async function deployWithCheckpoint(name: string, answer?: Omit<OperatorRequest, "execution" | "at">) {
-  const input = fleet.deployInput("b7d2e4f01c68");
-  const strategy = { ...input.strategy, approveAfter: [1], approvalTimeout: "30m" };
+async function deployWithCheckpoint(name: string, answer?: Omit<OperatorRequest, "execution" | "at">, release = "b7d2e4f01c68") {
+  const input = fleet.deployInput(release);
+  const strategy = { ...input.strategy, approveAfter: [1], approvalTimeout: "10m" };
   let waitedAt = 0;
   const onEvent = (event: ExecutionEvent) => {
     if (event.kind !== "entered" || event.step.state !== "Wait for approval") return;
@@ -90,15 +90,18 @@ describe("approval checkpoints with real processes behind the local balancer", (
     expect((await readLock("approve", "prod", fleet.clock.now()))?.holder).toBeUndefined();
   });
 
-  it("no answer within approvalTimeout: rolled back after 30 minutes (simulated), no failed request", async () => {
+  it("no answer within approvalTimeout: rolled back after 10 minutes (simulated), no failed request", async () => {
     const before = group();
 
-    const { record, report } = await deployWithCheckpoint("approve-prod-unanswered");
+    // The group now runs b7d2e4f01c68: this deploy takes it back to a1f3c9e07b24, and nobody answers.
+    const { record, report, waitedAt } = await deployWithCheckpoint("approve-prod-unanswered", undefined, "a1f3c9e07b24");
 
     expect(record.error).toBe("DeployRolledBack");
-    expect(record.cause).toContain("ApprovalTimeoutError: No answer at the approval checkpoint after batch 1 of 2 within 30m");
-    expect(group().map((entry) => entry.split(":").slice(1).join(":"))).toEqual(Array.from({ length: 4 }, () => "b7d2e4f01c68:InService"));
-    expect(before).toHaveLength(4);
+    expect(record.cause).toContain("ApprovalTimeoutError: No answer at the approval checkpoint after batch 1 of 2 within 10m");
+    const rollback = record.steps.find((step) => step.state === "Roll back");
+    // The timeout counts from the checkpoint, opened at "Check after bake" a moment before the wait began.
+    expect(((rollback?.enteredAt ?? 0) - waitedAt) / 1000).toBeGreaterThanOrEqual(590);
+    expect(group()).toEqual(before);
     expect(report).toMatchObject({ failed: 0, errors: [] });
   });
 });

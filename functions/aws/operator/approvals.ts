@@ -26,8 +26,10 @@ export async function savePendingApproval(app: string, env: string, pending: Pen
 export async function readPendingApproval(app: string, env: string, execution: string): Promise<PendingApproval | undefined> {
   const answer = await documents().send(new GetCommand({ TableName: gantryTableName(), Key: approvalKey(app, env, execution), ConsistentRead: true }));
   if (!answer.Item) return undefined;
-  const { pk: _pk, sk: _sk, ...pending } = answer.Item;
-  return pending as PendingApproval;
+  const pending: Record<string, unknown> = { ...answer.Item };
+  delete pending.pk;
+  delete pending.sk;
+  return pending as unknown as PendingApproval;
 }
 
 /** Tells the alerts topic, when the stack has one (local mode has none). False when there is no topic. */

@@ -35,8 +35,10 @@ export async function saveUnfinishedRollout(app: string, env: string, record: Un
 export async function readUnfinishedRollout(app: string, env: string): Promise<UnfinishedRollout | undefined> {
   const answer = await documents().send(new GetCommand({ TableName: gantryTableName(), Key: rolloutKey(app, env), ConsistentRead: true }));
   if (!answer.Item) return undefined;
-  const { pk: _pk, sk: _sk, ...record } = answer.Item;
-  return record as UnfinishedRollout;
+  const record: Record<string, unknown> = { ...answer.Item };
+  delete record.pk;
+  delete record.sk;
+  return record as unknown as UnfinishedRollout;
 }
 
 /** Moves `execution`'s record to the "finish" stage: every batch has passed. Changes nothing for another execution's record. */
