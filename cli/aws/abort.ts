@@ -9,14 +9,14 @@ import { cliActor } from "../flags.js";
 import { UsageError } from "../output.js";
 import { abortRequest, appEnvOfInput, printAbort } from "../run/abort.js";
 import { regionOfArn } from "./inspect.js";
-import { connect, deployStateMachine, openStackReleaseHistory } from "./target.js";
+import { connect, deployStateMachine, openStackReleaseHistory, type AwsTarget } from "./target.js";
 
 /**
  * `gantry abort <execution>` on AWS: checks the execution is a running deploy or cycle of this
  * stack, then files the request in the gantry table, where its next step reads it.
  */
-export async function abortOnAws(execution: string, options: AbortOptions, now = Date.now()): Promise<void> {
-  const target = await connect(options, regionOfArn(execution));
+/** A deploy machine execution named by name or ARN, with the app/env its input names; a missing or foreign one is a usage error. */
+export async function gantryExecution(target: AwsTarget, execution: string, what: string) {
   const stateMachineArn = deployStateMachine(target);
   const executionArn = execution.startsWith("arn:") ? execution : executionArnFor(stateMachineArn, execution);
   const name = executionArn.split(":").at(-1) ?? execution;
@@ -29,7 +29,13 @@ export async function abortOnAws(execution: string, options: AbortOptions, now =
   }
   const appEnv = appEnvOfInput(JSON.parse(description.input ?? "{}"));
   if ((description.stateMachineArn && description.stateMachineArn !== stateMachineArn) || !appEnv)
-    throw new UsageError(`${name} is not a gantry deploy or cycle on ${stateMachineArn}; gantry abort stops only those.`);
+    throw new UsageError(`${name} is not a gantry deploy or cycle on ${stateMachineArn}; ${what}.`);
+  return { name, appEnv, description };
+}
+
+export async function abortOnAws(execution: string, options: AbortOptions, now = Date.now()): Promise<void> {
+  const target = await connect(options, regionOfArn(execution));
+  const { name, appEnv, description } = await gantryExecution(target, execution, "gantry abort stops only those");
   if (description.status !== "RUNNING")
     throw new UsageError(
       `${name} is ${description.status ?? "not running"}, not running: there is nothing to abort. To undo what it deployed, use gantry rollback ${appEnv.app} ${appEnv.env}.`,

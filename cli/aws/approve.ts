@@ -1,15 +1,13 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from "@aws-sdk/client-sfn";
-import { describeExecution } from "../../functions/aws/executions/step-functions.js";
 import { readPendingApproval, type PendingApproval } from "../../functions/aws/operator/approvals.js";
-import { executionArnFor } from "../../functions/core/executions/execution-links.js";
 import { rejectionCause } from "../../functions/core/rollout/approvals.js";
 import type { AnswerOptions } from "../commands/approve.js";
 import { cliActor } from "../flags.js";
 import { UsageError } from "../output.js";
-import { appEnvOfInput } from "../run/abort.js";
 import { printAnswer, type AnswerKind } from "../run/approve.js";
 import { regionOfArn } from "./inspect.js";
-import { connect, deployStateMachine, openStackReleaseHistory } from "./target.js";
+import { connect, openStackReleaseHistory } from "./target.js";
+import { gantryExecution } from "./abort.js";
 
 /** Errors Step Functions answers for a token nobody waits on any more: answered, timed out, or the execution ended. */
 const GONE = new Set(["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]);
@@ -50,18 +48,7 @@ export async function sendAnswer(
  */
 export async function answerOnAws(kind: AnswerKind, execution: string, options: AnswerOptions, now = Date.now()): Promise<void> {
   const target = await connect(options, regionOfArn(execution));
-  const stateMachineArn = deployStateMachine(target);
-  const executionArn = execution.startsWith("arn:") ? execution : executionArnFor(stateMachineArn, execution);
-  const name = executionArn.split(":").at(-1) ?? execution;
-  let description: Awaited<ReturnType<typeof describeExecution>>;
-  try {
-    description = await describeExecution(target.clients.stepFunctions, executionArn);
-  } catch (error) {
-    if ((error as { name?: string }).name !== "ExecutionDoesNotExist") throw error;
-    throw new UsageError(`No execution named "${name}" on ${stateMachineArn}; list them with: gantry history --app <app> --env <env>`, { cause: error });
-  }
-  const appEnv = appEnvOfInput(JSON.parse(description.input ?? "{}"));
-  if (!appEnv) throw new UsageError(`${name} is not a gantry deploy on ${stateMachineArn}.`);
+  const { name, appEnv, description } = await gantryExecution(target, execution, `gantry ${kind} answers only those`);
   if (description.status !== "RUNNING")
     throw new UsageError(`${name} is ${description.status ?? "not running"}, not running: there is no checkpoint to answer.`);
   openStackReleaseHistory(target);

@@ -24,40 +24,7 @@ function statementsOf(dir: string): { Action: string | string[]; Resource: unkno
 
 const deployMachineId = Object.keys(template.findResources("AWS::StepFunctions::StateMachine")).find((id) => id.startsWith("DeployMachine")) as string;
 
-describe("GantryStack: recovery and approvals", () => {
-  it("routes the deploy machine's ABORTED, TIMED_OUT and FAILED executions to start-recovery, with retries", () => {
-    const rules = Object.entries(template.findResources("AWS::Events::Rule")).filter(([id]) => id.startsWith("StartRecoveryRule"));
-    expect(rules).toHaveLength(1);
-    const rule = rules[0]?.[1] as { Properties: { EventPattern: Record<string, unknown>; Targets: { Arn: unknown; RetryPolicy?: unknown }[] } };
-    expect(rule.Properties.EventPattern).toEqual({
-      source: ["aws.states"],
-      "detail-type": ["Step Functions Execution Status Change"],
-      detail: { status: ["ABORTED", "TIMED_OUT", "FAILED"], stateMachineArn: [{ Ref: deployMachineId }] },
-    });
-    expect(rule.Properties.Targets).toHaveLength(1);
-    expect(rule.Properties.Targets[0]).toMatchObject({
-      Arn: { "Fn::GetAtt": [functionId("start-recovery"), "Arn"] },
-      RetryPolicy: { MaximumRetryAttempts: 8 },
-    });
-    const permissions = Object.values(template.findResources("AWS::Lambda::Permission")) as { Properties: Record<string, unknown> }[];
-    expect(
-      permissions.some(
-        (permission) =>
-          permission.Properties.Principal === "events.amazonaws.com" &&
-          JSON.stringify(permission.Properties.FunctionName).includes(functionId("start-recovery")) &&
-          JSON.stringify(permission.Properties.SourceArn).includes(rules[0]?.[0] as string),
-      ),
-    ).toBe(true);
-  });
-
-  it("lets start-recovery start the deploy machine and read the table, and tells it where both are", () => {
-    const statements = statementsOf("start-recovery");
-    expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({ Action: "states:StartExecution", Resource: { Ref: deployMachineId } })]));
-    expect(statements.some((statement) => [statement.Action].flat().includes("dynamodb:GetItem"))).toBe(true);
-    const variables = (resources[functionId("start-recovery")]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(Object.keys(variables)).toEqual(expect.arrayContaining(["GANTRY_DEPLOY_STATE_MACHINE_ARN", "GANTRY_TABLE"]));
-  });
-
+describe("GantryStack: approvals", () => {
   it("lets await-approval publish to the alerts topic with its key, and nothing else there", () => {
     const statements = statementsOf("await-approval");
     const topicId = Object.keys(template.findResources("AWS::SNS::Topic"))[0] as string;
