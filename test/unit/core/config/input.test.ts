@@ -34,6 +34,7 @@ describe("parseDeployInput", () => {
       healthTimeoutSeconds: 600,
       pollSeconds: 15,
       retire: "standby",
+      approvalTimeout: "24h",
       suspendProcesses: ["AZRebalance"],
     });
     expect(input.gates).toEqual({ alarms: [] });
@@ -129,5 +130,35 @@ describe("formatPath", () => {
     expect(formatPath(["strategy", "batches", 2])).toBe("strategy.batches[2]");
     expect(formatPath(["group", "targetGroupArns", 0])).toBe("group.targetGroupArns[0]");
     expect(formatPath([])).toBe("");
+  });
+});
+
+describe("approval checkpoints and recover mode in the input", () => {
+  it("refuses approveAfter on an in-place deploy and a wrong approvalTimeout, naming the path and what to do", () => {
+    expect(rejection({ ...minimal, strategy: { mode: "in-place", minHealthyPercent: 50, approveAfter: [1] } }).message).toContain(
+      'strategy.approveAfter: [1] is taken only with strategy.mode "replace"',
+    );
+    expect(rejection({ ...minimal, strategy: { approveAfter: [1], approvalTimeout: "8d" } }).message).toContain(
+      'strategy.approvalTimeout: "8d" is longer than the maximum of 7d',
+    );
+    expect(rejection({ ...minimal, strategy: { approvalTimeout: "soon" } }).message).toContain(
+      'strategy.approvalTimeout: "soon" is not a duration such as "30m"',
+    );
+    expect(parseDeployInput({ ...minimal, strategy: { approveAfter: [1, "25%"], approvalTimeout: "2h" } }).strategy).toMatchObject({
+      approveAfter: [1, "25%"],
+      approvalTimeout: "2h",
+    });
+  });
+
+  it("needs recover in recover mode, and takes it in no other", () => {
+    const noRelease = { app: minimal.app, env: minimal.env, group: minimal.group };
+    expect(rejection({ ...noRelease, mode: "recover" }).message).toContain("recover: missing is required in recover mode");
+    expect(rejection({ ...minimal, recover: { execution: "x", status: "ABORTED" } }).message).toContain(
+      'recover: {"execution":"x","status":"ABORTED"} is taken only in recover mode',
+    );
+    expect(parseDeployInput({ ...noRelease, mode: "recover", recover: { execution: "hello-prod-v2-1", status: "TIMED_OUT" } }).recover).toEqual({
+      execution: "hello-prod-v2-1",
+      status: "TIMED_OUT",
+    });
   });
 });
