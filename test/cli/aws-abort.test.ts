@@ -1,35 +1,16 @@
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { abortOnAws } from "../../cli/aws/abort.js";
 import { UsageError } from "../../cli/output.js";
 import { readOperatorRequest } from "../../functions/aws/operator/requests.js";
-import { startLocalDynamo, type LocalDynamo } from "../../local/dynamo/index.js";
-import { DEPLOY_MACHINE, TABLE, captureEachTest, executionArn, sfn, stackWith } from "./aws-fixtures.js";
+import { DEPLOY_MACHINE, captureEachTest, executionArn, sfn, stackTable, stackWith } from "./aws-fixtures.js";
 
 const flags = { stack: "Gantry", config: "gantry.config.ts" };
 const NOW = Date.UTC(2026, 0, 6, 9, 0, 0);
 const input = JSON.stringify({ app: "hello", env: "prod", release: { id: "v3" } });
 
 // The stack's table is a real DynamoDB (dynalite) the CLI reaches through the SDK's endpoint variable.
-let dynamo: LocalDynamo;
-const before = { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, key: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-beforeAll(async () => {
-  dynamo = await startLocalDynamo({ tableName: TABLE });
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  process.env.AWS_ACCESS_KEY_ID = "local";
-  process.env.AWS_SECRET_ACCESS_KEY = "local";
-});
-afterAll(async () => {
-  await dynamo.close();
-  for (const [name, value] of [
-    ["AWS_ENDPOINT_URL_DYNAMODB", before.endpoint],
-    ["AWS_ACCESS_KEY_ID", before.key],
-    ["AWS_SECRET_ACCESS_KEY", before.secret],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+stackTable();
 
 const output = captureEachTest({ USER: "ana" });
 beforeEach(() => stackWith());

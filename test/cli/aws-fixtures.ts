@@ -1,7 +1,8 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from "vitest";
+import { startLocalDynamo, type LocalDynamo } from "../../local/dynamo/index.js";
 
 export const REGION = "eu-west-1";
 export const DEPLOY_MACHINE = `arn:aws:states:${REGION}:123456789012:stateMachine:GantryDeployStateMachine1A2B3C`;
@@ -23,6 +24,33 @@ export function stackWith(outputs: Record<string, string> = { DeployStateMachine
       },
     ],
   });
+}
+
+/**
+ * For a test file: the stack's table as a real DynamoDB (dynalite) under its name, which the CLI
+ * reaches through the SDK's own endpoint variable, with local credentials; all put back after.
+ * Returns the table, once the file's tests run.
+ */
+export function stackTable(): () => LocalDynamo {
+  let dynamo: LocalDynamo | undefined;
+  const saved = ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((name) => [name, process.env[name]] as const);
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo({ tableName: TABLE });
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    process.env.AWS_ACCESS_KEY_ID = "local";
+    process.env.AWS_SECRET_ACCESS_KEY = "local";
+  });
+  afterAll(async () => {
+    await dynamo?.close();
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  return () => {
+    if (!dynamo) throw new Error("The stack's table starts in beforeAll: use it inside a test.");
+    return dynamo;
+  };
 }
 
 /**

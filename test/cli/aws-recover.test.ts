@@ -1,12 +1,11 @@
 import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { recoverOnAws } from "../../cli/aws/recover.js";
 import { describeFailure } from "../../cli/failure.js";
 import { UsageError } from "../../cli/output.js";
-import { startLocalDynamo, type LocalDynamo } from "../../local/dynamo/index.js";
-import { DEPLOY_MACHINE, TABLE, captureEachTest, cloudFormation, executionArn, sfn, stackWith } from "./aws-fixtures.js";
+import { DEPLOY_MACHINE, TABLE, captureEachTest, cloudFormation, executionArn, sfn, stackTable, stackWith } from "./aws-fixtures.js";
 
 const flags = { stack: "Gantry", config: "gantry.config.ts" };
 const NOW = Date.UTC(2026, 0, 6, 9, 0, 0);
@@ -20,35 +19,17 @@ const CONFIGURED_GROUP = {
 };
 
 // The stack's table is a real DynamoDB (dynalite) the CLI reaches through the SDK's endpoint variable.
-let dynamo: LocalDynamo;
-const before = { endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB, key: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-beforeAll(async () => {
-  dynamo = await startLocalDynamo({ tableName: TABLE });
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  process.env.AWS_ACCESS_KEY_ID = "local";
-  process.env.AWS_SECRET_ACCESS_KEY = "local";
-});
-afterAll(async () => {
-  await dynamo.close();
-  for (const [name, value] of [
-    ["AWS_ENDPOINT_URL_DYNAMODB", before.endpoint],
-    ["AWS_ACCESS_KEY_ID", before.key],
-    ["AWS_SECRET_ACCESS_KEY", before.secret],
-  ] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+const table = stackTable();
 
 const output = captureEachTest({ USER: "ana" });
 beforeEach(async () => {
   stackWith();
-  await dynamo.documents.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "hello#prod", sk: "rollout" } }));
+  await table().documents.send(new DeleteCommand({ TableName: TABLE, Key: { pk: "hello#prod", sk: "rollout" } }));
 });
 
 /** The item "Prepare group" of execution DEAD left in the stack's table: its rollout of v7 to hello/prod, mid-batch. */
 async function leftUnfinished(): Promise<void> {
-  await dynamo.documents.send(
+  await table().documents.send(
     new PutCommand({
       TableName: TABLE,
       Item: {
