@@ -55,14 +55,7 @@ export const handler = deployStep("finish-deploy", async (state) => {
     });
   }
   const holder = lock?.holder ?? execution?.name;
-  // The rollout's record goes once its group is whole; a recovery removes the one it repaired.
-  const finished = recovering
-    ? outcome?.recovered
-      ? state.recovery?.execution
-      : undefined
-    : lock?.outcome === "acquired" && !UNFINISHED_ENDINGS.has(outcome?.error ?? "")
-      ? lock.holder
-      : undefined;
+  const finished = wholeRollout(state);
   if (finished) await clearUnfinishedRollout(input.app, input.env, finished);
   // A recovery, like a cycle run, never queued as a push: it leaves the push order as it was.
   const released = holder ? await releaseLock({ app: input.app, env: input.env, holder, cycle: cycle || recovering }) : false;
@@ -94,4 +87,15 @@ function releaseOwner(state: DeployState): { execution: string; releaseId: strin
   }
   if (input.mode === "cycle" || lock?.outcome !== "acquired" || !input.release) return undefined;
   return { execution: lock.holder, releaseId: input.release.id };
+}
+
+/**
+ * The execution whose rollout record goes, its group being whole: this deploy's own unless its
+ * ending left the group unfinished; for a recovery, the execution it repaired once it has.
+ */
+function wholeRollout(state: DeployState): string | undefined {
+  const { input, lock, outcome, recovery } = state;
+  if (input.mode === "recover") return outcome?.recovered ? recovery?.execution : undefined;
+  if (lock?.outcome !== "acquired" || UNFINISHED_ENDINGS.has(outcome?.error ?? "")) return undefined;
+  return lock.holder;
 }

@@ -6,7 +6,7 @@ import { readOperatorRequest } from "../aws/operator/requests.js";
 import { decideKeepOld, rollbackRequested } from "../core/rollout/keep-old.js";
 import { requirePlan, requireProgress, type DeployState } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
-import { markRolloutFinishing } from "../aws/rollout/unfinished.js";
+import { markRolloutStage } from "../aws/rollout/unfinished.js";
 
 /**
  * Old instances parked in Standby removed per run: 100 DetachInstances and 2 TerminateInstances
@@ -47,8 +47,9 @@ export const handler = deployStep("finish-rollout", async (state) => {
   const plan = requirePlan(state);
   const progress = requireProgress(state);
   // Every batch has passed: a recovery from here on finishes the rollout instead of undoing it.
+  // (A recovery run enters already in the finish phase.)
   const holder = state.lock?.holder ?? state.execution?.name;
-  if (progress.phase !== "finish" && holder && state.input.mode !== "recover") await markRolloutFinishing(state.input.app, state.input.env, holder);
+  if (progress.phase !== "finish" && holder) await markRolloutStage(state.input.app, state.input.env, holder, "finish");
   const view = await observeFleet(state.input, plan);
   const parked = view.retired.filter((instance) => instance.lifecycleState === "Standby");
   const kept = plan.cycle ? undefined : await keepOld(state, progress, parked.length);

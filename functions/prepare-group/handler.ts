@@ -25,6 +25,7 @@ export const handler = forwardStep("prepare-group", async (state) => {
     const record = {
       execution,
       release: plan.release,
+      group: state.input.group,
       ...(state.lock?.label ? { label: state.lock.label } : {}),
       plan: kept,
       stage: "rollout" as const,

@@ -9,10 +9,10 @@ import {
   useLaunchTemplateVersion,
 } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
-import { RELEASE_TAG, describeFleet } from "../core/fleet.js";
+import { markRolloutStage } from "../aws/rollout/unfinished.js";
+import { RELEASE_TAG } from "../core/fleet.js";
 import { assertRolledBack, decideRollback, enforceRollbackDeadline, rollbackSize, rolledBackCause, type RollbackProgress } from "../core/rollout/rollback.js";
 import { summarize } from "../core/rollout/rollout.js";
-import { recoveredCause } from "../core/rollout/unfinished.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { deployStep } from "../wiring/step.js";
 import { rollBackInPlace } from "./in-place.js";
@@ -23,6 +23,9 @@ import { rollBackInPlace } from "./in-place.js";
  */
 export const handler = deployStep("roll-back", async (state): Promise<RollbackProgress> => {
   const plan = requirePlan(state);
+  // Going back now, even from the window after the last batch: a recovery must not finish this rollout forward.
+  const holder = state.lock?.holder ?? state.execution?.name;
+  if (state.rollback === undefined && holder && !state.recovery) await markRolloutStage(state.input.app, state.input.env, holder, "rollout");
   if (plan.mode === "in-place") return rollBackInPlace(state);
   const { input } = state;
   const at = now();
@@ -63,9 +66,7 @@ export const handler = deployStep("roll-back", async (state): Promise<RollbackPr
   if (pass.stage === "done") {
     view = await observeFleet(input, plan, startedAt);
     assertRolledBack(plan, view);
-    const cause = state.recovery?.found
-      ? recoveredCause(state.recovery, plan.previousRelease, input.app, input.env, describeFleet(view, plan.release))
-      : rolledBackCause(plan, input.app, input.env, failedBatch, state.failure ?? state.progress?.failed, view);
+    const cause = rolledBackCause(plan, input.app, input.env, failedBatch, state.failure ?? state.progress?.failed, view, state.recovery);
     return { startedAt, stage: "done", done: true, waitSeconds: 0, summary: summarize(plan, view, failedBatch, "rolled back"), cause };
   }
   return {

@@ -2,11 +2,10 @@ import { now } from "../aws/clock.js";
 import { restoreRelease, resumeProcesses } from "../aws/rollout/group-actions.js";
 import { observeFleet } from "../aws/rollout/observe.js";
 import { DeployCommandFailedError, HealthGateFailedError, HttpGateFailedError, AlarmGateFailedError, RollbackIncompleteError } from "../core/errors.js";
-import { RELEASE_TAG, describeFleet, type FleetView } from "../core/fleet.js";
+import { RELEASE_TAG, type FleetView } from "../core/fleet.js";
 import { homeTargetGroups, inNoTargetGroup } from "../core/rollout/in-place.js";
 import { rolledBackCause, type RollbackProgress } from "../core/rollout/rollback.js";
 import { summarize } from "../core/rollout/rollout.js";
-import { recoveredCause } from "../core/rollout/unfinished.js";
 import type { DeployState } from "../wiring/deploy-state.js";
 import { requirePlan } from "../wiring/deploy-state.js";
 import { advanceInPlace } from "../wiring/in-place-batch.js";
@@ -76,9 +75,7 @@ export async function rollBackInPlace(state: DeployState): Promise<RollbackProgr
     }
     await resumeProcesses(group, plan.suspend);
     view = await observeFleet(input, plan);
-    const cause = state.recovery?.found
-      ? recoveredCause(state.recovery, plan.previousRelease, input.app, input.env, describeFleet(view, plan.release))
-      : rolledBackCause(plan, input.app, input.env, failedBatch, state.failure ?? state.progress?.failed, view);
+    const cause = rolledBackCause(plan, input.app, input.env, failedBatch, state.failure ?? state.progress?.failed, view, state.recovery);
     return { ...progress, stage: "done", done: true, waitSeconds: 0, summary: summarize(plan, view, failedBatch, "rolled back in place"), cause };
   }
   const next = turn.batch ? { inPlace: turn.batch, inPlaceRound: round } : { inPlaceRound: round + 1 };

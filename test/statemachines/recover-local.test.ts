@@ -7,6 +7,7 @@ import type { ExecutionEvent, ExecutionRecord } from "../../functions/core/execu
 import { handler as startRecovery } from "../../functions/start-recovery/handler.js";
 import { createLocalFleet, runLocalDeploy, type LocalFleet } from "../../local/scenario.js";
 import { fleetState, watchFleet } from "../../local/watch.js";
+import { memoryRequests } from "./memory-requests.js";
 
 const strategy = { batches: ["25%"], bakeSeconds: 60, pollSeconds: 15 };
 
@@ -61,7 +62,11 @@ describe("recovery from an ending no Catch sees, on the deploy definition run lo
     expect(left.releases.filter((release) => release === "v2:InService")).toHaveLength(4);
     expect(left.suspended).toContain("AZRebalance");
     expect((await readLock("stopped", "prod", fleet.clock.now()))?.holder?.holder).toBe(name);
-    expect((await readUnfinishedRollout("stopped", "prod"))?.execution).toBe(name);
+    expect(await readUnfinishedRollout("stopped", "prod")).toMatchObject({
+      execution: name,
+      stage: "rollout",
+      group: { autoScalingGroupName: fleet.groupName },
+    });
 
     // The rule's function, given the event Step Functions sends, starts one recovery run.
     const answer = (await startRecovery(statusChange(stopped), {} as never)) as { started: boolean; summary: string };
@@ -132,6 +137,37 @@ describe("recovery from an ending no Catch sees, on the deploy definition run lo
     expect(after.desired).toBe(4);
     expect((await readLock("timeout", "prod", fleet.clock.now()))?.holder).toBeUndefined();
     expect(await findRelease("timeout", "prod", 1)).toMatchObject({ releaseId: "v2", status: "deployed" });
+  });
+
+  it("a rollback asked for in the window after success, stopped half-way: the recovery finishes going back, not forward", async () => {
+    const requests = memoryRequests();
+    const fleet = createLocalFleet({ app: "windowstop", instances: 4, runtime: { operatorRequests: requests.store } });
+    const before = fleetState(fleet);
+    const name = "windowstop-prod-v2-stopped";
+    const controller = new AbortController();
+    let passes = 0;
+    const onEvent = (event: ExecutionEvent) => {
+      if (event.kind === "exited" && event.step.state === "Finish rollout" && ++passes === 2)
+        requests.file("windowstop", "prod", { kind: "rollback", execution: name, by: "ana", at: fleet.clock.now() });
+      if (event.kind === "entered" && event.step.state === "Wait for rollback") controller.abort("ABORTED");
+    };
+    const kept = { ...strategy, batches: ["50%"], keepOldFor: "30m" };
+
+    const stopped = await runLocalDeploy(fleet, fleet.deployInput("v2", { strategy: kept }), { name, onEvent, signal: controller.signal });
+
+    expect(stopped.status).toBe("ABORTED");
+    expect((await readUnfinishedRollout("windowstop", "prod"))?.stage).toBe("rollout");
+    const input = {
+      ...fleet.deployInput("unused", { strategy: kept }),
+      release: undefined,
+      mode: "recover" as const,
+      recover: { execution: name, status: "ABORTED" as const },
+    };
+    const recovered = await runLocalDeploy(fleet, input, { name: `recover-${name}` });
+
+    expect(recovered.status).toBe("SUCCEEDED");
+    expect(fleetState(fleet)).toEqual({ ...before, ids: fleetState(fleet).ids });
+    expect(fleetState(fleet).ids.filter((id) => before.ids.includes(id))).toHaveLength(4);
   });
 
   it("an execution whose own rollback ended cleanly starts no recovery; a recovery run for it changes nothing", async () => {

@@ -41,16 +41,20 @@ export async function readUnfinishedRollout(app: string, env: string): Promise<U
   return record as unknown as UnfinishedRollout;
 }
 
-/** Moves `execution`'s record to the "finish" stage: every batch has passed. Changes nothing for another execution's record. */
-export async function markRolloutFinishing(app: string, env: string, execution: string): Promise<void> {
+/**
+ * Sets which way a recovery of `execution`'s rollout would go: "finish" once every batch has
+ * passed, "rollout" again once its rollback has begun (a rollback requested in the window after
+ * success must not be finished forward). Changes nothing for another execution's record.
+ */
+export async function markRolloutStage(app: string, env: string, execution: string, stage: UnfinishedRollout["stage"]): Promise<void> {
   await conditional(
     new UpdateCommand({
       TableName: gantryTableName(),
       Key: rolloutKey(app, env),
-      UpdateExpression: "SET #stage = :finish",
+      UpdateExpression: "SET #stage = :stage",
       ConditionExpression: "#execution = :me",
       ExpressionAttributeNames: { "#stage": "stage", "#execution": "execution" },
-      ExpressionAttributeValues: { ":finish": "finish", ":me": execution },
+      ExpressionAttributeValues: { ":stage": stage, ":me": execution },
     }),
   );
 }

@@ -4,6 +4,7 @@ import type { Strategy } from "../config/input.js";
 import type { InPlaceBatch } from "./in-place.js";
 import type { RolloutPlan } from "./plan.js";
 import { withinSpare } from "./retirees.js";
+import { recoveredCause, type RecoveredRollout } from "./unfinished.js";
 
 /** Where a rollback stands (`$.rollback` in the execution). */
 export interface RollbackProgress {
@@ -203,8 +204,20 @@ export function describeFailure(failure: CaughtFailure | undefined): string {
   return message ? `${name}: ${message}` : name;
 }
 
-/** The cause a rolled-back deploy fails with: what failed, where, and the fleet now. */
-export function rolledBackCause(plan: RolloutPlan, app: string, env: string, failedBatch: number, failure: CaughtFailure | undefined, view: FleetView): string {
+/**
+ * The cause a rolled-back deploy fails with: what failed, where, and the fleet now. A recovery
+ * run's rollback (`recovery` found) says instead which ended execution's rollout it repaired.
+ */
+export function rolledBackCause(
+  plan: RolloutPlan,
+  app: string,
+  env: string,
+  failedBatch: number,
+  failure: CaughtFailure | undefined,
+  view: FleetView,
+  recovery?: RecoveredRollout & { found: boolean },
+): string {
+  if (recovery?.found) return recoveredCause(recovery, plan.previousRelease, app, env, describeFleet(view, plan.release));
   const checkpoint = failure?.Error === "ApprovalRejectedError" || failure?.Error === "ApprovalTimeoutError";
   const where = failedBatch < 0 ? "before batch 1" : `${checkpoint ? "after" : "in"} batch ${failedBatch + 1} of ${plan.batchCount}`;
   // An abort or a rejection is no failure of the release: the sentence says a person stopped it.

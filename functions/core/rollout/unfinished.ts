@@ -45,11 +45,6 @@ export function recoveryDirection(record: UnfinishedRollout): RecoveryDirection 
   return record.stage === "finish" ? "forward" : "back";
 }
 
-/** The endings a recovery takes over from: a RUNNING execution is still doing its own work. */
-export function endedStatus(status: string | undefined): boolean {
-  return status !== undefined && status !== "RUNNING";
-}
-
 /** The recorded error of an ending no Catch saw, in the shape the rollback's cause reads (`$.failure`). */
 export function endingFailure(ended: EndedExecution): CaughtFailure {
   const words: Record<string, string> = {
